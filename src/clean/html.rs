@@ -1,0 +1,343 @@
+//! HTML to blocks, with scraper. Walks the tree with an explicit stack (no recursion, so
+//! deeply nested pages cannot overflow), drops non-content elements by the rules in
+//! `boilerplate.toml` ([html]), and maps headings, paragraphs, list items, table rows and
+//! quotes to blocks. Source lines are found by locating each block's first words in the
+//! page, moving forward.
+
+use super::markdown::HARD;
+use crate::model::{Block, BlockKind};
+use crate::rules::HtmlRules;
+use scraper::node::Element;
+use scraper::{Html, Node};
+
+/// Finds the source line of a block by searching its first words after the last block.
+struct LineFinder<'a> {
+    src: &'a str,
+    cursor: usize,
+    line: usize,
+}
+
+const SEARCH_WINDOW: usize = 256 * 1024;
+
+impl<'a> LineFinder<'a> {
+    fn find(&mut self, text: &str) -> usize {
+        let probe: String = text
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == ' ')
+            .take(24)
+            .collect();
+        let probe = probe.trim_end();
+        if probe.chars().count() >= 3 {
+            let end = (self.cursor + SEARCH_WINDOW).min(self.src.len());
+            let end = (end..=self.src.len()).find(|&i| self.src.is_char_boundary(i)).unwrap_or(self.src.len());
+            if let Some(pos) = self.src[self.cursor..end].find(probe) {
+                let at = self.cursor + pos;
+                self.line += self.src[self.cursor..at].matches('\n').count();
+                self.cursor = at;
+            }
+        }
+        self.line
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Block(BlockKind),
+    Container,
+}
+
+struct Walker<'a> {
+    rules: &'a HtmlRules,
+    out: Vec<Block>,
+    buf: String,
+    kinds: Vec<Kind>,
+    lists: Vec<bool>,
+    quote: usize,
+    /// open table row: (line, header, cells)
+    row: Option<(usize, bool, Vec<Vec<String>>)>,
+    /// open cell: its items
+    cell: Option<Vec<String>>,
+    in_thead: usize,
+    lines: LineFinder<'a>,
+}
+
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "address" | "article" | "aside" | "blockquote" | "body" | "center" | "dd" | "details" | "dialog" | "dir" | "div"
+            | "dl" | "dt" | "fieldset" | "figcaption" | "figure" | "footer" | "form" | "h1" | "h2" | "h3" | "h4" | "h5"
+            | "h6" | "header" | "hr" | "html" | "li" | "main" | "nav" | "ol" | "p" | "pre" | "section" | "summary"
+            | "table" | "tbody" | "thead" | "tfoot" | "td" | "th" | "tr" | "ul" | "ui" | "caption" | "menu"
+    )
+}
+
+impl<'a> Walker<'a> {
+    fn top(&self) -> BlockKind {
+        for k in self.kinds.iter().rev() {
+            if let Kind::Block(b) = k {
+                return *b;
+            }
+        }
+        if self.quote > 0 {
+            BlockKind::Quote
+        } else {
+            BlockKind::Paragraph
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.buf.trim().is_empty() {
+            self.buf.clear();
+            return;
+        }
+        let text = std::mem::take(&mut self.buf);
+        if let Some(cell) = self.cell.as_mut() {
+            cell.push(text);
+            return;
+        }
+        let kind = self.top();
+        let line = self.lines.find(&text);
+        self.out.push(Block::new(kind, text, line));
+    }
+
+    fn open(&mut self, name: &str) {
+        self.flush();
+        let kind = match name {
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                Kind::Block(BlockKind::Heading { level: name[1..].parse().unwrap_or(6) })
+            }
+            "li" => Kind::Block(BlockKind::ListItem {
+                depth: self.lists.len().saturating_sub(1).min(255) as u8,
+                ordered: self.lists.last().copied().unwrap_or(false),
+            }),
+            "ul" | "ol" | "ui" | "dir" | "menu" => {
+                self.lists.push(name == "ol");
+                Kind::Container
+            }
+            "blockquote" => {
+                self.quote += 1;
+                Kind::Block(BlockKind::Quote)
+            }
+            "p" | "dd" | "dt" | "pre" | "figcaption" | "summary" | "caption" => {
+                Kind::Block(if self.quote > 0 { BlockKind::Quote } else { BlockKind::Paragraph })
+            }
+            "thead" => {
+                self.in_thead += 1;
+                Kind::Container
+            }
+            "tr" => {
+                self.row = Some((0, self.in_thead > 0, Vec::new()));
+                Kind::Container
+            }
+            "td" | "th" => {
+                if self.row.is_none() {
+                    self.row = Some((0, false, Vec::new()));
+                }
+                if let Some(row) = self.row.as_mut() {
+                    if name == "td" && row.2.is_empty() {
+                        row.1 = self.in_thead > 0;
+                    }
+                }
+                self.cell = Some(Vec::new());
+                Kind::Container
+            }
+            _ => Kind::Container,
+        };
+        self.kinds.push(kind);
+    }
+
+    fn close(&mut self, name: &str) {
+        self.flush();
+        self.kinds.pop();
+        match name {
+            "ul" | "ol" | "ui" | "dir" | "menu" => {
+                self.lists.pop();
+            }
+            "blockquote" => self.quote = self.quote.saturating_sub(1),
+            "thead" => self.in_thead = self.in_thead.saturating_sub(1),
+            "td" | "th" => {
+                if let (Some(items), Some(row)) = (self.cell.take(), self.row.as_mut()) {
+                    let all_th = name == "th";
+                    if row.2.is_empty() {
+                        row.1 = row.1 || all_th;
+                    } else if !all_th {
+                        row.1 = row.1 && self.in_thead > 0;
+                    }
+                    row.2.push(items);
+                }
+            }
+            "tr" => {
+                if let Some((_, header, cells)) = self.row.take() {
+                    if cells.iter().any(|c| !c.is_empty()) {
+                        let text = cells.iter().map(|c| c.join(" / ")).collect::<Vec<_>>().join(" | ");
+                        let line = self.lines.find(&text);
+                        let mut b = Block::new(BlockKind::TableRow { header }, text, line);
+                        b.cells = cells;
+                        self.out.push(b);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn br(&mut self) {
+        if self.cell.is_some() {
+            let t = std::mem::take(&mut self.buf);
+            if let Some(cell) = self.cell.as_mut() {
+                if !t.trim().is_empty() {
+                    cell.push(t);
+                }
+            }
+        } else {
+            self.buf.push(HARD);
+        }
+    }
+
+    /// Is this element left out with everything inside it?
+    fn dropped(&self, node: &ego_tree::NodeRef<'_, Node>, e: &Element) -> bool {
+        let name = e.name();
+        if e.attr("hidden").is_some() || e.attr("aria-hidden") == Some("true") {
+            return true;
+        }
+        if let Some(style) = e.attr("style") {
+            let s = style.to_ascii_lowercase().replace(' ', "");
+            if s.contains("display:none") || s.contains("visibility:hidden") {
+                return true;
+            }
+        }
+        if let Some(role) = e.attr("role") {
+            if self.rules.drop_roles.contains(&role.to_ascii_lowercase()) && !has_h1(node) {
+                return true;
+            }
+        }
+        if self.rules.drop_tags.contains(name) {
+            // an article's own <header> holds its title
+            return !(name == "header" && has_h1(node));
+        }
+        if matches!(name, "html" | "body" | "main" | "article") {
+            return false;
+        }
+        let id_class = format!("{} {}", e.id().unwrap_or(""), e.attr("class").unwrap_or(""));
+        if id_class.trim().is_empty() {
+            return false;
+        }
+        self.rules.drop_id_class.is_match(&id_class.to_ascii_lowercase()) && !has_h1(node)
+    }
+}
+
+/// Does the element hold an `<h1>` (the page's title)? Bounded, so it stays cheap.
+fn has_h1(node: &ego_tree::NodeRef<'_, Node>) -> bool {
+    node.descendants().take(2000).any(|d| matches!(d.value(), Node::Element(e) if e.name() == "h1"))
+}
+
+/// Parse a page (or, with `fragment`, a piece of HTML inside Markdown starting at
+/// `base_line`) into blocks.
+pub fn blocks(html: &str, rules: &HtmlRules, base_line: usize, fragment: bool) -> Vec<Block> {
+    let doc = if fragment { Html::parse_fragment(html) } else { Html::parse_document(html) };
+    let mut w = Walker {
+        rules,
+        out: Vec::new(),
+        buf: String::new(),
+        kinds: Vec::new(),
+        lists: Vec::new(),
+        quote: 0,
+        row: None,
+        cell: None,
+        in_thead: 0,
+        lines: LineFinder { src: html, cursor: 0, line: base_line },
+    };
+    enum Step<'a> {
+        Enter(ego_tree::NodeRef<'a, Node>),
+        Exit(&'a str),
+    }
+    let mut stack = vec![Step::Enter(doc.tree.root())];
+    while let Some(step) = stack.pop() {
+        match step {
+            Step::Exit(name) => w.close(name),
+            Step::Enter(node) => match node.value() {
+                Node::Text(t) => {
+                    w.buf.push_str(t);
+                }
+                Node::Element(e) => {
+                    let name = e.name();
+                    if w.dropped(&node, e) {
+                        continue;
+                    }
+                    if name == "br" {
+                        w.br();
+                        continue;
+                    }
+                    if is_block(name) {
+                        w.open(name);
+                        stack.push(Step::Exit(name));
+                    } else if matches!(name, "img" | "input" | "wbr") {
+                        continue;
+                    }
+                    // inline elements still separate words ("<span>a</span><span>b</span>")
+                    if !is_block(name) && !w.buf.ends_with(' ') && matches!(name, "span" | "a" | "label" | "time") {
+                        w.buf.push(' ');
+                    }
+                    for child in node.children().rev() {
+                        stack.push(Step::Enter(child));
+                    }
+                }
+                Node::Document | Node::Fragment => {
+                    for child in node.children().rev() {
+                        stack.push(Step::Enter(child));
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+    w.flush();
+    w.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Rules;
+
+    fn parse(s: &str) -> Vec<Block> {
+        let rules = Rules::embedded().unwrap();
+        blocks(s, &rules.boilerplate.html, 1, false)
+    }
+
+    #[test]
+    fn keeps_content_drops_chrome() {
+        let b = parse(
+            "<html><head><title>T</title><style>p{}</style></head><body>\n<nav><a>Home</a></nav>\n<div class=\"cookie-banner\">We use cookies</div>\n<main><h1>Senior Product Manager</h1>\n<p>Intro &amp; more</p>\n<ul><li>Own the roadmap</li><li>Talk to customers</li></ul>\n<script>var duties = 'Own everything';</script></main>\n<footer>© 2024</footer></body></html>",
+        );
+        let texts: Vec<&str> = b.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, ["Senior Product Manager", "Intro & more", "Own the roadmap", "Talk to customers"]);
+        assert_eq!(b[0].kind, BlockKind::Heading { level: 1 });
+        assert_eq!(b[0].line, 5);
+        assert_eq!(b[3].line, 7);
+        assert_eq!(b[2].kind, BlockKind::ListItem { depth: 0, ordered: false });
+    }
+
+    #[test]
+    fn tables_and_br_cells() {
+        let b = parse("<table><tr><th>Role</th><th>Duties</th></tr><tr><td>PM</td><td>a<br>b<br/>c</td></tr></table>");
+        assert_eq!(b.len(), 2);
+        assert_eq!(b[0].kind, BlockKind::TableRow { header: true });
+        assert_eq!(b[1].cells, vec![vec!["PM".to_string()], vec!["a".into(), "b".into(), "c".into()]]);
+    }
+
+    #[test]
+    fn invalid_ui_tag_is_a_list() {
+        let b = parse("<ui><li>one</li></ui>");
+        assert_eq!(b[0].kind, BlockKind::ListItem { depth: 0, ordered: false });
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let depth = 20_000;
+        let html = format!("{}<p>deep</p>{}", "<div>".repeat(depth), "</div>".repeat(depth));
+        let b = parse(&html);
+        assert!(b.iter().any(|b| b.text == "deep"));
+    }
+}

@@ -1,0 +1,211 @@
+//! Stage 2, clean: turn a document's text into blocks (headings, paragraphs, list items,
+//! table rows, quotes) with source lines, normalized text, boilerplate removed (rules in
+//! `boilerplate.toml`) and repeated content removed. Every removed block is kept in
+//! `CleanDoc::dropped` with the rule that removed it.
+
+pub mod html;
+pub mod markdown;
+pub mod text;
+
+use crate::model::{Block, BlockKind, CleanDoc, Dropped, Format, RawDoc};
+use crate::rules::{files::Scope, Rules};
+use markdown::{HARD, SOFT};
+use std::collections::HashSet;
+
+/// Rule ids of the cleaner's own steps (boilerplate rules have the ids of their files).
+pub const RULE_REPEATED_BLOCK: &str = "duplicate:repeated-block";
+pub const RULE_TABLE_COPY: &str = "duplicate:table-copy";
+pub const RULE_REPEATED_TEXT: &str = "duplicate:repeated-text";
+
+/// Clean one document.
+pub fn clean(raw: RawDoc, rules: &Rules) -> CleanDoc {
+    let html_rules = &rules.boilerplate.html;
+    let parsed = match raw.format {
+        Format::Html => html::blocks(&raw.text, html_rules, 1, false),
+        Format::Markdown | Format::Text => {
+            markdown::blocks(&raw.text, &mut |h, line| html::blocks(h, html_rules, line, true))
+        }
+    };
+    let mut blocks = split_lines(parsed);
+    if !blocks.iter().any(Block::is_heading) {
+        promote_title_lines(&mut blocks);
+    }
+    let mut dropped = Vec::new();
+    let blocks = drop_boilerplate(blocks, rules, &mut dropped);
+    let blocks = drop_repeats(blocks, &mut dropped);
+    CleanDoc { meta: raw.meta, format: raw.format, blocks, dropped }
+}
+
+/// Normalize each block's text; split paragraphs on hard breaks, and on soft breaks when
+/// the lines are short or each is a sentence (lines of a plain-text file), not wrapped prose.
+fn split_lines(blocks: Vec<Block>) -> Vec<Block> {
+    let mut out = Vec::with_capacity(blocks.len());
+    for mut b in blocks {
+        match b.kind {
+            BlockKind::TableRow { .. } => {
+                for cell in &mut b.cells {
+                    let items: Vec<String> = cell
+                        .iter()
+                        .flat_map(|i| i.split([HARD, SOFT]).map(text::normalize).collect::<Vec<_>>())
+                        .filter(|s| !s.is_empty())
+                        .collect();
+                    *cell = items;
+                }
+                b.text = b.cells.iter().map(|c| c.join(" / ")).collect::<Vec<_>>().join(" | ");
+                out.push(b);
+            }
+            BlockKind::Paragraph | BlockKind::Quote => {
+                let mut line = b.line;
+                for part in b.text.split(HARD) {
+                    let lines: Vec<&str> = part.split(SOFT).filter(|l| !l.trim().is_empty()).collect();
+                    let short = lines.iter().all(|l| text::word_count(l) <= 10);
+                    let sentences = lines.iter().all(|l| l.trim_end().ends_with(['.', '!', '?', ':', ';']));
+                    if lines.len() > 1 && (short || sentences) {
+                        for l in part.split(SOFT) {
+                            let t = text::normalize(l);
+                            if !t.is_empty() {
+                                out.push(Block::new(b.kind, t, line));
+                            }
+                            line += 1;
+                        }
+                        line -= 1;
+                    } else {
+                        let t = text::normalize(part);
+                        if !t.is_empty() {
+                            out.push(Block::new(b.kind, t, line));
+                        }
+                        line += part.matches(SOFT).count();
+                    }
+                    line += 1;
+                }
+            }
+            _ => {
+                let t = text::normalize(&b.text.replace([HARD, SOFT], " "));
+                if !t.is_empty() {
+                    b.text = t;
+                    out.push(b);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// In a document without headings, a short stand-alone line in capitals or Title Case
+/// ("AGILE DEVELOPMENT AT INFOBIP", "Roles and Responsibilities of a Product Manager") is
+/// a heading. All such headings are siblings (level 1): plain text has no hierarchy.
+fn promote_title_lines(blocks: &mut [Block]) {
+    for b in blocks.iter_mut() {
+        if b.kind == BlockKind::Paragraph && looks_like_title(&b.text) {
+            b.kind = BlockKind::Heading { level: 1 };
+        }
+    }
+}
+
+pub fn looks_like_title(t: &str) -> bool {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    if words.is_empty() || words.len() > 12 || t.ends_with(['.', '!', '?', ',', ';', ':']) {
+        return false;
+    }
+    let first = t.chars().next().unwrap_or(' ');
+    if !(first.is_uppercase() || first.is_ascii_digit()) {
+        return false;
+    }
+    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() < 3 {
+        return false;
+    }
+    if letters.iter().all(|c| !c.is_lowercase()) {
+        return true;
+    }
+    let long: Vec<&&str> = words.iter().filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4).collect();
+    !long.is_empty()
+        && long.iter().filter(|w| w.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase)).count() * 10
+            >= long.len() * 8
+}
+
+fn clip(s: &str) -> String {
+    if s.chars().count() <= 200 {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(199).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn drop_boilerplate(blocks: Vec<Block>, rules: &Rules, dropped: &mut Vec<Dropped>) -> Vec<Block> {
+    let bp = &rules.boilerplate;
+    let n = blocks.len().max(1);
+    let mut out = Vec::with_capacity(blocks.len());
+    let mut tail: Option<String> = None;
+    for (i, b) in blocks.into_iter().enumerate() {
+        if let Some(rule) = &tail {
+            dropped.push(Dropped { line: b.line, text: clip(&b.text), rule: rule.clone() });
+            continue;
+        }
+        if matches!(b.kind, BlockKind::TableRow { .. }) {
+            out.push(b);
+            continue;
+        }
+        if bp.is_keyword_list(&b.text) {
+            dropped.push(Dropped { line: b.line, text: clip(&b.text), rule: bp.keyword_list.id.clone() });
+            continue;
+        }
+        if let Some(r) = bp.matching_rule(&b.text, text::word_count(&b.text)) {
+            if r.scope == Scope::Tail && (i as f64) / (n as f64) >= r.min_position {
+                tail = Some(r.id.clone());
+            }
+            dropped.push(Dropped { line: b.line, text: clip(&b.text), rule: r.id.clone() });
+            continue;
+        }
+        out.push(b);
+    }
+    out
+}
+
+/// Remove repeated content: a block equal to the one before it, a block that repeats a
+/// table cell (a table followed by a flattened copy of itself), and a paragraph or list
+/// item of five words or more that repeats an earlier one.
+fn drop_repeats(blocks: Vec<Block>, dropped: &mut Vec<Dropped>) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
+    let mut cells: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut prev = String::new();
+    for b in blocks {
+        let k = text::key(&b.text);
+        if let BlockKind::TableRow { .. } = b.kind {
+            for item in b.cells.iter().flatten() {
+                cells.insert(text::key(item));
+            }
+            prev = k;
+            out.push(b);
+            continue;
+        }
+        let rule = if k.is_empty() {
+            None
+        } else if k == prev {
+            Some(RULE_REPEATED_BLOCK)
+        } else if cells.contains(&k) {
+            Some(RULE_TABLE_COPY)
+        } else if !b.is_heading() && k.split(' ').count() >= 5 && seen.contains(&k) {
+            Some(RULE_REPEATED_TEXT)
+        } else {
+            None
+        };
+        prev = k.clone();
+        match rule {
+            Some(r) => dropped.push(Dropped { line: b.line, text: clip(&b.text), rule: r.to_string() }),
+            None => {
+                if !b.is_heading() {
+                    seen.insert(k);
+                }
+                out.push(b);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

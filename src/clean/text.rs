@@ -1,0 +1,123 @@
+//! Text helpers shared by the stages: whitespace normalization, comparison keys, sentences.
+
+/// Collapse all whitespace (no-break and zero-width spaces included) to single spaces and
+/// trim; tidy punctuation left over from scraping (" ," and ".," joins).
+pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        let c = match c {
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}' => continue,
+            c if c.is_whitespace() => ' ',
+            c if c.is_control() => continue,
+            c => c,
+        };
+        if c == ' ' {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            // no space before closing punctuation
+            if !matches!(c, ',' | ';' | '.' | ':' | '!' | '?' | ')') || out.ends_with(['.', ',', ';', ':']) {
+                out.push(' ');
+            }
+        }
+        space = false;
+        // ".," and ".." left where a scraper joined snippets
+        if c == ',' && out.ends_with(['.', '!', '?']) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Lower-case alphanumeric tokens joined by spaces: the key used to find repeated text.
+pub fn key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(w.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+pub fn word_count(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+/// Words that end with a period without ending a sentence.
+const ABBREVIATIONS: [&str; 22] = [
+    "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "sr", "jr", "inc", "ltd", "co", "no", "approx", "st", "u.s", "a.k.a", "aka", "fig", "cf", "dept",
+];
+
+/// Split prose into sentences: at `.`, `!`, `?` followed by a space and an upper-case
+/// letter, digit or quote, skipping common abbreviations and initials.
+pub fn sentences(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if matches!(b, b'.' | b'!' | b'?') {
+            let mut j = i + 1;
+            while j < bytes.len() && matches!(bytes[j], b'.' | b'!' | b'?' | b'"' | b')' | b'\'') {
+                j += 1;
+            }
+            if j < bytes.len() && bytes[j] == b' ' {
+                let next = s[j + 1..].chars().next();
+                let opens = next.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '‘' | '\'' | '('));
+                let word = s[start..i].rsplit([' ', '(']).next().unwrap_or("").to_lowercase();
+                let abbrev = b == b'.'
+                    && (ABBREVIATIONS.contains(&word.as_str()) || (word.chars().count() == 1 && word.chars().all(char::is_alphabetic)));
+                if opens && !abbrev {
+                    let sent = s[start..j].trim();
+                    if !sent.is_empty() {
+                        out.push(sent);
+                    }
+                    start = j + 1;
+                    i = j + 1;
+                    continue;
+                }
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    let rest = s[start..].trim();
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_whitespace_and_joins() {
+        assert_eq!(normalize("  a\u{a0}\u{a0}b \n c\u{200B}d "), "a b cd");
+        assert_eq!(normalize("industries., But"), "industries. But");
+        assert_eq!(normalize("end .Next"), "end .Next");
+        assert_eq!(normalize("word , next"), "word, next");
+    }
+
+    #[test]
+    fn keys_ignore_case_and_punctuation() {
+        assert_eq!(key("Work with internal customers."), key("work with Internal customers"));
+        assert_eq!(key("(a) b—c"), "a b c");
+    }
+
+    #[test]
+    fn splits_sentences() {
+        let s = "The PM owns it. Product managers work, e.g. with Sr. engineers. Why? 3 reasons.";
+        assert_eq!(sentences(s), vec!["The PM owns it.", "Product managers work, e.g. with Sr. engineers.", "Why?", "3 reasons."]);
+        assert_eq!(sentences("no end"), vec!["no end"]);
+        assert_eq!(sentences("J. R. Smith leads."), vec!["J. R. Smith leads."]);
+    }
+}

@@ -1,0 +1,89 @@
+//! `rolemap run`: the batch job. Reads the corpus, writes the output folder.
+//!
+//! Examples:
+//!   rolemap run                                   # corpus/ + rules/ -> output/
+//!   rolemap run --corpus saved-pages/ --out out/  # a folder of saved pages
+//!   rolemap run --corpus a.html b.md --quiet
+
+use super::{exit, load_rules, CliError};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rolemap::pipeline::{self, Observer, Options, RunError};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Run the pipeline on a corpus.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Corpus files or folders (.html .htm .md .markdown .txt; others are reported as skipped).
+    #[arg(long, num_args = 1.., default_value = "corpus")]
+    corpus: Vec<PathBuf>,
+    /// Rule folder; default: ./rules if present, else the rules built into the binary.
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// Output folder.
+    #[arg(long, default_value = "output")]
+    out: PathBuf,
+    /// No progress bar and no summary.
+    #[arg(long)]
+    quiet: bool,
+    /// Largest file read, in bytes; larger files are reported as skipped.
+    #[arg(long, default_value_t = pipeline::DEFAULT_MAX_BYTES)]
+    max_bytes: u64,
+    /// Write CSV cells as they are, without neutralising spreadsheet formulas (=, +, -, @).
+    #[arg(long)]
+    no_csv_guard: bool,
+}
+
+struct Bar(ProgressBar);
+
+impl Observer for Bar {
+    fn begin(&self, documents: usize, bytes: u64) {
+        self.0.set_length(bytes);
+        self.0.set_message(format!("0/{documents} documents"));
+    }
+    fn done(&self, bytes: u64) {
+        self.0.inc(bytes);
+    }
+    fn end(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+pub fn run(a: Args) -> Result<u8, CliError> {
+    let rules = load_rules(a.rules.as_deref())?;
+    let opts = Options { corpus: a.corpus, out: a.out, max_bytes: a.max_bytes, csv_guard: !a.no_csv_guard };
+    let show = !a.quiet && std::io::stderr().is_terminal();
+    let pb = ProgressBar::with_draw_target(Some(0), if show { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() });
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta}")
+            .expect("progress template")
+            .progress_chars("=> "),
+    );
+    let bar = Bar(pb);
+    let sum = pipeline::run(&opts, &rules, &bar).map_err(|e| match e {
+        RunError::Ingest(_) | RunError::Output { .. } => CliError::io(e),
+    })?;
+    if !a.quiet {
+        let secs = sum.elapsed.as_secs_f64();
+        let mb = sum.bytes as f64 / 1e6;
+        eprintln!(
+            "rolemap: read {} documents ({} ok, {} skipped, {} failed; {:.1} MB) and found {} roles with {} responsibilities in {:.2} s ({:.1} MB/s). Rules: {} ({}). Output: {}.",
+            sum.documents,
+            sum.ok,
+            sum.skipped,
+            sum.errors,
+            mb,
+            sum.roles,
+            sum.responsibilities,
+            secs,
+            if secs > 0.0 { mb / secs } else { 0.0 },
+            rules.origin,
+            &rules.fingerprint[..12],
+            opts.out.display()
+        );
+        if sum.errors > 0 {
+            eprintln!("rolemap: {} documents could not be processed; see status=error in documents.csv", sum.errors);
+        }
+    }
+    Ok(if sum.errors > 0 { exit::INPUT_ERRORS } else { exit::OK })
+}

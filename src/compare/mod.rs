@@ -1,0 +1,250 @@
+//! Comparisons across documents: how each source (company, else document) defines each
+//! role. Built incrementally from per-document results, so the corpus is never held.
+
+use crate::clean::text;
+use crate::model::DocResult;
+use crate::normalize::UNMAPPED;
+use crate::rules::Rules;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Two responsibilities whose word sets overlap this much (Jaccard) are near-identical.
+pub const NEAR_IDENTICAL: f64 = 0.6;
+/// Sources compared pairwise per role, at most (those with the most responsibilities).
+pub const MAX_PAIR_SOURCES: usize = 100;
+/// Responsibilities kept per role and source for near-identical counts.
+const MAX_TEXTS: usize = 400;
+
+#[derive(Debug, Default)]
+struct Cell {
+    docs: BTreeSet<String>,
+    responsibilities: usize,
+    categories: BTreeMap<String, usize>,
+}
+
+/// Accumulates per-document results.
+#[derive(Debug, Default)]
+pub struct Comparer {
+    cells: BTreeMap<(String, usize, String), Cell>,
+    levels: BTreeMap<usize, String>,
+    texts: BTreeMap<(String, String), Vec<BTreeSet<String>>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoleCategoryRow {
+    pub role_id: String,
+    pub seniority: String,
+    pub source: String,
+    pub documents: usize,
+    pub responsibilities: usize,
+    pub category: String,
+    pub items: usize,
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimilarityRow {
+    pub role_id: String,
+    pub source_a: String,
+    pub source_b: String,
+    pub responsibilities_a: usize,
+    pub responsibilities_b: usize,
+    pub jaccard: f64,
+    pub shared: Vec<String>,
+    pub only_a: Vec<String>,
+    pub only_b: Vec<String>,
+    pub near_identical: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LadderRow {
+    pub role_id: String,
+    pub source: String,
+    pub from_level: String,
+    pub to_level: String,
+    pub appeared: Vec<String>,
+    pub disappeared: Vec<String>,
+    pub kept: Vec<String>,
+}
+
+/// Everything in `comparison/` and `comparison.json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    pub near_identical_threshold: f64,
+    pub max_pair_sources: usize,
+    pub role_categories: Vec<RoleCategoryRow>,
+    pub role_similarity: Vec<SimilarityRow>,
+    pub ladder: Vec<LadderRow>,
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+impl Comparer {
+    /// Add one document's results. `skip` marks a document counted elsewhere (a duplicate).
+    pub fn add(&mut self, r: &DocResult) {
+        let source = r.doc.company.clone().unwrap_or_else(|| r.doc.doc.clone());
+        for role in r.roles.iter().filter(|x| x.role_id != UNMAPPED) {
+            self.levels.insert(role.seniority_order, role.seniority.clone());
+            let cell = self.cells.entry((role.role_id.clone(), role.seniority_order, source.clone())).or_default();
+            cell.docs.insert(r.doc.doc.clone());
+        }
+        for resp in r.responsibilities.iter().filter(|x| x.role_id != UNMAPPED) {
+            let Some(role) = r.roles.iter().find(|x| x.role_id == resp.role_id && x.seniority == resp.seniority) else { continue };
+            let cell = self.cells.entry((resp.role_id.clone(), role.seniority_order, source.clone())).or_default();
+            cell.responsibilities += 1;
+            if resp.categories.is_empty() {
+                *cell.categories.entry(UNMAPPED.to_string()).or_default() += 1;
+            }
+            for c in &resp.categories {
+                *cell.categories.entry(c.clone()).or_default() += 1;
+            }
+            let texts = self.texts.entry((resp.role_id.clone(), source.clone())).or_default();
+            if texts.len() < MAX_TEXTS {
+                texts.push(text::key(&resp.text).split(' ').filter(|w| w.len() > 2).map(String::from).collect());
+            }
+        }
+    }
+
+    pub fn finish(self, rules: &Rules) -> Comparison {
+        let mut cats: Vec<String> = rules.categories.iter().map(|c| c.id.clone()).collect();
+        cats.push(UNMAPPED.to_string());
+        let mut role_categories = Vec::new();
+        for ((role, level, source), cell) in &self.cells {
+            for c in &cats {
+                let items = cell.categories.get(c).copied().unwrap_or(0);
+                let share = if cell.responsibilities > 0 { round3(items as f64 / cell.responsibilities as f64) } else { 0.0 };
+                role_categories.push(RoleCategoryRow {
+                    role_id: role.clone(),
+                    seniority: self.levels[level].clone(),
+                    source: source.clone(),
+                    documents: cell.docs.len(),
+                    responsibilities: cell.responsibilities,
+                    category: c.clone(),
+                    items,
+                    share,
+                });
+            }
+        }
+
+        // per role and source, all levels together
+        let mut by_role: BTreeMap<&str, BTreeMap<&str, (usize, BTreeSet<&str>)>> = BTreeMap::new();
+        for ((role, _, source), cell) in &self.cells {
+            let e = by_role.entry(role).or_default().entry(source).or_default();
+            e.0 += cell.responsibilities;
+            e.1.extend(cell.categories.keys().map(String::as_str).filter(|c| *c != UNMAPPED));
+        }
+        let mut role_similarity = Vec::new();
+        for (role, sources) in &by_role {
+            let mut list: Vec<(&str, &(usize, BTreeSet<&str>))> = sources.iter().map(|(s, v)| (*s, v)).collect();
+            list.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
+            list.truncate(MAX_PAIR_SOURCES);
+            list.sort_by(|a, b| a.0.cmp(b.0));
+            for (i, (sa, (na, ca))) in list.iter().enumerate() {
+                for (sb, (nb, cb)) in &list[i + 1..] {
+                    let shared: Vec<String> = ca.intersection(cb).map(|s| s.to_string()).collect();
+                    let union = ca.union(cb).count();
+                    let ta = self.texts.get(&(role.to_string(), sa.to_string()));
+                    let tb = self.texts.get(&(role.to_string(), sb.to_string()));
+                    role_similarity.push(SimilarityRow {
+                        role_id: role.to_string(),
+                        source_a: sa.to_string(),
+                        source_b: sb.to_string(),
+                        responsibilities_a: *na,
+                        responsibilities_b: *nb,
+                        jaccard: if union > 0 { round3(shared.len() as f64 / union as f64) } else { 0.0 },
+                        shared,
+                        only_a: ca.difference(cb).map(|s| s.to_string()).collect(),
+                        only_b: cb.difference(ca).map(|s| s.to_string()).collect(),
+                        near_identical: near_identical(ta.map_or(&[][..], |v| v), tb.map_or(&[][..], |v| v)),
+                    });
+                }
+            }
+        }
+
+        // ladders: per source, and across all sources ("*")
+        let mut ladder = Vec::new();
+        let mut all: BTreeMap<(&str, usize), BTreeSet<&str>> = BTreeMap::new();
+        let mut per: BTreeMap<(&str, &str), BTreeMap<usize, BTreeSet<&str>>> = BTreeMap::new();
+        for ((role, level, source), cell) in &self.cells {
+            let cs: BTreeSet<&str> = cell.categories.keys().map(String::as_str).filter(|c| *c != UNMAPPED).collect();
+            all.entry((role, *level)).or_default().extend(cs.iter().copied());
+            per.entry((role, source)).or_default().insert(*level, cs);
+        }
+        let mut across: BTreeMap<&str, BTreeMap<usize, BTreeSet<&str>>> = BTreeMap::new();
+        for ((role, level), cs) in all {
+            across.entry(role).or_default().insert(level, cs);
+        }
+        let mut emit = |role: &str, source: &str, levels: &BTreeMap<usize, BTreeSet<&str>>| {
+            let v: Vec<(&usize, &BTreeSet<&str>)> = levels.iter().collect();
+            for w in v.windows(2) {
+                let ((la, a), (lb, b)) = (w[0], w[1]);
+                ladder.push(LadderRow {
+                    role_id: role.to_string(),
+                    source: source.to_string(),
+                    from_level: self.levels[la].clone(),
+                    to_level: self.levels[lb].clone(),
+                    appeared: b.difference(a).map(|s| s.to_string()).collect(),
+                    disappeared: a.difference(b).map(|s| s.to_string()).collect(),
+                    kept: a.intersection(b).map(|s| s.to_string()).collect(),
+                });
+            }
+        };
+        for ((role, source), levels) in &per {
+            emit(role, source, levels);
+        }
+        for (role, levels) in &across {
+            let sources = per.keys().filter(|(r, _)| r == role).count();
+            if sources > 1 {
+                emit(role, "*", levels);
+            }
+        }
+        Comparison { near_identical_threshold: NEAR_IDENTICAL, max_pair_sources: MAX_PAIR_SOURCES, role_categories, role_similarity, ladder }
+    }
+}
+
+/// Greedy one-to-one count of near-identical pairs.
+fn near_identical(a: &[BTreeSet<String>], b: &[BTreeSet<String>]) -> usize {
+    let mut pairs = Vec::new();
+    for (i, x) in a.iter().enumerate() {
+        for (j, y) in b.iter().enumerate() {
+            let inter = x.intersection(y).count();
+            let union = x.len() + y.len() - inter;
+            if union > 0 {
+                let jac = inter as f64 / union as f64;
+                if jac >= NEAR_IDENTICAL {
+                    pairs.push((jac, i, j));
+                }
+            }
+        }
+    }
+    pairs.sort_by(|p, q| q.0.total_cmp(&p.0).then(p.1.cmp(&q.1)).then(p.2.cmp(&q.2)));
+    let (mut ua, mut ub) = (BTreeSet::new(), BTreeSet::new());
+    let mut n = 0;
+    for (_, i, j) in pairs {
+        if ua.contains(&i) || ub.contains(&j) {
+            continue;
+        }
+        ua.insert(i);
+        ub.insert(j);
+        n += 1;
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(s: &str) -> BTreeSet<String> {
+        s.split(' ').map(String::from).collect()
+    }
+
+    #[test]
+    fn near_identical_is_one_to_one() {
+        let a = vec![set("own product roadmap"), set("talk customers weekly")];
+        let b = vec![set("own product roadmap"), set("own product roadmap too")];
+        assert_eq!(near_identical(&a, &b), 1);
+    }
+}

@@ -1,0 +1,295 @@
+//! Stage 5, emit: write the output folder atomically and deterministically.
+//!
+//! Every file is written into a staging folder inside the output folder and moved over the
+//! old one only when all of them were written, so a failed run leaves the previous output
+//! whole. Rows are written in document order; nothing in the data files depends on time,
+//! machine or thread scheduling (only `manifest.json`'s `timings` do).
+
+use crate::compare::Comparison;
+use crate::model::{DocRecord, DocResult, RespRecord, RoleRecord};
+use serde::Serialize;
+use std::borrow::Cow;
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// The files of an output folder, relative to it, in the order they are committed.
+pub const FILES: [&str; 11] = [
+    "documents.csv",
+    "documents.jsonl",
+    "roles.csv",
+    "roles.jsonl",
+    "responsibilities.csv",
+    "responsibilities.jsonl",
+    "comparison/role_categories.csv",
+    "comparison/role_similarity.csv",
+    "comparison/ladder.csv",
+    "comparison.json",
+    "manifest.json",
+];
+
+pub const DOCUMENT_COLUMNS: [&str; 13] = [
+    "doc", "status", "reason", "format", "encoding", "bytes", "company", "company_evidence", "blocks", "dropped_blocks",
+    "roles", "responsibilities", "repairs",
+];
+pub const ROLE_COLUMNS: [&str; 17] = [
+    "doc", "company", "title", "role_id", "role_label", "family", "seniority", "seniority_order", "seniority_cues",
+    "seniority_rules", "title_rule", "found_by", "line", "departments", "responsibilities", "categories", "also_titled",
+];
+pub const RESPONSIBILITY_COLUMNS: [&str; 14] = [
+    "doc", "company", "role_id", "seniority", "title", "text", "raw", "line", "rule", "group", "detail", "departments",
+    "categories", "category_rules",
+];
+
+/// Lists inside a CSV cell are joined with this.
+pub const LIST_SEP: &str = "; ";
+
+type Csv = csv::Writer<BufWriter<File>>;
+
+/// An output folder being written.
+pub struct Output {
+    out: PathBuf,
+    staging: PathBuf,
+    guard: bool,
+    docs_csv: Csv,
+    docs_jsonl: BufWriter<File>,
+    roles_csv: Csv,
+    roles_jsonl: BufWriter<File>,
+    resp_csv: Csv,
+    resp_jsonl: BufWriter<File>,
+    committed: bool,
+}
+
+fn csv_writer(path: &Path, header: &[&str]) -> io::Result<Csv> {
+    let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, File::create(path)?));
+    w.write_record(header).map_err(io::Error::other)?;
+    Ok(w)
+}
+
+fn jsonl(path: &Path) -> io::Result<BufWriter<File>> {
+    Ok(BufWriter::with_capacity(1 << 16, File::create(path)?))
+}
+
+/// Make a spreadsheet read a cell as text, not a formula: a leading `= + - @`, tab or
+/// carriage return gets a `'` before it.
+pub fn guard_cell(s: &str) -> Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+fn write_json_line<T: Serialize>(w: &mut BufWriter<File>, v: &T) -> io::Result<()> {
+    serde_json::to_writer(&mut *w, v).map_err(io::Error::other)?;
+    w.write_all(b"\n")
+}
+
+impl Output {
+    /// Start writing into `out` (created if missing). `guard` neutralises formula cells.
+    pub fn create(out: &Path, guard: bool) -> io::Result<Output> {
+        fs::create_dir_all(out)?;
+        let staging = out.join(format!(".staging-{}", std::process::id()));
+        if staging.exists() {
+            fs::remove_dir_all(&staging)?;
+        }
+        fs::create_dir_all(staging.join("comparison"))?;
+        Ok(Output {
+            out: out.to_path_buf(),
+            guard,
+            docs_csv: csv_writer(&staging.join("documents.csv"), &DOCUMENT_COLUMNS)?,
+            docs_jsonl: jsonl(&staging.join("documents.jsonl"))?,
+            roles_csv: csv_writer(&staging.join("roles.csv"), &ROLE_COLUMNS)?,
+            roles_jsonl: jsonl(&staging.join("roles.jsonl"))?,
+            resp_csv: csv_writer(&staging.join("responsibilities.csv"), &RESPONSIBILITY_COLUMNS)?,
+            resp_jsonl: jsonl(&staging.join("responsibilities.jsonl"))?,
+            staging,
+            committed: false,
+        })
+    }
+
+    fn c<'a>(&self, s: &'a str) -> Cow<'a, str> {
+        if self.guard {
+            guard_cell(s)
+        } else {
+            Cow::Borrowed(s)
+        }
+    }
+
+    /// Write one document's rows.
+    pub fn write(&mut self, r: &DocResult) -> io::Result<()> {
+        self.write_doc(&r.doc)?;
+        for role in &r.roles {
+            self.write_role(role)?;
+        }
+        for resp in &r.responsibilities {
+            self.write_resp(resp)?;
+        }
+        Ok(())
+    }
+
+    fn write_doc(&mut self, d: &DocRecord) -> io::Result<()> {
+        let rec = [
+            self.c(&d.doc).into_owned(),
+            d.status.as_str().to_string(),
+            self.c(&d.reason).into_owned(),
+            d.format.clone(),
+            d.encoding.clone(),
+            d.bytes.to_string(),
+            self.c(d.company.as_deref().unwrap_or("")).into_owned(),
+            d.company_evidence.clone().unwrap_or_default(),
+            d.blocks.to_string(),
+            d.dropped_blocks.to_string(),
+            d.roles.to_string(),
+            d.responsibilities.to_string(),
+            d.repairs.join(LIST_SEP),
+        ];
+        self.docs_csv.write_record(&rec).map_err(io::Error::other)?;
+        write_json_line(&mut self.docs_jsonl, d)
+    }
+
+    fn write_role(&mut self, r: &RoleRecord) -> io::Result<()> {
+        let rec = [
+            self.c(&r.doc).into_owned(),
+            self.c(r.company.as_deref().unwrap_or("")).into_owned(),
+            self.c(&r.title).into_owned(),
+            r.role_id.clone(),
+            r.role_label.clone(),
+            r.family.clone(),
+            r.seniority.clone(),
+            r.seniority_order.to_string(),
+            self.c(&r.seniority_cues.join(LIST_SEP)).into_owned(),
+            r.seniority_rules.join(LIST_SEP),
+            r.title_rule.clone(),
+            r.found_by.clone(),
+            r.line.to_string(),
+            self.c(&r.departments.join(LIST_SEP)).into_owned(),
+            r.responsibilities.to_string(),
+            r.categories.join(LIST_SEP),
+            self.c(&r.also_titled.join(LIST_SEP)).into_owned(),
+        ];
+        self.roles_csv.write_record(&rec).map_err(io::Error::other)?;
+        write_json_line(&mut self.roles_jsonl, r)
+    }
+
+    fn write_resp(&mut self, r: &RespRecord) -> io::Result<()> {
+        let rec = [
+            self.c(&r.doc).into_owned(),
+            self.c(r.company.as_deref().unwrap_or("")).into_owned(),
+            r.role_id.clone(),
+            r.seniority.clone(),
+            self.c(&r.title).into_owned(),
+            self.c(&r.text).into_owned(),
+            self.c(&r.raw).into_owned(),
+            r.line.to_string(),
+            r.rule.clone(),
+            self.c(r.group.as_deref().unwrap_or("")).into_owned(),
+            self.c(r.detail.as_deref().unwrap_or("")).into_owned(),
+            self.c(&r.departments.join(LIST_SEP)).into_owned(),
+            r.categories.join(LIST_SEP),
+            r.category_rules.join(LIST_SEP),
+        ];
+        self.resp_csv.write_record(&rec).map_err(io::Error::other)?;
+        write_json_line(&mut self.resp_jsonl, r)
+    }
+
+    /// Write the comparisons and the manifest, then move every file into place.
+    pub fn finish(mut self, cmp: &Comparison, manifest: &serde_json::Value) -> io::Result<()> {
+        self.docs_csv.flush()?;
+        self.roles_csv.flush()?;
+        self.resp_csv.flush()?;
+        self.docs_jsonl.flush()?;
+        self.roles_jsonl.flush()?;
+        self.resp_jsonl.flush()?;
+        let st = self.staging.clone();
+        let g = self.guard;
+        let cell = |s: &str| if g { guard_cell(s).into_owned() } else { s.to_string() };
+
+        let mut w = csv_writer(&st.join("comparison/role_categories.csv"), &["role_id", "seniority", "source", "documents", "responsibilities", "category", "items", "share"])?;
+        for r in &cmp.role_categories {
+            w.write_record([
+                r.role_id.clone(),
+                r.seniority.clone(),
+                cell(&r.source),
+                r.documents.to_string(),
+                r.responsibilities.to_string(),
+                r.category.clone(),
+                r.items.to_string(),
+                format!("{:.3}", r.share),
+            ])
+            .map_err(io::Error::other)?;
+        }
+        w.flush()?;
+        let mut w = csv_writer(
+            &st.join("comparison/role_similarity.csv"),
+            &["role_id", "source_a", "source_b", "responsibilities_a", "responsibilities_b", "jaccard", "shared", "only_a", "only_b", "near_identical"],
+        )?;
+        for r in &cmp.role_similarity {
+            w.write_record([
+                r.role_id.clone(),
+                cell(&r.source_a),
+                cell(&r.source_b),
+                r.responsibilities_a.to_string(),
+                r.responsibilities_b.to_string(),
+                format!("{:.3}", r.jaccard),
+                r.shared.join(LIST_SEP),
+                r.only_a.join(LIST_SEP),
+                r.only_b.join(LIST_SEP),
+                r.near_identical.to_string(),
+            ])
+            .map_err(io::Error::other)?;
+        }
+        w.flush()?;
+        let mut w = csv_writer(&st.join("comparison/ladder.csv"), &["role_id", "source", "from_level", "to_level", "appeared", "disappeared", "kept"])?;
+        for r in &cmp.ladder {
+            w.write_record([
+                r.role_id.clone(),
+                cell(&r.source),
+                r.from_level.clone(),
+                r.to_level.clone(),
+                r.appeared.join(LIST_SEP),
+                r.disappeared.join(LIST_SEP),
+                r.kept.join(LIST_SEP),
+            ])
+            .map_err(io::Error::other)?;
+        }
+        w.flush()?;
+        let mut f = BufWriter::new(File::create(st.join("comparison.json"))?);
+        serde_json::to_writer_pretty(&mut f, cmp).map_err(io::Error::other)?;
+        f.write_all(b"\n")?;
+        f.flush()?;
+        let mut f = BufWriter::new(File::create(st.join("manifest.json"))?);
+        serde_json::to_writer_pretty(&mut f, manifest).map_err(io::Error::other)?;
+        f.write_all(b"\n")?;
+        f.flush()?;
+
+        fs::create_dir_all(self.out.join("comparison"))?;
+        for name in FILES {
+            fs::rename(st.join(name), self.out.join(name))?;
+        }
+        self.committed = true;
+        let _ = fs::remove_dir_all(&st);
+        Ok(())
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        assert_eq!(guard_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(guard_cell("-1"), "'-1");
+        assert_eq!(guard_cell("@cmd"), "'@cmd");
+        assert_eq!(guard_cell("Own the roadmap"), "Own the roadmap");
+    }
+}

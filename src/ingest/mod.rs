@@ -1,0 +1,242 @@
+//! Stage 1, ingest: find the corpus files, read and decode them, take front matter and
+//! `sources.csv` metadata, and sniff each document's format. The only stage besides emit
+//! that touches the file system.
+
+pub mod decode;
+pub mod frontmatter;
+
+use crate::model::{DocMeta, Format, RawDoc, SourceInfo};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// File extensions read as documents.
+pub const DOC_EXTENSIONS: [&str; 5] = ["html", "htm", "md", "markdown", "txt"];
+/// Name of the optional metadata file beside the corpus.
+pub const SOURCES_FILE: &str = "sources.csv";
+
+/// One entry of the corpus listing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Listed {
+    /// A file to read.
+    Doc { id: String, path: PathBuf },
+    /// A file that is not read, with the reason (reported in documents.csv).
+    Skip { id: String, reason: String },
+    /// A file or folder that could not be listed.
+    Fail { id: String, reason: String },
+}
+
+impl Listed {
+    pub fn id(&self) -> &str {
+        match self {
+            Listed::Doc { id, .. } | Listed::Skip { id, .. } | Listed::Fail { id, .. } => id,
+        }
+    }
+}
+
+/// The corpus: its entries in a stable order, and the sources.csv metadata.
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    pub entries: Vec<Listed>,
+    pub sources: BTreeMap<String, SourceInfo>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("corpus path {0} does not exist")]
+    Missing(PathBuf),
+    #[error("{path}:{line}: {message}")]
+    Sources { path: PathBuf, line: u64, message: String },
+}
+
+/// List the corpus given as files and folders. Entries are sorted by id.
+pub fn list(paths: &[PathBuf]) -> Result<Corpus, IngestError> {
+    let mut corpus = Corpus::default();
+    for root in paths {
+        if !root.exists() {
+            return Err(IngestError::Missing(root.clone()));
+        }
+        if root.is_file() {
+            let id = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            corpus.entries.push(classify(id, root.clone()));
+            continue;
+        }
+        let sources = root.join(SOURCES_FILE);
+        if sources.is_file() {
+            corpus.sources.extend(read_sources(&sources)?);
+        }
+        for entry in walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name() {
+            match entry {
+                Ok(e) => {
+                    if e.file_type().is_dir() {
+                        continue;
+                    }
+                    let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+                    let id = rel.to_string_lossy().replace('\\', "/");
+                    if e.path_is_symlink() && !e.path().is_file() {
+                        corpus.entries.push(Listed::Skip { id, reason: "symbolic link to no regular file".into() });
+                        continue;
+                    }
+                    if id == SOURCES_FILE {
+                        corpus.entries.push(Listed::Skip { id, reason: "metadata: company/url/date of the corpus files".into() });
+                        continue;
+                    }
+                    corpus.entries.push(classify(id, e.path().to_path_buf()));
+                }
+                Err(err) => {
+                    let id = err
+                        .path()
+                        .map(|p| p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/"))
+                        .unwrap_or_else(|| root.display().to_string());
+                    corpus.entries.push(Listed::Fail { id, reason: format!("cannot list: {err}") });
+                }
+            }
+        }
+    }
+    corpus.entries.sort_by(|a, b| a.id().cmp(b.id()));
+    Ok(corpus)
+}
+
+fn classify(id: String, path: PathBuf) -> Listed {
+    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    if id.rsplit('/').next().is_some_and(|n| n.starts_with('.')) {
+        return Listed::Skip { id, reason: "hidden file".into() };
+    }
+    if DOC_EXTENSIONS.contains(&ext.as_str()) {
+        Listed::Doc { id, path }
+    } else if ext.is_empty() {
+        Listed::Skip { id, reason: "no file extension (reads .html .htm .md .markdown .txt)".into() }
+    } else {
+        Listed::Skip { id, reason: format!("unsupported extension .{ext} (reads .html .htm .md .markdown .txt)") }
+    }
+}
+
+/// Read `sources.csv`: a `file` column and any of `company`, `url`, `date`.
+pub fn read_sources(path: &Path) -> Result<BTreeMap<String, SourceInfo>, IngestError> {
+    let err = |line: u64, message: String| IngestError::Sources { path: path.to_path_buf(), line, message };
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_path(path).map_err(|e| err(0, e.to_string()))?;
+    let headers = rdr.headers().map_err(|e| err(1, e.to_string()))?.clone();
+    let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.trim().to_lowercase().as_str()));
+    let file = col(&["file", "path", "doc", "document", "filename"]).ok_or_else(|| err(1, "no `file` column".into()))?;
+    let (company, url, date) = (col(&["company", "organization", "organisation"]), col(&["url", "source_url"]), col(&["date", "posted", "date_posted"]));
+    let mut out = BTreeMap::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| err(e.position().map(|p| p.line()).unwrap_or(0), e.to_string()))?;
+        let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+        if let Some(f) = get(Some(file)) {
+            out.insert(f, SourceInfo { company: get(company), url: get(url), date: get(date) });
+        }
+    }
+    Ok(out)
+}
+
+/// Read and decode one document. `Err` holds the reason it could not be read.
+pub fn read(id: &str, path: &Path, sources: &BTreeMap<String, SourceInfo>, max_bytes: u64) -> Result<RawDoc, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if meta.len() > max_bytes {
+        return Err(format!("file is {} bytes, over the limit of {max_bytes} (--max-bytes)", meta.len()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    Ok(decode_doc(id, &bytes, sources))
+}
+
+/// Decode bytes into a document (no file system access).
+pub fn decode_doc(id: &str, bytes: &[u8], sources: &BTreeMap<String, SourceInfo>) -> RawDoc {
+    let d = decode::decode(bytes);
+    let mut text = d.text;
+    let front_matter = frontmatter::take(&mut text);
+    let ext = id.rsplit('.').next().unwrap_or("").to_lowercase();
+    let format = sniff(&ext, &text);
+    let name = id.rsplit('/').next().unwrap_or(id);
+    let source = sources.get(id).or_else(|| sources.get(name)).cloned();
+    RawDoc {
+        meta: DocMeta {
+            id: id.to_string(),
+            bytes: bytes.len() as u64,
+            format: Some(format),
+            encoding: d.encoding.to_string(),
+            repairs: d.repairs,
+            front_matter,
+            source,
+        },
+        format,
+        text,
+    }
+}
+
+/// The format of a document: by extension for .html/.md, by content otherwise (the samples
+/// are `.txt` files holding Markdown or an HTML-ish table).
+pub fn sniff(ext: &str, text: &str) -> Format {
+    match ext {
+        "html" | "htm" => return Format::Html,
+        "md" | "markdown" => return Format::Markdown,
+        _ => {}
+    }
+    let head: String = text.trim_start().chars().take(512).collect::<String>().to_lowercase();
+    if head.starts_with("<!doctype html") || head.starts_with("<html") {
+        return Format::Html;
+    }
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(2000).collect();
+    let n = lines.len().max(1);
+    let tagged = lines
+        .iter()
+        .filter(|l| {
+            let t = l.trim_start().to_lowercase();
+            ["<p", "<div", "<li", "<ul", "<ol", "<h1", "<h2", "<h3", "<h4", "<table", "<tr", "<td", "<section", "<article", "<body", "<span"]
+                .iter()
+                .any(|p| t.starts_with(p) && t[p.len()..].starts_with([' ', '>']))
+        })
+        .count();
+    if tagged * 3 >= n && tagged >= 3 {
+        return Format::Html;
+    }
+    let md = lines
+        .iter()
+        .filter(|l| {
+            let t = l.trim_start();
+            t.starts_with('#') || t.starts_with("- ") || t.starts_with("* ") || t.starts_with('|') || t.starts_with('>')
+                || t.starts_with("---") || t.starts_with("===") || t.contains("**") || t.contains("](")
+        })
+        .count();
+    if md > 0 {
+        Format::Markdown
+    } else {
+        Format::Text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_formats() {
+        assert_eq!(sniff("txt", "<!DOCTYPE html><html><body><p>x</p></body></html>"), Format::Html);
+        assert_eq!(sniff("txt", "| **Role** | x |\n|---|---|\n| a<br></br>b | c |"), Format::Markdown);
+        assert_eq!(sniff("txt", "# Title\n\n- item"), Format::Markdown);
+        assert_eq!(sniff("txt", "Just a line.\n\nAnother line."), Format::Text);
+        assert_eq!(sniff("html", "plain"), Format::Html);
+    }
+
+    #[test]
+    fn lists_sorted_with_reasons() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("b.txt"), "b").unwrap();
+        std::fs::write(dir.path().join("a.md"), "a").unwrap();
+        std::fs::write(dir.path().join("c.pdf"), "c").unwrap();
+        std::fs::write(dir.path().join("sources.csv"), "file,company\na.md,Acme\n").unwrap();
+        let c = list(&[dir.path().to_path_buf()]).unwrap();
+        let ids: Vec<&str> = c.entries.iter().map(|e| e.id()).collect();
+        assert_eq!(ids, ["a.md", "b.txt", "c.pdf", "sources.csv"]);
+        assert!(matches!(&c.entries[2], Listed::Skip { reason, .. } if reason.contains(".pdf")));
+        assert_eq!(c.sources["a.md"].company.as_deref(), Some("Acme"));
+    }
+
+    #[test]
+    fn sources_without_file_column_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sources.csv");
+        std::fs::write(&p, "name,company\na,b\n").unwrap();
+        let e = read_sources(&p).unwrap_err().to_string();
+        assert!(e.contains("sources.csv:1: no `file` column"), "{e}");
+    }
+}

@@ -1,0 +1,18 @@
+//! The `rolemap` command: parse flags, dispatch to a subcommand, map the outcome to an
+//! exit code. The work is done by the library.
+
+mod cli;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match cli::dispatch(args) {
+        Ok(code) => code.into(),
+        Err(e) => {
+            eprintln!("rolemap: error: {e:#}");
+            ExitCode::from(e.code())
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! The plain data types that flow between the pipeline stages:
+//! `ingest -> RawDoc -> clean -> CleanDoc -> extract -> Extraction -> normalize -> DocResult -> emit`.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How a document's text is structured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Html,
+    Markdown,
+    Text,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Markdown => "markdown",
+            Format::Text => "text",
+        }
+    }
+}
+
+/// What `sources.csv` beside the corpus says about one file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SourceInfo {
+    pub company: Option<String>,
+    pub url: Option<String>,
+    pub date: Option<String>,
+}
+
+/// Facts about a document that every later stage carries along.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DocMeta {
+    /// Path relative to the corpus root, with `/` separators: the document id.
+    pub id: String,
+    pub bytes: u64,
+    pub format: Option<Format>,
+    /// Encoding the bytes were decoded from (`utf-8`, `utf-8-bom`, `utf-16le`, `windows-1252`).
+    pub encoding: String,
+    /// Repairs made while decoding (mojibake sequences fixed, NUL bytes removed, …).
+    pub repairs: Vec<String>,
+    /// Scalar front matter values (YAML), keys lower-cased.
+    pub front_matter: BTreeMap<String, String>,
+    pub source: Option<SourceInfo>,
+}
+
+/// A decoded document: the output of ingest.
+#[derive(Debug, Clone)]
+pub struct RawDoc {
+    pub meta: DocMeta,
+    pub format: Format,
+    /// Full text; front matter lines are blanked so that line numbers stay true.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum BlockKind {
+    Heading { level: u8 },
+    Paragraph,
+    /// Quoted text (blockquote): read for seniority cues, never taken as a duty.
+    Quote,
+    ListItem { depth: u8, ordered: bool },
+    TableRow { header: bool },
+}
+
+/// One structural unit of cleaned text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// Cleaned text (entities decoded, whitespace normalized, mojibake repaired). For a
+    /// table row: the cells joined with " | ".
+    pub text: String,
+    /// Table rows only: each cell's items (a cell is split on `<br>` and line breaks).
+    pub cells: Vec<Vec<String>>,
+    /// 1-based line in the source file where the block starts.
+    pub line: usize,
+}
+
+impl Block {
+    pub fn new(kind: BlockKind, text: String, line: usize) -> Self {
+        Block { kind, text, cells: Vec::new(), line }
+    }
+    pub fn is_heading(&self) -> bool {
+        matches!(self.kind, BlockKind::Heading { .. })
+    }
+}
+
+/// A block the cleaner removed, with the rule that removed it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dropped {
+    pub line: usize,
+    pub text: String,
+    pub rule: String,
+}
+
+/// A cleaned document: the output of clean.
+#[derive(Debug, Clone)]
+pub struct CleanDoc {
+    pub meta: DocMeta,
+    pub format: Format,
+    pub blocks: Vec<Block>,
+    pub dropped: Vec<Dropped>,
+}
+
+/// A title found in text and mapped to the taxonomy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TitleHit {
+    /// Byte range of the whole title (modifiers included) in the searched text.
+    pub start: usize,
+    pub end: usize,
+    /// Index of the role in the taxonomy.
+    pub role: usize,
+    /// Rule id of the title alias that matched, e.g. `product-manager:head-of-product`.
+    pub rule: String,
+    /// Seniority from the title: (level index, cue text, rule id).
+    pub level: Option<(usize, String, String)>,
+}
+
+/// A responsibility as found, before normalization.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundItem {
+    pub text: String,
+    pub line: usize,
+    /// Extraction rule that took it (`table:row`, `list:item`, `subheading`, `prose:subject`).
+    pub rule: &'static str,
+    /// The sub-heading it stands under, when it is part of a group.
+    pub group: Option<String>,
+    /// Prose that explains a sub-heading taken as a duty.
+    pub detail: Option<String>,
+}
+
+/// A role a document defines, as found, before normalization.
+#[derive(Debug, Clone)]
+pub struct FoundRole {
+    /// The title as written.
+    pub title: String,
+    pub line: usize,
+    /// None when the title maps to no known role (reported as `unmapped`).
+    pub hit: Option<TitleHit>,
+    /// Extraction rule that found it (`heading:role`, `table:row`, `prose:subject`).
+    pub rule: &'static str,
+    pub departments: Vec<String>,
+    /// Text of the role's section (duties, summaries, quotes) searched for seniority cues.
+    pub context: Vec<String>,
+    pub items: Vec<FoundItem>,
+    /// Blocks under the role that were not taken as duties, with the reason.
+    pub skipped: Vec<(usize, String, &'static str)>,
+}
+
+/// The organisation a document belongs to, with where that was seen.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Company {
+    pub name: String,
+    /// `sources.csv`, `front-matter:KEY`, `front-matter-domain:KEY`, `text:heading`, `text:mentions`.
+    pub evidence: String,
+}
+
+/// The output of extract.
+#[derive(Debug, Clone)]
+pub struct Extraction {
+    pub doc: CleanDoc,
+    pub company: Option<Company>,
+    pub roles: Vec<FoundRole>,
+}
+
+/// One role in the output (`roles.csv/.jsonl`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoleRecord {
+    pub doc: String,
+    pub company: Option<String>,
+    pub title: String,
+    pub role_id: String,
+    pub role_label: String,
+    pub family: String,
+    pub seniority: String,
+    pub seniority_order: usize,
+    pub seniority_cues: Vec<String>,
+    pub seniority_rules: Vec<String>,
+    pub title_rule: String,
+    pub found_by: String,
+    pub line: usize,
+    pub departments: Vec<String>,
+    pub responsibilities: usize,
+    pub categories: Vec<String>,
+    /// Other titles in the document merged into this role (same role id and level).
+    pub also_titled: Vec<String>,
+}
+
+/// One responsibility in the output (`responsibilities.csv/.jsonl`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RespRecord {
+    pub doc: String,
+    pub company: Option<String>,
+    pub role_id: String,
+    pub seniority: String,
+    pub title: String,
+    /// The cleaned responsibility text.
+    pub text: String,
+    /// The item as it stood in its block, before numbering and trailing colons were removed.
+    pub raw: String,
+    pub line: usize,
+    pub rule: String,
+    pub departments: Vec<String>,
+    pub group: Option<String>,
+    pub detail: Option<String>,
+    pub categories: Vec<String>,
+    pub category_rules: Vec<String>,
+}
+
+/// Outcome of one document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Skipped,
+    Error,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Skipped => "skipped",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// One line of `documents.csv/.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocRecord {
+    pub doc: String,
+    pub status: Status,
+    pub reason: String,
+    pub format: String,
+    pub encoding: String,
+    pub bytes: u64,
+    pub company: Option<String>,
+    pub company_evidence: Option<String>,
+    pub blocks: usize,
+    pub dropped_blocks: usize,
+    pub roles: usize,
+    pub responsibilities: usize,
+    pub repairs: Vec<String>,
+}
+
+/// Everything the pipeline produced for one document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocResult {
+    pub doc: DocRecord,
+    pub roles: Vec<RoleRecord>,
+    pub responsibilities: Vec<RespRecord>,
+}

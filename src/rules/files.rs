@@ -1,0 +1,212 @@
+//! Phase one of loading rules: the TOML files as serde types. Unknown keys are errors
+//! (`deny_unknown_fields`), so a misspelled key is reported with its file and line.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+pub type S = Spanned<String>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RolesFile {
+    #[serde(default)]
+    pub role: Vec<RoleDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RoleDef {
+    pub id: S,
+    pub label: String,
+    #[serde(default)]
+    pub family: String,
+    #[serde(default)]
+    pub doc: String,
+    #[serde(default)]
+    pub titles: Vec<S>,
+    #[serde(default)]
+    pub leveled_titles: Vec<LeveledTitle>,
+    #[serde(default)]
+    pub examples: Vec<S>,
+    #[serde(default)]
+    pub counter_examples: Vec<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LeveledTitle {
+    pub title: S,
+    pub level: S,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SeniorityFile {
+    pub default: S,
+    #[serde(default)]
+    pub level: Vec<LevelDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LevelDef {
+    pub id: S,
+    pub label: String,
+    #[serde(default)]
+    pub title_cues: Vec<S>,
+    #[serde(default)]
+    pub text_cues: Vec<S>,
+    #[serde(default)]
+    pub examples: Vec<S>,
+    #[serde(default)]
+    pub counter_examples: Vec<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CategoriesFile {
+    #[serde(default)]
+    pub category: Vec<CategoryDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CategoryDef {
+    pub id: S,
+    pub label: String,
+    #[serde(default)]
+    pub doc: String,
+    pub patterns: Vec<S>,
+    #[serde(default)]
+    pub examples: Vec<S>,
+    #[serde(default)]
+    pub counter_examples: Vec<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BoilerplateFile {
+    #[serde(default)]
+    pub rule: Vec<BoilerRuleDef>,
+    pub keyword_list: KeywordListDef,
+    pub html: HtmlDef,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    Block,
+    Tail,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BoilerRuleDef {
+    pub id: S,
+    #[serde(default)]
+    pub doc: String,
+    pub pattern: S,
+    pub scope: Scope,
+    #[serde(default)]
+    pub min_position: f64,
+    pub max_words: usize,
+    #[serde(default)]
+    pub examples: Vec<S>,
+    #[serde(default)]
+    pub counter_examples: Vec<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct KeywordListDef {
+    pub id: S,
+    #[serde(default)]
+    pub doc: String,
+    pub min_segments: usize,
+    pub max_segment_words: usize,
+    pub min_capitalized: f64,
+    #[serde(default)]
+    pub examples: Vec<S>,
+    #[serde(default)]
+    pub counter_examples: Vec<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct HtmlDef {
+    pub drop_tags: Vec<String>,
+    pub drop_id_class: S,
+    #[serde(default)]
+    pub drop_roles: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct StructureFile {
+    pub heading: HeadingDef,
+    pub table: TableDef,
+    pub lists: ListsDef,
+    pub subheading: SubheadingDef,
+    pub prose: ProseDef,
+    pub sections: SectionsDef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SectionsDef {
+    pub id: S,
+    pub duty: S,
+    pub non_duty: S,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct HeadingDef {
+    pub id: S,
+    pub filler: S,
+    pub max_words: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TableDef {
+    pub id: S,
+    pub role_columns: Vec<S>,
+    pub duty_columns: Vec<S>,
+    pub department_columns: Vec<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ListsDef {
+    pub id: S,
+    pub non_duty_lead_in: S,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SubheadingDef {
+    pub id: S,
+    pub max_words: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ProseDef {
+    pub id: S,
+    pub lead: S,
+    pub verbs: S,
+    pub duty: S,
+    pub non_duty: S,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CompanyFile {
+    pub id: S,
+    pub front_matter_keys: Vec<String>,
+    pub contact_keys: Vec<String>,
+    pub generic_domains: Vec<String>,
+    pub min_mentions: usize,
+    pub stop_names: Vec<String>,
+}

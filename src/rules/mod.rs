@@ -1,0 +1,787 @@
+//! Rules are data: the TOML files under `rules/` (also embedded in the binary) are loaded in
+//! two phases, parse ([`files`], serde with unknown keys denied) and compile (this module:
+//! Aho-Corasick for title literals, `RegexSet`s for categories and boilerplate, each
+//! pattern compiled once). A bad file stops loading with the file, line and what is wrong.
+
+pub mod files;
+
+use crate::model::TitleHit;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::path::Path;
+
+use files::*;
+
+/// The rule files, in load order.
+pub const FILE_NAMES: [&str; 6] =
+    ["roles.toml", "seniority.toml", "categories.toml", "boilerplate.toml", "structure.toml", "company.toml"];
+
+const EMBEDDED: [(&str, &str); 6] = [
+    ("roles.toml", include_str!("../../rules/roles.toml")),
+    ("seniority.toml", include_str!("../../rules/seniority.toml")),
+    ("categories.toml", include_str!("../../rules/categories.toml")),
+    ("boilerplate.toml", include_str!("../../rules/boilerplate.toml")),
+    ("structure.toml", include_str!("../../rules/structure.toml")),
+    ("company.toml", include_str!("../../rules/company.toml")),
+];
+
+/// Compiled size cap for one pattern (the `regex` crate is linear-time; this bounds memory).
+const REGEX_SIZE_LIMIT: usize = 4 << 20;
+
+/// One problem in a rule file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    #[error("{file}:{line}:{column}: {message}")]
+    At { file: String, line: usize, column: usize, message: String },
+    #[error("{file}: {message}")]
+    File { file: String, message: String },
+}
+
+/// Every problem found while loading a rule set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleErrors(pub Vec<RuleError>);
+
+impl fmt::Display for RuleErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+impl std::error::Error for RuleErrors {}
+
+/// The text of one rule file and the name to report it by.
+#[derive(Debug, Clone)]
+pub struct RuleText {
+    pub name: &'static str,
+    pub shown_as: String,
+    pub text: String,
+}
+
+/// The rule files shipped inside the binary.
+pub fn embedded_texts() -> Vec<RuleText> {
+    EMBEDDED
+        .iter()
+        .map(|(n, t)| RuleText { name: n, shown_as: format!("rules/{n} (built in)"), text: t.to_string() })
+        .collect()
+}
+
+/// Read the rule files from a folder; a missing file is an error.
+pub fn dir_texts(dir: &Path) -> Result<Vec<RuleText>, RuleErrors> {
+    let mut out = Vec::new();
+    let mut errs = Vec::new();
+    for name in FILE_NAMES {
+        let p = dir.join(name);
+        match std::fs::read_to_string(&p) {
+            Ok(text) => out.push(RuleText { name, shown_as: p.display().to_string(), text }),
+            Err(e) => errs.push(RuleError::File { file: p.display().to_string(), message: format!("cannot read: {e}") }),
+        }
+    }
+    if errs.is_empty() {
+        Ok(out)
+    } else {
+        Err(RuleErrors(errs))
+    }
+}
+
+/// A canonical role.
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub id: String,
+    pub label: String,
+    pub family: String,
+    pub doc: String,
+    pub examples: Vec<String>,
+    pub counter_examples: Vec<String>,
+}
+
+/// A rung of the seniority ladder.
+#[derive(Debug, Clone)]
+pub struct Level {
+    pub id: String,
+    pub label: String,
+    prefix: Option<Regex>,
+    suffix: Option<Regex>,
+    text_cues: Vec<Regex>,
+    pub examples: Vec<String>,
+    pub counter_examples: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct Alias {
+    role: usize,
+    level: Option<usize>,
+    rule: String,
+}
+
+/// Roles, titles and the seniority ladder.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    pub roles: Vec<Role>,
+    pub levels: Vec<Level>,
+    pub default_level: usize,
+    aliases: Vec<Alias>,
+    ac_ci: AhoCorasick,
+    ci_alias: Vec<usize>,
+    ac_cs: AhoCorasick,
+    cs_alias: Vec<usize>,
+}
+
+/// A responsibility category.
+#[derive(Debug, Clone)]
+pub struct Category {
+    pub id: String,
+    pub label: String,
+    pub doc: String,
+    pub examples: Vec<String>,
+    pub counter_examples: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BoilerRule {
+    pub id: String,
+    pub doc: String,
+    pub re: Regex,
+    pub scope: Scope,
+    pub min_position: f64,
+    pub max_words: usize,
+    pub examples: Vec<String>,
+    pub counter_examples: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct KeywordList {
+    pub id: String,
+    pub min_segments: usize,
+    pub max_segment_words: usize,
+    pub min_capitalized: f64,
+    pub examples: Vec<String>,
+    pub counter_examples: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HtmlRules {
+    pub drop_tags: HashSet<String>,
+    pub drop_id_class: Regex,
+    pub drop_roles: HashSet<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Boilerplate {
+    pub rules: Vec<BoilerRule>,
+    set: RegexSet,
+    max_words: usize,
+    pub keyword_list: KeywordList,
+    pub html: HtmlRules,
+}
+
+#[derive(Debug, Clone)]
+pub struct Structure {
+    pub heading_filler: Regex,
+    pub heading_max_words: usize,
+    pub table_role_columns: RegexSet,
+    pub table_duty_columns: RegexSet,
+    pub table_department_columns: RegexSet,
+    pub non_duty_lead_in: Regex,
+    pub subheading_max_words: usize,
+    pub prose_lead: Regex,
+    pub prose_verbs: Regex,
+    pub prose_duty: Regex,
+    pub prose_non_duty: Regex,
+    pub section_duty: Regex,
+    pub section_non_duty: Regex,
+}
+
+#[derive(Debug, Clone)]
+pub struct CompanyRules {
+    pub front_matter_keys: Vec<String>,
+    pub contact_keys: Vec<String>,
+    pub generic_domains: HashSet<String>,
+    pub min_mentions: usize,
+    pub stop_names: HashSet<String>,
+}
+
+/// A compiled rule set: everything the pipeline stages need, built once per run.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// SHA-256 over the rule files' names and contents.
+    pub fingerprint: String,
+    /// Where the rules came from (a folder or "built in").
+    pub origin: String,
+    pub taxonomy: Taxonomy,
+    pub categories: Vec<Category>,
+    category_set: RegexSet,
+    category_of_pattern: Vec<usize>,
+    pub boilerplate: Boilerplate,
+    pub structure: Structure,
+    pub company: CompanyRules,
+}
+
+impl Rules {
+    /// The rules shipped in the binary.
+    pub fn embedded() -> Result<Rules, RuleErrors> {
+        Rules::from_texts(&embedded_texts(), "built in")
+    }
+
+    /// Load and compile the rule files of a folder.
+    pub fn from_dir(dir: &Path) -> Result<Rules, RuleErrors> {
+        Rules::from_texts(&dir_texts(dir)?, &dir.display().to_string())
+    }
+
+    /// Compile rule texts; every problem found is reported, not only the first.
+    pub fn from_texts(texts: &[RuleText], origin: &str) -> Result<Rules, RuleErrors> {
+        let mut c = Compiler::default();
+        let get = |name: &str| texts.iter().find(|t| t.name == name);
+        let mut missing = Vec::new();
+        for n in FILE_NAMES {
+            if get(n).is_none() {
+                missing.push(RuleError::File { file: n.to_string(), message: "rule file missing".into() });
+            }
+        }
+        if !missing.is_empty() {
+            return Err(RuleErrors(missing));
+        }
+        let roles_t = get("roles.toml").unwrap();
+        let sen_t = get("seniority.toml").unwrap();
+        let cat_t = get("categories.toml").unwrap();
+        let bp_t = get("boilerplate.toml").unwrap();
+        let st_t = get("structure.toml").unwrap();
+        let co_t = get("company.toml").unwrap();
+
+        let roles_f: Option<RolesFile> = c.parse(roles_t);
+        let sen_f: Option<SeniorityFile> = c.parse(sen_t);
+        let cat_f: Option<CategoriesFile> = c.parse(cat_t);
+        let bp_f: Option<BoilerplateFile> = c.parse(bp_t);
+        let st_f: Option<StructureFile> = c.parse(st_t);
+        let co_f: Option<CompanyFile> = c.parse(co_t);
+
+        let taxonomy = match (&roles_f, &sen_f) {
+            (Some(r), Some(s)) => c.taxonomy(roles_t, r, sen_t, s),
+            _ => None,
+        };
+        let cats = cat_f.as_ref().and_then(|f| c.categories(cat_t, f));
+        let boiler = bp_f.as_ref().and_then(|f| c.boilerplate(bp_t, f));
+        let structure = st_f.as_ref().and_then(|f| c.structure(st_t, f));
+        let company = co_f.map(|f| CompanyRules {
+            front_matter_keys: f.front_matter_keys.iter().map(|k| k.to_lowercase()).collect(),
+            contact_keys: f.contact_keys.iter().map(|k| k.to_lowercase()).collect(),
+            generic_domains: f.generic_domains.iter().map(|k| k.to_lowercase()).collect(),
+            min_mentions: f.min_mentions.max(1),
+            stop_names: f.stop_names.into_iter().collect(),
+        });
+        if !c.errors.is_empty() {
+            return Err(RuleErrors(c.errors));
+        }
+        let (categories, category_set, category_of_pattern) = cats.unwrap();
+        let mut h = Sha256::new();
+        for t in texts {
+            h.update(t.name.as_bytes());
+            h.update([0u8]);
+            h.update(t.text.as_bytes());
+            h.update([0u8]);
+        }
+        let fingerprint: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        Ok(Rules {
+            fingerprint,
+            origin: origin.to_string(),
+            taxonomy: taxonomy.unwrap(),
+            categories,
+            category_set,
+            category_of_pattern,
+            boilerplate: boiler.unwrap(),
+            structure: structure.unwrap(),
+            company: company.unwrap(),
+        })
+    }
+
+    /// Indices of the categories whose patterns match `text`, ascending.
+    pub fn categorize(&self, text: &str) -> Vec<usize> {
+        let mut out: Vec<usize> =
+            self.category_set.matches(text).into_iter().map(|p| self.category_of_pattern[p]).collect();
+        out.dedup();
+        out
+    }
+}
+
+impl Boilerplate {
+    /// The first block rule that drops a block of this text, if any.
+    pub fn matching_rule(&self, text: &str, words: usize) -> Option<&BoilerRule> {
+        if words > self.max_words {
+            return None;
+        }
+        self.set.matches(text).into_iter().map(|i| &self.rules[i]).find(|r| words <= r.max_words)
+    }
+
+    /// True when the text is a keyword list (SEO tail, tag cloud).
+    pub fn is_keyword_list(&self, text: &str) -> bool {
+        let k = &self.keyword_list;
+        let segs: Vec<&str> = text.split([',', '|', ';']).map(str::trim).filter(|s| !s.is_empty()).collect();
+        if segs.len() < k.min_segments {
+            return false;
+        }
+        let short = segs.iter().all(|s| s.split_whitespace().count() <= k.max_segment_words);
+        let caps = segs.iter().filter(|s| s.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())).count();
+        // a sentence of duties has verbs and lower-case words; a keyword list has neither
+        let lower_words = text.split_whitespace().filter(|w| w.chars().next().is_some_and(|c| c.is_lowercase())).count();
+        let total_words = text.split_whitespace().count().max(1);
+        short && caps as f64 >= k.min_capitalized * segs.len() as f64 && (lower_words as f64) < 0.3 * total_words as f64
+    }
+}
+
+impl Taxonomy {
+    pub fn level_index(&self, id: &str) -> Option<usize> {
+        self.levels.iter().position(|l| l.id == id)
+    }
+
+    /// Every title in `text`, mapped to its role, with seniority words around it.
+    pub fn find_titles(&self, text: &str) -> Vec<TitleHit> {
+        let mut cands: Vec<(usize, usize, usize)> = Vec::new(); // start, end, alias
+        for m in self.ac_ci.find_iter(text) {
+            cands.push((m.start(), m.end(), self.ci_alias[m.pattern().as_usize()]));
+        }
+        for m in self.ac_cs.find_iter(text) {
+            cands.push((m.start(), m.end(), self.cs_alias[m.pattern().as_usize()]));
+        }
+        cands.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let bytes = text.as_bytes();
+        let mut hits = Vec::new();
+        let mut last_end = 0;
+        for (s, e, a) in cands {
+            if s < last_end {
+                continue;
+            }
+            if s > 0 && is_word_byte(text, s, true) {
+                continue;
+            }
+            let mut end = e;
+            if end < bytes.len() && is_word_byte(text, end, false) {
+                // a plural: "managers", "owners"
+                if bytes[end] == b's' && (end + 1 == bytes.len() || !is_word_byte(text, end + 1, false)) {
+                    end += 1;
+                } else {
+                    continue;
+                }
+            }
+            last_end = end;
+            let alias = &self.aliases[a];
+            let mut start = s;
+            let mut level = alias.level.map(|l| (l, text[s..e].to_string(), alias.rule.clone()));
+            // seniority words before the title, nearest first
+            let mut before = &text[..s];
+            for _ in 0..3 {
+                let Some((li, m)) = self.levels.iter().enumerate().find_map(|(li, lv)| {
+                    lv.prefix.as_ref().and_then(|re| re.captures(before)).map(|c| (li, c.get(1).unwrap()))
+                }) else {
+                    break;
+                };
+                if level.is_none() {
+                    level = Some((li, m.as_str().to_string(), format!("seniority:{}:title", self.levels[li].id)));
+                }
+                start = m.start();
+                before = &text[..m.start()];
+            }
+            if level.is_none() {
+                let after = &text[end..];
+                if let Some((li, m)) = self.levels.iter().enumerate().find_map(|(li, lv)| {
+                    lv.suffix.as_ref().and_then(|re| re.captures(after)).map(|c| (li, c.get(1).unwrap()))
+                }) {
+                    level = Some((li, m.as_str().to_string(), format!("seniority:{}:title", self.levels[li].id)));
+                    end += m.end();
+                }
+            }
+            hits.push(TitleHit { start, end, role: alias.role, rule: alias.rule.clone(), level });
+        }
+        hits
+    }
+
+    /// Text cues of one level found in `text`: (cue text, rule id).
+    pub fn text_cues(&self, level: usize, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for re in &self.levels[level].text_cues {
+            for m in re.find_iter(text) {
+                out.push(m.as_str().to_string());
+            }
+        }
+        out
+    }
+}
+
+/// Is the character at byte `i` (or just before it, when `before`) part of a word?
+fn is_word_byte(text: &str, i: usize, before: bool) -> bool {
+    let c = if before { text[..i].chars().next_back() } else { text[i..].chars().next() };
+    c.is_some_and(|c| c.is_alphanumeric())
+}
+
+/// Kebab-case of a title: the stable part of a title rule id.
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for ch in s.chars() {
+        if ch.is_alphanumeric() {
+            out.extend(ch.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+#[derive(Default)]
+struct Compiler {
+    errors: Vec<RuleError>,
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = offset - before.rfind('\n').map(|i| i + 1).unwrap_or(0) + 1;
+    (line, col)
+}
+
+fn vals(v: &[S]) -> Vec<String> {
+    v.iter().map(|s| s.get_ref().clone()).collect()
+}
+
+impl Compiler {
+    fn err_at(&mut self, file: &RuleText, offset: usize, message: String) {
+        let (line, column) = line_col(&file.text, offset);
+        self.errors.push(RuleError::At { file: file.shown_as.clone(), line, column, message });
+    }
+
+    fn parse<T: serde::de::DeserializeOwned>(&mut self, file: &RuleText) -> Option<T> {
+        match toml::from_str::<T>(&file.text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let off = e.span().map(|s| s.start).unwrap_or(0);
+                let msg = e.message().trim().to_string();
+                self.err_at(file, off, msg);
+                None
+            }
+        }
+    }
+
+    fn regex(&mut self, file: &RuleText, s: &S, what: &str, allow_empty: bool) -> Option<Regex> {
+        match RegexBuilder::new(s.get_ref()).case_insensitive(true).size_limit(REGEX_SIZE_LIMIT).build() {
+            Ok(re) => {
+                if !allow_empty && re.is_match("") {
+                    self.err_at(file, s.span().start, format!("{what} matches the empty string: {:?}", s.get_ref()));
+                    return None;
+                }
+                Some(re)
+            }
+            Err(e) => {
+                self.err_at(file, s.span().start, format!("{what} is not a valid regular expression: {e}"));
+                None
+            }
+        }
+    }
+
+    fn regex_set(&mut self, file: &RuleText, pats: &[S], what: &str) -> Option<RegexSet> {
+        let mut ok = true;
+        for p in pats {
+            ok &= self.regex(file, p, what, false).is_some();
+        }
+        if !ok {
+            return None;
+        }
+        RegexSetBuilder::new(pats.iter().map(|p| p.get_ref().as_str()))
+            .case_insensitive(true)
+            .size_limit(REGEX_SIZE_LIMIT * 4)
+            .build()
+            .map_err(|e| {
+                let off = pats.first().map(|p| p.span().start).unwrap_or(0);
+                self.err_at(file, off, format!("{what}: patterns too large together: {e}"));
+            })
+            .ok()
+    }
+
+    fn check_id(&mut self, file: &RuleText, id: &S, seen: &mut HashMap<String, usize>, what: &str) {
+        let v = id.get_ref();
+        if v.is_empty() || v.chars().any(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')) {
+            self.err_at(file, id.span().start, format!("{what} id {v:?} must be kebab-case (a-z, 0-9, -)"));
+        }
+        if let Some(prev) = seen.insert(v.clone(), id.span().start) {
+            let (line, _) = line_col(&file.text, prev);
+            self.err_at(file, id.span().start, format!("duplicate {what} id {v:?} (first defined on line {line})"));
+        }
+    }
+
+    fn taxonomy(&mut self, rt: &RuleText, rf: &RolesFile, st: &RuleText, sf: &SeniorityFile) -> Option<Taxonomy> {
+        let n_err = self.errors.len();
+        let mut seen = HashMap::new();
+        let mut levels = Vec::new();
+        for l in &sf.level {
+            self.check_id(st, &l.id, &mut seen, "level");
+            let cues: Vec<String> = l.title_cues.iter().map(|c| c.get_ref().trim().to_lowercase()).collect();
+            for c in &l.title_cues {
+                if c.get_ref().trim().is_empty() {
+                    self.err_at(st, c.span().start, "empty title cue".into());
+                }
+            }
+            let (prefix, suffix) = if cues.is_empty() {
+                (None, None)
+            } else {
+                let mut sorted = cues.clone();
+                sorted.sort_by_key(|c| std::cmp::Reverse(c.len()));
+                let alt = sorted.iter().map(|c| regex::escape(c)).collect::<Vec<_>>().join("|");
+                let pre = Regex::new(&format!(r"(?i)(?:^|[^\w.])((?:{alt}))[\s/]+$")).ok();
+                let suf = Regex::new(&format!(r"(?i)^[\s,]+(?:-\s+|–\s+)?((?:{alt}))(?:\s*$|\s*[(),.;:|/\]])")).ok();
+                (pre, suf)
+            };
+            let mut text_cues = Vec::new();
+            for c in &l.text_cues {
+                if let Some(re) = self.regex(st, c, "text cue", false) {
+                    text_cues.push(re);
+                }
+            }
+            levels.push(Level {
+                id: l.id.get_ref().clone(),
+                label: l.label.clone(),
+                prefix,
+                suffix,
+                text_cues,
+                examples: vals(&l.examples),
+                counter_examples: vals(&l.counter_examples),
+            });
+        }
+        let default_level = match levels.iter().position(|l| &l.id == sf.default.get_ref()) {
+            Some(i) => i,
+            None => {
+                self.err_at(st, sf.default.span().start, format!("default level {:?} is not a defined level", sf.default.get_ref()));
+                0
+            }
+        };
+        let mut roles = Vec::new();
+        let mut aliases = Vec::new();
+        let mut seen_roles = HashMap::new();
+        let mut alias_owner: HashMap<(String, bool), (String, usize)> = HashMap::new();
+        let (mut ci_pats, mut ci_alias, mut cs_pats, mut cs_alias) = (vec![], vec![], vec![], vec![]);
+        for r in &rf.role {
+            self.check_id(rt, &r.id, &mut seen_roles, "role");
+            let ri = roles.len();
+            let mut add = |this: &mut Compiler, t: &S, level: Option<usize>| {
+                let text = t.get_ref().trim();
+                if text.is_empty() {
+                    this.err_at(rt, t.span().start, "empty title".into());
+                    return;
+                }
+                let cs = text.chars().any(|c| c.is_alphabetic()) && !text.chars().any(|c| c.is_lowercase());
+                let key = (if cs { text.to_string() } else { text.to_lowercase() }, cs);
+                if let Some((owner, off)) = alias_owner.get(&key) {
+                    let (line, _) = line_col(&rt.text, *off);
+                    this.err_at(
+                        rt,
+                        t.span().start,
+                        format!("title {text:?} is already mapped to role {owner:?} on line {line}"),
+                    );
+                    return;
+                }
+                alias_owner.insert(key, (r.id.get_ref().clone(), t.span().start));
+                let ai = aliases.len();
+                aliases.push(Alias { role: ri, level, rule: format!("{}:{}", r.id.get_ref(), slug(text)) });
+                if cs {
+                    cs_pats.push(text.to_string());
+                    cs_alias.push(ai);
+                } else {
+                    ci_pats.push(text.to_lowercase());
+                    ci_alias.push(ai);
+                }
+            };
+            for t in &r.titles {
+                add(self, t, None);
+            }
+            for lt in &r.leveled_titles {
+                match levels.iter().position(|l| &l.id == lt.level.get_ref()) {
+                    Some(li) => add(self, &lt.title, Some(li)),
+                    None => self.err_at(
+                        rt,
+                        lt.level.span().start,
+                        format!("level {:?} of title {:?} is not defined in seniority.toml", lt.level.get_ref(), lt.title.get_ref()),
+                    ),
+                }
+            }
+            roles.push(Role {
+                id: r.id.get_ref().clone(),
+                label: r.label.clone(),
+                family: r.family.clone(),
+                doc: r.doc.clone(),
+                examples: vals(&r.examples),
+                counter_examples: vals(&r.counter_examples),
+            });
+        }
+        if self.errors.len() > n_err {
+            return None;
+        }
+        let build = |pats: &[String], ci: bool| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(ci)
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(pats)
+                .expect("title automaton")
+        };
+        Some(Taxonomy {
+            roles,
+            levels,
+            default_level,
+            aliases,
+            ac_ci: build(&ci_pats, true),
+            ci_alias,
+            ac_cs: build(&cs_pats, false),
+            cs_alias,
+        })
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn categories(&mut self, ct: &RuleText, f: &CategoriesFile) -> Option<(Vec<Category>, RegexSet, Vec<usize>)> {
+        let n_err = self.errors.len();
+        let mut seen = HashMap::new();
+        let mut cats = Vec::new();
+        let mut pats = Vec::new();
+        let mut of = Vec::new();
+        for (i, c) in f.category.iter().enumerate() {
+            self.check_id(ct, &c.id, &mut seen, "category");
+            if c.patterns.is_empty() {
+                self.err_at(ct, c.id.span().start, format!("category {:?} has no patterns", c.id.get_ref()));
+            }
+            for p in &c.patterns {
+                if self.regex(ct, p, "pattern", false).is_some() {
+                    pats.push(p.get_ref().clone());
+                    of.push(i);
+                }
+            }
+            cats.push(Category {
+                id: c.id.get_ref().clone(),
+                label: c.label.clone(),
+                doc: c.doc.clone(),
+                examples: vals(&c.examples),
+                counter_examples: vals(&c.counter_examples),
+            });
+        }
+        if self.errors.len() > n_err {
+            return None;
+        }
+        let set = RegexSetBuilder::new(&pats).case_insensitive(true).size_limit(REGEX_SIZE_LIMIT * 8).build();
+        match set {
+            Ok(s) => Some((cats, s, of)),
+            Err(e) => {
+                self.err_at(ct, 0, format!("category patterns too large together: {e}"));
+                None
+            }
+        }
+    }
+
+    fn boilerplate(&mut self, bt: &RuleText, f: &BoilerplateFile) -> Option<Boilerplate> {
+        let n_err = self.errors.len();
+        let mut seen = HashMap::new();
+        let mut rules = Vec::new();
+        for r in &f.rule {
+            self.check_id(bt, &r.id, &mut seen, "boilerplate rule");
+            if !(0.0..=1.0).contains(&r.min_position) {
+                self.err_at(bt, r.id.span().start, "min-position must be between 0 and 1".into());
+            }
+            if let Some(re) = self.regex(bt, &r.pattern, "pattern", false) {
+                rules.push(BoilerRule {
+                    id: r.id.get_ref().clone(),
+                    doc: r.doc.clone(),
+                    re,
+                    scope: r.scope,
+                    min_position: r.min_position,
+                    max_words: r.max_words,
+                    examples: vals(&r.examples),
+                    counter_examples: vals(&r.counter_examples),
+                });
+            }
+        }
+        let kl = &f.keyword_list;
+        self.check_id(bt, &kl.id, &mut seen, "boilerplate rule");
+        let drop_id_class = self.regex(bt, &f.html.drop_id_class, "drop-id-class", false);
+        if self.errors.len() > n_err {
+            return None;
+        }
+        let set = RegexSetBuilder::new(rules.iter().map(|r| r.re.as_str()))
+            .case_insensitive(true)
+            .size_limit(REGEX_SIZE_LIMIT * 8)
+            .build()
+            .ok()?;
+        Some(Boilerplate {
+            max_words: rules.iter().map(|r| r.max_words).max().unwrap_or(0),
+            rules,
+            set,
+            keyword_list: KeywordList {
+                id: kl.id.get_ref().clone(),
+                min_segments: kl.min_segments.max(2),
+                max_segment_words: kl.max_segment_words,
+                min_capitalized: kl.min_capitalized,
+                examples: vals(&kl.examples),
+                counter_examples: vals(&kl.counter_examples),
+            },
+            html: HtmlRules {
+                drop_tags: f.html.drop_tags.iter().map(|t| t.to_lowercase()).collect(),
+                drop_id_class: drop_id_class?,
+                drop_roles: f.html.drop_roles.iter().map(|t| t.to_lowercase()).collect(),
+            },
+        })
+    }
+
+    fn structure(&mut self, t: &RuleText, f: &StructureFile) -> Option<Structure> {
+        // the ids in structure.toml name the extractor's steps; they must be the ones it writes
+        for (id, want) in [
+            (&f.heading.id, "heading:role"),
+            (&f.table.id, "table:row"),
+            (&f.lists.id, "list:item"),
+            (&f.subheading.id, "subheading"),
+            (&f.prose.id, "prose:subject"),
+            (&f.sections.id, "section"),
+        ] {
+            if id.get_ref() != want {
+                self.err_at(t, id.span().start, format!("id must be {want:?} (the extractor step it configures)"));
+            }
+        }
+        let heading_filler = self.regex(t, &f.heading.filler, "heading filler", true);
+        let role_cols = self.regex_set(t, &f.table.role_columns, "role column pattern");
+        let duty_cols = self.regex_set(t, &f.table.duty_columns, "duty column pattern");
+        let dep_cols = self.regex_set(t, &f.table.department_columns, "department column pattern");
+        let non_duty_lead_in = self.regex(t, &f.lists.non_duty_lead_in, "non-duty-lead-in", false);
+        let lead = self.regex(t, &f.prose.lead, "prose lead", true);
+        let verbs = self.regex(t, &f.prose.verbs, "prose verbs", false);
+        let duty = self.regex(t, &f.prose.duty, "prose duty", false);
+        let non_duty = self.regex(t, &f.prose.non_duty, "prose non-duty", false);
+        let section_duty = self.regex(t, &f.sections.duty, "duty section", false);
+        let section_non_duty = self.regex(t, &f.sections.non_duty, "non-duty section", false);
+        Some(Structure {
+            heading_filler: heading_filler?,
+            heading_max_words: f.heading.max_words,
+            table_role_columns: role_cols?,
+            table_duty_columns: duty_cols?,
+            table_department_columns: dep_cols?,
+            non_duty_lead_in: non_duty_lead_in?,
+            subheading_max_words: f.subheading.max_words,
+            prose_lead: lead?,
+            prose_verbs: verbs?,
+            prose_duty: duty?,
+            prose_non_duty: non_duty?,
+            section_duty: section_duty?,
+            section_non_duty: section_non_duty?,
+        })
+    }
+}
+
+/// Category ids by index, for output.
+pub fn category_ids(rules: &Rules, idx: &[usize]) -> Vec<String> {
+    idx.iter().map(|&i| rules.categories[i].id.clone()).collect()
+}
+
+/// A stable, sorted view of role ids to labels (for docs and comparisons).
+pub fn role_labels(rules: &Rules) -> BTreeMap<String, String> {
+    rules.taxonomy.roles.iter().map(|r| (r.id.clone(), r.label.clone())).collect()
+}
+
+#[cfg(test)]
+mod tests;
