@@ -344,7 +344,7 @@ impl<'r> Extractor<'r> {
                 for hit in rules.taxonomy.find_titles(sent) {
                     let before = &sent[..hit.start];
                     let clause = before.rsplit([',', ';', ':', '(', '–', '—']).next().unwrap_or(before);
-                    if !st.prose_lead.is_match(clause.trim()) {
+                    if !st.prose_lead.is_match(clause.trim_start()) {
                         continue;
                     }
                     let after = sent[hit.end..].trim_start();
@@ -360,6 +360,11 @@ impl<'r> Extractor<'r> {
                         None => self.new_role(sent[hit.start..hit.end].to_string(), b.line, Some(hit.clone()), RULE_PROSE),
                     };
                     let duty = st.prose_duty.is_match(after) && !st.prose_non_duty.is_match(sent);
+                    // a colon introduces the sentence: "Here is what they do: The PM owns …"
+                    let sent = match before.rfind(':') {
+                        Some(c) if before[c + 1..].rfind([',', ';', '(', '–', '—']).is_none() => sent[c + 1..].trim_start(),
+                        _ => sent,
+                    };
                     if duty {
                         self.push_item(role, sent, b.line, RULE_PROSE, None, None);
                     } else {
