@@ -18,8 +18,13 @@ fn main() {
                 let after = s[h.end..].trim_start();
                 println!(
                     "[{}|{:?}] lead={} verb={} duty={} nond={} :: {}",
-                    &s[h.start..h.end], h.level.as_ref().map(|l| l.0), st.prose_lead.is_match(clause.trim_start()), st.prose_verbs.is_match(after),
-                    st.prose_duty.is_match(after), st.prose_non_duty.is_match(s), s.chars().take(140).collect::<String>()
+                    &s[h.start..h.end],
+                    h.level.as_ref().map(|l| l.0),
+                    st.prose_lead.is_match(clause.trim_start()),
+                    st.prose_verbs.is_match(after),
+                    st.prose_duty.is_match(after),
+                    st.prose_non_duty.is_match(s),
+                    s.chars().take(140).collect::<String>()
                 );
             }
         }

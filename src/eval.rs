@@ -49,7 +49,9 @@ pub fn read_gold(path: &Path) -> Result<Vec<GoldDoc>, String> {
         if line.trim().is_empty() {
             continue;
         }
-        out.push(serde_json::from_str(line).map_err(|e| format!("{}:{}: not a gold record: {e}", path.display(), i + 1))?);
+        out.push(
+            serde_json::from_str(line).map_err(|e| format!("{}:{}: not a gold record: {e}", path.display(), i + 1))?,
+        );
     }
     Ok(out)
 }
@@ -220,7 +222,12 @@ pub fn score(gold: &[GoldDoc], roles: &[RoleRecord], resps: &[RespRecord]) -> Sc
     }
     let mut pred_resp: HashMap<String, BTreeMap<String, Vec<&str>>> = HashMap::new();
     for r in resps {
-        pred_resp.entry(pred_doc(&r.doc)).or_default().entry(format!("{}/{}", r.role_id, r.seniority)).or_default().push(&r.text);
+        pred_resp
+            .entry(pred_doc(&r.doc))
+            .or_default()
+            .entry(format!("{}/{}", r.role_id, r.seniority))
+            .or_default()
+            .push(&r.text);
     }
     let mut s = Score { docs: gold.len(), ..Default::default() };
     let (mut rtp, mut rfp, mut rfn, mut stp_t, mut sfp_t, mut sfn_t) = (0, 0, 0, 0, 0, 0);
@@ -309,7 +316,8 @@ pub fn score(gold: &[GoldDoc], roles: &[RoleRecord], resps: &[RespRecord]) -> Sc
         missing.sort_unstable();
         let mut extra: Vec<&str> = pkeys.iter().filter(|k| !gk.contains(*k) && !opt.contains(*k)).copied().collect();
         extra.sort_unstable();
-        let mut line = format!("{doc}: roles {tp}/{} (+{fp} extra) resp {stp}/{} (+{sfp} extra){comp}", gkeys.len(), stp + sfn);
+        let mut line =
+            format!("{doc}: roles {tp}/{} (+{fp} extra) resp {stp}/{} (+{sfp} extra){comp}", gkeys.len(), stp + sfn);
         if !missing.is_empty() {
             line.push_str(&format!("\n    missing roles: {}", missing.join(", ")));
         }

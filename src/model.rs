@@ -59,12 +59,19 @@ pub struct RawDoc {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum BlockKind {
-    Heading { level: u8 },
+    Heading {
+        level: u8,
+    },
     Paragraph,
     /// Quoted text (blockquote): read for seniority cues, never taken as a duty.
     Quote,
-    ListItem { depth: u8, ordered: bool },
-    TableRow { header: bool },
+    ListItem {
+        depth: u8,
+        ordered: bool,
+    },
+    TableRow {
+        header: bool,
+    },
 }
 
 /// One structural unit of cleaned text.

@@ -117,13 +117,23 @@ pub fn process_raw(raw: crate::model::RawDoc, rules: &Rules, t: &Timings) -> Doc
         timed(&t.normalize, || normalize::normalize(x, rules))
     }));
     r.unwrap_or_else(|p| {
-        let msg = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();
+        let msg = p
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
         not_processed(&id, Status::Error, format!("internal error (please report): {msg}"), bytes)
     })
 }
 
 /// Process one listed entry.
-pub fn process(entry: &Listed, sources: &BTreeMap<String, SourceInfo>, rules: &Rules, max_bytes: u64, t: &Timings) -> DocResult {
+pub fn process(
+    entry: &Listed,
+    sources: &BTreeMap<String, SourceInfo>,
+    rules: &Rules,
+    max_bytes: u64,
+    t: &Timings,
+) -> DocResult {
     match entry {
         Listed::Skip { id, reason } => not_processed(id, Status::Skipped, reason.clone(), 0),
         Listed::Fail { id, reason } => not_processed(id, Status::Error, reason.clone(), 0),
@@ -153,7 +163,14 @@ fn size(e: &Listed) -> u64 {
 
 /// Process a listed corpus chunk by chunk, calling `sink` with each document's result in
 /// corpus order.
-pub fn for_each(corpus: &Corpus, rules: &Rules, max_bytes: u64, t: &Timings, obs: &dyn Observer, mut sink: impl FnMut(DocResult) -> std::io::Result<()>) -> std::io::Result<()> {
+pub fn for_each(
+    corpus: &Corpus,
+    rules: &Rules,
+    max_bytes: u64,
+    t: &Timings,
+    obs: &dyn Observer,
+    mut sink: impl FnMut(DocResult) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     for chunk in corpus.entries.chunks(CHUNK) {
         let results: Vec<DocResult> = chunk
             .par_iter()

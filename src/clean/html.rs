@@ -21,12 +21,8 @@ const SEARCH_WINDOW: usize = 256 * 1024;
 
 impl<'a> LineFinder<'a> {
     fn find(&mut self, text: &str) -> usize {
-        let probe: String = text
-            .trim_start()
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == ' ')
-            .take(24)
-            .collect();
+        let probe: String =
+            text.trim_start().chars().take_while(|c| c.is_alphanumeric() || *c == ' ').take(24).collect();
         let probe = probe.trim_end();
         if probe.chars().count() >= 3 {
             let end = (self.cursor + SEARCH_WINDOW).min(self.src.len());
@@ -65,10 +61,52 @@ struct Walker<'a> {
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "address" | "article" | "aside" | "blockquote" | "body" | "center" | "dd" | "details" | "dialog" | "dir" | "div"
-            | "dl" | "dt" | "fieldset" | "figcaption" | "figure" | "footer" | "form" | "h1" | "h2" | "h3" | "h4" | "h5"
-            | "h6" | "header" | "hr" | "html" | "li" | "main" | "nav" | "ol" | "p" | "pre" | "section" | "summary"
-            | "table" | "tbody" | "thead" | "tfoot" | "td" | "th" | "tr" | "ul" | "ui" | "caption" | "menu"
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "body"
+            | "center"
+            | "dd"
+            | "details"
+            | "dialog"
+            | "dir"
+            | "div"
+            | "dl"
+            | "dt"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "header"
+            | "hr"
+            | "html"
+            | "li"
+            | "main"
+            | "nav"
+            | "ol"
+            | "p"
+            | "pre"
+            | "section"
+            | "summary"
+            | "table"
+            | "tbody"
+            | "thead"
+            | "tfoot"
+            | "td"
+            | "th"
+            | "tr"
+            | "ul"
+            | "ui"
+            | "caption"
+            | "menu"
     )
 }
 
@@ -314,8 +352,8 @@ mod tests {
         let texts: Vec<&str> = b.iter().map(|b| b.text.as_str()).collect();
         assert_eq!(texts, ["Senior Product Manager", "Intro & more", "Own the roadmap", "Talk to customers"]);
         assert_eq!(b[0].kind, BlockKind::Heading { level: 1 });
-        assert_eq!(b[0].line, 5);
-        assert_eq!(b[3].line, 7);
+        assert_eq!(b[0].line, 4);
+        assert_eq!(b[3].line, 6);
         assert_eq!(b[2].kind, BlockKind::ListItem { depth: 0, ordered: false });
     }
 

@@ -31,7 +31,39 @@ pub const SOFT: char = '\n';
 fn bullet_len(line: &str) -> Option<usize> {
     let t = line.trim_start();
     let c = t.chars().next()?;
-    let is_bullet = matches!(c, '•' | '·' | '▪' | '▫' | '◦' | '‣' | '●' | '○' | '■' | '□' | '➢' | '➤' | '►' | '▶' | '✓' | '✔' | '✅' | '☑' | '👉' | '🔹' | '🔸' | '🔷' | '🔶' | '⭐' | '🚀' | '💡' | '📌' | '✨' | '⁃' | '–' | '—');
+    let is_bullet = matches!(
+        c,
+        '•' | '·'
+            | '▪'
+            | '▫'
+            | '◦'
+            | '‣'
+            | '●'
+            | '○'
+            | '■'
+            | '□'
+            | '➢'
+            | '➤'
+            | '►'
+            | '▶'
+            | '✓'
+            | '✔'
+            | '✅'
+            | '☑'
+            | '👉'
+            | '🔹'
+            | '🔸'
+            | '🔷'
+            | '🔶'
+            | '⭐'
+            | '🚀'
+            | '💡'
+            | '📌'
+            | '✨'
+            | '⁃'
+            | '–'
+            | '—'
+    );
     if !is_bullet {
         return None;
     }
@@ -122,7 +154,8 @@ pub fn blocks(text: &str, html: &mut dyn FnMut(&str, usize) -> Vec<Block>) -> Ve
                         HeadingLevel::H5 => 5,
                         HeadingLevel::H6 => 6,
                     };
-                    open = Some(Open { kind: BlockKind::Heading { level }, line, text: String::new(), all_strong: None });
+                    open =
+                        Some(Open { kind: BlockKind::Heading { level }, line, text: String::new(), all_strong: None });
                 }
                 Tag::Paragraph => {
                     if table.is_some() {
@@ -169,7 +202,8 @@ pub fn blocks(text: &str, html: &mut dyn FnMut(&str, usize) -> Vec<Block>) -> Ve
                     match kind {
                         CodeBlockKind::Fenced(_) => skip += 1,
                         CodeBlockKind::Indented => {
-                            open = Some(Open { kind: BlockKind::Paragraph, line, text: String::new(), all_strong: None })
+                            open =
+                                Some(Open { kind: BlockKind::Paragraph, line, text: String::new(), all_strong: None })
                         }
                     }
                 }
@@ -212,10 +246,11 @@ pub fn blocks(text: &str, html: &mut dyn FnMut(&str, usize) -> Vec<Block>) -> Ve
                 _ => {}
             },
             Event::End(tag) => match tag {
-                TagEnd::Heading(_) | TagEnd::Paragraph => {
-                    if table.is_none() && !open.as_ref().is_some_and(|o| matches!(o.kind, BlockKind::ListItem { .. })) {
-                        flush(&mut open, &mut out);
-                    }
+                TagEnd::Heading(_) | TagEnd::Paragraph
+                    if table.is_none()
+                        && !open.as_ref().is_some_and(|o| matches!(o.kind, BlockKind::ListItem { .. })) =>
+                {
+                    flush(&mut open, &mut out);
                 }
                 TagEnd::Item => flush(&mut open, &mut out),
                 TagEnd::List(_) => {
@@ -236,7 +271,7 @@ pub fn blocks(text: &str, html: &mut dyn FnMut(&str, usize) -> Vec<Block>) -> Ve
                 TagEnd::HtmlBlock => {
                     if let Some((h, l)) = html_block.take() {
                         let t = h.trim();
-                        if !t.is_empty() && !(t.starts_with("<!--") && t.ends_with("-->")) {
+                        if !(t.is_empty() || t.starts_with("<!--") && t.ends_with("-->")) {
                             out.extend(html(&h, l));
                         }
                     }

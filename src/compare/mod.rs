@@ -91,7 +91,9 @@ impl Comparer {
             cell.docs.insert(r.doc.doc.clone());
         }
         for resp in r.responsibilities.iter().filter(|x| x.role_id != UNMAPPED) {
-            let Some(role) = r.roles.iter().find(|x| x.role_id == resp.role_id && x.seniority == resp.seniority) else { continue };
+            let Some(role) = r.roles.iter().find(|x| x.role_id == resp.role_id && x.seniority == resp.seniority) else {
+                continue;
+            };
             let cell = self.cells.entry((resp.role_id.clone(), role.seniority_order, source.clone())).or_default();
             cell.responsibilities += 1;
             if resp.categories.is_empty() {
@@ -114,7 +116,8 @@ impl Comparer {
         for ((role, level, source), cell) in &self.cells {
             for c in &cats {
                 let items = cell.categories.get(c).copied().unwrap_or(0);
-                let share = if cell.responsibilities > 0 { round3(items as f64 / cell.responsibilities as f64) } else { 0.0 };
+                let share =
+                    if cell.responsibilities > 0 { round3(items as f64 / cell.responsibilities as f64) } else { 0.0 };
                 role_categories.push(RoleCategoryRow {
                     role_id: role.clone(),
                     seniority: self.levels[level].clone(),
@@ -200,7 +203,13 @@ impl Comparer {
                 emit(role, "*", levels);
             }
         }
-        Comparison { near_identical_threshold: NEAR_IDENTICAL, max_pair_sources: MAX_PAIR_SOURCES, role_categories, role_similarity, ladder }
+        Comparison {
+            near_identical_threshold: NEAR_IDENTICAL,
+            max_pair_sources: MAX_PAIR_SOURCES,
+            role_categories,
+            role_similarity,
+            ladder,
+        }
     }
 }
 

@@ -29,16 +29,54 @@ pub const FILES: [&str; 11] = [
 ];
 
 pub const DOCUMENT_COLUMNS: [&str; 13] = [
-    "doc", "status", "reason", "format", "encoding", "bytes", "company", "company_evidence", "blocks", "dropped_blocks",
-    "roles", "responsibilities", "repairs",
+    "doc",
+    "status",
+    "reason",
+    "format",
+    "encoding",
+    "bytes",
+    "company",
+    "company_evidence",
+    "blocks",
+    "dropped_blocks",
+    "roles",
+    "responsibilities",
+    "repairs",
 ];
 pub const ROLE_COLUMNS: [&str; 17] = [
-    "doc", "company", "title", "role_id", "role_label", "family", "seniority", "seniority_order", "seniority_cues",
-    "seniority_rules", "title_rule", "found_by", "line", "departments", "responsibilities", "categories", "also_titled",
+    "doc",
+    "company",
+    "title",
+    "role_id",
+    "role_label",
+    "family",
+    "seniority",
+    "seniority_order",
+    "seniority_cues",
+    "seniority_rules",
+    "title_rule",
+    "found_by",
+    "line",
+    "departments",
+    "responsibilities",
+    "categories",
+    "also_titled",
 ];
 pub const RESPONSIBILITY_COLUMNS: [&str; 14] = [
-    "doc", "company", "role_id", "seniority", "title", "text", "raw", "line", "rule", "group", "detail", "departments",
-    "categories", "category_rules",
+    "doc",
+    "company",
+    "role_id",
+    "seniority",
+    "title",
+    "text",
+    "raw",
+    "line",
+    "rule",
+    "group",
+    "detail",
+    "departments",
+    "categories",
+    "category_rules",
 ];
 
 /// Lists inside a CSV cell are joined with this.
@@ -205,7 +243,10 @@ impl Output {
         let g = self.guard;
         let cell = |s: &str| if g { guard_cell(s).into_owned() } else { s.to_string() };
 
-        let mut w = csv_writer(&st.join("comparison/role_categories.csv"), &["role_id", "seniority", "source", "documents", "responsibilities", "category", "items", "share"])?;
+        let mut w = csv_writer(
+            &st.join("comparison/role_categories.csv"),
+            &["role_id", "seniority", "source", "documents", "responsibilities", "category", "items", "share"],
+        )?;
         for r in &cmp.role_categories {
             w.write_record([
                 r.role_id.clone(),
@@ -222,7 +263,18 @@ impl Output {
         w.flush()?;
         let mut w = csv_writer(
             &st.join("comparison/role_similarity.csv"),
-            &["role_id", "source_a", "source_b", "responsibilities_a", "responsibilities_b", "jaccard", "shared", "only_a", "only_b", "near_identical"],
+            &[
+                "role_id",
+                "source_a",
+                "source_b",
+                "responsibilities_a",
+                "responsibilities_b",
+                "jaccard",
+                "shared",
+                "only_a",
+                "only_b",
+                "near_identical",
+            ],
         )?;
         for r in &cmp.role_similarity {
             w.write_record([
@@ -240,7 +292,10 @@ impl Output {
             .map_err(io::Error::other)?;
         }
         w.flush()?;
-        let mut w = csv_writer(&st.join("comparison/ladder.csv"), &["role_id", "source", "from_level", "to_level", "appeared", "disappeared", "kept"])?;
+        let mut w = csv_writer(
+            &st.join("comparison/ladder.csv"),
+            &["role_id", "source", "from_level", "to_level", "appeared", "disappeared", "kept"],
+        )?;
         for r in &cmp.ladder {
             w.write_record([
                 r.role_id.clone(),

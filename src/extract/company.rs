@@ -82,7 +82,8 @@ fn from_text(doc: &CleanDoc, rules: &Rules) -> Option<Company> {
         for w in words.windows(2) {
             if w[0].eq_ignore_ascii_case("at") {
                 let name = w[1].trim_matches(|c: char| !c.is_alphanumeric());
-                let name = if name.chars().all(|c| !c.is_lowercase()) { restore_case(doc, name) } else { name.to_string() };
+                let name =
+                    if name.chars().all(|c| !c.is_lowercase()) { restore_case(doc, name) } else { name.to_string() };
                 if is_name(&name, rules) {
                     return Some(Company { name, evidence: "text:heading".into() });
                 }
@@ -113,7 +114,10 @@ fn from_text(doc: &CleanDoc, rules: &Rules) -> Option<Company> {
     }
     let mut best: Option<(&str, usize)> = None;
     for (name, n) in count {
-        if n >= rules.company.min_mentions && org_use.contains_key(name) && best.is_none_or(|(b, bn)| n > bn || (n == bn && name < b)) {
+        if n >= rules.company.min_mentions
+            && org_use.contains_key(name)
+            && best.is_none_or(|(b, bn)| n > bn || (n == bn && name < b))
+        {
             best = Some((name, n));
         }
     }

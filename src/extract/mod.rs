@@ -72,7 +72,8 @@ struct Extractor<'r> {
 pub fn strip_numbering(s: &str) -> &str {
     let t = s.trim();
     let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
-    let t = if digits > 0 && digits <= 3 && t[digits..].starts_with(['.', ')']) { t[digits + 1..].trim_start() } else { t };
+    let t =
+        if digits > 0 && digits <= 3 && t[digits..].starts_with(['.', ')']) { t[digits + 1..].trim_start() } else { t };
     t.trim_end_matches(':').trim_end()
 }
 
@@ -125,7 +126,15 @@ impl<'r> Extractor<'r> {
         self.roles.len() - 1
     }
 
-    fn push_item(&mut self, role: usize, text: &str, line: usize, rule: &'static str, group: Option<String>, detail: Option<String>) {
+    fn push_item(
+        &mut self,
+        role: usize,
+        text: &str,
+        line: usize,
+        rule: &'static str,
+        group: Option<String>,
+        detail: Option<String>,
+    ) {
         let r = &mut self.roles[role];
         r.context.push(text.to_string());
         r.items.push(FoundItem { text: text.to_string(), line, rule, group, detail });
@@ -177,10 +186,13 @@ impl<'r> Extractor<'r> {
     fn is_numbered_subheading(&self, blocks: &[Block], i: usize) -> bool {
         let b = &blocks[i];
         let t = strip_numbering(&b.text);
-        if text::word_count(t) > self.rules.structure.subheading_max_words || b.text.trim_end().ends_with(['.', '!', '?', ';']) {
+        if text::word_count(t) > self.rules.structure.subheading_max_words
+            || b.text.trim_end().ends_with(['.', '!', '?', ';'])
+        {
             return false;
         }
-        let numbered = |j: usize| matches!(blocks.get(j).map(|b| b.kind), Some(BlockKind::ListItem { ordered: true, depth: 0 }));
+        let numbered =
+            |j: usize| matches!(blocks.get(j).map(|b| b.kind), Some(BlockKind::ListItem { ordered: true, depth: 0 }));
         let next_numbered = numbered(i + 1);
         let prev_numbered = i > 0 && numbered(i - 1);
         !next_numbered && !prev_numbered && i + 1 < blocks.len()
@@ -197,8 +209,16 @@ impl<'r> Extractor<'r> {
         }
         let section = self.section_of(&b.text);
         let Some(ctx) = self.ctx.as_mut() else { return };
-        if section.is_some() || (level > ctx.level && text::word_count(&b.text) <= self.rules.structure.subheading_max_words) {
-            ctx.sub = Some(Sub { text: strip_numbering(&b.text).to_string(), line: b.line, mode: Mode::Pending, section, detail: vec![] });
+        if section.is_some()
+            || (level > ctx.level && text::word_count(&b.text) <= self.rules.structure.subheading_max_words)
+        {
+            ctx.sub = Some(Sub {
+                text: strip_numbering(&b.text).to_string(),
+                line: b.line,
+                mode: Mode::Pending,
+                section,
+                detail: vec![],
+            });
         } else {
             self.ctx = None;
         }
@@ -209,7 +229,13 @@ impl<'r> Extractor<'r> {
         self.non_duty_lead_in = false;
         let section = self.section_of(&b.text);
         if let Some(ctx) = self.ctx.as_mut() {
-            ctx.sub = Some(Sub { text: strip_numbering(&b.text).to_string(), line: b.line, mode: Mode::Pending, section, detail: vec![] });
+            ctx.sub = Some(Sub {
+                text: strip_numbering(&b.text).to_string(),
+                line: b.line,
+                mode: Mode::Pending,
+                section,
+                detail: vec![],
+            });
         }
     }
 
@@ -259,7 +285,8 @@ impl<'r> Extractor<'r> {
     }
 
     fn paragraph(&mut self, b: &Block) {
-        self.non_duty_lead_in = b.text.trim_end().ends_with(':') && self.rules.structure.non_duty_lead_in.is_match(&b.text);
+        self.non_duty_lead_in =
+            b.text.trim_end().ends_with(':') && self.rules.structure.non_duty_lead_in.is_match(&b.text);
         let Some(ctx) = self.ctx.as_mut() else { return };
         self.roles[ctx.role].context.push(b.text.clone());
         match ctx.sub.as_mut() {
@@ -284,8 +311,11 @@ impl<'r> Extractor<'r> {
             })
         };
         let has_header = matches!(first.kind, BlockKind::TableRow { header: true }) || header_like(&first.cells);
-        let header: Vec<String> = if has_header { first.cells.iter().map(|c| c.join(" ").trim().to_string()).collect() } else { vec![] };
-        let find = |set: &regex::RegexSet| header.iter().enumerate().filter(|(_, h)| set.is_match(h)).map(|(i, _)| i).collect::<Vec<_>>();
+        let header: Vec<String> =
+            if has_header { first.cells.iter().map(|c| c.join(" ").trim().to_string()).collect() } else { vec![] };
+        let find = |set: &regex::RegexSet| {
+            header.iter().enumerate().filter(|(_, h)| set.is_match(h)).map(|(i, _)| i).collect::<Vec<_>>()
+        };
         let role_col = find(&st.table_role_columns).first().copied();
         let dept_cols = find(&st.table_department_columns);
         let mut duty_cols = find(&st.table_duty_columns);
@@ -357,12 +387,16 @@ impl<'r> Extractor<'r> {
                     });
                     let role = match existing {
                         Some(r) => r,
-                        None => self.new_role(sent[hit.start..hit.end].to_string(), b.line, Some(hit.clone()), RULE_PROSE),
+                        None => {
+                            self.new_role(sent[hit.start..hit.end].to_string(), b.line, Some(hit.clone()), RULE_PROSE)
+                        }
                     };
                     let duty = st.prose_duty.is_match(after) && !st.prose_non_duty.is_match(sent);
                     // a colon introduces the sentence: "Here is what they do: The PM owns …"
                     let sent = match before.rfind(':') {
-                        Some(c) if before[c + 1..].rfind([',', ';', '(', '–', '—']).is_none() => sent[c + 1..].trim_start(),
+                        Some(c) if before[c + 1..].rfind([',', ';', '(', '–', '—']).is_none() => {
+                            sent[c + 1..].trim_start()
+                        }
                         _ => sent,
                     };
                     if duty {

@@ -77,7 +77,9 @@ pub fn list(paths: &[PathBuf]) -> Result<Corpus, IngestError> {
                         continue;
                     }
                     if id == SOURCES_FILE {
-                        corpus.entries.push(Listed::Skip { id, reason: "metadata: company/url/date of the corpus files".into() });
+                        corpus
+                            .entries
+                            .push(Listed::Skip { id, reason: "metadata: company/url/date of the corpus files".into() });
                         continue;
                     }
                     corpus.entries.push(classify(id, e.path().to_path_buf()));
@@ -116,12 +118,18 @@ pub fn read_sources(path: &Path) -> Result<BTreeMap<String, SourceInfo>, IngestE
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_path(path).map_err(|e| err(0, e.to_string()))?;
     let headers = rdr.headers().map_err(|e| err(1, e.to_string()))?.clone();
     let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.trim().to_lowercase().as_str()));
-    let file = col(&["file", "path", "doc", "document", "filename"]).ok_or_else(|| err(1, "no `file` column".into()))?;
-    let (company, url, date) = (col(&["company", "organization", "organisation"]), col(&["url", "source_url"]), col(&["date", "posted", "date_posted"]));
+    let file =
+        col(&["file", "path", "doc", "document", "filename"]).ok_or_else(|| err(1, "no `file` column".into()))?;
+    let (company, url, date) = (
+        col(&["company", "organization", "organisation"]),
+        col(&["url", "source_url"]),
+        col(&["date", "posted", "date_posted"]),
+    );
     let mut out = BTreeMap::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| err(e.position().map(|p| p.line()).unwrap_or(0), e.to_string()))?;
-        let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+        let get =
+            |i: Option<usize>| i.and_then(|i| rec.get(i)).map(str::trim).filter(|s| !s.is_empty()).map(String::from);
         if let Some(f) = get(Some(file)) {
             out.insert(f, SourceInfo { company: get(company), url: get(url), date: get(date) });
         }
@@ -132,6 +140,9 @@ pub fn read_sources(path: &Path) -> Result<BTreeMap<String, SourceInfo>, IngestE
 /// Read and decode one document. `Err` holds the reason it could not be read.
 pub fn read(id: &str, path: &Path, sources: &BTreeMap<String, SourceInfo>, max_bytes: u64) -> Result<RawDoc, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err("not a regular file (device, pipe or socket)".into());
+    }
     if meta.len() > max_bytes {
         return Err(format!("file is {} bytes, over the limit of {max_bytes} (--max-bytes)", meta.len()));
     }
@@ -181,9 +192,12 @@ pub fn sniff(ext: &str, text: &str) -> Format {
         .iter()
         .filter(|l| {
             let t = l.trim_start().to_lowercase();
-            ["<p", "<div", "<li", "<ul", "<ol", "<h1", "<h2", "<h3", "<h4", "<table", "<tr", "<td", "<section", "<article", "<body", "<span"]
-                .iter()
-                .any(|p| t.starts_with(p) && t[p.len()..].starts_with([' ', '>']))
+            [
+                "<p", "<div", "<li", "<ul", "<ol", "<h1", "<h2", "<h3", "<h4", "<table", "<tr", "<td", "<section",
+                "<article", "<body", "<span",
+            ]
+            .iter()
+            .any(|p| t.starts_with(p) && t[p.len()..].starts_with([' ', '>']))
         })
         .count();
     if tagged * 3 >= n && tagged >= 3 {
@@ -193,8 +207,15 @@ pub fn sniff(ext: &str, text: &str) -> Format {
         .iter()
         .filter(|l| {
             let t = l.trim_start();
-            t.starts_with('#') || t.starts_with("- ") || t.starts_with("* ") || t.starts_with('|') || t.starts_with('>')
-                || t.starts_with("---") || t.starts_with("===") || t.contains("**") || t.contains("](")
+            t.starts_with('#')
+                || t.starts_with("- ")
+                || t.starts_with("* ")
+                || t.starts_with('|')
+                || t.starts_with('>')
+                || t.starts_with("---")
+                || t.starts_with("===")
+                || t.contains("**")
+                || t.contains("](")
         })
         .count();
     if md > 0 {

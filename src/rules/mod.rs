@@ -81,7 +81,9 @@ pub fn dir_texts(dir: &Path) -> Result<Vec<RuleText>, RuleErrors> {
         let p = dir.join(name);
         match std::fs::read_to_string(&p) {
             Ok(text) => out.push(RuleText { name, shown_as: p.display().to_string(), text }),
-            Err(e) => errs.push(RuleError::File { file: p.display().to_string(), message: format!("cannot read: {e}") }),
+            Err(e) => {
+                errs.push(RuleError::File { file: p.display().to_string(), message: format!("cannot read: {e}") })
+            }
         }
     }
     if errs.is_empty() {
@@ -327,9 +329,11 @@ impl Boilerplate {
             return false;
         }
         let short = segs.iter().all(|s| s.split_whitespace().count() <= k.max_segment_words);
-        let caps = segs.iter().filter(|s| s.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())).count();
+        let caps =
+            segs.iter().filter(|s| s.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())).count();
         // a sentence of duties has verbs and lower-case words; a keyword list has neither
-        let lower_words = text.split_whitespace().filter(|w| w.chars().next().is_some_and(|c| c.is_lowercase())).count();
+        let lower_words =
+            text.split_whitespace().filter(|w| w.chars().next().is_some_and(|c| c.is_lowercase())).count();
         let total_words = text.split_whitespace().count().max(1);
         short && caps as f64 >= k.min_capitalized * segs.len() as f64 && (lower_words as f64) < 0.3 * total_words as f64
     }
@@ -554,7 +558,11 @@ impl Compiler {
         let default_level = match levels.iter().position(|l| &l.id == sf.default.get_ref()) {
             Some(i) => i,
             None => {
-                self.err_at(st, sf.default.span().start, format!("default level {:?} is not a defined level", sf.default.get_ref()));
+                self.err_at(
+                    st,
+                    sf.default.span().start,
+                    format!("default level {:?} is not a defined level", sf.default.get_ref()),
+                );
                 0
             }
         };
@@ -603,7 +611,11 @@ impl Compiler {
                     None => self.err_at(
                         rt,
                         lt.level.span().start,
-                        format!("level {:?} of title {:?} is not defined in seniority.toml", lt.level.get_ref(), lt.title.get_ref()),
+                        format!(
+                            "level {:?} of title {:?} is not defined in seniority.toml",
+                            lt.level.get_ref(),
+                            lt.title.get_ref()
+                        ),
                     ),
                 }
             }

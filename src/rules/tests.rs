@@ -1,0 +1,173 @@
+use super::*;
+
+fn texts_with(name: &str, text: &str) -> Vec<RuleText> {
+    let mut t = embedded_texts();
+    for r in t.iter_mut() {
+        if r.name == name {
+            r.text = text.to_string();
+        }
+    }
+    t
+}
+
+fn errors(name: &str, text: &str) -> String {
+    Rules::from_texts(&texts_with(name, text), "test").unwrap_err().to_string()
+}
+
+#[test]
+fn shipped_rules_compile() {
+    let r = Rules::embedded().unwrap();
+    assert!(r.taxonomy.roles.len() >= 13);
+    assert_eq!(r.taxonomy.levels[r.taxonomy.default_level].id, "mid");
+    assert_eq!(r.fingerprint.len(), 64);
+}
+
+#[test]
+fn rules_folder_equals_embedded() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let a = Rules::from_dir(&dir).unwrap();
+    let b = Rules::embedded().unwrap();
+    assert_eq!(a.fingerprint, b.fingerprint);
+}
+
+#[test]
+fn every_role_example_maps_and_counter_example_does_not() {
+    let r = Rules::embedded().unwrap();
+    let t = &r.taxonomy;
+    for (i, role) in t.roles.iter().enumerate() {
+        assert!(!role.examples.is_empty(), "role {} has no examples", role.id);
+        for e in &role.examples {
+            assert!(t.find_titles(e).iter().any(|h| h.role == i), "{}: example {e:?} does not map", role.id);
+        }
+        for e in &role.counter_examples {
+            assert!(!t.find_titles(e).iter().any(|h| h.role == i), "{}: counter-example {e:?} maps", role.id);
+        }
+    }
+}
+
+#[test]
+fn every_level_example_has_its_level() {
+    let r = Rules::embedded().unwrap();
+    let t = &r.taxonomy;
+    for (li, level) in t.levels.iter().enumerate() {
+        for e in &level.examples {
+            let hits = t.find_titles(e);
+            assert!(
+                hits.iter().any(|h| h.level.as_ref().map(|l| l.0) == Some(li)),
+                "{}: example {e:?}: {hits:?}",
+                level.id
+            );
+        }
+        for e in &level.counter_examples {
+            let hits = t.find_titles(e);
+            assert!(
+                !hits.iter().any(|h| h.level.as_ref().map(|l| l.0) == Some(li)),
+                "{}: counter-example {e:?}",
+                level.id
+            );
+        }
+    }
+}
+
+#[test]
+fn every_category_example_matches() {
+    let r = Rules::embedded().unwrap();
+    for (i, c) in r.categories.iter().enumerate() {
+        assert!(!c.examples.is_empty(), "category {} has no examples", c.id);
+        for e in &c.examples {
+            assert!(r.categorize(e).contains(&i), "{}: example {e:?}", c.id);
+        }
+        for e in &c.counter_examples {
+            assert!(!r.categorize(e).contains(&i), "{}: counter-example {e:?}", c.id);
+        }
+    }
+}
+
+#[test]
+fn every_boilerplate_example_is_dropped() {
+    let r = Rules::embedded().unwrap();
+    let bp = &r.boilerplate;
+    for rule in &bp.rules {
+        for e in &rule.examples {
+            let got = bp.matching_rule(e, e.split_whitespace().count()).map(|r| r.id.as_str());
+            assert_eq!(got, Some(rule.id.as_str()), "example {e:?}");
+        }
+        for e in &rule.counter_examples {
+            let got = bp.matching_rule(e, e.split_whitespace().count()).map(|r| r.id.as_str());
+            assert_ne!(got, Some(rule.id.as_str()), "counter-example {e:?}");
+        }
+    }
+    for e in &bp.keyword_list.examples {
+        assert!(bp.is_keyword_list(e), "{e:?}");
+    }
+    for e in &bp.keyword_list.counter_examples {
+        assert!(!bp.is_keyword_list(e), "{e:?}");
+    }
+}
+
+#[test]
+fn titles_match_whole_words_only() {
+    let r = Rules::embedded().unwrap();
+    let t = &r.taxonomy;
+    let pm = t.roles.iter().position(|x| x.id == "product-manager").unwrap();
+    assert!(t.find_titles("Production Manager").iter().all(|h| h.role != pm));
+    assert!(t.find_titles("an international product manager").iter().all(|h| h.level.is_none()));
+    assert!(t.find_titles("the product managership").is_empty());
+    let h = &t.find_titles("Sr. Product Managers")[0];
+    assert_eq!((h.role, t.levels[h.level.as_ref().unwrap().0].id.as_str()), (pm, "senior"));
+    let h = &t.find_titles("VP/Head of Product")[0];
+    assert_eq!(t.levels[h.level.as_ref().unwrap().0].id, "director");
+}
+
+#[test]
+fn bad_toml_names_file_and_line() {
+    let e = errors("roles.toml", "[[role]]\nid = \"x\"\nlabel = \"X\"\ntitles = [\"a\"\n");
+    assert!(e.starts_with("roles.toml (built in)") || e.contains("roles.toml"), "{e}");
+    assert!(e.contains(":5:") || e.contains(":4:"), "{e}");
+}
+
+#[test]
+fn unknown_key_is_an_error() {
+    let e = errors("roles.toml", "[[role]]\nid = \"x\"\nlabel = \"X\"\ntitels = [\"a\"]\n");
+    assert!(e.contains("roles.toml (built in):4:"), "{e}");
+    assert!(e.contains("titels"), "{e}");
+}
+
+#[test]
+fn bad_regex_names_line_and_error() {
+    let mut text = embedded_texts().into_iter().find(|t| t.name == "categories.toml").unwrap().text;
+    text.push_str("\n[[category]]\nid = \"broken\"\nlabel = \"B\"\npatterns = ['(unclosed']\n");
+    let line = text.lines().count();
+    let e = errors("categories.toml", &text);
+    assert!(e.contains(&format!("categories.toml (built in):{line}:")), "{e}");
+    assert!(e.contains("not a valid regular expression"), "{e}");
+}
+
+#[test]
+fn empty_matching_pattern_is_an_error() {
+    let mut text = embedded_texts().into_iter().find(|t| t.name == "categories.toml").unwrap().text;
+    text.push_str("\n[[category]]\nid = \"empty\"\nlabel = \"E\"\npatterns = ['x*']\n");
+    assert!(errors("categories.toml", &text).contains("matches the empty string"));
+}
+
+#[test]
+fn unknown_level_and_duplicate_alias_are_errors() {
+    let text = "[[role]]\nid = \"a\"\nlabel = \"A\"\ntitles = [\"same title\"]\nleveled-titles = [{ title = \"boss\", level = \"emperor\" }]\n\n[[role]]\nid = \"b\"\nlabel = \"B\"\ntitles = [\"Same Title\"]\n";
+    let e = errors("roles.toml", text);
+    assert!(e.contains(":5:") && e.contains("\"emperor\" of title \"boss\" is not defined"), "{e}");
+    assert!(e.contains(":10:") && e.contains("already mapped to role \"a\" on line 4"), "{e}");
+}
+
+#[test]
+fn duplicate_ids_are_errors() {
+    let text = "[[role]]\nid = \"a\"\nlabel = \"A\"\n\n[[role]]\nid = \"a\"\nlabel = \"A2\"\n";
+    let e = errors("roles.toml", text);
+    assert!(e.contains(":6:") && e.contains("duplicate role id \"a\" (first defined on line 2)"), "{e}");
+}
+
+#[test]
+fn missing_rule_file_in_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = Rules::from_dir(dir.path()).unwrap_err().to_string();
+    assert!(e.contains("roles.toml: cannot read"), "{e}");
+}
