@@ -3,6 +3,10 @@
 
 mod cli;
 
+// many small strings per document: a faster allocator pays off on the hot path
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 use std::process::ExitCode;
 

@@ -169,22 +169,26 @@ pub fn for_each(
     max_bytes: u64,
     t: &Timings,
     obs: &dyn Observer,
-    mut sink: impl FnMut(DocResult) -> std::io::Result<()>,
+    mut sink: impl FnMut(DocResult) -> std::io::Result<()> + Send,
 ) -> std::io::Result<()> {
-    for chunk in corpus.entries.chunks(CHUNK) {
-        let results: Vec<DocResult> = chunk
+    let work = |chunk: &[Listed]| -> Vec<DocResult> {
+        chunk
             .par_iter()
             .map(|e| {
                 let r = process(e, &corpus.sources, rules, max_bytes, t);
                 obs.done(r.doc.bytes);
                 r
             })
-            .collect();
-        for r in results {
-            sink(r)?;
-        }
+            .collect()
+    };
+    // the results of one chunk are written while the next chunk is processed
+    let mut pending: Vec<DocResult> = Vec::new();
+    for chunk in corpus.entries.chunks(CHUNK) {
+        let (written, next) = rayon::join(|| pending.drain(..).try_for_each(&mut sink), || work(chunk));
+        written?;
+        pending = next;
     }
-    Ok(())
+    pending.into_iter().try_for_each(sink)
 }
 
 /// Run the whole pipeline: corpus in, output folder out.

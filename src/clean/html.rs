@@ -257,11 +257,9 @@ impl<'a> Walker<'a> {
         if matches!(name, "html" | "body" | "main" | "article") {
             return false;
         }
-        let id_class = format!("{} {}", e.id().unwrap_or(""), e.attr("class").unwrap_or(""));
-        if id_class.trim().is_empty() {
-            return false;
-        }
-        self.rules.drop_id_class.is_match(&id_class.to_ascii_lowercase()) && !has_h1(node)
+        let re = &self.rules.drop_id_class;
+        let hit = |v: Option<&str>| v.is_some_and(|v| !v.is_empty() && re.is_match(v));
+        (hit(e.id()) || hit(e.attr("class"))) && !has_h1(node)
     }
 }
 

@@ -27,7 +27,8 @@ struct Cell {
 pub struct Comparer {
     cells: BTreeMap<(String, usize, String), Cell>,
     levels: BTreeMap<usize, String>,
-    texts: BTreeMap<(String, String), Vec<BTreeSet<String>>>,
+    /// distinct word sets of the responsibilities per (role, source)
+    texts: BTreeMap<(String, String), BTreeSet<Vec<String>>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -104,7 +105,13 @@ impl Comparer {
             }
             let texts = self.texts.entry((resp.role_id.clone(), source.clone())).or_default();
             if texts.len() < MAX_TEXTS {
-                texts.push(text::key(&resp.text).split(' ').filter(|w| w.len() > 2).map(String::from).collect());
+                let mut words: Vec<String> =
+                    text::key(&resp.text).split(' ').filter(|w| w.len() > 2).map(String::from).collect();
+                words.sort_unstable();
+                words.dedup();
+                if !words.is_empty() {
+                    texts.insert(words);
+                }
             }
         }
     }
@@ -138,6 +145,32 @@ impl Comparer {
             e.0 += cell.responsibilities;
             e.1.extend(cell.categories.keys().map(String::as_str).filter(|c| *c != UNMAPPED));
         }
+        // word ids by ascending frequency: the rarest words form the prefixes of the join
+        let mut freq: BTreeMap<&str, usize> = BTreeMap::new();
+        for sets in self.texts.values() {
+            for w in sets.iter().flatten() {
+                *freq.entry(w).or_default() += 1;
+            }
+        }
+        let mut order: Vec<(&str, usize)> = freq.into_iter().collect();
+        order.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(b.0)));
+        let rank: std::collections::HashMap<&str, u32> =
+            order.iter().enumerate().map(|(i, (w, _))| (*w, i as u32)).collect();
+        let ids: BTreeMap<&(String, String), Vec<Vec<u32>>> = self
+            .texts
+            .iter()
+            .map(|(k, sets)| {
+                let v = sets
+                    .iter()
+                    .map(|set| {
+                        let mut ids: Vec<u32> = set.iter().map(|w| rank[w.as_str()]).collect();
+                        ids.sort_unstable();
+                        ids
+                    })
+                    .collect();
+                (k, v)
+            })
+            .collect();
         let mut role_similarity = Vec::new();
         for (role, sources) in &by_role {
             let mut list: Vec<(&str, &(usize, BTreeSet<&str>))> = sources.iter().map(|(s, v)| (*s, v)).collect();
@@ -148,8 +181,8 @@ impl Comparer {
                 for (sb, (nb, cb)) in &list[i + 1..] {
                     let shared: Vec<String> = ca.intersection(cb).map(|s| s.to_string()).collect();
                     let union = ca.union(cb).count();
-                    let ta = self.texts.get(&(role.to_string(), sa.to_string()));
-                    let tb = self.texts.get(&(role.to_string(), sb.to_string()));
+                    let ta = ids.get(&(role.to_string(), sa.to_string()));
+                    let tb = ids.get(&(role.to_string(), sb.to_string()));
                     role_similarity.push(SimilarityRow {
                         role_id: role.to_string(),
                         source_a: sa.to_string(),
@@ -213,18 +246,51 @@ impl Comparer {
     }
 }
 
-/// Greedy one-to-one count of near-identical pairs.
-fn near_identical(a: &[BTreeSet<String>], b: &[BTreeSet<String>]) -> usize {
+/// Words of a set that any set at least `NEAR_IDENTICAL` similar must share one of.
+fn prefix(x: &[u32]) -> &[u32] {
+    let keep = x.len() - (NEAR_IDENTICAL * x.len() as f64).ceil() as usize + 1;
+    &x[..keep.min(x.len())]
+}
+
+fn jaccard(x: &[u32], y: &[u32]) -> f64 {
+    let (mut i, mut j, mut inter) = (0, 0, 0);
+    while i < x.len() && j < y.len() {
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                inter += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    inter as f64 / (x.len() + y.len() - inter) as f64
+}
+
+/// One-to-one count of near-identical pairs (greedy, most similar first). Word ids are
+/// sorted rarest first, so candidates come from an index of the sets' short prefixes
+/// (prefix filtering) instead of comparing every pair.
+fn near_identical(a: &[Vec<u32>], b: &[Vec<u32>]) -> usize {
+    let mut index: std::collections::HashMap<u32, Vec<usize>> = std::collections::HashMap::new();
+    for (j, y) in b.iter().enumerate() {
+        for w in prefix(y) {
+            index.entry(*w).or_default().push(j);
+        }
+    }
     let mut pairs = Vec::new();
+    let mut cand = BTreeSet::new();
     for (i, x) in a.iter().enumerate() {
-        for (j, y) in b.iter().enumerate() {
-            let inter = x.intersection(y).count();
-            let union = x.len() + y.len() - inter;
-            if union > 0 {
-                let jac = inter as f64 / union as f64;
-                if jac >= NEAR_IDENTICAL {
-                    pairs.push((jac, i, j));
-                }
+        cand.clear();
+        for w in prefix(x) {
+            if let Some(js) = index.get(w) {
+                cand.extend(js.iter().copied());
+            }
+        }
+        for &j in &cand {
+            let jac = jaccard(x, &b[j]);
+            if jac >= NEAR_IDENTICAL {
+                pairs.push((jac, i, j));
             }
         }
     }
@@ -246,14 +312,28 @@ fn near_identical(a: &[BTreeSet<String>], b: &[BTreeSet<String>]) -> usize {
 mod tests {
     use super::*;
 
-    fn set(s: &str) -> BTreeSet<String> {
-        s.split(' ').map(String::from).collect()
+    #[test]
+    fn near_identical_is_one_to_one() {
+        let a = vec![vec![1, 2, 3], vec![7, 8, 9]];
+        let b = vec![vec![1, 2, 3], vec![1, 2, 3, 4]];
+        assert_eq!(near_identical(&a, &b), 1);
     }
 
     #[test]
-    fn near_identical_is_one_to_one() {
-        let a = vec![set("own product roadmap"), set("talk customers weekly")];
-        let b = vec![set("own product roadmap"), set("own product roadmap too")];
-        assert_eq!(near_identical(&a, &b), 1);
+    fn prefix_filter_finds_what_all_pairs_finds() {
+        // every pair of small sets over a few words: the join and brute force agree
+        let mut sets: Vec<Vec<u32>> = Vec::new();
+        for mask in 1u32..256 {
+            sets.push((0..8).filter(|b| mask & (1 << b) != 0).collect());
+        }
+        for x in sets.iter().step_by(7) {
+            let brute = sets.iter().filter(|y| jaccard(x, y) >= NEAR_IDENTICAL).count();
+            let found = near_identical(std::slice::from_ref(x), &sets);
+            assert_eq!(found, usize::from(brute > 0));
+            let cands: BTreeSet<u32> = prefix(x).iter().copied().collect();
+            for y in sets.iter().filter(|y| jaccard(x, y) >= NEAR_IDENTICAL) {
+                assert!(prefix(y).iter().any(|w| cands.contains(w)), "{x:?} {y:?}");
+            }
+        }
     }
 }

@@ -71,7 +71,7 @@ fn is_name(w: &str, rules: &Rules) -> bool {
         && w.chars().count() >= 3
         && w.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '&')
         && !rules.company.stop_names.contains(w)
-        && !rules.company.stop_names.contains(&capitalize(&w.to_lowercase()))
+        && !(w.chars().all(|c| !c.is_lowercase()) && rules.company.stop_names.contains(&capitalize(&w.to_lowercase())))
 }
 
 /// A name after "at" in a heading, else the most frequent capitalised name that the text

@@ -93,7 +93,13 @@ fn cp1252_byte(c: char) -> Option<u8> {
 /// Latin-1 text ("café", "Ångström") is left alone. A stray "Â" left before a space or
 /// punctuation (a no-break space that lost its second byte) is removed.
 pub fn repair_mojibake(text: &str) -> (String, usize) {
-    if !text.chars().any(|c| matches!(c, 'Ã' | 'Â' | 'â' | 'Ð' | 'Ñ' | 'Ø' | 'Ù' | 'ð')) {
+    // every lead character of a two-byte mojibake pair ("Ã", "Â", "â", …) is 0xC3 0x80..0xBF
+    // in UTF-8: a byte scan decides whether there is anything to repair
+    if !text
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == 0xC3 && matches!(w[1], 0x82 | 0x83 | 0xA2 | 0x90 | 0x91 | 0x98 | 0x99 | 0xB0))
+    {
         return (text.to_string(), 0);
     }
     let chars: Vec<char> = text.chars().collect();

@@ -28,6 +28,31 @@ const EMBEDDED: [(&str, &str); 6] = [
     ("company.toml", include_str!("../../rules/company.toml")),
 ];
 
+/// Rule patterns are compiled with ASCII word boundaries: `\b` in a rule means
+/// `(?-u:\b)`. Unicode boundaries make the regex engines fall back to slow paths on any
+/// non-ASCII text; the difference only shows next to non-ASCII letters (documented in
+/// rules/README.md).
+pub fn ascii_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('b') => out.push_str("(?-u:\\b)"),
+                Some('B') => out.push_str("(?-u:\\B)"),
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Compiled size cap for one pattern (the `regex` crate is linear-time; this bounds memory).
 const REGEX_SIZE_LIMIT: usize = 4 << 20;
 
@@ -318,12 +343,18 @@ impl Boilerplate {
         if words > self.max_words {
             return None;
         }
+        if !self.set.is_match(text) {
+            return None;
+        }
         self.set.matches(text).into_iter().map(|i| &self.rules[i]).find(|r| words <= r.max_words)
     }
 
     /// True when the text is a keyword list (SEO tail, tag cloud).
     pub fn is_keyword_list(&self, text: &str) -> bool {
         let k = &self.keyword_list;
+        if text.bytes().filter(|b| matches!(b, b',' | b'|' | b';')).count() + 1 < k.min_segments {
+            return false;
+        }
         let segs: Vec<&str> = text.split([',', '|', ';']).map(str::trim).filter(|s| !s.is_empty()).collect();
         if segs.len() < k.min_segments {
             return false;
@@ -472,7 +503,11 @@ impl Compiler {
     }
 
     fn regex(&mut self, file: &RuleText, s: &S, what: &str, allow_empty: bool) -> Option<Regex> {
-        match RegexBuilder::new(s.get_ref()).case_insensitive(true).size_limit(REGEX_SIZE_LIMIT).build() {
+        match RegexBuilder::new(&ascii_boundaries(s.get_ref()))
+            .case_insensitive(true)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .build()
+        {
             Ok(re) => {
                 if !allow_empty && re.is_match("") {
                     self.err_at(file, s.span().start, format!("{what} matches the empty string: {:?}", s.get_ref()));
@@ -495,7 +530,7 @@ impl Compiler {
         if !ok {
             return None;
         }
-        RegexSetBuilder::new(pats.iter().map(|p| p.get_ref().as_str()))
+        RegexSetBuilder::new(pats.iter().map(|p| ascii_boundaries(p.get_ref())))
             .case_insensitive(true)
             .size_limit(REGEX_SIZE_LIMIT * 4)
             .build()
@@ -664,7 +699,7 @@ impl Compiler {
             }
             for p in &c.patterns {
                 if self.regex(ct, p, "pattern", false).is_some() {
-                    pats.push(p.get_ref().clone());
+                    pats.push(ascii_boundaries(p.get_ref()));
                     of.push(i);
                 }
             }
