@@ -4,8 +4,14 @@
 //! navigation, mobile menu, cookie banner, header, footer, JSON-LD) and times
 //! `rolemap run` on it, reporting documents/s, MB/s and peak memory (max RSS of the run).
 //!
-//! Environment: ROLEMAP_BENCH_DOCS (default 10000), ROLEMAP_BENCH_DIR (default
-//! target/bench-corpus; the corpus is reused when it already has that many documents).
+//! Pages come in two shapes (ROLEMAP_BENCH_PAGE): `full` (default, about 35 KB: what a
+//! saved careers page carries, a mega-menu with utility-class attributes, inline SVG icons,
+//! a JSON state blob, styles and scripts around 3-4 KB of posting) and `compact` (about
+//! 6.5 KB: the posting with a thin page around it, the worst case for text-heavy work).
+//!
+//! Environment: ROLEMAP_BENCH_DOCS (default 10000), ROLEMAP_BENCH_PAGE (full|compact),
+//! ROLEMAP_BENCH_DIR (default target/bench-corpus-PAGE; reused when it already holds that
+//! many documents).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -88,7 +94,37 @@ const REQS: &[&str] = &[
 ];
 const FILLER: &str = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. ";
 
-fn page(i: usize, rng: &mut Lcg) -> String {
+/// What a real careers site wraps around a posting: menus, icons, app state.
+fn chrome(s: &mut String, i: usize, rng: &mut Lcg, company: &str) {
+    let cls = "class=\"flex items-center gap-2 px-3 py-2 text-sm font-medium text-gray-700 hover:text-gray-900 hover:bg-gray-50 rounded-md transition-colors duration-150\"";
+    s.push_str("<div class=\"megamenu hidden lg:block\" aria-label=\"Main\"><nav>");
+    for col in ["Products", "Solutions", "Resources", "Company", "Careers", "Partners"] {
+        let _ =
+            write!(s, "<div class=\"megamenu-column\"><h4 class=\"text-xs uppercase tracking-wide\">{col}</h4><ul>");
+        for k in 0..12 {
+            let _ = write!(s, "<li><a {cls} href=\"/{}/{k}?utm_source=nav&amp;utm_medium=menu\" data-track=\"nav-{col}-{k}\"><svg class=\"h-4 w-4\" viewBox=\"0 0 24 24\"><path d=\"M12 2L2 7l10 5 10-5-10-5zm0 13l-10-5v6l10 5 10-5v-6l-10 5z\"/></svg><span>{col} item {k}</span></a></li>", col.to_lowercase());
+        }
+        s.push_str("</ul></div>");
+    }
+    s.push_str("</nav></div>\n");
+    let _ = write!(s, "<script id=\"__APP_STATE__\" type=\"application/json\">{{\"company\":\"{company}\",\"build\":\"{i}\",\"flags\":[");
+    for k in 0..rng.range(120, 220) {
+        let _ = write!(
+            s,
+            "{{\"key\":\"feature_{k}\",\"enabled\":{},\"variant\":\"v{}\",\"rollout\":0.{k}}},",
+            k % 2 == 0,
+            k % 3
+        );
+    }
+    s.push_str("{}]}</script>\n");
+    s.push_str("<style>");
+    for k in 0..60 {
+        let _ = write!(s, ".c{k}{{margin:{k}px;padding:{}px;color:#{:06x}}}", k % 7, k * 4099);
+    }
+    s.push_str("</style>\n");
+}
+
+fn page(i: usize, rng: &mut Lcg, full: bool) -> String {
     let title = rng.pick(TITLES);
     let company = rng.pick(COMPANIES);
     let mut s = String::with_capacity(16 * 1024);
@@ -103,6 +139,9 @@ fn page(i: usize, rng: &mut Lcg) -> String {
         1 + i % 9,
         i % 10
     );
+    if full {
+        chrome(&mut s, i, rng, company);
+    }
     s.push_str("<div class=\"cookie-banner\" role=\"dialog\"><p>We use cookies to improve your experience.</p><button>Accept all cookies</button></div>\n");
     s.push_str("<header class=\"site-header\"><a class=\"logo\" href=\"/\">Logo</a><nav class=\"nav\"><ul>");
     for l in ["Jobs", "Teams", "Locations", "Benefits", "Students", "Blog", "About us"] {
@@ -129,7 +168,7 @@ fn page(i: usize, rng: &mut Lcg) -> String {
         let _ = writeln!(s, "  <li>{}</li>", rng.pick(REQS));
     }
     s.push_str("</ul>\n<h2>Benefits</h2>\n<ul><li>Remote-friendly</li><li>Learning budget</li><li>30 days of holiday</li></ul>\n");
-    let _ = write!(s, "<p>{company} is an equal opportunity employer. {}</p>\n", FILLER);
+    let _ = writeln!(s, "<p>{company} is an equal opportunity employer. {}</p>", FILLER);
     s.push_str("<a class=\"btn apply\" href=\"#apply\">Apply now</a>\n</article>\n");
     s.push_str("<aside class=\"related-jobs\"><h3>Similar jobs</h3><ul><li>Designer</li><li>Engineer</li><li>Analyst</li></ul></aside>\n</main>\n");
     s.push_str("<div class=\"newsletter\"><h3>Subscribe to our newsletter</h3><form><input type=\"email\"><button>Sign up</button></form></div>\n");
@@ -137,7 +176,7 @@ fn page(i: usize, rng: &mut Lcg) -> String {
     for l in ["Privacy Policy", "Terms of Use", "Imprint", "Sitemap", "Contact us"] {
         let _ = write!(s, "<li><a href=\"#\">{l}</a></li>");
     }
-    let _ = write!(s, "</ul><p>© 2024 {company}. All rights reserved.</p></footer>\n");
+    let _ = writeln!(s, "</ul><p>© 2024 {company}. All rights reserved.</p></footer>");
     for k in 0..rng.range(2, 5) {
         let _ = write!(s, "<script src=\"/assets/chunk.{k}.{i}.js\" defer></script>\n<script>(function(){{var x={k};{}}})();</script>\n", "console.log(x);".repeat(40));
     }
@@ -147,7 +186,7 @@ fn page(i: usize, rng: &mut Lcg) -> String {
     s
 }
 
-fn generate(dir: &Path, n: usize) -> u64 {
+fn generate(dir: &Path, n: usize, full: bool) -> u64 {
     let marker = dir.join(".complete");
     if std::fs::read_to_string(&marker).ok().and_then(|s| s.trim().parse::<usize>().ok()) == Some(n) {
         return walk_size(dir);
@@ -159,7 +198,7 @@ fn generate(dir: &Path, n: usize) -> u64 {
     for i in 0..n {
         let sub = dir.join(format!("{:03}", i / 1000));
         std::fs::create_dir_all(&sub).unwrap();
-        let p = page(i, &mut rng);
+        let p = page(i, &mut rng, full);
         total += p.len() as u64;
         std::fs::write(sub.join(format!("posting-{i:05}.html")), p).unwrap();
     }
@@ -185,14 +224,21 @@ fn main() {
         return;
     }
     let n: usize = std::env::var("ROLEMAP_BENCH_DOCS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let shape = std::env::var("ROLEMAP_BENCH_PAGE").unwrap_or_else(|_| "full".into());
+    let full = match shape.as_str() {
+        "full" => true,
+        "compact" => false,
+        other => panic!("ROLEMAP_BENCH_PAGE must be full or compact, not {other:?}"),
+    };
     let dir = std::env::var("ROLEMAP_BENCH_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-corpus"));
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-corpus-{shape}")));
     let t = Instant::now();
-    let bytes = generate(&dir, n);
+    let bytes = generate(&dir, n, full);
     eprintln!(
-        "corpus: {n} HTML postings, {:.1} MB in {} ({:.1} s to prepare)",
+        "corpus: {n} {shape} HTML postings, {:.1} MB ({:.1} KB each) in {} ({:.1} s to prepare)",
         bytes as f64 / 1e6,
+        bytes as f64 / n as f64 / 1e3,
         dir.display(),
         t.elapsed().as_secs_f64()
     );
@@ -215,7 +261,7 @@ fn main() {
     let roles = std::fs::read_to_string(out.path().join("roles.csv")).unwrap().lines().count() - 1;
     let mb = bytes as f64 / 1e6;
     println!(
-        "rolemap run: {n} documents, {mb:.1} MB in {secs:.2} s: {:.0} documents/s, {:.1} MB/s, peak memory {peak_mb:.0} MB, {roles} roles",
+        "rolemap run ({shape} pages): {n} documents, {mb:.1} MB in {secs:.2} s: {:.0} documents/s, {:.1} MB/s, peak memory {peak_mb:.0} MB, {roles} roles",
         n as f64 / secs,
         mb / secs
     );

@@ -152,7 +152,7 @@ fn drop_boilerplate(blocks: Vec<Block>, rules: &Rules, dropped: &mut Vec<Dropped
             dropped.push(Dropped { line: b.line, text: clip(&b.text), rule: bp.keyword_list.id.clone() });
             continue;
         }
-        if let Some(r) = bp.matching_rule(&b.text, text::word_count(&b.text)) {
+        if let Some(r) = bp.matching_rule(&b.text) {
             if r.scope == Scope::Tail && (i as f64) / (n as f64) >= r.min_position {
                 tail = Some(r.id.clone());
             }

@@ -74,6 +74,8 @@ fn is_name(w: &str, rules: &Rules) -> bool {
         && !(w.chars().all(|c| !c.is_lowercase()) && rules.company.stop_names.contains(&capitalize(&w.to_lowercase())))
 }
 
+const MAX_SCANNED_BLOCKS: usize = 400;
+
 /// A name after "at" in a heading, else the most frequent capitalised name that the text
 /// also uses as an organisation ("at NAME", "NAME's", "NAME is/has/uses").
 fn from_text(doc: &CleanDoc, rules: &Rules) -> Option<Company> {
@@ -92,7 +94,8 @@ fn from_text(doc: &CleanDoc, rules: &Rules) -> Option<Company> {
     }
     let mut count: HashMap<&str, usize> = HashMap::new();
     let mut org_use: HashMap<&str, usize> = HashMap::new();
-    for b in doc.blocks.iter().filter(|b| !matches!(b.kind, BlockKind::Quote)) {
+    // the organisation shows itself early; a bounded scan keeps long documents cheap
+    for b in doc.blocks.iter().filter(|b| !matches!(b.kind, BlockKind::Quote)).take(MAX_SCANNED_BLOCKS) {
         let words: Vec<&str> = b.text.split_whitespace().collect();
         for (i, raw) in words.iter().enumerate() {
             let w = raw.trim_matches(|c: char| !c.is_alphanumeric());

@@ -127,3 +127,12 @@ fn company_from_front_matter_domain() {
     assert_eq!(r.doc.company.as_deref(), Some("Acmecorp"));
     assert_eq!(r.doc.company_evidence.as_deref(), Some("front-matter-domain:email"));
 }
+
+#[test]
+fn about_the_company_is_not_a_duty_but_about_the_role_holds_duties() {
+    let r = run(
+        "a.html",
+        "<h1>Senior Product Manager</h1><h2>About Acme</h2><p>Acme builds tools.</p><h2>About the role</h2><ul><li>Own the roadmap</li></ul><h2>What you bring</h2><ul><li>SQL</li></ul>",
+    );
+    assert_eq!(items(&r, "product-manager/senior"), ["Own the roadmap"]);
+}

@@ -339,11 +339,12 @@ impl Rules {
 
 impl Boilerplate {
     /// The first block rule that drops a block of this text, if any.
-    pub fn matching_rule(&self, text: &str, words: usize) -> Option<&BoilerRule> {
-        if words > self.max_words {
+    pub fn matching_rule(&self, text: &str) -> Option<&BoilerRule> {
+        if !self.set.is_match(text) {
             return None;
         }
-        if !self.set.is_match(text) {
+        let words = text.split_whitespace().count();
+        if words > self.max_words {
             return None;
         }
         self.set.matches(text).into_iter().map(|i| &self.rules[i]).find(|r| words <= r.max_words)
@@ -355,6 +356,15 @@ impl Boilerplate {
         if text.bytes().filter(|b| matches!(b, b',' | b'|' | b';')).count() + 1 < k.min_segments {
             return false;
         }
+        // a sentence of duties has lower-case words; a keyword list has almost none
+        let (mut lower, mut total) = (0usize, 0usize);
+        for w in text.split_whitespace() {
+            total += 1;
+            lower += w.chars().next().is_some_and(char::is_lowercase) as usize;
+        }
+        if lower * 10 >= total * 3 {
+            return false;
+        }
         let segs: Vec<&str> = text.split([',', '|', ';']).map(str::trim).filter(|s| !s.is_empty()).collect();
         if segs.len() < k.min_segments {
             return false;
@@ -362,11 +372,7 @@ impl Boilerplate {
         let short = segs.iter().all(|s| s.split_whitespace().count() <= k.max_segment_words);
         let caps =
             segs.iter().filter(|s| s.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())).count();
-        // a sentence of duties has verbs and lower-case words; a keyword list has neither
-        let lower_words =
-            text.split_whitespace().filter(|w| w.chars().next().is_some_and(|c| c.is_lowercase())).count();
-        let total_words = text.split_whitespace().count().max(1);
-        short && caps as f64 >= k.min_capitalized * segs.len() as f64 && (lower_words as f64) < 0.3 * total_words as f64
+        short && caps as f64 >= k.min_capitalized * segs.len() as f64
     }
 }
 
