@@ -25,6 +25,7 @@ pub mod clean;
 pub mod compare;
 pub mod emit;
 pub mod eval;
+pub mod explain;
 pub mod extract;
 pub mod ingest;
 pub mod model;

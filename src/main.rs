@@ -11,6 +11,12 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // `rolemap explain doc | head` must end quietly, as other Unix tools do, not panic on
+    // a closed pipe: restore the default SIGPIPE action that Rust's runtime ignores.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let args = cli::Cli::parse();
     match cli::dispatch(args) {
         Ok(code) => code.into(),

@@ -1,6 +1,8 @@
 //! Subcommands, one file each, registered here.
 
 mod eval;
+mod explain;
+mod rules;
 mod run;
 
 use clap::{Parser, Subcommand};
@@ -38,6 +40,8 @@ pub struct Cli {
 enum Cmd {
     Run(run::Args),
     Eval(eval::Args),
+    Explain(explain::Args),
+    Rules(rules::Args),
 }
 
 /// An error with the exit code it maps to.
@@ -73,6 +77,8 @@ pub fn dispatch(cli: Cli) -> Result<u8, CliError> {
     match cli.cmd {
         Cmd::Run(a) => run::run(a),
         Cmd::Eval(a) => eval::run(a),
+        Cmd::Explain(a) => explain::run(a),
+        Cmd::Rules(a) => rules::run(a),
     }
 }
 

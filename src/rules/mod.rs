@@ -3,6 +3,7 @@
 //! Aho-Corasick for title literals, `RegexSet`s for categories and boilerplate, each
 //! pattern compiled once). A bad file stops loading with the file, line and what is wrong.
 
+pub mod check;
 pub mod files;
 
 use crate::model::TitleHit;
@@ -100,6 +101,10 @@ pub fn embedded_texts() -> Vec<RuleText> {
 
 /// Read the rule files from a folder; a missing file is an error.
 pub fn dir_texts(dir: &Path) -> Result<Vec<RuleText>, RuleErrors> {
+    if !dir.is_dir() {
+        let message = if dir.exists() { "is not a folder" } else { "does not exist" };
+        return Err(RuleErrors(vec![RuleError::File { file: dir.display().to_string(), message: message.into() }]));
+    }
     let mut out = Vec::new();
     let mut errs = Vec::new();
     for name in FILE_NAMES {
@@ -376,7 +381,18 @@ impl Boilerplate {
     }
 }
 
+impl Level {
+    pub fn has_title_cues(&self) -> bool {
+        self.prefix.is_some()
+    }
+}
+
 impl Taxonomy {
+    /// Does any title map to this role?
+    pub fn has_titles(&self, role: usize) -> bool {
+        self.aliases.iter().any(|a| a.role == role)
+    }
+
     pub fn level_index(&self, id: &str) -> Option<usize> {
         self.levels.iter().position(|l| l.id == id)
     }
@@ -460,6 +476,40 @@ fn is_word_byte(text: &str, i: usize, before: bool) -> bool {
     c.is_some_and(|c| c.is_alphanumeric())
 }
 
+/// A pattern that no text can match (e.g. `[^\s\S]`, `a\bz\B`-style contradictions the
+/// parser can see): its syntax tree has no minimum length.
+pub fn never_matches(pattern: &str) -> bool {
+    regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .build()
+        .parse(pattern)
+        .map(|hir| hir.properties().minimum_len().is_none())
+        .unwrap_or(false)
+}
+
+/// A regex error on one line: the parser's reason and where in the pattern, instead of the
+/// multi-line picture `regex::Error` draws.
+fn regex_error(pattern: &str, err: &regex::Error) -> String {
+    let parsed = regex_syntax::ParserBuilder::new().build().parse(pattern);
+    match parsed {
+        Err(regex_syntax::Error::Parse(e)) => {
+            format!(
+                "{} (at character {} of {pattern:?})",
+                e.kind(),
+                pattern[..e.span().start.offset].chars().count() + 1
+            )
+        }
+        Err(regex_syntax::Error::Translate(e)) => {
+            format!(
+                "{} (at character {} of {pattern:?})",
+                e.kind(),
+                pattern[..e.span().start.offset].chars().count() + 1
+            )
+        }
+        _ => err.to_string().split_whitespace().collect::<Vec<_>>().join(" "),
+    }
+}
+
 /// Kebab-case of a title: the stable part of a title rule id.
 pub fn slug(s: &str) -> String {
     let mut out = String::new();
@@ -515,6 +565,10 @@ impl Compiler {
             .build()
         {
             Ok(re) => {
+                if never_matches(re.as_str()) {
+                    self.err_at(file, s.span().start, format!("{what} can never match anything: {:?}", s.get_ref()));
+                    return None;
+                }
                 if !allow_empty && re.is_match("") {
                     self.err_at(file, s.span().start, format!("{what} matches the empty string: {:?}", s.get_ref()));
                     return None;
@@ -522,7 +576,11 @@ impl Compiler {
                 Some(re)
             }
             Err(e) => {
-                self.err_at(file, s.span().start, format!("{what} is not a valid regular expression: {e}"));
+                self.err_at(
+                    file,
+                    s.span().start,
+                    format!("{what} is not a valid regular expression: {}", regex_error(s.get_ref(), &e)),
+                );
                 None
             }
         }

@@ -31,78 +31,26 @@ fn rules_folder_equals_embedded() {
 }
 
 #[test]
-fn every_role_example_maps_and_counter_example_does_not() {
+fn every_shipped_example_passes() {
     let r = Rules::embedded().unwrap();
-    let t = &r.taxonomy;
-    for (i, role) in t.roles.iter().enumerate() {
-        assert!(!role.examples.is_empty(), "role {} has no examples", role.id);
-        for e in &role.examples {
-            assert!(t.find_titles(e).iter().any(|h| h.role == i), "{}: example {e:?} does not map", role.id);
-        }
-        for e in &role.counter_examples {
-            assert!(!t.find_titles(e).iter().any(|h| h.role == i), "{}: counter-example {e:?} maps", role.id);
-        }
-    }
+    let rep = check::run_examples(&r);
+    assert!(rep.failures.is_empty(), "{:#?}", rep.failures);
+    assert!(rep.passed > 100, "{}", rep.passed);
 }
 
 #[test]
-fn every_level_example_has_its_level() {
+fn shipped_rules_have_examples_everywhere() {
     let r = Rules::embedded().unwrap();
-    let t = &r.taxonomy;
-    for (li, level) in t.levels.iter().enumerate() {
-        for e in &level.examples {
-            let hits = t.find_titles(e);
-            assert!(
-                hits.iter().any(|h| h.level.as_ref().map(|l| l.0) == Some(li)),
-                "{}: example {e:?}: {hits:?}",
-                level.id
-            );
-        }
-        for e in &level.counter_examples {
-            let hits = t.find_titles(e);
-            assert!(
-                !hits.iter().any(|h| h.level.as_ref().map(|l| l.0) == Some(li)),
-                "{}: counter-example {e:?}",
-                level.id
-            );
-        }
-    }
+    let w = check::warnings(&r);
+    assert!(w.is_empty(), "{w:?}");
 }
 
 #[test]
-fn every_category_example_matches() {
-    let r = Rules::embedded().unwrap();
-    for (i, c) in r.categories.iter().enumerate() {
-        assert!(!c.examples.is_empty(), "category {} has no examples", c.id);
-        for e in &c.examples {
-            assert!(r.categorize(e).contains(&i), "{}: example {e:?}", c.id);
-        }
-        for e in &c.counter_examples {
-            assert!(!r.categorize(e).contains(&i), "{}: counter-example {e:?}", c.id);
-        }
-    }
-}
-
-#[test]
-fn every_boilerplate_example_is_dropped() {
-    let r = Rules::embedded().unwrap();
-    let bp = &r.boilerplate;
-    for rule in &bp.rules {
-        for e in &rule.examples {
-            let got = bp.matching_rule(e).map(|r| r.id.as_str());
-            assert_eq!(got, Some(rule.id.as_str()), "example {e:?}");
-        }
-        for e in &rule.counter_examples {
-            let got = bp.matching_rule(e).map(|r| r.id.as_str());
-            assert_ne!(got, Some(rule.id.as_str()), "counter-example {e:?}");
-        }
-    }
-    for e in &bp.keyword_list.examples {
-        assert!(bp.is_keyword_list(e), "{e:?}");
-    }
-    for e in &bp.keyword_list.counter_examples {
-        assert!(!bp.is_keyword_list(e), "{e:?}");
-    }
+fn never_matching_pattern_is_an_error() {
+    let mut text = embedded_texts().into_iter().find(|t| t.name == "categories.toml").unwrap().text;
+    text.push_str("\n[[category]]\nid = \"never\"\nlabel = \"N\"\npatterns = ['x[^\\s\\S]']\n");
+    let e = errors("categories.toml", &text);
+    assert!(e.contains("can never match"), "{e}");
 }
 
 #[test]

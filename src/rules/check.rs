@@ -1,0 +1,179 @@
+//! Checks on a compiled rule set that go beyond loading: warnings for rules that are legal
+//! but likely mistakes, and the examples every rule carries, run as tests.
+
+use super::Rules;
+
+/// A rule's example that did not behave as the rule says.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ExampleFailure {
+    /// File the rule lives in.
+    pub file: &'static str,
+    /// Rule id (`role:product-manager`, `level:senior`, `category:roadmap`, `boilerplate:newsletter`).
+    pub rule: String,
+    pub example: String,
+    /// True for an example that must match, false for a counter-example.
+    pub must_match: bool,
+    /// What happened instead.
+    pub got: String,
+}
+
+/// Outcome of running every example.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ExampleReport {
+    pub passed: usize,
+    pub failures: Vec<ExampleFailure>,
+}
+
+impl ExampleReport {
+    fn check(
+        &mut self,
+        file: &'static str,
+        rule: String,
+        example: &str,
+        must_match: bool,
+        ok: bool,
+        got: impl FnOnce() -> String,
+    ) {
+        if ok {
+            self.passed += 1;
+        } else {
+            self.failures.push(ExampleFailure { file, rule, example: example.to_string(), must_match, got: got() });
+        }
+    }
+}
+
+/// Run the examples and counter-examples of every role, level, category and boilerplate rule.
+pub fn run_examples(rules: &Rules) -> ExampleReport {
+    let mut rep = ExampleReport::default();
+    let t = &rules.taxonomy;
+    let describe = |text: &str| {
+        let hits = t.find_titles(text);
+        if hits.is_empty() {
+            return "no title found".to_string();
+        }
+        hits.iter()
+            .map(|h| {
+                let level =
+                    h.level.as_ref().map_or(t.levels[t.default_level].id.as_str(), |l| t.levels[l.0].id.as_str());
+                format!("{} at {} (rule {})", t.roles[h.role].id, level, h.rule)
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for (i, role) in t.roles.iter().enumerate() {
+        for e in &role.examples {
+            let ok = t.find_titles(e).iter().any(|h| h.role == i);
+            rep.check("roles.toml", format!("role:{}", role.id), e, true, ok, || describe(e));
+        }
+        for e in &role.counter_examples {
+            let ok = !t.find_titles(e).iter().any(|h| h.role == i);
+            rep.check("roles.toml", format!("role:{}", role.id), e, false, ok, || describe(e));
+        }
+    }
+    for (li, level) in t.levels.iter().enumerate() {
+        let has = |e: &str| t.find_titles(e).iter().any(|h| h.level.as_ref().map(|l| l.0) == Some(li));
+        for e in &level.examples {
+            rep.check(
+                "seniority.toml",
+                format!("level:{}", level.id),
+                e,
+                true,
+                has(e) || (li == t.default_level && !t.find_titles(e).is_empty()),
+                || describe(e),
+            );
+        }
+        for e in &level.counter_examples {
+            rep.check("seniority.toml", format!("level:{}", level.id), e, false, !has(e), || describe(e));
+        }
+    }
+    let cats = |e: &str| {
+        let c = rules.categorize(e);
+        if c.is_empty() {
+            "no category".to_string()
+        } else {
+            c.iter().map(|&i| rules.categories[i].id.as_str()).collect::<Vec<_>>().join(", ")
+        }
+    };
+    for (i, c) in rules.categories.iter().enumerate() {
+        for e in &c.examples {
+            rep.check(
+                "categories.toml",
+                format!("category:{}", c.id),
+                e,
+                true,
+                rules.categorize(e).contains(&i),
+                || cats(e),
+            );
+        }
+        for e in &c.counter_examples {
+            rep.check(
+                "categories.toml",
+                format!("category:{}", c.id),
+                e,
+                false,
+                !rules.categorize(e).contains(&i),
+                || cats(e),
+            );
+        }
+    }
+    let bp = &rules.boilerplate;
+    let dropped_by = |e: &str| bp.matching_rule(e).map_or("kept".to_string(), |r| format!("dropped by {}", r.id));
+    for r in &bp.rules {
+        for e in &r.examples {
+            let ok = bp.matching_rule(e).is_some_and(|m| m.id == r.id);
+            rep.check("boilerplate.toml", format!("boilerplate:{}", r.id), e, true, ok, || dropped_by(e));
+        }
+        for e in &r.counter_examples {
+            let ok = bp.matching_rule(e).is_none_or(|m| m.id != r.id);
+            rep.check("boilerplate.toml", format!("boilerplate:{}", r.id), e, false, ok, || dropped_by(e));
+        }
+    }
+    let kl = &bp.keyword_list;
+    for e in &kl.examples {
+        rep.check("boilerplate.toml", format!("boilerplate:{}", kl.id), e, true, bp.is_keyword_list(e), || {
+            "kept".into()
+        });
+    }
+    for e in &kl.counter_examples {
+        rep.check("boilerplate.toml", format!("boilerplate:{}", kl.id), e, false, !bp.is_keyword_list(e), || {
+            "dropped as a keyword list".into()
+        });
+    }
+    rep
+}
+
+/// Legal rules that are probably mistakes: (file, message).
+pub fn warnings(rules: &Rules) -> Vec<(&'static str, String)> {
+    let mut w = Vec::new();
+    let t = &rules.taxonomy;
+    for (i, r) in t.roles.iter().enumerate() {
+        if !t.has_titles(i) {
+            w.push(("roles.toml", format!("role {:?} has no titles: nothing can map to it", r.id)));
+        }
+        if r.examples.is_empty() {
+            w.push(("roles.toml", format!("role {:?} has no examples", r.id)));
+        }
+    }
+    for (i, l) in t.levels.iter().enumerate() {
+        if i != t.default_level && !l.has_title_cues() {
+            w.push((
+                "seniority.toml",
+                format!("level {:?} has no title cues: only titles that carry it can reach it", l.id),
+            ));
+        }
+        if l.examples.is_empty() {
+            w.push(("seniority.toml", format!("level {:?} has no examples", l.id)));
+        }
+    }
+    for c in &rules.categories {
+        if c.examples.is_empty() {
+            w.push(("categories.toml", format!("category {:?} has no examples", c.id)));
+        }
+    }
+    for r in &rules.boilerplate.rules {
+        if r.examples.is_empty() {
+            w.push(("boilerplate.toml", format!("boilerplate rule {:?} has no examples", r.id)));
+        }
+    }
+    w
+}

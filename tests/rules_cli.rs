@@ -1,0 +1,336 @@
+//! `rolemap rules check`, `rolemap rules test` and `rolemap explain` as a rule author uses
+//! them: one broken rule file per kind of error, each message naming the file and line; a
+//! failing example; a new role added purely by editing a copy of `rules/`.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rolemap")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// A temporary copy of the shipped rules.
+fn rules_copy() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    for f in rolemap::rules::FILE_NAMES {
+        std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules").join(f), d.path().join(f)).unwrap();
+    }
+    d
+}
+
+/// Append `extra` to rule file `file` of a fresh copy; return the copy and the 1-based line
+/// of the first line of `extra` that contains `marker`.
+fn broken(file: &str, extra: &str, marker: &str) -> (tempfile::TempDir, usize) {
+    let d = rules_copy();
+    let p = d.path().join(file);
+    let mut text = std::fs::read_to_string(&p).unwrap();
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    let base = text.lines().count();
+    text.push_str(extra);
+    std::fs::write(&p, &text).unwrap();
+    let off = extra.lines().position(|l| l.contains(marker)).expect("marker in extra");
+    (d, base + off + 1)
+}
+
+/// Run `rules check` on a broken copy: exit code 2, an error naming `file:line:` and `what`.
+fn assert_check_error(file: &str, extra: &str, marker: &str, what: &str) {
+    let (d, line) = broken(file, extra, marker);
+    let o = run(&["rules", "check", "--rules", s(d.path())]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    let want = format!("{file}:{line}:");
+    let hit = out.lines().find(|l| l.starts_with("error:") && l.contains(&want));
+    let hit = hit.unwrap_or_else(|| panic!("no error at {want} in:\n{out}"));
+    assert!(hit.contains(what), "expected {what:?} in {hit:?}");
+}
+
+#[test]
+fn check_passes_on_shipped_rules() {
+    let o = run(&["rules", "check"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains(": ok ("), "{out}");
+    assert!(out.contains("0 warning(s)"), "{out}");
+}
+
+#[test]
+fn check_reports_toml_syntax_error() {
+    assert_check_error("roles.toml", "\n[[role]\nid = \"x\"\n", "[[role]", "");
+}
+
+#[test]
+fn check_reports_unknown_key() {
+    assert_check_error(
+        "roles.toml",
+        "\n[[role]]\nid = \"typo-role\"\nlabel = \"T\"\nfamily = \"product\"\naliasez = [\"typo\"]\n",
+        "aliasez",
+        "unknown field `aliasez`",
+    );
+}
+
+#[test]
+fn check_reports_regex_that_does_not_compile() {
+    assert_check_error(
+        "categories.toml",
+        "\n[[category]]\nid = \"broken\"\nlabel = \"B\"\npatterns = ['\\bship(ping']\n",
+        "patterns",
+        "not a valid regular expression",
+    );
+}
+
+#[test]
+fn check_reports_unknown_level_reference() {
+    assert_check_error(
+        "roles.toml",
+        "\n[[role]]\nid = \"space-manager\"\nlabel = \"S\"\nfamily = \"product\"\ntitles = [\"space manager\"]\n\
+         leveled-titles = [{ title = \"galactic space manager\", level = \"galactic\" }]\n",
+        "galactic",
+        "level \"galactic\"",
+    );
+}
+
+#[test]
+fn check_reports_duplicate_id() {
+    assert_check_error(
+        "categories.toml",
+        "\n[[category]]\nid = \"roadmap\"\nlabel = \"Again\"\npatterns = ['\\broadmaps?\\b']\n",
+        "id = \"roadmap\"",
+        "duplicate",
+    );
+}
+
+#[test]
+fn check_reports_alias_mapped_to_two_roles() {
+    assert_check_error(
+        "roles.toml",
+        "\n[[role]]\nid = \"backlog-owner\"\nlabel = \"B\"\nfamily = \"product\"\ntitles = [\"Product Owner\"]\n",
+        "Product Owner",
+        "already mapped to role \"product-owner\"",
+    );
+}
+
+#[test]
+fn check_reports_pattern_matching_the_empty_string() {
+    assert_check_error(
+        "categories.toml",
+        "\n[[category]]\nid = \"everything\"\nlabel = \"E\"\npatterns = ['(?:roadmap)?']\n",
+        "patterns",
+        "matches the empty string",
+    );
+}
+
+#[test]
+fn check_reports_pattern_that_can_never_match() {
+    assert_check_error(
+        "seniority.toml",
+        "\n[[level]]\nid = \"cosmic\"\nlabel = \"C\"\ntitle-cues = [\"cosmic\"]\ntext-cues = ['\\bcosmic[^\\s\\S]']\n",
+        "text-cues",
+        "can never match",
+    );
+}
+
+#[test]
+fn check_reports_every_error_not_just_the_first() {
+    let (d, _) = broken(
+        "categories.toml",
+        "\n[[category]]\nid = \"a\"\nlabel = \"A\"\npatterns = ['(']\n\n[[category]]\nid = \"b\"\nlabel = \"B\"\npatterns = ['x*']\n",
+        "id",
+    );
+    let o = run(&["rules", "check", "--rules", s(d.path())]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(out.lines().filter(|l| l.starts_with("error:")).count(), 2, "{out}");
+    assert!(out.contains("2 error(s)"), "{out}");
+    assert!(out.contains("unclosed group (at character 1 of \"(\")"), "{out}");
+}
+
+#[test]
+fn check_on_a_missing_folder_says_so_once() {
+    let o = run(&["rules", "check", "--rules", "/nonexistent/rules"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(out.contains("error: /nonexistent/rules: does not exist"), "{out}");
+    assert!(out.contains("1 error(s)"), "{out}");
+}
+
+#[test]
+fn warnings_do_not_fail_the_check() {
+    let (d, _) = broken(
+        "roles.toml",
+        "\n[[role]]\nid = \"unnamed-role\"\nlabel = \"U\"\nfamily = \"product\"\n",
+        "unnamed-role",
+    );
+    let o = run(&["rules", "check", "--rules", s(d.path())]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("warning: roles.toml: role \"unnamed-role\" has no titles"), "{out}");
+    assert!(out.contains("warning: roles.toml: role \"unnamed-role\" has no examples"), "{out}");
+}
+
+#[test]
+fn rules_test_passes_on_shipped_rules() {
+    let o = run(&["rules", "test"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains(" passed, 0 failed"), "{out}");
+}
+
+#[test]
+fn rules_test_reports_each_failure_with_rule_and_example() {
+    let d = rules_copy();
+    let p = d.path().join("roles.toml");
+    let text = std::fs::read_to_string(&p).unwrap().replacen(
+        "counter-examples = [\"Production Manager\",",
+        "counter-examples = [\"Senior Product Manager II\", \"Production Manager\",",
+        1,
+    );
+    std::fs::write(&p, text).unwrap();
+    let p = d.path().join("categories.toml");
+    let mut text = std::fs::read_to_string(&p).unwrap();
+    text.push_str(
+        "\n[[category]]\nid = \"hiring\"\nlabel = \"Hiring\"\npatterns = ['\\bhir(?:e|ing)\\b']\n\
+         examples = [\"Hire and onboard engineers\", \"Recruit product managers\"]\n",
+    );
+    std::fs::write(&p, text).unwrap();
+    let o = run(&["rules", "test", "--rules", s(d.path())]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("FAIL role:product-manager (roles.toml): counter-example \"Senior Product Manager II\": got product-manager at senior"),
+        "{out}"
+    );
+    assert!(
+        out.contains("FAIL category:hiring (categories.toml): example \"Recruit product managers\": got no category"),
+        "{out}"
+    );
+    assert!(!out.contains("Hire and onboard"), "a passing example is not reported: {out}");
+    assert!(out.contains(" passed, 2 failed"), "{out}");
+}
+
+#[test]
+fn rules_test_on_broken_rules_is_a_usage_error() {
+    let (d, _) = broken("roles.toml", "\n[[role]\n", "[[role]");
+    let o = run(&["rules", "test", "--rules", s(d.path())]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("roles.toml:"));
+}
+
+fn sample(name_prefix: &str) -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    names.sort();
+    names
+        .into_iter()
+        .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(name_prefix))
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn explain_shows_kept_and_dropped_blocks_with_rules() {
+    let doc = sample("003_");
+    let o = run(&["explain", &doc]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(!out.contains('\x1b'), "no colour when stdout is not a terminal");
+    assert!(out.contains("repair: repaired"), "mojibake repair is shown: {out}");
+    assert!(out.contains("dropped by newsletter"), "{out}");
+    assert!(out.contains("dropped by keyword-list"), "{out}");
+    assert!(out.contains("defines role product-manager/"), "{out}");
+    assert!(out.contains("title rule product-manager:"), "{out}");
+    assert!(out.lines().any(|l| l.contains("responsibility of product-manager") && l.contains("->")), "{out}");
+    assert!(out.contains("roles,") && out.contains("responsibilities"), "{out}");
+}
+
+#[test]
+fn explain_json_is_machine_readable_and_matches_run() {
+    let doc = sample("000_");
+    let o = run(&["explain", "--json", &doc]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert_eq!(v["company"]["name"], "Reloadly");
+    let blocks = v["blocks"].as_array().unwrap();
+    assert!(blocks.iter().all(|b| b["line"].as_u64().unwrap() > 0 && b["kind"].is_string()));
+    assert!(blocks.iter().any(|b| b["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n.as_str().unwrap().contains("not under a role"))));
+    // the same document through `run`: the same number of roles and responsibilities
+    let corpus = tempfile::tempdir().unwrap();
+    std::fs::copy(&doc, corpus.path().join("one.txt")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    assert!(run(&["run", "--quiet", "--corpus", s(corpus.path()), "--out", s(out.path())]).status.success());
+    let lines = |f: &str| std::fs::read_to_string(out.path().join(f)).unwrap().lines().count();
+    assert_eq!(v["roles"].as_array().unwrap().len(), lines("roles.jsonl"));
+    assert_eq!(v["responsibilities"].as_array().unwrap().len(), lines("responsibilities.jsonl"));
+}
+
+#[test]
+fn explain_missing_file_is_an_io_error() {
+    let o = run(&["explain", "/nonexistent/posting.html"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/posting.html"));
+}
+
+/// The walkthrough of rules/README.md: a new role, its aliases, a seniority title and a
+/// category, added purely by editing a copy of `rules/`, shows up in the output.
+#[test]
+fn a_new_role_added_in_rules_appears_in_the_output() {
+    let d = rules_copy();
+    let p = d.path().join("roles.toml");
+    let mut text = std::fs::read_to_string(&p).unwrap();
+    text.push_str(
+        "\n[[role]]\nid = \"data-product-manager\"\nlabel = \"Data Product Manager\"\nfamily = \"product\"\n\
+         doc = \"Owns data products: datasets, pipelines and analytics platforms as products.\"\n\
+         titles = [\"data product manager\", \"data PM\"]\n\
+         leveled-titles = [{ title = \"head of data products\", level = \"director\" }]\n\
+         examples = [\"Senior Data Product Manager\", \"Head of Data Products\"]\n\
+         counter-examples = [\"Data Product Management Guide\"]\n",
+    );
+    std::fs::write(&p, text).unwrap();
+    let p = d.path().join("categories.toml");
+    let mut text = std::fs::read_to_string(&p).unwrap();
+    text.push_str(
+        "\n[[category]]\nid = \"data-governance\"\nlabel = \"Data governance\"\n\
+         patterns = ['\\bdata (?:governance|lineage|contracts?|catalog(?:ue)?s?)\\b']\n\
+         examples = [\"Define data contracts with upstream teams\"]\n",
+    );
+    std::fs::write(&p, text).unwrap();
+
+    let o = run(&["rules", "check", "--rules", s(d.path())]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    let o = run(&["rules", "test", "--rules", s(d.path())]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+
+    let corpus = tempfile::tempdir().unwrap();
+    std::fs::write(
+        corpus.path().join("posting.md"),
+        "# Senior Data Product Manager\n\n## What you will do\n\n\
+         - Define data contracts and data lineage standards with platform teams\n\
+         - Own the roadmap for our analytics platform\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&["run", "--quiet", "--corpus", s(corpus.path()), "--rules", s(d.path()), "--out", s(out.path())]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let roles = std::fs::read_to_string(out.path().join("roles.jsonl")).unwrap();
+    let role: serde_json::Value = serde_json::from_str(roles.lines().next().expect("one role")).unwrap();
+    assert_eq!(role["role_id"], "data-product-manager", "{roles}");
+    assert_eq!(role["seniority"], "senior", "{roles}");
+    assert_eq!(role["title_rule"], "data-product-manager:data-product-manager", "{roles}");
+    let resp = std::fs::read_to_string(out.path().join("responsibilities.jsonl")).unwrap();
+    let first: serde_json::Value = serde_json::from_str(resp.lines().next().unwrap()).unwrap();
+    assert!(first["categories"].to_string().contains("data-governance"), "{resp}");
+    // and with the shipped rules the same posting has no such role
+    let out2 = tempfile::tempdir().unwrap();
+    run(&["run", "--quiet", "--corpus", s(corpus.path()), "--out", s(out2.path())]);
+    assert!(!std::fs::read_to_string(out2.path().join("roles.jsonl")).unwrap().contains("data-product-manager"));
+}
