@@ -27,6 +27,8 @@ pub struct Explanation {
     pub format: String,
     pub encoding: String,
     pub repairs: Vec<String>,
+    /// What the per-document limits cut.
+    pub truncated: Vec<String>,
     pub front_matter: BTreeMap<String, String>,
     pub company: Option<Company>,
     pub blocks: Vec<BlockNote>,
@@ -57,6 +59,7 @@ pub fn explain(id: &str, bytes: &[u8], rules: &Rules) -> Explanation {
     let blocks = ex.doc.blocks.clone();
     let dropped: Vec<Dropped> = ex.doc.dropped.clone();
     let company = ex.company.clone();
+    let truncated = ex.doc.meta.truncated.clone();
     let DocResult { roles, responsibilities, .. } = normalize::normalize(ex, rules);
 
     let taken: HashSet<(usize, String)> = responsibilities.iter().map(|r| (r.line, text::key(&r.text))).collect();
@@ -127,6 +130,7 @@ pub fn explain(id: &str, bytes: &[u8], rules: &Rules) -> Explanation {
         format: meta.format.map(|f| f.as_str().to_string()).unwrap_or_default(),
         encoding: meta.encoding,
         repairs: meta.repairs,
+        truncated,
         front_matter: meta.front_matter,
         company,
         blocks: out,

@@ -45,6 +45,29 @@ pub struct DocMeta {
     /// Scalar front matter values (YAML), keys lower-cased.
     pub front_matter: BTreeMap<String, String>,
     pub source: Option<SourceInfo>,
+    /// What the per-document limits cut (see `Limits`); empty when nothing was cut.
+    pub truncated: Vec<String>,
+}
+
+/// Per-document limits. They bound the time and memory any one document can take; what a
+/// limit cuts is reported in the document's `truncated` column, never silently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest file read, in bytes; a larger file is an error (`--max-bytes`).
+    pub max_bytes: u64,
+    /// Blocks kept per document; the rest are cut (`--max-blocks`).
+    pub max_blocks: usize,
+    /// Characters kept per block (one paragraph, list item or table row) (`--max-block-chars`).
+    pub max_block_chars: usize,
+    /// HTML elements nested deeper than this are flattened: their tags removed, their text
+    /// kept (`--max-html-depth`).
+    pub max_html_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_bytes: 8 * 1024 * 1024, max_blocks: 20_000, max_block_chars: 200_000, max_html_depth: 256 }
+    }
 }
 
 /// A decoded document: the output of ingest.
@@ -253,6 +276,7 @@ pub struct DocRecord {
     pub roles: usize,
     pub responsibilities: usize,
     pub repairs: Vec<String>,
+    pub truncated: Vec<String>,
 }
 
 /// Everything the pipeline produced for one document.

@@ -268,9 +268,142 @@ fn has_h1(node: &ego_tree::NodeRef<'_, Node>) -> bool {
     node.descendants().take(2000).any(|d| matches!(d.value(), Node::Element(e) if e.name() == "h1"))
 }
 
+/// Elements without content (no end tag).
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param", "source", "track",
+    "wbr",
+];
+/// Elements whose end tag may be left out: they do not nest (`<li>a<li>b`), so they do not
+/// count towards the depth.
+const OPTIONAL_END: &[&str] = &[
+    "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "colgroup", "caption",
+    "rb", "rt", "rp", "rtc", "html", "head", "body",
+];
+/// Elements that carry a document's structure, kept past the depth limit for a while.
+const CONTENT: &[&str] =
+    &["h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "ui", "dl", "table", "blockquote", "section", "article", "main"];
+const CONTENT_SLACK: usize = 64;
+/// Elements whose content is raw text up to their end tag.
+const RAW_TEXT: &[&str] =
+    &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"];
+
+/// Flatten HTML nested deeper than `max` elements: the tags past that depth are removed
+/// (line breaks inside them kept, so lines stay true), their text stays. The HTML parser
+/// spends time proportional to the depth on every element, so 100,000 nested `<div>`s
+/// would take minutes; real pages nest well under 100 deep. Returns the HTML (borrowed
+/// when nothing was removed) and the number of tags removed. A light scan, not a parser:
+/// comments, raw-text elements (`<script>`) and quoted attribute values are skipped.
+pub fn limit_depth(html: &str, max: usize) -> (std::borrow::Cow<'_, str>, usize) {
+    let b = html.as_bytes();
+    let (mut depth, mut removed) = (0usize, 0usize);
+    // counted elements open past the limit: was each one removed?
+    let mut past: Vec<bool> = Vec::new();
+    let mut kept_past = 0usize;
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    let find =
+        |from: usize, pat: &[u8]| -> usize { memfind(&b[from.min(b.len())..], pat).map_or(b.len(), |p| from + p) };
+    while i < b.len() {
+        let Some(p) = memchr_lt(&b[i..]) else { break };
+        let start = i + p;
+        let rest = &b[start..];
+        if rest.starts_with(b"<!--") {
+            i = find(start + 4, b"-->").saturating_add(3);
+            continue;
+        }
+        let closing = rest.get(1) == Some(&b'/');
+        let name_at = start + 1 + closing as usize;
+        let name_len =
+            b[name_at.min(b.len())..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'-').count();
+        if name_len == 0 || !b[name_at].is_ascii_alphabetic() {
+            i = start + 1;
+            continue;
+        }
+        // the end of the tag, skipping quoted attribute values
+        let mut j = name_at + name_len;
+        let mut quote = None;
+        while j < b.len() {
+            match (quote, b[j]) {
+                (Some(q), c) if c == q => quote = None,
+                (None, b'"' | b'\'') => quote = Some(b[j]),
+                (None, b'>') => break,
+                _ => {}
+            }
+            j += 1;
+        }
+        let end = (j + 1).min(b.len());
+        let name = html[name_at..name_at + name_len].to_ascii_lowercase();
+        let self_closing = b[..end].ends_with(b"/>");
+        let counts = !VOID.contains(&name.as_str()) && !OPTIONAL_END.contains(&name.as_str()) && !self_closing;
+        let mut remove = false;
+        if counts && closing {
+            match past.pop() {
+                Some(was_removed) => {
+                    remove = was_removed;
+                    kept_past -= usize::from(!was_removed);
+                }
+                None => depth = depth.saturating_sub(1),
+            }
+        } else if counts {
+            if depth < max {
+                depth += 1;
+            } else {
+                // past the limit, containers go first; content elements (headings, lists,
+                // tables) are kept a little longer so that deep page-builder markup keeps them
+                remove = !(CONTENT.contains(&name.as_str()) && kept_past < CONTENT_SLACK);
+                kept_past += usize::from(!remove);
+                past.push(remove);
+            }
+        }
+        if remove {
+            let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
+            o.push_str(&html[copied..start]);
+            let breaks = html[start..end].matches('\n').count();
+            if breaks == 0 {
+                o.push(' ');
+            }
+            o.extend(std::iter::repeat_n('\n', breaks));
+            copied = end;
+            removed += 1;
+        }
+        i = end;
+        if !closing && RAW_TEXT.contains(&name.as_str()) && !self_closing {
+            // skip to the end tag, whatever the case of its name
+            let close = format!("</{name}");
+            let mut k = i;
+            loop {
+                let at = find(k, b"</");
+                if at >= b.len()
+                    || html[at..].len() >= close.len() && html[at..at + close.len()].eq_ignore_ascii_case(&close)
+                {
+                    i = at;
+                    break;
+                }
+                k = at + 2;
+            }
+        }
+    }
+    match out {
+        None => (std::borrow::Cow::Borrowed(html), 0),
+        Some(mut o) => {
+            o.push_str(&html[copied.min(html.len())..]);
+            (std::borrow::Cow::Owned(o), removed)
+        }
+    }
+}
+
+fn memchr_lt(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'<')
+}
+
+fn memfind(hay: &[u8], pat: &[u8]) -> Option<usize> {
+    hay.windows(pat.len()).position(|w| w == pat)
+}
+
 /// Parse a page (or, with `fragment`, a piece of HTML inside Markdown starting at
-/// `base_line`) into blocks.
-pub fn blocks(html: &str, rules: &HtmlRules, base_line: usize, fragment: bool) -> Vec<Block> {
+/// `base_line`) into blocks, stopping once there are more than `max_blocks`.
+pub fn blocks(html: &str, rules: &HtmlRules, base_line: usize, fragment: bool, max_blocks: usize) -> Vec<Block> {
     let doc = if fragment { Html::parse_fragment(html) } else { Html::parse_document(html) };
     let mut w = Walker {
         rules,
@@ -290,6 +423,9 @@ pub fn blocks(html: &str, rules: &HtmlRules, base_line: usize, fragment: bool) -
     }
     let mut stack = vec![Step::Enter(doc.tree.root())];
     while let Some(step) = stack.pop() {
+        if w.out.len() > max_blocks {
+            break;
+        }
         match step {
             Step::Exit(name) => w.close(name),
             Step::Enter(node) => match node.value() {
@@ -339,7 +475,7 @@ mod tests {
 
     fn parse(s: &str) -> Vec<Block> {
         let rules = Rules::embedded().unwrap();
-        blocks(s, &rules.boilerplate.html, 1, false)
+        blocks(s, &rules.boilerplate.html, 1, false, usize::MAX)
     }
 
     #[test]
@@ -367,6 +503,41 @@ mod tests {
     fn invalid_ui_tag_is_a_list() {
         let b = parse("<ui><li>one</li></ui>");
         assert_eq!(b[0].kind, BlockKind::ListItem { depth: 0, ordered: false });
+    }
+
+    #[test]
+    fn limit_depth_flattens_only_past_the_limit() {
+        let page = "<html><body><div><ul><li>a<li>b</ul><p>x<p>y<script>if (a<b) {}</div></script></div></body></html>";
+        let (h, n) = limit_depth(page, 2);
+        assert_eq!((h.as_ref(), n), (page, 0), "a normal page is not touched");
+        let deep = format!(
+            "{}<h1>Product Manager</h1>\n<ul><li>Own it</ul>{}",
+            "<div class='a>b'>\n".repeat(10),
+            "</div>".repeat(10)
+        );
+        let (h, n) = limit_depth(&deep, 4);
+        assert_eq!(n, 12, "6 <div>s past depth 4 and their end tags; <h1> and <ul> are kept");
+        assert_eq!(h.matches('\n').count(), deep.matches('\n').count(), "line breaks are kept");
+        assert!(h.contains("Product Manager") && h.contains("Own it"));
+        let b = parse(&h);
+        assert!(b.iter().any(|b| b.text == "Product Manager"));
+    }
+
+    #[test]
+    fn limit_depth_is_fast_on_100k_nested_elements() {
+        let depth = 100_000;
+        let html = format!(
+            "{}<h1>Product Manager</h1><ul><li>Own the roadmap</li></ul>{}",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        let t = std::time::Instant::now();
+        let (h, n) = limit_depth(&html, 256);
+        assert_eq!(n, 2 * (depth - 256));
+        let b = parse(&h);
+        assert!(b.iter().any(|b| b.text == "Product Manager" && b.is_heading()));
+        assert!(b.iter().any(|b| b.text == "Own the roadmap"));
+        assert!(t.elapsed().as_secs_f64() < 5.0, "took {:?}", t.elapsed());
     }
 
     #[test]

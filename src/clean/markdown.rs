@@ -113,8 +113,9 @@ struct TableState {
     line: usize,
 }
 
-/// Parse Markdown (or plain text) into blocks. HTML blocks inside are handed to `html`.
-pub fn blocks(text: &str, html: &mut dyn FnMut(&str, usize) -> Vec<Block>) -> Vec<Block> {
+/// Parse Markdown (or plain text) into blocks, stopping once there are more than
+/// `max_blocks`. HTML blocks inside are handed to `html`.
+pub fn blocks(text: &str, max_blocks: usize, html: &mut dyn FnMut(&str, usize) -> Vec<Block>) -> Vec<Block> {
     let prepared = prepare(text);
     let src: &str = &prepared;
     let lines = Lines::new(src);
@@ -141,6 +142,9 @@ pub fn blocks(text: &str, html: &mut dyn FnMut(&str, usize) -> Vec<Block>) -> Ve
     };
 
     for (ev, range) in Parser::new_ext(src, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).into_offset_iter() {
+        if out.len() > max_blocks {
+            break;
+        }
         let line = lines.line(range.start);
         match ev {
             Event::Start(tag) => match tag {
@@ -380,7 +384,7 @@ mod tests {
     use super::*;
 
     fn parse(s: &str) -> Vec<Block> {
-        blocks(s, &mut |_, _| Vec::new())
+        blocks(s, usize::MAX, &mut |_, _| Vec::new())
     }
 
     #[test]

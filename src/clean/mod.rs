@@ -7,7 +7,7 @@ pub mod html;
 pub mod markdown;
 pub mod text;
 
-use crate::model::{Block, BlockKind, CleanDoc, Dropped, Format, RawDoc};
+use crate::model::{Block, BlockKind, CleanDoc, Dropped, Format, Limits, RawDoc};
 use crate::rules::{files::Scope, Rules};
 use markdown::{HARD, SOFT};
 use std::collections::HashSet;
@@ -17,16 +17,37 @@ pub const RULE_REPEATED_BLOCK: &str = "duplicate:repeated-block";
 pub const RULE_TABLE_COPY: &str = "duplicate:table-copy";
 pub const RULE_REPEATED_TEXT: &str = "duplicate:repeated-text";
 
-/// Clean one document.
+/// Clean one document with the default limits.
 pub fn clean(raw: RawDoc, rules: &Rules) -> CleanDoc {
+    clean_with(raw, rules, &Limits::default())
+}
+
+/// Clean one document within `limits`; what they cut is listed in `meta.truncated`.
+pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
     let html_rules = &rules.boilerplate.html;
-    let parsed = match raw.format {
-        Format::Html => html::blocks(&raw.text, html_rules, 1, false),
+    let mut flattened = 0;
+    let mut parse_html = |h: &str, line: usize, fragment: bool| {
+        let (h, n) = html::limit_depth(h, limits.max_html_depth);
+        flattened += n;
+        html::blocks(&h, html_rules, line, fragment, limits.max_blocks)
+    };
+    let mut parsed = match raw.format {
+        Format::Html => parse_html(&raw.text, 1, false),
         Format::Markdown | Format::Text => {
-            markdown::blocks(&raw.text, &mut |h, line| html::blocks(h, html_rules, line, true))
+            markdown::blocks(&raw.text, limits.max_blocks, &mut |h, line| parse_html(h, line, true))
         }
     };
+    let truncated = &mut raw.meta.truncated;
+    if flattened > 0 {
+        truncated.push(format!(
+            "flattened {flattened} HTML tags nested deeper than {} elements (--max-html-depth); their text is kept",
+            limits.max_html_depth
+        ));
+    }
+    cap_blocks(&mut parsed, limits.max_blocks, truncated);
+    cap_block_chars(&mut parsed, limits.max_block_chars, truncated);
     let mut blocks = split_lines(parsed);
+    cap_blocks(&mut blocks, limits.max_blocks, truncated);
     if !blocks.iter().any(Block::is_heading) {
         promote_title_lines(&mut blocks);
     }
@@ -34,6 +55,66 @@ pub fn clean(raw: RawDoc, rules: &Rules) -> CleanDoc {
     let blocks = drop_boilerplate(blocks, rules, &mut dropped);
     let blocks = drop_repeats(blocks, &mut dropped);
     CleanDoc { meta: raw.meta, format: raw.format, blocks, dropped }
+}
+
+/// Keep the first `max` blocks.
+fn cap_blocks(blocks: &mut Vec<Block>, max: usize, truncated: &mut Vec<String>) {
+    if blocks.len() > max {
+        let from = blocks[max].line;
+        truncated.push(format!("kept the first {max} blocks; cut from line {from} on (--max-blocks)"));
+        blocks.truncate(max);
+    }
+}
+
+/// Cut `s` to at most `max` characters; true when something was cut.
+fn cut(s: &mut String, max: usize) -> bool {
+    // a string of at most `max` bytes has at most `max` characters
+    if s.len() <= max {
+        return false;
+    }
+    match s.char_indices().nth(max) {
+        Some((i, _)) => {
+            s.truncate(i);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Cut each block's text to `max` characters; a table row keeps its cells up to `max`
+/// characters in all (10,000 columns become the first few hundred).
+fn cap_block_chars(blocks: &mut [Block], max: usize, truncated: &mut Vec<String>) {
+    let (mut n, mut first) = (0, None);
+    for b in blocks.iter_mut() {
+        let mut hit = cut(&mut b.text, max);
+        let mut left = max;
+        for ci in 0..b.cells.len() {
+            if left == 0 {
+                b.cells.truncate(ci);
+                hit = true;
+                break;
+            }
+            let cell = &mut b.cells[ci];
+            let mut keep = cell.len();
+            for (ii, item) in cell.iter_mut().enumerate() {
+                if left == 0 {
+                    keep = ii;
+                    break;
+                }
+                hit |= cut(item, left);
+                left -= item.chars().count().min(left);
+            }
+            hit |= keep < cell.len();
+            cell.truncate(keep);
+        }
+        if hit {
+            n += 1;
+            first.get_or_insert(b.line);
+        }
+    }
+    if let Some(line) = first {
+        truncated.push(format!("cut {n} block(s) to {max} characters, the first at line {line} (--max-block-chars)"));
+    }
 }
 
 /// Normalize each block's text; split paragraphs on hard breaks, and on soft breaks when

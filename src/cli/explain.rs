@@ -5,7 +5,8 @@
 //!   rolemap explain posting.html --json | jq '.roles'
 
 use super::{exit, load_rules, CliError};
-use rolemap::explain;
+use rolemap::model::{Limits, Status};
+use rolemap::{explain, ingest};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -35,8 +36,16 @@ impl Paint {
 
 pub fn run(a: Args) -> Result<u8, CliError> {
     let rules = load_rules(a.rules.as_deref())?;
-    let bytes =
-        std::fs::read(&a.file).map_err(|e| CliError::io(anyhow::anyhow!("cannot read {}: {e}", a.file.display())))?;
+    let bytes = ingest::read_bytes(&a.file, Limits::default().max_bytes)
+        .and_then(|b| ingest::check_bytes(&b).map(|()| b))
+        .map_err(|r| {
+            let e = anyhow::anyhow!("{}: {}", a.file.display(), r.reason);
+            if r.status == Status::Skipped {
+                CliError::usage(e)
+            } else {
+                CliError::io(e)
+            }
+        })?;
     let id = a.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let x = explain::explain(&id, &bytes, &rules);
     if a.json {
@@ -47,6 +56,9 @@ pub fn run(a: Args) -> Result<u8, CliError> {
     println!("{} ({}, {})", p.c("1", &x.doc), x.format, x.encoding);
     for r in &x.repairs {
         println!("  repair: {r}");
+    }
+    for t in &x.truncated {
+        println!("  {}: {t}", p.c("31", "truncated"));
     }
     for (k, v) in &x.front_matter {
         println!("  front matter {k}: {v}");

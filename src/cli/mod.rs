@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 pub mod exit {
     /// Every input was processed (some may be skipped by policy, e.g. an unsupported extension).
     pub const OK: u8 = 0;
-    /// The run finished and wrote its output, but some input could not be processed.
+    /// The run finished and wrote its output, but some input could not be processed or was
+    /// cut by a limit (`rules test`: an example failed).
     pub const INPUT_ERRORS: u8 = 1;
     /// Bad flags or bad rule files: nothing was run.
     pub const USAGE: u8 = 2;
@@ -23,6 +24,8 @@ pub mod exit {
     pub const IO: u8 = 3;
     /// `eval` thresholds not met.
     pub const BELOW_THRESHOLD: u8 = 4;
+    /// Interrupted (Ctrl-C, SIGINT): nothing was written; the previous output is intact.
+    pub const INTERRUPTED: u8 = 130;
 }
 
 #[derive(Debug, Parser)]
@@ -60,6 +63,9 @@ impl CliError {
     }
     pub fn io(err: impl Into<anyhow::Error>) -> Self {
         CliError { code: exit::IO, err: err.into() }
+    }
+    pub fn interrupted(err: impl Into<anyhow::Error>) -> Self {
+        CliError { code: exit::INTERRUPTED, err: err.into() }
     }
 }
 

@@ -7,6 +7,7 @@
 
 use super::{exit, load_rules, CliError};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rolemap::model::Limits;
 use rolemap::pipeline::{self, Observer, Options, RunError};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -26,9 +27,18 @@ pub struct Args {
     /// No progress bar and no summary.
     #[arg(long)]
     quiet: bool,
-    /// Largest file read, in bytes; larger files are reported as skipped.
-    #[arg(long, default_value_t = pipeline::DEFAULT_MAX_BYTES)]
+    /// Largest file read, in bytes; larger files are reported as errors
+    #[arg(long, default_value_t = Limits::default().max_bytes)]
     max_bytes: u64,
+    /// Blocks (paragraphs, list items, table rows, headings) kept per document; the rest are cut and reported
+    #[arg(long, default_value_t = Limits::default().max_blocks)]
+    max_blocks: usize,
+    /// Characters kept per block; longer blocks are cut and reported
+    #[arg(long, default_value_t = Limits::default().max_block_chars)]
+    max_block_chars: usize,
+    /// HTML elements nested deeper than this are flattened (tags removed, text kept) and reported
+    #[arg(long, default_value_t = Limits::default().max_html_depth)]
+    max_html_depth: usize,
     /// Write CSV cells as they are, without neutralising spreadsheet formulas (=, +, -, @).
     #[arg(long)]
     no_csv_guard: bool,
@@ -51,7 +61,21 @@ impl Observer for Bar {
 
 pub fn run(a: Args) -> Result<u8, CliError> {
     let rules = load_rules(a.rules.as_deref())?;
-    let opts = Options { corpus: a.corpus, out: a.out, max_bytes: a.max_bytes, csv_guard: !a.no_csv_guard };
+    // Ctrl-C: stop starting documents, write nothing, keep the previous output; a second
+    // Ctrl-C ends the process at once
+    let _ = ctrlc::set_handler(|| {
+        if pipeline::cancelled() {
+            std::process::exit(exit::INTERRUPTED.into());
+        }
+        pipeline::cancel();
+    });
+    let limits = Limits {
+        max_bytes: a.max_bytes,
+        max_blocks: a.max_blocks.max(1),
+        max_block_chars: a.max_block_chars.max(1),
+        max_html_depth: a.max_html_depth.max(1),
+    };
+    let opts = Options { corpus: a.corpus, out: a.out, limits, csv_guard: !a.no_csv_guard };
     let show = !a.quiet && std::io::stderr().is_terminal();
     let pb = ProgressBar::with_draw_target(
         Some(0),
@@ -67,6 +91,7 @@ pub fn run(a: Args) -> Result<u8, CliError> {
     let bar = Bar(pb);
     let sum = pipeline::run(&opts, &rules, &bar).map_err(|e| match e {
         RunError::Ingest(_) | RunError::Output { .. } => CliError::io(e),
+        RunError::Interrupted => CliError::interrupted(e),
     })?;
     if !a.quiet {
         let secs = sum.elapsed.as_secs_f64();
@@ -89,6 +114,13 @@ pub fn run(a: Args) -> Result<u8, CliError> {
         if sum.errors > 0 {
             eprintln!("rolemap: {} documents could not be processed; see status=error in documents.csv", sum.errors);
         }
+        if sum.truncated > 0 {
+            eprintln!(
+                "rolemap: {} documents were cut by a limit; see the truncated column of documents.csv",
+                sum.truncated
+            );
+        }
     }
-    Ok(if sum.errors > 0 { exit::INPUT_ERRORS } else { exit::OK })
+    // something was lost: a document not processed, or not whole
+    Ok(if sum.errors > 0 || sum.truncated > 0 { exit::INPUT_ERRORS } else { exit::OK })
 }

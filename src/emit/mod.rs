@@ -28,7 +28,7 @@ pub const FILES: [&str; 11] = [
     "manifest.json",
 ];
 
-pub const DOCUMENT_COLUMNS: [&str; 13] = [
+pub const DOCUMENT_COLUMNS: [&str; 14] = [
     "doc",
     "status",
     "reason",
@@ -42,6 +42,7 @@ pub const DOCUMENT_COLUMNS: [&str; 13] = [
     "roles",
     "responsibilities",
     "repairs",
+    "truncated",
 ];
 pub const ROLE_COLUMNS: [&str; 17] = [
     "doc",
@@ -181,6 +182,7 @@ impl Output {
             d.roles.to_string(),
             d.responsibilities.to_string(),
             d.repairs.join(LIST_SEP),
+            d.truncated.join(LIST_SEP),
         ];
         self.docs_csv.write_record(&rec).map_err(io::Error::other)?;
         write_json_line(&mut self.docs_jsonl, d)

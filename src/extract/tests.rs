@@ -136,3 +136,15 @@ fn about_the_company_is_not_a_duty_but_about_the_role_holds_duties() {
     );
     assert_eq!(items(&r, "product-manager/senior"), ["Own the roadmap"]);
 }
+
+#[test]
+fn posting_headings_with_a_location_or_team_qualifier_define_the_role() {
+    for h in ["Senior Product Manager – Berlin", "Product Owner | Payments", "Product Manager, Growth (Remote)"] {
+        let r = run("p.md", &format!("# {h}\n\n- Own the product roadmap\n"));
+        assert_eq!(r.roles.len(), 1, "{h}");
+        assert_eq!(items(&r, &keys(&r)[0]), ["Own the product roadmap"], "{h}");
+    }
+    // a sentence after the dash is not a qualifier: the heading is a section
+    let r = run("p.md", "# Product Manager – why the role matters. And more!\n\n- Own the product roadmap\n");
+    assert!(r.roles.is_empty(), "{:?}", keys(&r));
+}

@@ -20,9 +20,20 @@ pub fn decode(bytes: &[u8]) -> Decoded {
         (UTF_16LE.decode_without_bom_handling(rest).0.into_owned(), "utf-16le")
     } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         (UTF_16BE.decode_without_bom_handling(rest).0.into_owned(), "utf-16be")
+    } else if let Some(enc) = utf16_without_bom(bytes) {
+        let name = if enc == UTF_16LE { "utf-16le (no BOM)" } else { "utf-16be (no BOM)" };
+        (enc.decode_without_bom_handling(bytes).0.into_owned(), name)
     } else {
         match std::str::from_utf8(bytes) {
             Ok(s) => (s.to_string(), "utf-8"),
+            Err(e) if mostly_utf8(bytes) => {
+                let bad = invalid_utf8_runs(bytes);
+                repairs.push(format!(
+                    "replaced {bad} invalid UTF-8 sequence(s) with U+FFFD (first at byte {})",
+                    e.valid_up_to()
+                ));
+                (String::from_utf8_lossy(bytes).into_owned(), "utf-8")
+            }
             Err(_) => (WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(), "windows-1252"),
         }
     };
@@ -40,6 +51,104 @@ pub fn decode(bytes: &[u8]) -> Decoded {
         text = fixed;
     }
     Decoded { text, encoding, repairs }
+}
+
+/// What a file that is not text is, from its first bytes: `Some("PNG image")`. Checks the
+/// signatures of the binary formats that end up in scraped folders, then the share of
+/// control bytes in the first 8 KiB (text has next to none; UTF-16 is recognised first).
+pub fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "PNG image"),
+        (b"\xFF\xD8\xFF", "JPEG image"),
+        (b"GIF87a", "GIF image"),
+        (b"GIF89a", "GIF image"),
+        (b"%PDF-", "PDF document"),
+        (b"PK\x03\x04", "zip archive (or .docx/.xlsx)"),
+        (b"PK\x05\x06", "zip archive (empty)"),
+        (b"\x1F\x8B", "gzip archive"),
+        (b"BZh", "bzip2 archive"),
+        (b"\xFD7zXZ\x00", "xz archive"),
+        (b"7z\xBC\xAF\x27\x1C", "7-zip archive"),
+        (b"Rar!\x1A\x07", "RAR archive"),
+        (b"\x28\xB5\x2F\xFD", "zstd archive"),
+        (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "OLE document (.doc/.xls)"),
+        (b"\x7FELF", "ELF executable"),
+        (b"MZ", "Windows executable"),
+        (b"SQLite format 3\x00", "SQLite database"),
+        (b"wOFF", "web font"),
+        (b"wOF2", "web font"),
+        (b"\x00\x00\x01\x00", "icon"),
+    ];
+    if let Some((_, kind)) = MAGIC.iter().find(|(m, _)| bytes.starts_with(m)) {
+        // "MZ" and "BZh" also begin ordinary words; require a control byte soon after
+        if bytes.len() < 2 || !matches!(*kind, "Windows executable" | "bzip2 archive") || control_share(bytes) > 0.05 {
+            return Some(kind);
+        }
+    }
+    if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && matches!(&bytes[8..12], b"WEBP" | b"WAVE" | b"AVI ") {
+        return Some("RIFF media file");
+    }
+    if bytes.starts_with(b"\xEF\xBB\xBF")
+        || bytes.starts_with(b"\xFF\xFE")
+        || bytes.starts_with(b"\xFE\xFF")
+        || utf16_without_bom(bytes).is_some()
+    {
+        return None;
+    }
+    if control_share(bytes) > 0.10 {
+        return Some("binary data");
+    }
+    None
+}
+
+/// Share of bytes in the first 8 KiB that no text file holds (C0 controls other than tab,
+/// newline, form feed, carriage return and escape).
+fn control_share(bytes: &[u8]) -> f64 {
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.is_empty() {
+        return 0.0;
+    }
+    let n = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | 0x1B)).count();
+    n as f64 / head.len() as f64
+}
+
+/// UTF-16 text without a byte-order mark: in the first 4 KiB, the high byte of nearly every
+/// code unit is zero (Latin-script text) on one side and almost never on the other.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &bytes[..bytes.len().min(4096) & !1];
+    let pairs = head.len() / 2;
+    if pairs < 4 {
+        return None;
+    }
+    let even = head.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd = head.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let (p, few) = (pairs as f64 * 0.6, pairs as f64 * 0.02);
+    if odd as f64 >= p && (even as f64) <= few {
+        Some(UTF_16LE)
+    } else if even as f64 >= p && (odd as f64) <= few {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// A UTF-8 file with a few bad bytes (a paste gone wrong), not a Windows-1252 file: valid
+/// multi-byte sequences are at least a quarter as many as invalid ones (Windows-1252 text
+/// has next to no valid multi-byte UTF-8 sequences: an accented letter is one byte).
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let mut valid_multi = 0usize;
+    let mut invalid = 0usize;
+    for chunk in bytes.utf8_chunks() {
+        valid_multi += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        if !chunk.invalid().is_empty() {
+            invalid += 1;
+        }
+    }
+    valid_multi > 0 && valid_multi * 4 >= invalid
+}
+
+fn invalid_utf8_runs(bytes: &[u8]) -> usize {
+    bytes.utf8_chunks().filter(|c| !c.invalid().is_empty()).count()
 }
 
 /// Characters that UTF-8 bytes turn into when read as Windows-1252 or Latin-1.
@@ -199,6 +308,43 @@ mod tests {
         let (s, n) = repair_mojibake("Âge, café, Ångström, naïve");
         assert_eq!(s, "Âge, café, Ångström, naïve");
         assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn binary_files_are_recognised() {
+        assert_eq!(binary_kind(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Some("PNG image"));
+        assert_eq!(binary_kind(b"%PDF-1.7\n%\xe2\xe3"), Some("PDF document"));
+        assert_eq!(binary_kind(b"PK\x03\x04\x14\0\x06\0"), Some("zip archive (or .docx/.xlsx)"));
+        assert_eq!(binary_kind(&[0u8, 1, 2, 3, 4, 5, 6, 7, 200, 201, 3, 3]), Some("binary data"));
+        // text that merely starts like a signature, and UTF-16 text, are not binary
+        assert_eq!(binary_kind(b"MZ Product Manager at Mozilla"), None);
+        assert_eq!(binary_kind(b"BZh is not a title"), None);
+        let utf16: Vec<u8> = "Product Manager".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        assert_eq!(binary_kind(&utf16), None);
+        assert_eq!(binary_kind(b""), None);
+    }
+
+    #[test]
+    fn utf16_without_bom_is_detected() {
+        let text = "Senior Product Manager – Zürich";
+        let le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        let d = decode(&le);
+        assert_eq!((d.text.as_str(), d.encoding), (text, "utf-16le (no BOM)"));
+        let d = decode(&be);
+        assert_eq!((d.text.as_str(), d.encoding), (text, "utf-16be (no BOM)"));
+    }
+
+    #[test]
+    fn invalid_utf8_in_a_utf8_file_is_replaced_not_misread() {
+        let mut b = "Product Manager – “roadmap” – café\n".as_bytes().to_vec();
+        b.extend(b"\xff\xfe\xc3(\n");
+        b.extend("Zürich – naïve\n".as_bytes());
+        let d = decode(&b);
+        assert_eq!(d.encoding, "utf-8");
+        assert!(d.text.starts_with("Product Manager – “roadmap” – café\n"));
+        assert!(d.text.ends_with("Zürich – naïve\n"));
+        assert_eq!(d.repairs, vec!["replaced 3 invalid UTF-8 sequence(s) with U+FFFD (first at byte 44)".to_string()]);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 pub mod decode;
 pub mod frontmatter;
 
-use crate::model::{DocMeta, Format, RawDoc, SourceInfo};
+use crate::model::{DocMeta, Format, RawDoc, SourceInfo, Status};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -137,17 +137,65 @@ pub fn read_sources(path: &Path) -> Result<BTreeMap<String, SourceInfo>, IngestE
     Ok(out)
 }
 
-/// Read and decode one document. `Err` holds the reason it could not be read.
-pub fn read(id: &str, path: &Path, sources: &BTreeMap<String, SourceInfo>, max_bytes: u64) -> Result<RawDoc, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+/// Why a listed document was not processed: `Skipped` (not a text document: empty, binary)
+/// or `Error` (a document that could not be read, or too large to read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub status: Status,
+    pub reason: String,
+}
+
+impl Rejected {
+    fn error(reason: String) -> Self {
+        Rejected { status: Status::Error, reason }
+    }
+    fn skipped(reason: String) -> Self {
+        Rejected { status: Status::Skipped, reason }
+    }
+}
+
+/// Read and decode one document.
+pub fn read(id: &str, path: &Path, sources: &BTreeMap<String, SourceInfo>, max_bytes: u64) -> Result<RawDoc, Rejected> {
+    let bytes = read_bytes(path, max_bytes)?;
+    check_bytes(&bytes)?;
+    Ok(decode_doc(id, &bytes, sources))
+}
+
+/// Read a file's bytes, refusing what is not a regular file or is over `max_bytes`.
+pub fn read_bytes(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Rejected> {
+    let meta = std::fs::metadata(path).map_err(|e| Rejected::error(format!("cannot read: {e}")))?;
     if !meta.is_file() {
-        return Err("not a regular file (device, pipe or socket)".into());
+        return Err(Rejected::error("not a regular file (device, pipe or socket)".into()));
     }
     if meta.len() > max_bytes {
-        return Err(format!("file is {} bytes, over the limit of {max_bytes} (--max-bytes)", meta.len()));
+        return Err(Rejected::error(format!(
+            "file is {} bytes, over the limit of {max_bytes} (raise it with --max-bytes)",
+            meta.len()
+        )));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    Ok(decode_doc(id, &bytes, sources))
+    use std::io::Read;
+    let f = std::fs::File::open(path).map_err(|e| Rejected::error(format!("cannot read: {e}")))?;
+    // the size may have changed since `metadata`: never read more than the limit
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    f.take(max_bytes + 1).read_to_end(&mut bytes).map_err(|e| Rejected::error(format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(Rejected::error(format!("file grew over the limit of {max_bytes} bytes while being read")));
+    }
+    Ok(bytes)
+}
+
+/// Refuse bytes that are not a text document: an empty file, a binary file.
+pub fn check_bytes(bytes: &[u8]) -> Result<(), Rejected> {
+    if bytes.is_empty() {
+        return Err(Rejected::skipped("empty file".into()));
+    }
+    if let Some(kind) = decode::binary_kind(bytes) {
+        return Err(Rejected::skipped(format!("binary file ({kind}), not a text document")));
+    }
+    if bytes.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
+        return Err(Rejected::skipped("no text: only white space".into()));
+    }
+    Ok(())
 }
 
 /// Decode bytes into a document (no file system access).
@@ -168,6 +216,7 @@ pub fn decode_doc(id: &str, bytes: &[u8], sources: &BTreeMap<String, SourceInfo>
             repairs: d.repairs,
             front_matter,
             source,
+            truncated: Vec::new(),
         },
         format,
         text,

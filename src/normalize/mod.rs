@@ -153,6 +153,7 @@ pub fn normalize(ex: Extraction, rules: &Rules) -> DocResult {
         roles: roles.len(),
         responsibilities: responsibilities.len(),
         repairs: meta.repairs.clone(),
+        truncated: meta.truncated.clone(),
     };
     DocResult { doc, roles, responsibilities }
 }

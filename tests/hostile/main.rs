@@ -1,0 +1,335 @@
+//! Hostile input, generated at test time (nothing large is committed): each bad input gets
+//! a clear per-document status and reason, no crash, bounded time and memory, and the
+//! output of every other document is exactly what it is without the bad inputs.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_rolemap"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn samples() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    v.sort();
+    v
+}
+
+/// The sample corpus plus whatever `add` puts beside it.
+fn corpus(add: impl FnOnce(&Path)) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    for p in samples() {
+        std::fs::copy(&p, d.path().join(p.file_name().unwrap())).unwrap();
+    }
+    add(d.path());
+    d
+}
+
+fn run_on(corpus: &Path, extra: &[&str]) -> (Output, tempfile::TempDir) {
+    let out = tempfile::tempdir().unwrap();
+    let mut args = vec!["run", "--quiet", "--corpus", s(corpus), "--out", s(out.path())];
+    args.extend(extra);
+    let o = bin().args(&args).output().unwrap();
+    (o, out)
+}
+
+/// documents.jsonl as doc id -> record.
+fn documents(out: &Path) -> BTreeMap<String, serde_json::Value> {
+    std::fs::read_to_string(out.join("documents.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (v["doc"].as_str().unwrap().to_string(), v)
+        })
+        .collect()
+}
+
+/// The lines of a per-document output file that belong to the sample documents.
+fn sample_rows(out: &Path, file: &str) -> Vec<String> {
+    let names: Vec<String> = samples().iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    std::fs::read_to_string(out.join(file))
+        .unwrap()
+        .lines()
+        .filter(|l| names.iter().any(|n| l.starts_with(n.as_str()) || l.starts_with(&format!("{{\"doc\":\"{n}\""))))
+        .map(String::from)
+        .collect()
+}
+
+fn utf16le(s: &str) -> Vec<u8> {
+    s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect()
+}
+
+/// Every hostile input of the issue in one corpus beside the samples: statuses, reasons,
+/// and the samples' rows unchanged.
+#[test]
+fn hostile_corpus_statuses_and_untouched_neighbours() {
+    let c = corpus(|d| {
+        let w = |name: &str, bytes: &[u8]| std::fs::write(d.join(name), bytes).unwrap();
+        w("empty.html", b"");
+        w("blank.md", b"  \n\n\t \n");
+        let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec();
+        png.extend((0..4000u32).map(|i| (i * 7919 % 251) as u8));
+        w("image.html", &png);
+        w("paper.md", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nstream\nx\x9c\x03\x00endstream\n");
+        let mut zip = b"PK\x03\x04\x14\x00\x06\x00\x08\x00".to_vec();
+        zip.extend((0..3000u32).map(|i| (i * 31 % 256) as u8));
+        w("archive.html", &zip);
+        let mut bad = "# Senior Product Manager – Zürich\n\n- Own the product roadmap\n".as_bytes().to_vec();
+        bad.extend(b"- Talk to customers \xff\xfe every week\n");
+        w("bad-utf8.md", &bad);
+        w("utf16.txt", &utf16le("# Product Owner – Köln\n\n- Own and order the product backlog\n"));
+        w("nul.md", b"# Product Owner\n\n- Own the\x00 product backlog\n");
+        let depth = 100_000;
+        w(
+            "deep.html",
+            format!(
+                "{}<h1>Product Manager</h1><ul><li>Own the product roadmap</li></ul>{}",
+                "<div>".repeat(depth),
+                "</div>".repeat(depth)
+            )
+            .as_bytes(),
+        );
+        let cols: String = (0..10_000).map(|i| format!("<td>Own the roadmap of product line {i}</td>")).collect();
+        w("wide.html", format!("<table><tr><td>Product Manager</td>{cols}</tr></table>").as_bytes());
+        w(
+            "unclosed.html",
+            b"<html><body><h1>Product Owner<ul><li>Own the product backlog<li>Write user stories <!-- unclosed <li>Ship secret duties",
+        );
+        w(
+            "script.html",
+            b"<html><head><style>/* Own the pricing strategy */ li{}</style><script>var s='<li>Define the company vision</li>';</script></head>\
+              <body><h1>Product Manager</h1><ul><li>Talk to customers every week</li></ul><script>// Own the hiring plan\n</script></body></html>",
+        );
+        // 200 MB file: sparse, so the test does not write 200 MB
+        let f = std::fs::File::create(d.join("huge.html")).unwrap();
+        f.set_len(200 * 1024 * 1024).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::symlink;
+            symlink("loop.html", d.join("loop.html")).unwrap();
+            std::fs::create_dir(d.join("sub")).unwrap();
+            symlink("..", d.join("sub/parent.md")).unwrap();
+            let fifo = std::ffi::CString::new(s(&d.join("pipe.md"))).unwrap();
+            assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+            // unreadable: permissions do not stop root, /proc/self/mem refuses everyone
+            if unsafe { libc::geteuid() } == 0 {
+                symlink("/proc/self/mem", d.join("unreadable.md")).unwrap();
+            } else {
+                w("unreadable.md", b"# Product Owner\n");
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(d.join("unreadable.md"), std::fs::Permissions::from_mode(0o000)).unwrap();
+            }
+        }
+    });
+    let base = corpus(|_| {});
+    let t = Instant::now();
+    let (o, out) = run_on(c.path(), &[]);
+    let took = t.elapsed();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "errors and cuts give exit code 1: {err}");
+    assert!(took < Duration::from_secs(60), "took {took:?}");
+    let docs = documents(out.path());
+    let status = |id: &str| {
+        let d = docs.get(id).unwrap_or_else(|| panic!("{id} missing from documents.jsonl"));
+        (d["status"].as_str().unwrap().to_string(), d["reason"].as_str().unwrap().to_string(), d.clone())
+    };
+    let expect = |id: &str, st: &str, reason: &str| {
+        let (got, why, _) = status(id);
+        assert_eq!(got, st, "{id}: {why}");
+        assert!(why.contains(reason), "{id}: reason {why:?} lacks {reason:?}");
+    };
+    expect("empty.html", "skipped", "empty file");
+    expect("blank.md", "skipped", "only white space");
+    expect("image.html", "skipped", "binary file (PNG image)");
+    expect("paper.md", "skipped", "binary file (PDF document)");
+    expect("archive.html", "skipped", "binary file (zip archive");
+    expect("huge.html", "error", "over the limit of 8388608 (raise it with --max-bytes)");
+    expect("loop.html", "skipped", "symbolic link");
+    expect("sub/parent.md", "skipped", "symbolic link");
+    expect("pipe.md", "error", "not a regular file");
+    expect("unreadable.md", "error", "cannot read");
+
+    let (st, _, d) = status("bad-utf8.md");
+    assert_eq!((st.as_str(), d["encoding"].as_str().unwrap()), ("ok", "utf-8"));
+    assert!(d["repairs"].to_string().contains("invalid UTF-8"), "{d}");
+    assert_eq!(d["roles"], 1, "{d}");
+    let (st, _, d) = status("utf16.txt");
+    assert_eq!(
+        (st.as_str(), d["encoding"].as_str().unwrap(), d["roles"].as_u64()),
+        ("ok", "utf-16le (no BOM)", Some(1))
+    );
+    let (st, _, d) = status("nul.md");
+    assert_eq!((st.as_str(), d["responsibilities"].as_u64()), ("ok", Some(1)));
+    assert!(d["repairs"].to_string().contains("removed 1 NUL"), "{d}");
+    let (st, _, d) = status("deep.html");
+    assert_eq!((st.as_str(), d["roles"].as_u64(), d["responsibilities"].as_u64()), ("ok", Some(1), Some(1)), "{d}");
+    assert!(d["truncated"].to_string().contains("--max-html-depth"), "{d}");
+    let (st, _, d) = status("wide.html");
+    assert_eq!(st, "ok");
+    assert!(d["truncated"].to_string().contains("--max-block-chars"), "{d}");
+    let (st, _, d) = status("unclosed.html");
+    assert_eq!((st.as_str(), d["roles"].as_u64()), ("ok", Some(1)), "{d}");
+    let (st, _, d) = status("script.html");
+    assert_eq!((st.as_str(), d["responsibilities"].as_u64()), ("ok", Some(1)), "{d}");
+
+    let resp = std::fs::read_to_string(out.path().join("responsibilities.csv")).unwrap();
+    for hidden in ["secret duties", "pricing strategy", "company vision", "hiring plan"] {
+        assert!(!resp.contains(hidden), "{hidden:?} from a comment/script/style leaked");
+    }
+    // every listed input appears exactly once
+    let listed = std::fs::read_to_string(out.path().join("documents.csv")).unwrap().lines().count() - 1;
+    assert_eq!(listed, docs.len());
+    assert_eq!(docs.len(), samples().len() + 17, "{:?}", docs.keys().collect::<Vec<_>>());
+
+    // the samples' own rows are exactly those of a run without the hostile inputs
+    let (ob, base_out) = run_on(base.path(), &[]);
+    assert!(ob.status.success());
+    for f in ["documents.csv", "roles.csv", "responsibilities.csv", "roles.jsonl", "responsibilities.jsonl"] {
+        let (a, b) = (sample_rows(out.path(), f), sample_rows(base_out.path(), f));
+        assert!(!b.is_empty(), "{f}");
+        assert_eq!(a, b, "{f}: the samples' rows changed");
+    }
+}
+
+/// A file of one 50 MB line, allowed in by a raised --max-bytes: cut per block, quickly.
+#[test]
+fn one_fifty_megabyte_line_is_cut_and_reported() {
+    let c = corpus(|d| {
+        let line = "The Product Manager will own the roadmap and talk to customers. ".repeat(50_000_000 / 64);
+        std::fs::write(d.join("line.txt"), line).unwrap();
+    });
+    let t = Instant::now();
+    let (o, out) = run_on(c.path(), &["--max-bytes", "60000000"]);
+    assert!(t.elapsed() < Duration::from_secs(60), "took {:?}", t.elapsed());
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let d = &documents(out.path())["line.txt"];
+    assert_eq!(d["status"], "ok", "{d}");
+    assert!(
+        d["truncated"].to_string().contains("to 200000 characters, the first at line 1 (--max-block-chars)"),
+        "{d}"
+    );
+    // and with the default limit the same file is refused with the flag to raise
+    let (_, out) = run_on(c.path(), &[]);
+    let d = &documents(out.path())["line.txt"];
+    assert_eq!(d["status"], "error");
+}
+
+/// A list of 1,000,000 items: the first --max-blocks are read, the cut is reported.
+#[test]
+fn a_million_list_items_are_cut_to_max_blocks() {
+    let c = corpus(|d| {
+        let mut s = String::from("# Product Manager\n\n");
+        for i in 0..1_000_000 {
+            s.push_str("- Own roadmap item ");
+            s.push_str(&i.to_string());
+            s.push('\n');
+        }
+        std::fs::write(d.join("list.md"), s).unwrap();
+    });
+    let (o, out) = run_on(c.path(), &["--max-bytes", "40000000", "--max-blocks", "5000"]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let d = &documents(out.path())["list.md"];
+    assert_eq!(d["status"], "ok", "{d}");
+    assert!(
+        d["truncated"].to_string().contains("kept the first 5000 blocks; cut from line 5002 on (--max-blocks)"),
+        "{d}"
+    );
+    assert_eq!(d["responsibilities"], 4999, "{d}");
+}
+
+/// The output cannot be written (a full disk, simulated by a file-size limit on the
+/// process): exit 3, a clear message, the previous output intact, no staging left.
+#[cfg(unix)]
+#[test]
+fn full_disk_leaves_previous_output_intact() {
+    use std::os::unix::process::CommandExt;
+    let out = tempfile::tempdir().unwrap();
+    let ok = bin().args(["run", "--quiet", "--out", s(out.path())]).output().unwrap();
+    assert!(ok.status.success());
+    let before = std::fs::read(out.path().join("responsibilities.jsonl")).unwrap();
+    let mut cmd = bin();
+    cmd.args(["run", "--quiet", "--out", s(out.path())]);
+    unsafe {
+        cmd.pre_exec(|| {
+            // writes past 32 KiB fail with EFBIG, as on a full disk (and do not kill us)
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let lim = libc::rlimit { rlim_cur: 32 * 1024, rlim_max: 32 * 1024 };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let o = cmd.output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(err.contains("cannot write output folder") && err.contains("too large"), "{err}");
+    assert_eq!(std::fs::read(out.path().join("responsibilities.jsonl")).unwrap(), before);
+    let left: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".staging"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// Ctrl-C during a run: exit 130, a clear message, the previous output intact.
+#[cfg(unix)]
+#[test]
+fn sigint_leaves_previous_output_intact() {
+    let out = tempfile::tempdir().unwrap();
+    std::fs::write(out.path().join("roles.csv"), "previous output\n").unwrap();
+    let mut docs = 4000;
+    for _attempt in 0..4 {
+        let c = tempfile::tempdir().unwrap();
+        let page = format!(
+            "# Senior Product Manager\n\n## Responsibilities\n\n{}",
+            (0..60).map(|i| format!("- Own the roadmap for area {i} and talk to customers\n")).collect::<String>()
+        );
+        for i in 0..docs {
+            std::fs::write(c.path().join(format!("{i:05}.md")), &page).unwrap();
+        }
+        let child = bin()
+            .args(["run", "--quiet", "--corpus", s(c.path()), "--out", s(out.path())])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // wait until the run is writing (its staging folder exists), then interrupt it
+        let t = Instant::now();
+        while t.elapsed() < Duration::from_secs(20)
+            && !std::fs::read_dir(out.path())
+                .unwrap()
+                .any(|e| e.unwrap().file_name().to_string_lossy().starts_with(".staging"))
+        {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+        let o = child.wait_with_output().unwrap();
+        if o.status.code() == Some(0) {
+            // the run beat the signal: try again with more work
+            std::fs::write(out.path().join("roles.csv"), "previous output\n").unwrap();
+            docs *= 2;
+            continue;
+        }
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(130), "{err}");
+        assert!(err.contains("interrupted") && err.contains("previous output is left as it was"), "{err}");
+        assert_eq!(std::fs::read_to_string(out.path().join("roles.csv")).unwrap(), "previous output\n");
+        assert!(!out.path().join("manifest.json").exists());
+        let left =
+            std::fs::read_dir(out.path()).unwrap().filter(|e| e.as_ref().unwrap().file_name() != "roles.csv").count();
+        assert_eq!(left, 0, "staging folder left behind");
+        return;
+    }
+    panic!("every run finished before SIGINT arrived");
+}
