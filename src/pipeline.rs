@@ -4,6 +4,7 @@
 
 use crate::compare::Comparer;
 use crate::emit::Output;
+use crate::ingest::dump::{self, DumpKind, DumpReader, FieldMap};
 use crate::ingest::{self, Corpus, IngestError, Listed};
 use crate::model::{DocRecord, DocResult, Limits, SourceInfo, Status};
 use crate::rules::Rules;
@@ -27,13 +28,15 @@ pub struct Options {
     pub corpus: Vec<PathBuf>,
     pub out: PathBuf,
     pub limits: Limits,
+    /// Fields of dump records named by the user (`--text-field` and so on).
+    pub fields: FieldMap,
     /// Neutralise spreadsheet formulas in CSV cells.
     pub csv_guard: bool,
 }
 
 impl Options {
     pub fn new(corpus: Vec<PathBuf>, out: PathBuf) -> Self {
-        Options { corpus, out, limits: Limits::default(), csv_guard: true }
+        Options { corpus, out, limits: Limits::default(), fields: FieldMap::default(), csv_guard: true }
     }
 }
 
@@ -157,6 +160,8 @@ pub fn process(
     match entry {
         Listed::Skip { id, reason } => not_processed(id, Status::Skipped, reason.clone(), 0),
         Listed::Fail { id, reason } => not_processed(id, Status::Error, reason.clone(), 0),
+        // dumps are opened by `Works`, which hands their records over one by one
+        Listed::Dump { id, .. } => not_processed(id, Status::Error, "internal error: dump not opened".into(), 0),
         Listed::Doc { id, path } => match timed(&t.ingest, || ingest::read(id, path, sources, limits.max_bytes)) {
             Ok(raw) if raw.meta.bytes > BIG_DOC => {
                 // a parsed page takes up to ~20 times its size: one big document at a time
@@ -181,8 +186,116 @@ pub fn process_text(id: &str, text: &str, rules: &Rules) -> DocResult {
 
 fn size(e: &Listed) -> u64 {
     match e {
-        Listed::Doc { path, .. } => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+        Listed::Doc { path, .. } | Listed::Dump { path, .. } => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
         _ => 0,
+    }
+}
+
+/// One unit of work: a listed entry, a record of a dump, or a result known without work.
+enum Work<'a> {
+    Entry(&'a Listed),
+    Record(Box<crate::model::RawDoc>),
+    Done(Box<DocResult>),
+}
+
+/// The corpus as a stream of work, opening dumps and reading their records lazily, so a
+/// dump larger than memory is processed chunk by chunk like a folder.
+struct Works<'a> {
+    corpus: &'a Corpus,
+    next: usize,
+    fields: &'a FieldMap,
+    limits: &'a Limits,
+    /// the dump being read: its reader, its entry, its size
+    dump: Option<(DumpReader, &'a Listed, u64)>,
+}
+
+impl<'a> Works<'a> {
+    /// The work of an entry; `None` when it is a dump that is now open for reading.
+    fn open(&mut self, entry: &'a Listed) -> Option<Work<'a>> {
+        let Listed::Dump { id, path, kind } = entry else { return Some(Work::Entry(entry)) };
+        let bytes = size(entry);
+        let input: Result<Box<dyn std::io::Read + Send>, String> = if path.as_os_str() == "-" {
+            Ok(Box::new(std::io::stdin()))
+        } else {
+            std::fs::File::open(path).map(|f| Box::new(f) as Box<dyn std::io::Read + Send>).map_err(|e| e.to_string())
+        };
+        let input = match input {
+            Ok(i) => i,
+            Err(e) => {
+                return Some(Work::Done(Box::new(not_processed(id, Status::Error, format!("cannot read: {e}"), bytes))))
+            }
+        };
+        Some(match DumpReader::open(id, input, *kind, self.fields, self.limits.max_bytes) {
+            Ok(Some(r)) => {
+                self.dump = Some((r, entry, bytes));
+                return None;
+            }
+            Ok(None) => {
+                // a CSV without a text column: one table document
+                let delim = if *kind == DumpKind::Tsv { b'\t' } else { b',' };
+                match ingest::read_bytes(path, self.limits.max_bytes) {
+                    Ok(b) => {
+                        let mut raw = dump::csv_table_doc(id, &b, delim);
+                        raw.meta.source = self.corpus.sources.get(id.as_str()).cloned();
+                        Work::Record(Box::new(raw))
+                    }
+                    Err(r) => Work::Done(Box::new(not_processed(id, r.status, r.reason, bytes))),
+                }
+            }
+            Err(r) => Work::Done(Box::new(not_processed(id, r.status, r.reason, bytes))),
+        })
+    }
+}
+
+impl<'a> Iterator for Works<'a> {
+    type Item = Work<'a>;
+
+    fn next(&mut self) -> Option<Work<'a>> {
+        loop {
+            if let Some((reader, entry, bytes)) = &mut self.dump {
+                match reader.next() {
+                    Some(dump::Item::Doc(mut raw)) => {
+                        let file_company = self.corpus.sources.get(entry.id()).and_then(|s| s.company.clone());
+                        if let (Some(src), Some(c)) = (raw.meta.source.as_mut(), file_company) {
+                            src.company.get_or_insert(c);
+                        }
+                        return Some(Work::Record(raw));
+                    }
+                    Some(dump::Item::Bad { id, status, reason, bytes }) => {
+                        return Some(Work::Done(Box::new(not_processed(&id, status, reason, bytes))));
+                    }
+                    None => {
+                        // the dump file's own row, after its records: what was read
+                        let s = &reader.summary;
+                        let mut r = not_processed(
+                            entry.id(),
+                            Status::Ok,
+                            format!(
+                                "dump of {} record(s), one document each{}; fields: {}",
+                                s.records,
+                                if s.bad > 0 { format!(" ({} could not be read)", s.bad) } else { String::new() },
+                                if s.fields.is_empty() { "none found" } else { &s.fields }
+                            ),
+                            *bytes,
+                        );
+                        r.doc.format = match entry {
+                            Listed::Dump { kind: DumpKind::Jsonl, .. } => "jsonl",
+                            Listed::Dump { kind: DumpKind::Tsv, .. } => "tsv",
+                            _ => "csv",
+                        }
+                        .to_string();
+                        self.dump = None;
+                        return Some(Work::Done(Box::new(r)));
+                    }
+                }
+            }
+            let entry = self.corpus.entries.get(self.next)?;
+            self.next += 1;
+            // `None`: a dump was opened; go round and read its first record
+            if let Some(w) = self.open(entry) {
+                return Some(w);
+            }
+        }
     }
 }
 
@@ -192,29 +305,37 @@ pub fn for_each(
     corpus: &Corpus,
     rules: &Rules,
     limits: &Limits,
+    fields: &FieldMap,
     t: &Timings,
     obs: &dyn Observer,
     mut sink: impl FnMut(DocResult) -> std::io::Result<()> + Send,
 ) -> std::io::Result<()> {
-    let work = |chunk: &[Listed]| -> Vec<DocResult> {
+    let work = |chunk: Vec<Work<'_>>| -> Vec<DocResult> {
         chunk
-            .par_iter()
-            .map(|e| {
-                if cancelled() {
+            .into_par_iter()
+            .map(|w| {
+                let r = match w {
+                    Work::Done(r) => *r,
                     // the run is being abandoned; this result is never written
-                    return not_processed(e.id(), Status::Error, "interrupted".into(), 0);
-                }
-                let r = process(e, &corpus.sources, rules, limits, t);
+                    _ if cancelled() => not_processed("", Status::Error, "interrupted".into(), 0),
+                    Work::Entry(e) => process(e, &corpus.sources, rules, limits, t),
+                    Work::Record(raw) => process_raw(*raw, rules, limits, t),
+                };
                 obs.done(r.doc.bytes);
                 r
             })
             .collect()
     };
+    let mut works = Works { corpus, next: 0, fields, limits, dump: None };
     // the results of one chunk are written while the next chunk is processed
     let mut pending: Vec<DocResult> = Vec::new();
-    for chunk in corpus.entries.chunks(CHUNK) {
+    loop {
         if cancelled() {
             return Err(std::io::Error::from(std::io::ErrorKind::Interrupted));
+        }
+        let chunk: Vec<Work<'_>> = works.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() {
+            break;
         }
         let (written, next) = rayon::join(|| pending.drain(..).try_for_each(&mut sink), || work(chunk));
         written?;
@@ -237,7 +358,7 @@ pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary,
     // whatever the corpus size (documents.csv has the list)
     let mut inputs = Sha256::new();
     let t = Timings::default();
-    for_each(&corpus, rules, &opts.limits, &t, obs, |r| {
+    for_each(&corpus, rules, &opts.limits, &opts.fields, &t, obs, |r| {
         sum.documents += 1;
         match r.doc.status {
             Status::Ok => sum.ok += 1,
@@ -300,7 +421,7 @@ pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary,
 pub fn collect(corpus: &[PathBuf], rules: &Rules) -> Result<Vec<DocResult>, RunError> {
     let corpus = ingest::list(corpus)?;
     let mut out = Vec::new();
-    for_each(&corpus, rules, &Limits::default(), &Timings::default(), &Silent, |r| {
+    for_each(&corpus, rules, &Limits::default(), &FieldMap::default(), &Timings::default(), &Silent, |r| {
         out.push(r);
         Ok(())
     })

@@ -124,7 +124,7 @@ fn skipped_and_failed_inputs_are_reported() {
     let docs = std::fs::read_to_string(out.path().join("documents.csv")).unwrap();
     let lines: Vec<&str> = docs.lines().collect();
     assert_eq!(lines.len(), 5, "{docs}");
-    assert!(lines[1].starts_with("notes.pdf,skipped,unsupported extension .pdf"), "{docs}");
+    assert!(lines[1].starts_with("notes.pdf,skipped,\"unsupported extension .pdf"), "{docs}");
     assert!(lines[2].starts_with("ok.md,ok,"), "{docs}");
     assert!(lines[3].starts_with("pipe.txt,error,\"not a regular file"), "{docs}");
     assert!(lines[4].starts_with("sub/deeper.txt,ok,no role defined"), "{docs}");

@@ -7,6 +7,7 @@
 
 use super::{exit, load_rules, CliError};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rolemap::ingest::dump::FieldMap;
 use rolemap::model::Limits;
 use rolemap::pipeline::{self, Observer, Options, RunError};
 use std::io::IsTerminal;
@@ -15,9 +16,23 @@ use std::path::PathBuf;
 /// Run the pipeline on a corpus.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Corpus files or folders (.html .htm .md .markdown .txt; others are reported as skipped).
+    /// Corpus files or folders (.html .htm .md .markdown .txt; .jsonl .ndjson .csv .tsv dumps of
+    /// postings, one document per record; `-` reads JSON Lines from standard input; others are
+    /// reported as skipped)
     #[arg(long, num_args = 1.., default_value = "corpus")]
     corpus: Vec<PathBuf>,
+    /// Dump records: the field holding the posting text (default: description, job_description, body, text, …)
+    #[arg(long, value_name = "NAME")]
+    text_field: Option<String>,
+    /// Dump records: the field holding the job title (default: title, job_title, position, …)
+    #[arg(long, value_name = "NAME")]
+    title_field: Option<String>,
+    /// Dump records: the field holding the company (default: company, company_name, employer, …)
+    #[arg(long, value_name = "NAME")]
+    company_field: Option<String>,
+    /// Dump records: the field holding the record id, used in document ids `file#id` (default: id, job_id, …; else the line)
+    #[arg(long, value_name = "NAME")]
+    id_field: Option<String>,
     /// Rule folder; default: ./rules if present, else the rules built into the binary.
     #[arg(long)]
     rules: Option<PathBuf>,
@@ -75,7 +90,8 @@ pub fn run(a: Args) -> Result<u8, CliError> {
         max_block_chars: a.max_block_chars.max(1),
         max_html_depth: a.max_html_depth.max(1),
     };
-    let opts = Options { corpus: a.corpus, out: a.out, limits, csv_guard: !a.no_csv_guard };
+    let fields = FieldMap { text: a.text_field, title: a.title_field, company: a.company_field, id: a.id_field };
+    let opts = Options { corpus: a.corpus, out: a.out, limits, fields, csv_guard: !a.no_csv_guard };
     let show = !a.quiet && std::io::stderr().is_terminal();
     let pb = ProgressBar::with_draw_target(
         Some(0),

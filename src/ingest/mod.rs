@@ -3,6 +3,7 @@
 //! that touches the file system.
 
 pub mod decode;
+pub mod dump;
 pub mod frontmatter;
 
 use crate::model::{DocMeta, Format, RawDoc, SourceInfo, Status};
@@ -11,6 +12,10 @@ use std::path::{Path, PathBuf};
 
 /// File extensions read as documents.
 pub const DOC_EXTENSIONS: [&str; 5] = ["html", "htm", "md", "markdown", "txt"];
+/// File extensions read as dumps of postings (one document per record).
+pub const DUMP_EXTENSIONS: [&str; 4] = ["jsonl", "ndjson", "csv", "tsv"];
+/// What a skipped extension's reason lists.
+const READS: &str = "reads .html .htm .md .markdown .txt, and .jsonl .ndjson .csv .tsv dumps";
 /// Name of the optional metadata file beside the corpus.
 pub const SOURCES_FILE: &str = "sources.csv";
 
@@ -19,6 +24,8 @@ pub const SOURCES_FILE: &str = "sources.csv";
 pub enum Listed {
     /// A file to read.
     Doc { id: String, path: PathBuf },
+    /// A dump of postings (`-` as path: standard input).
+    Dump { id: String, path: PathBuf, kind: dump::DumpKind },
     /// A file that is not read, with the reason (reported in documents.csv).
     Skip { id: String, reason: String },
     /// A file or folder that could not be listed.
@@ -28,7 +35,7 @@ pub enum Listed {
 impl Listed {
     pub fn id(&self) -> &str {
         match self {
-            Listed::Doc { id, .. } | Listed::Skip { id, .. } | Listed::Fail { id, .. } => id,
+            Listed::Doc { id, .. } | Listed::Dump { id, .. } | Listed::Skip { id, .. } | Listed::Fail { id, .. } => id,
         }
     }
 }
@@ -52,6 +59,10 @@ pub enum IngestError {
 pub fn list(paths: &[PathBuf]) -> Result<Corpus, IngestError> {
     let mut corpus = Corpus::default();
     for root in paths {
+        if root.as_os_str() == "-" {
+            corpus.entries.push(Listed::Dump { id: "stdin".into(), path: root.clone(), kind: dump::DumpKind::Jsonl });
+            continue;
+        }
         if !root.exists() {
             return Err(IngestError::Missing(root.clone()));
         }
@@ -105,10 +116,12 @@ fn classify(id: String, path: PathBuf) -> Listed {
     }
     if DOC_EXTENSIONS.contains(&ext.as_str()) {
         Listed::Doc { id, path }
+    } else if let Some(kind) = dump::DumpKind::from_ext(&ext) {
+        Listed::Dump { id, path, kind }
     } else if ext.is_empty() {
-        Listed::Skip { id, reason: "no file extension (reads .html .htm .md .markdown .txt)".into() }
+        Listed::Skip { id, reason: format!("no file extension ({READS})") }
     } else {
-        Listed::Skip { id, reason: format!("unsupported extension .{ext} (reads .html .htm .md .markdown .txt)") }
+        Listed::Skip { id, reason: format!("unsupported extension .{ext} ({READS})") }
     }
 }
 

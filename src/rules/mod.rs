@@ -311,7 +311,16 @@ impl Rules {
         if !c.errors.is_empty() {
             return Err(RuleErrors(c.errors));
         }
-        let (categories, category_set, category_of_pattern) = cats.unwrap();
+        let (Some(taxonomy), Some(cats), Some(boiler), Some(structure), Some(company)) =
+            (taxonomy, cats, boiler, structure, company)
+        else {
+            // every path that gives None records an error; this is a guard against a new one
+            return Err(RuleErrors(vec![RuleError::File {
+                file: origin.to_string(),
+                message: "rules could not be compiled (no error recorded: please report)".into(),
+            }]));
+        };
+        let (categories, category_set, category_of_pattern) = cats;
         let mut h = Sha256::new();
         for t in texts {
             h.update(t.name.as_bytes());
@@ -323,13 +332,13 @@ impl Rules {
         Ok(Rules {
             fingerprint,
             origin: origin.to_string(),
-            taxonomy: taxonomy.unwrap(),
+            taxonomy,
             categories,
             category_set,
             category_of_pattern,
-            boilerplate: boiler.unwrap(),
-            structure: structure.unwrap(),
-            company: company.unwrap(),
+            boilerplate: boiler,
+            structure,
+            company,
         })
     }
 
@@ -816,11 +825,18 @@ impl Compiler {
         if self.errors.len() > n_err {
             return None;
         }
-        let set = RegexSetBuilder::new(rules.iter().map(|r| r.re.as_str()))
+        let set = match RegexSetBuilder::new(rules.iter().map(|r| r.re.as_str()))
             .case_insensitive(true)
             .size_limit(REGEX_SIZE_LIMIT * 8)
             .build()
-            .ok()?;
+        {
+            Ok(s) => s,
+            Err(e) => {
+                let msg = e.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+                self.err_at(bt, 0, format!("boilerplate patterns too large together: {msg}"));
+                return None;
+            }
+        };
         Some(Boilerplate {
             max_words: rules.iter().map(|r| r.max_words).max().unwrap_or(0),
             rules,

@@ -119,3 +119,16 @@ fn missing_rule_file_in_folder() {
     let e = Rules::from_dir(dir.path()).unwrap_err().to_string();
     assert!(e.contains("roles.toml: cannot read"), "{e}");
 }
+
+#[test]
+fn patterns_too_large_together_are_an_error_not_a_panic() {
+    let mut text = embedded_texts().into_iter().find(|t| t.name == "boilerplate.toml").unwrap().text;
+    for k in 0..30 {
+        text.push_str(&format!(
+            "\n[[rule]]\nid = \"big-{k}\"\npattern = '\\w{{{}}}'\nscope = \"block\"\nmax-words = 6\n",
+            20 + k
+        ));
+    }
+    let e = errors("boilerplate.toml", &text);
+    assert!(e.contains("boilerplate patterns too large together"), "{e}");
+}

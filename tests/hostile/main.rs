@@ -333,3 +333,60 @@ fn sigint_leaves_previous_output_intact() {
     }
     panic!("every run finished before SIGINT arrived");
 }
+
+/// Dumps with broken lines, missing fields, a 10 MB field and a CSV with a broken quote:
+/// one row per record with its reason; the good records are read.
+#[test]
+fn broken_dumps_report_each_record() {
+    let c = corpus(|d| {
+        let mut jl = String::new();
+        jl.push_str(
+            "{\"id\": \"ok-1\", \"title\": \"Product Owner\", \"description\": \"- Own the product backlog\"}\n",
+        );
+        jl.push_str("{\"id\": \"cut\", \"title\": \"Product Ow\n");
+        jl.push_str("\u{0}\u{1}garbage\n");
+        jl.push_str("{\"id\": \"no-text\", \"title\": \"Product Manager\"}\n");
+        jl.push_str(&format!(
+            "{{\"id\": \"huge\", \"description\": \"{}\"}}\n",
+            "Own the roadmap. ".repeat(10 * 1024 * 1024 / 17)
+        ));
+        jl.push_str("{\"id\": \"ok-2\", \"title\": \"Product Designer\", \"description\": \"- Run usability tests\"}");
+        std::fs::write(d.join("feed.jsonl"), jl).unwrap();
+        std::fs::write(
+            d.join("jobs.csv"),
+            "id,title,description\nc1,Product Owner,\"- Own the product backlog\"\nc2,Product Manager\nc3,Product Designer,\"- Run usability tests\n",
+        )
+        .unwrap();
+    });
+    let (o, out) = run_on(c.path(), &["--max-bytes", "1000000"]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = documents(out.path());
+    let st = |id: &str| {
+        let d = docs.get(id).unwrap_or_else(|| panic!("{id} missing: {:?}", docs.keys().collect::<Vec<_>>()));
+        (d["status"].as_str().unwrap().to_string(), d["reason"].as_str().unwrap().to_string())
+    };
+    assert_eq!(st("feed.jsonl#ok-1").0, "ok");
+    assert_eq!(st("feed.jsonl#ok-2").0, "ok");
+    assert!(st("feed.jsonl#line2").1.contains("not valid JSON"), "{:?}", st("feed.jsonl#line2"));
+    assert!(st("feed.jsonl#line3").1.contains("not valid JSON"));
+    assert!(st("feed.jsonl#no-text").1.contains("no text field"), "{:?}", st("feed.jsonl#no-text"));
+    assert!(st("feed.jsonl#line5").1.contains("over the limit of 1000000"), "{:?}", st("feed.jsonl#line5"));
+    assert!(
+        st("feed.jsonl").1.contains("dump of 6 record(s), one document each (4 could not be read)"),
+        "{:?}",
+        st("feed.jsonl")
+    );
+    assert_eq!(st("jobs.csv#c1").0, "ok");
+    assert!(st("jobs.csv#c2").1.contains("missing or empty"), "{:?}", st("jobs.csv#c2"));
+    // the unclosed quote swallows the rest of the file into the last record: still read
+    assert_eq!(st("jobs.csv#c3").0, "ok");
+    let roles = std::fs::read_to_string(out.path().join("roles.csv")).unwrap();
+    for doc in ["feed.jsonl#ok-1", "feed.jsonl#ok-2", "jobs.csv#c1", "jobs.csv#c3"] {
+        assert!(roles.lines().any(|l| l.starts_with(doc)), "{doc} has no role:\n{roles}");
+    }
+    let (ob, base_out) = run_on(corpus(|_| {}).path(), &[]);
+    assert!(ob.status.success());
+    for f in ["roles.csv", "responsibilities.csv"] {
+        assert_eq!(sample_rows(out.path(), f), sample_rows(base_out.path(), f), "{f}");
+    }
+}

@@ -1,0 +1,27 @@
+//! Bytes -> dump records: a JSON Lines or CSV dump of postings, however broken, gives one
+//! item per record (a document or a reason) and never panics.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use rolemap::ingest::dump::{DumpKind, DumpReader, FieldMap, Item};
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&pick, bytes)) = data.split_first() else { return };
+    let kind = [DumpKind::Jsonl, DumpKind::Csv, DumpKind::Tsv][pick as usize % 3];
+    let input = Box::new(std::io::Cursor::new(bytes.to_vec()));
+    match DumpReader::open("fuzz", input, kind, &FieldMap::default(), 4096) {
+        Ok(Some(reader)) => {
+            for item in reader.take(10_000) {
+                if let Item::Doc(d) = item {
+                    assert!(d.meta.id.starts_with("fuzz#"));
+                    assert!(!d.text.trim().is_empty());
+                }
+            }
+        }
+        Ok(None) => {
+            let d = rolemap::ingest::dump::csv_table_doc("fuzz", bytes, b',');
+            assert_eq!(d.meta.id, "fuzz");
+        }
+        Err(_) => {}
+    }
+});

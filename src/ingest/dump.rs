@@ -1,0 +1,648 @@
+//! Dumps of scraped postings: JSON Lines (`.jsonl`, `.ndjson`, stdin) and CSV/TSV files
+//! with one posting per record. Records are read one at a time (a dump may be far larger
+//! than memory); each becomes a document `file#record-id` (or `file#line`). The text,
+//! title, company and id fields are found by their common names (JobSpy's among them) or
+//! named by the user. A CSV without a text field is not a dump: it is read as one table
+//! document (a career-ladder matrix, say).
+
+use super::{decode, Rejected};
+use crate::model::{DocMeta, Format, RawDoc, SourceInfo, Status};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read};
+
+/// Field names tried, in order, when the user names none (compared lower-case, with `-`
+/// and spaces read as `_`).
+pub const TEXT_FIELDS: &[&str] = &[
+    "description",
+    "job_description",
+    "description_markdown",
+    "description_html",
+    "descriptionhtml",
+    "job_description_html",
+    "body",
+    "text",
+    "content",
+    "html",
+    "markdown",
+    "details",
+    "job_details",
+];
+pub const TITLE_FIELDS: &[&str] = &["title", "job_title", "jobtitle", "position", "position_title", "role"];
+pub const COMPANY_FIELDS: &[&str] = &[
+    "company",
+    "company_name",
+    "companyname",
+    "employer",
+    "hiring_organization",
+    "hiringorganization",
+    "organization",
+];
+pub const ID_FIELDS: &[&str] = &["id", "job_id", "jobid", "posting_id", "uuid", "guid"];
+pub const URL_FIELDS: &[&str] = &["job_url", "url", "link", "job_link", "apply_url", "job_url_direct"];
+pub const DATE_FIELDS: &[&str] = &["date_posted", "posted_at", "posted", "published_at", "date", "created_at"];
+
+/// Fields named by the user (`--text-field` and so on).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldMap {
+    pub text: Option<String>,
+    pub title: Option<String>,
+    pub company: Option<String>,
+    pub id: Option<String>,
+}
+
+/// The kind of a dump file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DumpKind {
+    Jsonl,
+    Csv,
+    Tsv,
+}
+
+impl DumpKind {
+    pub fn from_ext(ext: &str) -> Option<DumpKind> {
+        match ext {
+            "jsonl" | "ndjson" => Some(DumpKind::Jsonl),
+            "csv" => Some(DumpKind::Csv),
+            "tsv" => Some(DumpKind::Tsv),
+            _ => None,
+        }
+    }
+}
+
+fn norm_key(k: &str) -> String {
+    k.trim().to_lowercase().replace(['-', ' '], "_")
+}
+
+/// One record of a dump, as field name (normalized) -> value.
+pub type Fields = BTreeMap<String, String>;
+
+/// What reading a dump produced, one item at a time.
+#[derive(Debug)]
+pub enum Item {
+    /// A posting to process.
+    Doc(Box<RawDoc>),
+    /// A record that could not be read or has no text.
+    Bad { id: String, status: Status, reason: String, bytes: u64 },
+}
+
+/// The outcome of a whole dump, for the dump file's own row in documents.csv.
+#[derive(Debug, Clone, Default)]
+pub struct DumpSummary {
+    pub records: usize,
+    pub bad: usize,
+    /// Text field used, and the other fields found.
+    pub fields: String,
+}
+
+/// An open CSV and its normalized header names.
+type CsvState = (csv::Reader<Box<dyn Read + Send>>, Vec<String>);
+
+/// Reads a dump record by record.
+pub struct DumpReader {
+    id: String,
+    kind: DumpKind,
+    fields: FieldMap,
+    max_bytes: u64,
+    lines: Option<CappedLines>,
+    csv: Option<CsvState>,
+    /// ids already given, to keep record ids unique
+    seen: std::collections::HashSet<String>,
+    pub summary: DumpSummary,
+    chosen_text: Option<String>,
+}
+
+impl DumpReader {
+    /// Open a dump. For a CSV, `Ok(None)` means "not a dump of postings" (no text field):
+    /// read it as a table document instead.
+    pub fn open(
+        id: &str,
+        input: Box<dyn Read + Send>,
+        kind: DumpKind,
+        fields: &FieldMap,
+        max_bytes: u64,
+    ) -> Result<Option<DumpReader>, Rejected> {
+        let mut r = DumpReader {
+            id: id.to_string(),
+            kind,
+            fields: fields.clone(),
+            max_bytes,
+            lines: None,
+            csv: None,
+            seen: Default::default(),
+            summary: DumpSummary::default(),
+            chosen_text: None,
+        };
+        match kind {
+            DumpKind::Jsonl => r.lines = Some(CappedLines::new(input, max_bytes)),
+            DumpKind::Csv | DumpKind::Tsv => {
+                let mut rdr = csv::ReaderBuilder::new()
+                    .delimiter(if kind == DumpKind::Tsv { b'\t' } else { b',' })
+                    .flexible(true)
+                    .from_reader(input);
+                let headers: Vec<String> = match rdr.byte_headers() {
+                    Ok(h) => h.iter().map(|f| norm_key(&String::from_utf8_lossy(f))).collect(),
+                    Err(e) => {
+                        return Err(Rejected { status: Status::Error, reason: format!("cannot read the header: {e}") })
+                    }
+                };
+                let text = match &fields.text {
+                    Some(t) => {
+                        let t = norm_key(t);
+                        if !headers.contains(&t) {
+                            return Err(Rejected {
+                                status: Status::Error,
+                                reason: format!("--text-field {t:?} is not a column (columns: {})", headers.join(", ")),
+                            });
+                        }
+                        Some(t)
+                    }
+                    None => TEXT_FIELDS.iter().find(|f| headers.iter().any(|h| h == *f)).map(|f| f.to_string()),
+                };
+                let Some(text) = text else { return Ok(None) };
+                r.chosen_text = Some(text);
+                r.csv = Some((rdr, headers));
+            }
+        }
+        Ok(Some(r))
+    }
+
+    fn pick<'a>(fields: &'a Fields, named: &Option<String>, names: &[&str]) -> Option<&'a str> {
+        let v = match named {
+            Some(n) => fields.get(&norm_key(n)),
+            None => names.iter().find_map(|n| fields.get(*n).filter(|v| !v.trim().is_empty())),
+        };
+        v.map(|s| s.trim()).filter(|s| !s.is_empty())
+    }
+
+    /// Turn one record's fields into a document (or a reason it is not one).
+    fn record(&mut self, fields: Fields, line: u64) -> Item {
+        let text_name = match (&self.fields.text, &self.chosen_text) {
+            (Some(t), _) => Some(norm_key(t)),
+            (None, Some(t)) => Some(t.clone()),
+            (None, None) => TEXT_FIELDS.iter().find(|f| fields.contains_key(**f)).map(|f| f.to_string()),
+        };
+        let rid = Self::pick(&fields, &self.fields.id, ID_FIELDS)
+            .map(|v| v.chars().filter(|c| !c.is_control()).take(80).collect::<String>())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| format!("line{line}"));
+        let mut id = format!("{}#{rid}", self.id);
+        if !self.seen.insert(id.clone()) {
+            id = format!("{}#{rid}@line{line}", self.id);
+            self.seen.insert(id.clone());
+        }
+        let Some(text_name) = text_name else {
+            return Item::Bad {
+                id,
+                status: Status::Error,
+                reason: format!(
+                    "line {line}: no text field (looked for {}; name one with --text-field)",
+                    TEXT_FIELDS.join(", ")
+                ),
+                bytes: 0,
+            };
+        };
+        let text = fields.get(&text_name).map(String::as_str).unwrap_or("");
+        if text.trim().is_empty() {
+            return Item::Bad {
+                id,
+                status: Status::Error,
+                reason: format!("line {line}: field {text_name:?} is missing or empty"),
+                bytes: 0,
+            };
+        }
+        if text.len() as u64 > self.max_bytes {
+            return Item::Bad {
+                id,
+                status: Status::Error,
+                reason: format!(
+                    "line {line}: field {text_name:?} is {} bytes, over the limit of {} (raise it with --max-bytes)",
+                    text.len(),
+                    self.max_bytes
+                ),
+                bytes: text.len() as u64,
+            };
+        }
+        if self.summary.fields.is_empty() {
+            let mut used = vec![format!("text={text_name}")];
+            for (what, named, names) in [
+                ("title", &self.fields.title, TITLE_FIELDS),
+                ("company", &self.fields.company, COMPANY_FIELDS),
+                ("id", &self.fields.id, ID_FIELDS),
+            ] {
+                let key = match named {
+                    Some(n) => Some(norm_key(n)).filter(|k| fields.contains_key(k)),
+                    None => names.iter().find(|n| fields.contains_key(**n)).map(|n| n.to_string()),
+                };
+                if let Some(k) = key {
+                    used.push(format!("{what}={k}"));
+                }
+            }
+            self.summary.fields = used.join(" ");
+        }
+        let title = Self::pick(&fields, &self.fields.title, TITLE_FIELDS).map(str::to_string);
+        let company = Self::pick(&fields, &self.fields.company, COMPANY_FIELDS).map(str::to_string);
+        let url = Self::pick(&fields, &None, URL_FIELDS).map(str::to_string);
+        let date = Self::pick(&fields, &None, DATE_FIELDS).map(str::to_string);
+        Item::Doc(Box::new(record_doc(&id, text, title.as_deref(), SourceInfo { company, url, date }, fields.clone())))
+    }
+}
+
+/// A record's text as a document: the title (when the record has one and the text does not
+/// open with it) becomes the top heading, so that the posting defines its role.
+pub fn record_doc(id: &str, text: &str, title: Option<&str>, source: SourceInfo, fields: Fields) -> RawDoc {
+    let d = decode::decode(text.as_bytes());
+    let body = d.text;
+    let trimmed = body.trim_start();
+    let is_html = trimmed.starts_with('<')
+        && ["</p>", "<li", "<br", "</div>", "<ul", "<h1", "<h2", "<h3", "<strong"].iter().any(|t| body.contains(t));
+    let format = if is_html { Format::Html } else { super::sniff("", &body) };
+    // the text already opens with the title as its own line ("# Product Owner", "<h1>…")
+    let opens_with_title = title.is_some_and(|t| {
+        let first = trimmed.lines().next().unwrap_or("");
+        let first = strip_tags(first);
+        let first = first.trim_matches(|c: char| c == '#' || c == '*' || c == '_' || c.is_whitespace());
+        let (f, t) = (first.to_lowercase(), t.trim().to_lowercase());
+        f.starts_with(&t) && f.len() <= t.len() + 24
+    });
+    let text = match title {
+        Some(t) if !opens_with_title => match format {
+            Format::Html => format!("<h1>{}</h1>\n{body}", escape_html(t)),
+            _ => format!("# {}\n\n{body}", t.replace('\n', " ")),
+        },
+        _ => body,
+    };
+    // Markdown headings need a Markdown parse: a plain-text body with a title heading is Markdown
+    let format = if format == Format::Text && title.is_some() && !opens_with_title { Format::Markdown } else { format };
+    let bytes = text.len() as u64;
+    let front_matter = fields
+        .into_iter()
+        .filter(|(_, v)| v.len() <= 200 && !v.trim().is_empty())
+        .map(|(k, v)| (k, v.trim().to_string()))
+        .collect();
+    RawDoc {
+        meta: DocMeta {
+            id: id.to_string(),
+            bytes,
+            format: Some(format),
+            encoding: "utf-8".into(),
+            repairs: d.repairs,
+            front_matter,
+            source: Some(source),
+            truncated: Vec::new(),
+        },
+        format,
+        text,
+    }
+}
+
+fn strip_tags(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                // a block end tag ends the first line
+                if out.trim().len() > 1 {
+                    break;
+                }
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// JSON value to the text of a field: strings as they are, numbers and booleans printed,
+/// an object's `name` (e.g. `hiringOrganization: {"name": "Acme"}`), arrays joined.
+fn json_text(v: &serde_json::Value) -> Option<String> {
+    use serde_json::Value::*;
+    match v {
+        String(s) => Some(s.clone()),
+        Number(n) => Some(n.to_string()),
+        Bool(b) => Some(b.to_string()),
+        Object(o) => o.get("name").and_then(json_text),
+        Array(a) => {
+            let parts: Vec<std::string::String> = a.iter().filter_map(json_text).collect();
+            (!parts.is_empty()).then(|| parts.join("; "))
+        }
+        Null => None,
+    }
+}
+
+impl Iterator for DumpReader {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        match self.kind {
+            DumpKind::Jsonl => loop {
+                let lines = self.lines.as_mut()?;
+                let (line_no, res) = lines.next()?;
+                let line = match res {
+                    Ok(l) => l,
+                    Err(reason) => {
+                        self.summary.records += 1;
+                        self.summary.bad += 1;
+                        return Some(Item::Bad {
+                            id: format!("{}#line{line_no}", self.id),
+                            status: Status::Error,
+                            reason: format!("line {line_no}: {reason}"),
+                            bytes: 0,
+                        });
+                    }
+                };
+                let t = line.trim();
+                if t.is_empty() {
+                    continue;
+                }
+                self.summary.records += 1;
+                let v: serde_json::Value = match serde_json::from_str(t) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        self.summary.bad += 1;
+                        return Some(Item::Bad {
+                            id: format!("{}#line{line_no}", self.id),
+                            status: Status::Error,
+                            reason: format!("line {line_no}: not valid JSON: {e}"),
+                            bytes: line.len() as u64,
+                        });
+                    }
+                };
+                let serde_json::Value::Object(obj) = v else {
+                    self.summary.bad += 1;
+                    return Some(Item::Bad {
+                        id: format!("{}#line{line_no}", self.id),
+                        status: Status::Error,
+                        reason: format!("line {line_no}: not a JSON object"),
+                        bytes: line.len() as u64,
+                    });
+                };
+                let fields: Fields = obj.iter().filter_map(|(k, v)| json_text(v).map(|s| (norm_key(k), s))).collect();
+                let item = self.record(fields, line_no);
+                if matches!(item, Item::Bad { .. }) {
+                    self.summary.bad += 1;
+                }
+                return Some(item);
+            },
+            DumpKind::Csv | DumpKind::Tsv => {
+                let (rdr, headers) = self.csv.as_mut()?;
+                let mut rec = csv::ByteRecord::new();
+                match rdr.read_byte_record(&mut rec) {
+                    Ok(false) => None,
+                    Ok(true) => {
+                        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+                        let fields: Fields = headers
+                            .iter()
+                            .zip(rec.iter())
+                            .map(|(h, v)| (h.clone(), String::from_utf8_lossy(v).into_owned()))
+                            .collect();
+                        self.summary.records += 1;
+                        let item = self.record(fields, line);
+                        if matches!(item, Item::Bad { .. }) {
+                            self.summary.bad += 1;
+                        }
+                        Some(item)
+                    }
+                    Err(e) => {
+                        let line = e.position().map(|p| p.line()).unwrap_or(0);
+                        self.summary.records += 1;
+                        self.summary.bad += 1;
+                        // an I/O error ends the file; a malformed record does not
+                        if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                            self.csv = None;
+                        }
+                        Some(Item::Bad {
+                            id: format!("{}#line{line}", self.id),
+                            status: Status::Error,
+                            reason: format!("line {line}: {e}"),
+                            bytes: 0,
+                        })
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Lines of a stream, each at most `cap` bytes: a longer line is reported (and skipped)
+/// without being held in memory.
+struct CappedLines {
+    r: BufReader<Box<dyn Read + Send>>,
+    cap: u64,
+    line: u64,
+    done: bool,
+}
+
+impl CappedLines {
+    fn new(r: Box<dyn Read + Send>, cap: u64) -> Self {
+        CappedLines { r: BufReader::with_capacity(64 * 1024, r), cap, line: 0, done: false }
+    }
+}
+
+impl Iterator for CappedLines {
+    type Item = (u64, Result<String, String>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let mut buf = Vec::new();
+        let mut len: u64 = 0;
+        loop {
+            let chunk = match self.r.fill_buf() {
+                Ok(c) => c,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.done = true;
+                    self.line += 1;
+                    return Some((self.line, Err(format!("cannot read: {e}"))));
+                }
+            };
+            if chunk.is_empty() {
+                self.done = true;
+                if len == 0 {
+                    return None;
+                }
+                break;
+            }
+            let (take, end) = match chunk.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (chunk.len(), false),
+            };
+            if len + (take as u64) <= self.cap + 1 {
+                buf.extend_from_slice(&chunk[..take]);
+            }
+            len += take as u64;
+            self.r.consume(take);
+            if end {
+                break;
+            }
+        }
+        self.line += 1;
+        if len > self.cap + 1 {
+            return Some((
+                self.line,
+                Err(format!("record is {len} bytes, over the limit of {} (raise it with --max-bytes)", self.cap)),
+            ));
+        }
+        Some((self.line, Ok(String::from_utf8_lossy(&buf).into_owned())))
+    }
+}
+
+/// A CSV that is not a dump of postings, as a Markdown table document.
+pub fn csv_table_doc(id: &str, bytes: &[u8], delimiter: u8) -> RawDoc {
+    let d = decode::decode(bytes);
+    let mut rdr =
+        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(d.text.as_bytes());
+    let mut md = String::new();
+    let mut first = true;
+    for rec in rdr.records().flatten() {
+        let cells: Vec<String> = rec.iter().map(|c| c.replace('|', "/").replace('\n', "<br>")).collect();
+        md.push_str("| ");
+        md.push_str(&cells.join(" | "));
+        md.push_str(" |\n");
+        if first {
+            md.push_str(&"|---".repeat(cells.len().max(1)));
+            md.push_str("|\n");
+            first = false;
+        }
+    }
+    RawDoc {
+        meta: DocMeta {
+            id: id.to_string(),
+            bytes: bytes.len() as u64,
+            format: Some(Format::Markdown),
+            encoding: d.encoding.to_string(),
+            repairs: std::iter::once(format!(
+                "read as one table document, not a dump of postings: no text column ({}, …)",
+                TEXT_FIELDS[..3].join(", ")
+            ))
+            .chain(d.repairs)
+            .collect(),
+            ..Default::default()
+        },
+        format: Format::Markdown,
+        text: md,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(kind: DumpKind, text: &str, fields: &FieldMap) -> Vec<Item> {
+        let r = DumpReader::open("d", Box::new(std::io::Cursor::new(text.as_bytes().to_vec())), kind, fields, 10_000)
+            .unwrap()
+            .expect("a dump");
+        r.collect()
+    }
+
+    #[test]
+    fn jsonl_records_with_common_field_names() {
+        let items = read(
+            DumpKind::Jsonl,
+            "{\"id\": 7, \"title\": \"Senior Product Manager\", \"company\": {\"name\": \"Acme\"}, \"description\": \"- Own the roadmap\"}\n\n\
+             {\"title\": \"Product Owner\", \"description\": \"<p>Own the backlog</p><ul><li>Write stories</li></ul>\"}\n\
+             {broken\n\
+             {\"title\": \"No text\"}\n",
+            &FieldMap::default(),
+        );
+        assert_eq!(items.len(), 4);
+        let Item::Doc(a) = &items[0] else { panic!("{:?}", items[0]) };
+        assert_eq!(a.meta.id, "d#7");
+        assert_eq!(a.meta.source.as_ref().unwrap().company.as_deref(), Some("Acme"));
+        assert!(a.text.starts_with("# Senior Product Manager\n\n- Own the roadmap"));
+        let Item::Doc(b) = &items[1] else { panic!() };
+        assert_eq!((b.meta.id.as_str(), b.format), ("d#line3", Format::Html));
+        assert!(b.text.starts_with("<h1>Product Owner</h1>"));
+        assert!(
+            matches!(&items[2], Item::Bad { id, reason, .. } if id == "d#line4" && reason.contains("not valid JSON"))
+        );
+        assert!(matches!(&items[3], Item::Bad { reason, .. } if reason.contains("no text field")));
+    }
+
+    #[test]
+    fn csv_jobspy_columns_and_named_fields() {
+        let csv = "id,site,job_url,title,company,location,description\n\
+                   in-1,indeed,https://x/1,Product Manager,Acme,Berlin,\"Own the roadmap.\nTalk to customers.\"\n\
+                   in-2,indeed,https://x/2,Product Owner,Beta,Köln,\n";
+        let items = read(DumpKind::Csv, csv, &FieldMap::default());
+        let Item::Doc(a) = &items[0] else { panic!("{:?}", items[0]) };
+        assert_eq!(a.meta.id, "d#in-1");
+        assert_eq!(a.meta.source.as_ref().unwrap().url.as_deref(), Some("https://x/1"));
+        assert!(
+            matches!(&items[1], Item::Bad { reason, .. } if reason.contains("\"description\" is missing or empty"))
+        );
+        let named = FieldMap { text: Some("location".into()), title: Some("company".into()), ..Default::default() };
+        let items = read(DumpKind::Csv, csv, &named);
+        let Item::Doc(a) = &items[0] else { panic!() };
+        assert_eq!(a.text, "# Acme\n\nBerlin");
+    }
+
+    #[test]
+    fn csv_without_text_column_is_not_a_dump() {
+        let csv = "Level,Associate PM,Senior PM\nScope,Feature,Product area\n";
+        let r = DumpReader::open(
+            "m.csv",
+            Box::new(std::io::Cursor::new(csv.as_bytes().to_vec())),
+            DumpKind::Csv,
+            &FieldMap::default(),
+            1000,
+        )
+        .unwrap();
+        assert!(r.is_none());
+        let d = csv_table_doc("m.csv", csv.as_bytes(), b',');
+        assert!(d.text.starts_with("| Level | Associate PM | Senior PM |\n|---|---|---|\n| Scope |"));
+    }
+
+    #[test]
+    fn long_lines_are_refused_without_being_held() {
+        let big = format!("{{\"description\": \"{}\"}}\n{{\"description\": \"ok\"}}\n", "x".repeat(50_000));
+        let items = read(DumpKind::Jsonl, &big, &FieldMap::default());
+        assert!(matches!(&items[0], Item::Bad { reason, .. } if reason.contains("over the limit of 10000")));
+        assert!(matches!(&items[1], Item::Doc(_)));
+    }
+
+    #[test]
+    fn the_title_heads_the_text_unless_it_already_does() {
+        let src = SourceInfo::default;
+        let d = record_doc(
+            "x",
+            "<p>As Product Owner you will:</p><ul><li>a</li></ul>",
+            Some("Product Owner"),
+            src(),
+            Fields::new(),
+        );
+        assert!(d.text.starts_with("<h1>Product Owner</h1>\n<p>As"), "{}", d.text);
+        let d =
+            record_doc("x", "<h1>Product Owner</h1><ul><li>a</li></ul>", Some("Product Owner"), src(), Fields::new());
+        assert!(d.text.starts_with("<h1>Product Owner</h1><ul>"), "{}", d.text);
+        let d = record_doc("x", "## Product Owner (m/w/d)\n\n- a", Some("Product Owner"), src(), Fields::new());
+        assert!(d.text.starts_with("## Product Owner"), "{}", d.text);
+        let d = record_doc("x", "Own the backlog.", Some("Product <Owner>"), src(), Fields::new());
+        assert_eq!((d.text.as_str(), d.format), ("# Product <Owner>\n\nOwn the backlog.", Format::Markdown));
+    }
+
+    #[test]
+    fn duplicate_ids_stay_unique() {
+        let items = read(
+            DumpKind::Jsonl,
+            "{\"id\":1,\"text\":\"a b c\"}\n{\"id\":1,\"text\":\"d e f\"}\n",
+            &FieldMap::default(),
+        );
+        let ids: Vec<String> = items
+            .iter()
+            .map(|i| match i {
+                Item::Doc(d) => d.meta.id.clone(),
+                Item::Bad { id, .. } => id.clone(),
+            })
+            .collect();
+        assert_eq!(ids, ["d#1", "d#1@line2"]);
+    }
+}

@@ -1,0 +1,152 @@
+//! Postings as people collect them: dumps of scraped postings (JSON Lines, a JobSpy-style
+//! CSV, stdin), with field names found or given, and a CSV that is not a dump.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_rolemap"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn run(corpus: &[&str], extra: &[&str]) -> (Output, tempfile::TempDir) {
+    let out = tempfile::tempdir().unwrap();
+    let mut args = vec!["run", "--quiet", "--out", s(out.path()), "--corpus"];
+    args.extend(corpus);
+    args.extend(extra);
+    (bin().args(&args).output().unwrap(), out)
+}
+
+fn jsonl(out: &Path, file: &str) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(out.join(file)).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+fn docs(out: &Path) -> BTreeMap<String, serde_json::Value> {
+    jsonl(out, "documents.jsonl").into_iter().map(|d| (d["doc"].as_str().unwrap().to_string(), d)).collect()
+}
+
+const JOBSPY_CSV: &str = "id,site,job_url,job_url_direct,title,company,location,date_posted,job_type,salary_source,interval,min_amount,max_amount,currency,is_remote,description\n\
+in-7f3a,indeed,https://www.indeed.com/viewjob?jk=7f3a,,Senior Product Manager,Acme Payments,\"Berlin, BE, DE\",2026-11-02,fulltime,direct_data,yearly,85000,105000,EUR,False,\"**About the role**\n\nWe are growing our payments team.\n\n**What you'll do**\n\n- Own the product roadmap for card payments\n- Interview merchants and turn their problems into requirements\n- Work with engineering and design to ship and measure features\n\n**What you bring**\n\n- 5+ years of product management experience\n\"\n\
+li-991,linkedin,https://www.linkedin.com/jobs/view/991,,Product Owner,Beta Logistics,\"Köln, NRW, DE\",2026-11-03,fulltime,,,,,,True,\"<p><strong>Your tasks</strong></p><ul><li>Own and order the product backlog</li><li>Write user stories with clear acceptance criteria</li></ul>\"\n\
+in-55,indeed,https://www.indeed.com/viewjob?jk=55,,Product Engineer,Gamma,Remote,2026-11-04,contract,,,,,,True,\"- Build product features end to end in TypeScript\n- Own the quality of what you ship\"\n\
+in-56,indeed,https://www.indeed.com/viewjob?jk=56,,Data Analyst,Delta,Paris,2026-11-04,fulltime,,,,,,False,\n";
+
+#[test]
+fn jobspy_csv_gives_one_document_per_posting() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("jobs.csv");
+    std::fs::write(&p, JOBSPY_CSV).unwrap();
+    let (o, out) = run(&[s(&p)], &[]);
+    assert_eq!(o.status.code(), Some(1), "one posting has no description: {}", String::from_utf8_lossy(&o.stderr));
+    let d = docs(out.path());
+    assert_eq!(
+        d.keys().collect::<Vec<_>>(),
+        ["jobs.csv", "jobs.csv#in-55", "jobs.csv#in-56", "jobs.csv#in-7f3a", "jobs.csv#li-991"]
+    );
+    assert_eq!(d["jobs.csv"]["format"], "csv");
+    assert!(d["jobs.csv"]["reason"].as_str().unwrap().contains("dump of 4 record(s)"), "{}", d["jobs.csv"]);
+    assert!(d["jobs.csv"]["reason"].as_str().unwrap().contains("text=description title=title company=company id=id"));
+    assert_eq!(d["jobs.csv#in-56"]["status"], "error");
+    assert!(d["jobs.csv#in-56"]["reason"].as_str().unwrap().contains("\"description\" is missing or empty"));
+    assert_eq!(d["jobs.csv#li-991"]["format"], "html");
+
+    let roles = jsonl(out.path(), "roles.jsonl");
+    let by_doc: BTreeMap<&str, &serde_json::Value> = roles.iter().map(|r| (r["doc"].as_str().unwrap(), r)).collect();
+    assert_eq!(roles.len(), 3, "{roles:?}");
+    let pm = by_doc["jobs.csv#in-7f3a"];
+    assert_eq!(
+        (pm["role_id"].as_str(), pm["seniority"].as_str(), pm["company"].as_str()),
+        (Some("product-manager"), Some("senior"), Some("Acme Payments"))
+    );
+    let po = by_doc["jobs.csv#li-991"];
+    assert_eq!((po["role_id"].as_str(), po["company"].as_str()), (Some("product-owner"), Some("Beta Logistics")));
+    // a Product Engineer posting is an engineering role
+    assert_eq!(by_doc["jobs.csv#in-55"]["family"], "engineering");
+
+    let resp = jsonl(out.path(), "responsibilities.jsonl");
+    let texts = |doc: &str| -> Vec<String> {
+        resp.iter().filter(|r| r["doc"] == doc).map(|r| r["text"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(
+        texts("jobs.csv#in-7f3a"),
+        [
+            "Own the product roadmap for card payments",
+            "Interview merchants and turn their problems into requirements",
+            "Work with engineering and design to ship and measure features"
+        ]
+    );
+    assert_eq!(
+        texts("jobs.csv#li-991"),
+        ["Own and order the product backlog", "Write user stories with clear acceptance criteria"]
+    );
+}
+
+#[test]
+fn jsonl_from_stdin_with_named_fields_and_broken_lines() {
+    let feed = "{\"uid\": \"p-1\", \"headline\": \"Head of Product\", \"org\": {\"name\": \"Epsilon\"}, \"body_md\": \"## Responsibilities\\n- Set the product vision and strategy\\n- Hire and mentor product managers\"}\n\
+                {\"uid\": \"p-2\", broken json\n\
+                [1, 2, 3]\n\
+                {\"uid\": \"p-3\", \"headline\": \"Product Manager\"}\n";
+    let out = tempfile::tempdir().unwrap();
+    let mut child = bin()
+        .args(["run", "--quiet", "--out", s(out.path()), "--corpus", "-"])
+        .args(["--text-field", "body_md", "--title-field", "headline", "--company-field", "org", "--id-field", "uid"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(feed.as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let d = docs(out.path());
+    assert_eq!(d.keys().collect::<Vec<_>>(), ["stdin", "stdin#line2", "stdin#line3", "stdin#p-1", "stdin#p-3"]);
+    assert!(d["stdin#line2"]["reason"].as_str().unwrap().starts_with("line 2: not valid JSON"));
+    assert!(d["stdin#line3"]["reason"].as_str().unwrap().contains("not a JSON object"));
+    assert!(d["stdin#p-3"]["reason"].as_str().unwrap().contains("\"body_md\" is missing or empty"));
+    assert_eq!(d["stdin"]["format"], "jsonl");
+    let roles = jsonl(out.path(), "roles.jsonl");
+    assert_eq!(roles.len(), 1);
+    assert_eq!(
+        (roles[0]["role_id"].as_str(), roles[0]["seniority"].as_str()),
+        (Some("product-manager"), Some("director"))
+    );
+    assert_eq!(roles[0]["company"], "Epsilon");
+    assert_eq!(roles[0]["responsibilities"], 2);
+}
+
+#[test]
+fn a_csv_without_posting_text_is_one_table_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("roles.csv");
+    std::fs::write(
+        &p,
+        "Role,Responsibility\nProduct Owner,Own the product backlog\nProduct Designer,Run usability tests\n",
+    )
+    .unwrap();
+    let (o, out) = run(&[s(&p)], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let d = docs(out.path());
+    assert_eq!(d.len(), 1);
+    assert!(d["roles.csv"]["repairs"].to_string().contains("read as one table document"), "{}", d["roles.csv"]);
+    let roles = jsonl(out.path(), "roles.jsonl");
+    let ids: Vec<&str> = roles.iter().map(|r| r["role_id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["product-owner", "product-designer"]);
+}
+
+#[test]
+fn a_text_field_that_is_not_a_column_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("jobs.csv");
+    std::fs::write(&p, JOBSPY_CSV).unwrap();
+    let (o, out) = run(&[s(&p)], &["--text-field", "body"]);
+    assert_eq!(o.status.code(), Some(1));
+    let d = docs(out.path());
+    assert_eq!(d["jobs.csv"]["status"], "error");
+    assert!(d["jobs.csv"]["reason"].as_str().unwrap().contains("--text-field \"body\" is not a column"));
+}
