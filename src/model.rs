@@ -277,6 +277,10 @@ pub struct DocRecord {
     pub responsibilities: usize,
     pub repairs: Vec<String>,
     pub truncated: Vec<String>,
+    /// The earlier document this one is a near-duplicate of (same duties), if any.
+    pub duplicate_of: Option<String>,
+    /// Posting metadata: title, location, workplace, employment type, salary, date.
+    pub posting: crate::extract::metadata::PostingMeta,
 }
 
 /// Everything the pipeline produced for one document.

@@ -60,6 +60,8 @@ pub struct Summary {
     pub errors: usize,
     /// Documents that a limit cut (processed, but not whole).
     pub truncated: usize,
+    /// Near-duplicates of an earlier document.
+    pub duplicates: usize,
     pub roles: usize,
     pub responsibilities: usize,
     pub bytes: u64,
@@ -123,6 +125,8 @@ pub fn not_processed(id: &str, status: Status, reason: String, bytes: u64) -> Do
             responsibilities: 0,
             repairs: Vec::new(),
             truncated: Vec::new(),
+            duplicate_of: None,
+            posting: Default::default(),
         },
         roles: Vec::new(),
         responsibilities: Vec::new(),
@@ -135,9 +139,19 @@ pub fn process_raw(raw: crate::model::RawDoc, rules: &Rules, limits: &Limits, t:
     let id = raw.meta.id.clone();
     let bytes = raw.meta.bytes;
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // posting metadata: JSON-LD of the page, then record fields / front matter, then text
+        let ld = (raw.format == crate::model::Format::Html)
+            .then(|| extract::metadata::from_json_ld(&raw.text))
+            .flatten()
+            .unwrap_or_default();
+        let fields = extract::metadata::from_fields(&raw.meta.front_matter);
         let c = timed(&t.clean, || clean::clean_with(raw, rules, limits));
+        let lines: Vec<&str> = c.blocks.iter().take(400).map(|b| b.text.as_str()).collect();
+        let posting = extract::metadata::merge(&[ld, fields, extract::metadata::from_text(&lines)]);
         let x = timed(&t.extract, || extract::extract(c, rules));
-        timed(&t.normalize, || normalize::normalize(x, rules))
+        let mut r = timed(&t.normalize, || normalize::normalize(x, rules));
+        r.doc.posting = posting;
+        r
     }));
     r.unwrap_or_else(|p| {
         let msg = p
@@ -358,7 +372,8 @@ pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary,
     // whatever the corpus size (documents.csv has the list)
     let mut inputs = Sha256::new();
     let t = Timings::default();
-    for_each(&corpus, rules, &opts.limits, &opts.fields, &t, obs, |r| {
+    let mut dedup = crate::compare::dedup::Deduper::default();
+    for_each(&corpus, rules, &opts.limits, &opts.fields, &t, obs, |mut r| {
         sum.documents += 1;
         match r.doc.status {
             Status::Ok => sum.ok += 1,
@@ -372,7 +387,15 @@ pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary,
         sum.responsibilities += r.responsibilities.len();
         sum.bytes += r.doc.bytes;
         inputs.update(format!("{}\t{}\t{}\n", r.doc.doc, r.doc.status.as_str(), r.doc.bytes));
-        cmp.add(&r);
+        // a near-duplicate is listed, written and counted once in comparisons: as its original
+        match dedup.add(&r) {
+            Some(d) => {
+                r.doc.duplicate_of = Some(d.duplicate_of.clone());
+                sum.duplicates += 1;
+                output.write_duplicate(&d)?;
+            }
+            None => cmp.add(&r),
+        }
         output.write(&r)
     })
     .map_err(|e| if cancelled() { RunError::Interrupted } else { out_err(e) })?;
@@ -397,7 +420,7 @@ pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary,
         },
         "counts": {
             "documents": sum.documents, "ok": sum.ok, "skipped": sum.skipped, "error": sum.errors,
-            "truncated": sum.truncated,
+            "truncated": sum.truncated, "duplicates": sum.duplicates,
             "roles": sum.roles, "responsibilities": sum.responsibilities, "bytes": sum.bytes,
         },
         "outputs": crate::emit::FILES,

@@ -150,3 +150,74 @@ fn a_text_field_that_is_not_a_column_is_a_clear_error() {
     assert_eq!(d["jobs.csv"]["status"], "error");
     assert!(d["jobs.csv"]["reason"].as_str().unwrap().contains("--text-field \"body\" is not a column"));
 }
+
+fn page(banner: &str, canonical: &str) -> String {
+    format!(
+        r#"<!doctype html><html><head><title>Senior Product Manager, Payments | Acme Careers</title>
+<link rel="canonical" href="{canonical}">
+<style>.nav{{display:flex}} /* Own the roadmap */</style>
+<script>window.__STATE__ = {{"jobs": ["Own the pricing strategy"]}};</script>
+<script type="application/ld+json">
+{{"@context": "https://schema.org", "@type": "JobPosting", "title": "Senior Product Manager, Payments",
+  "hiringOrganization": {{"@type": "Organization", "name": "Acme Payments GmbH"}},
+  "jobLocation": {{"@type": "Place", "address": {{"@type": "PostalAddress", "addressLocality": "Berlin", "addressCountry": "DE"}}}},
+  "employmentType": ["FULL_TIME"], "datePosted": "2026-11-02T09:00:00+01:00",
+  "baseSalary": {{"@type": "MonetaryAmount", "currency": "EUR", "value": {{"@type": "QuantitativeValue", "minValue": 85000, "maxValue": 105000, "unitText": "YEAR"}}}}}}
+</script></head>
+<body><header><nav class="nav"><a href="/">Home</a><a href="/jobs">Jobs</a><a href="/about">About us</a></nav></header>
+<div id="cookie-banner">{banner}</div>
+<main><h1>Senior Product Manager, Payments</h1>
+<p>Berlin · Hybrid · Full-time</p>
+<h2>What you'll do</h2>
+<ul><li>Own the product roadmap for card payments across Europe</li>
+<li>Interview merchants every week and turn their problems into requirements</li>
+<li>Work with engineering and design to ship and measure new features</li>
+<li>Define success metrics and report on them to leadership</li>
+<li>Write clear specifications with acceptance criteria for each release</li></ul>
+<h2>What you bring</h2>
+<ul><li>5+ years of product management experience in payments</li></ul>
+<h2>Benefits</h2><ul><li>30 days of holiday</li></ul></main>
+<footer><p>© 2026 Acme Payments GmbH. All rights reserved.</p><a href="/privacy">Privacy</a></footer>
+</body></html>"#
+    )
+}
+
+#[test]
+fn saved_pages_give_metadata_and_the_same_posting_twice_is_a_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.html"), page("We use cookies. Accept all", "https://acme.example/jobs/42"))
+        .unwrap();
+    std::fs::write(
+        dir.path().join("b.html"),
+        page(
+            "This site uses cookies to improve your experience. Accept",
+            "https://acme.example/jobs/42?utm_source=linkedin",
+        ),
+    )
+    .unwrap();
+    let (o, out) = run(&[s(dir.path())], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let d = docs(out.path());
+    let a = &d["a.html"];
+    let p = &a["posting"];
+    assert_eq!(p["title"], "Senior Product Manager, Payments");
+    assert_eq!(p["employment_type"], "full-time");
+    assert_eq!(p["date_posted"], "2026-11-02");
+    assert_eq!(p["salary"]["min"], 85000.0);
+    assert_eq!(p["salary"]["max"], 105000.0);
+    assert_eq!(p["salary"]["currency"], "EUR");
+    assert_eq!(p["salary"]["period"], "year");
+    assert!(p["location"].as_str().unwrap().contains("Berlin"), "{p}");
+    assert_eq!(p["workplace"], "hybrid", "{p}");
+    assert_eq!(a["duplicate_of"], serde_json::Value::Null);
+    assert_eq!(d["b.html"]["duplicate_of"], "a.html");
+    let dups = std::fs::read_to_string(out.path().join("duplicates.csv")).unwrap();
+    assert!(dups.lines().nth(1).unwrap().starts_with("b.html,a.html,"), "{dups}");
+    // both are listed, the duplicate is counted once in the comparisons
+    let cmp = std::fs::read_to_string(out.path().join("comparison/role_categories.csv")).unwrap();
+    assert!(cmp.lines().skip(1).all(|l| l.contains(",1,")), "documents = 1 on every row:\n{cmp}");
+    let resp = jsonl(out.path(), "responsibilities.jsonl");
+    let texts: Vec<&str> = resp.iter().filter(|r| r["doc"] == "a.html").map(|r| r["text"].as_str().unwrap()).collect();
+    assert_eq!(texts.len(), 5, "{texts:?}");
+    assert!(!texts.iter().any(|t| t.contains("years") || t.contains("holiday") || t.contains("pricing")), "{texts:?}");
+}

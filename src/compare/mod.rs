@@ -1,6 +1,8 @@
 //! Comparisons across documents: how each source (company, else document) defines each
 //! role. Built incrementally from per-document results, so the corpus is never held.
 
+pub mod dedup;
+
 use crate::clean::text;
 use crate::model::DocResult;
 use crate::normalize::UNMAPPED;

@@ -14,13 +14,14 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// The files of an output folder, relative to it, in the order they are committed.
-pub const FILES: [&str; 11] = [
+pub const FILES: [&str; 12] = [
     "documents.csv",
     "documents.jsonl",
     "roles.csv",
     "roles.jsonl",
     "responsibilities.csv",
     "responsibilities.jsonl",
+    "duplicates.csv",
     "comparison/role_categories.csv",
     "comparison/role_similarity.csv",
     "comparison/ladder.csv",
@@ -28,7 +29,7 @@ pub const FILES: [&str; 11] = [
     "manifest.json",
 ];
 
-pub const DOCUMENT_COLUMNS: [&str; 14] = [
+pub const DOCUMENT_COLUMNS: [&str; 25] = [
     "doc",
     "status",
     "reason",
@@ -43,6 +44,17 @@ pub const DOCUMENT_COLUMNS: [&str; 14] = [
     "responsibilities",
     "repairs",
     "truncated",
+    "duplicate_of",
+    "posting_title",
+    "location",
+    "workplace",
+    "employment_type",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "date_posted",
+    "posting_evidence",
 ];
 pub const ROLE_COLUMNS: [&str; 17] = [
     "doc",
@@ -96,6 +108,7 @@ pub struct Output {
     roles_jsonl: BufWriter<File>,
     resp_csv: Csv,
     resp_jsonl: BufWriter<File>,
+    dups_csv: Csv,
     committed: bool,
 }
 
@@ -138,6 +151,7 @@ impl Output {
             guard,
             docs_csv: csv_writer(&staging.join("documents.csv"), &DOCUMENT_COLUMNS)?,
             docs_jsonl: jsonl(&staging.join("documents.jsonl"))?,
+            dups_csv: csv_writer(&staging.join("duplicates.csv"), &["doc", "duplicate_of", "similarity", "shingles"])?,
             roles_csv: csv_writer(&staging.join("roles.csv"), &ROLE_COLUMNS)?,
             roles_jsonl: jsonl(&staging.join("roles.jsonl"))?,
             resp_csv: csv_writer(&staging.join("responsibilities.csv"), &RESPONSIBILITY_COLUMNS)?,
@@ -167,7 +181,21 @@ impl Output {
         Ok(())
     }
 
+    /// One near-duplicate: the document, the earlier one it repeats, their similarity.
+    pub fn write_duplicate(&mut self, d: &crate::compare::dedup::Duplicate) -> io::Result<()> {
+        let rec = [
+            self.c(&d.doc).into_owned(),
+            self.c(&d.duplicate_of).into_owned(),
+            format!("{:.3}", d.similarity),
+            d.shingles.to_string(),
+        ];
+        self.dups_csv.write_record(&rec).map_err(io::Error::other)
+    }
+
     fn write_doc(&mut self, d: &DocRecord) -> io::Result<()> {
+        let p = &d.posting;
+        let sal = p.salary.as_ref();
+        let num = |v: Option<f64>| v.map(|x| format!("{x}")).unwrap_or_default();
         let rec = [
             self.c(&d.doc).into_owned(),
             d.status.as_str().to_string(),
@@ -183,6 +211,17 @@ impl Output {
             d.responsibilities.to_string(),
             d.repairs.join(LIST_SEP),
             d.truncated.join(LIST_SEP),
+            self.c(d.duplicate_of.as_deref().unwrap_or("")).into_owned(),
+            self.c(p.title.as_deref().unwrap_or("")).into_owned(),
+            self.c(p.location.as_deref().unwrap_or("")).into_owned(),
+            p.workplace.clone().unwrap_or_default(),
+            p.employment_type.clone().unwrap_or_default(),
+            num(sal.and_then(|s| s.min)),
+            num(sal.and_then(|s| s.max)),
+            self.c(sal.and_then(|s| s.currency.as_deref()).unwrap_or("")).into_owned(),
+            sal.and_then(|s| s.period.clone()).unwrap_or_default(),
+            self.c(p.date_posted.as_deref().unwrap_or("")).into_owned(),
+            p.evidence.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(LIST_SEP),
         ];
         self.docs_csv.write_record(&rec).map_err(io::Error::other)?;
         write_json_line(&mut self.docs_jsonl, d)
@@ -241,6 +280,7 @@ impl Output {
         self.docs_jsonl.flush()?;
         self.roles_jsonl.flush()?;
         self.resp_jsonl.flush()?;
+        self.dups_csv.flush()?;
         let st = self.staging.clone();
         let g = self.guard;
         let cell = |s: &str| if g { guard_cell(s).into_owned() } else { s.to_string() };

@@ -4,12 +4,14 @@ use crate::model::{BlockKind, CleanDoc, Company};
 use crate::rules::Rules;
 use std::collections::HashMap;
 
-/// Detect the company: sources.csv, then front matter, then the domain of a front-matter
+/// Detect the company: sources.csv (or a dump record's company field), then front matter, then the domain of a front-matter
 /// e-mail or URL, then the text (see `company.toml`).
 pub fn detect(doc: &CleanDoc, rules: &Rules) -> Option<Company> {
     let cr = &rules.company;
     if let Some(name) = doc.meta.source.as_ref().and_then(|s| s.company.clone()) {
-        return Some(Company { name, evidence: "sources.csv".into() });
+        // a dump record's id is `file#record`: its company came from the record's fields
+        let evidence = if doc.meta.id.contains('#') { "record-field" } else { "sources.csv" };
+        return Some(Company { name, evidence: evidence.into() });
     }
     for k in &cr.front_matter_keys {
         if let Some(v) = doc.meta.front_matter.get(k).map(|v| v.trim()).filter(|v| !v.is_empty()) {

@@ -9,6 +9,7 @@
 //! (see `structure.toml`) in the output; `FoundRole::skipped` keeps what was passed over.
 
 pub mod company;
+pub mod metadata;
 
 use crate::clean::text;
 use crate::model::{Block, BlockKind, CleanDoc, Extraction, FoundItem, FoundRole, TitleHit};

@@ -202,7 +202,8 @@ impl DumpReader {
             };
         };
         let text = fields.get(&text_name).map(String::as_str).unwrap_or("");
-        if text.trim().is_empty() {
+        // NUL and other control characters are removed by decoding: they are not text
+        if text.chars().all(|c| c.is_whitespace() || c.is_control()) {
             return Item::Bad {
                 id,
                 status: Status::Error,

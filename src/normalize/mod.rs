@@ -154,6 +154,8 @@ pub fn normalize(ex: Extraction, rules: &Rules) -> DocResult {
         responsibilities: responsibilities.len(),
         repairs: meta.repairs.clone(),
         truncated: meta.truncated.clone(),
+        duplicate_of: None,
+        posting: Default::default(),
     };
     DocResult { doc, roles, responsibilities }
 }

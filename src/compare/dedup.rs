@@ -1,0 +1,202 @@
+//! Near-duplicate postings: the same posting collected twice (other URL, tracking
+//! parameters, other boilerplate, whitespace) has (nearly) the same duties. Each document's
+//! cleaned duties become word 3-shingles, summarized by a MinHash signature; locality-
+//! sensitive hashing (bands of the signature) finds candidates among the documents seen so
+//! far, and the estimated Jaccard similarity decides. The first document in corpus order is
+//! the one kept; later ones name it.
+//!
+//! Memory: a signature (64 × 4 bytes) and 16 band keys per document with duties, about
+//! 400 bytes each: a million postings fit in 400 MB, a hundred thousand in 40 MB.
+
+use crate::model::DocResult;
+use std::collections::HashMap;
+
+const HASHES: usize = 64;
+const BANDS: usize = 16;
+const ROWS: usize = HASHES / BANDS;
+/// Estimated Jaccard similarity of duty shingles at or above which two postings are the same.
+pub const THRESHOLD: f64 = 0.8;
+/// Fewer shingles than this say too little to call two postings the same.
+const MIN_SHINGLES: usize = 8;
+
+/// A document found to be a near-duplicate of an earlier one.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Duplicate {
+    pub doc: String,
+    pub duplicate_of: String,
+    /// Estimated Jaccard similarity of the two documents' duty shingles.
+    pub similarity: f64,
+    pub shingles: usize,
+}
+
+/// Finds near-duplicates among the documents it is shown, in order.
+#[derive(Default)]
+pub struct Deduper {
+    docs: Vec<(String, [u32; HASHES])>,
+    bands: HashMap<(u8, u64), Vec<u32>>,
+}
+
+/// FNV-1a, then a 64-bit mix with a seed per hash function: fast and stable across runs and
+/// platforms (std's hasher is randomly seeded).
+fn fnv(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+fn mix(mut x: u64, seed: u64) -> u32 {
+    x ^= seed.wrapping_mul(0x9E3779B97F4A7C15);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51afd7ed558ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ceb9fe1a85ec53);
+    x ^= x >> 33;
+    x as u32
+}
+
+/// Word 3-shingles of a document's duties, hashed (lower-case words, punctuation ignored).
+pub fn shingles(r: &DocResult) -> Vec<u64> {
+    let mut out = Vec::new();
+    for resp in &r.responsibilities {
+        let words: Vec<String> =
+            resp.text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+        if words.len() < 3 {
+            if !words.is_empty() {
+                out.push(fnv(words.join(" ").as_bytes()));
+            }
+            continue;
+        }
+        for w in words.windows(3) {
+            out.push(fnv(w.join(" ").as_bytes()));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn signature(sh: &[u64]) -> [u32; HASHES] {
+    let mut sig = [u32::MAX; HASHES];
+    for &s in sh {
+        for (i, slot) in sig.iter_mut().enumerate() {
+            let v = mix(s, i as u64 + 1);
+            if v < *slot {
+                *slot = v;
+            }
+        }
+    }
+    sig
+}
+
+impl Deduper {
+    /// Look at the next document: `Some` when it duplicates one seen before (it is then
+    /// not remembered), else it is remembered as a possible original.
+    pub fn add(&mut self, r: &DocResult) -> Option<Duplicate> {
+        let sh = shingles(r);
+        if sh.len() < MIN_SHINGLES {
+            return None;
+        }
+        let sig = signature(&sh);
+        let keys: Vec<(u8, u64)> = (0..BANDS)
+            .map(|b| {
+                let band = &sig[b * ROWS..(b + 1) * ROWS];
+                let bytes: Vec<u8> = band.iter().flat_map(|v| v.to_le_bytes()).collect();
+                (b as u8, fnv(&bytes))
+            })
+            .collect();
+        let mut best: Option<(u32, f64)> = None;
+        let mut tried = std::collections::HashSet::new();
+        for k in &keys {
+            for &cand in self.bands.get(k).map(Vec::as_slice).unwrap_or(&[]) {
+                if !tried.insert(cand) {
+                    continue;
+                }
+                let other = &self.docs[cand as usize].1;
+                let same = sig.iter().zip(other.iter()).filter(|(a, b)| a == b).count();
+                let sim = same as f64 / HASHES as f64;
+                // the earliest of the most similar
+                if sim >= THRESHOLD && best.is_none_or(|(c, s)| sim > s || (sim == s && cand < c)) {
+                    best = Some((cand, sim));
+                }
+            }
+        }
+        if let Some((cand, sim)) = best {
+            return Some(Duplicate {
+                doc: r.doc.doc.clone(),
+                duplicate_of: self.docs[cand as usize].0.clone(),
+                similarity: (sim * 1000.0).round() / 1000.0,
+                shingles: sh.len(),
+            });
+        }
+        let idx = self.docs.len() as u32;
+        self.docs.push((r.doc.doc.clone(), sig));
+        for k in keys {
+            self.bands.entry(k).or_default().push(idx);
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::process_text;
+    use crate::rules::Rules;
+
+    fn doc(id: &str, text: &str) -> DocResult {
+        process_text(id, text, &Rules::embedded().unwrap())
+    }
+
+    const POSTING: &str = "# Senior Product Manager\n\n## What you'll do\n\n\
+        - Own the product roadmap for card payments across Europe\n\
+        - Interview merchants every week and turn their problems into requirements\n\
+        - Work with engineering and design to ship and measure new features\n\
+        - Define success metrics and report on them to leadership\n\
+        - Write clear specifications with acceptance criteria for each release\n\
+        - Plan launches with marketing, sales and customer support teams\n\
+        - Keep a prioritized backlog that the whole team understands\n\
+        - Coach junior product managers and share what you learn with the team\n";
+
+    #[test]
+    fn the_same_posting_with_other_boilerplate_is_a_duplicate() {
+        let mut d = Deduper::default();
+        assert_eq!(d.add(&doc("a.md", POSTING)), None);
+        let copy = format!(
+            "Apply now! Share on LinkedIn\n\n{}\n\nCookie settings\n© 2026 Acme",
+            POSTING.replace("every week", "every  week")
+        );
+        let dup = d.add(&doc("b.md", &copy)).expect("a duplicate");
+        assert_eq!((dup.doc.as_str(), dup.duplicate_of.as_str()), ("b.md", "a.md"));
+        assert!(dup.similarity >= 0.95, "{dup:?}");
+    }
+
+    #[test]
+    fn a_posting_with_a_duty_reworded_is_still_near_and_a_different_one_is_not() {
+        let mut d = Deduper::default();
+        d.add(&doc("a.md", POSTING));
+        let edited = POSTING.replace(
+            "Define success metrics and report on them to leadership",
+            "Define success metrics and report them to the leadership team",
+        );
+        let (a, b) = (shingles(&doc("a.md", POSTING)), shingles(&doc("b.md", &edited)));
+        let inter = a.iter().filter(|x| b.contains(x)).count();
+        let exact = inter as f64 / (a.len() + b.len() - inter) as f64;
+        let got = d.add(&doc("b.md", &edited));
+        assert!(got.is_some(), "exact Jaccard {exact:.3} of {} and {} shingles: {got:?}", a.len(), b.len());
+        let other = "# Product Owner\n\n- Own and order the product backlog for the logistics team\n\
+                     - Write user stories with clear acceptance criteria and examples\n\
+                     - Run sprint reviews with stakeholders from operations\n";
+        assert_eq!(d.add(&doc("c.md", other)), None);
+    }
+
+    #[test]
+    fn short_documents_are_never_called_duplicates() {
+        let mut d = Deduper::default();
+        let short = "# Product Owner\n\n- Own the backlog\n";
+        assert_eq!(d.add(&doc("a.md", short)), None);
+        assert_eq!(d.add(&doc("b.md", short)), None);
+    }
+}

@@ -1,0 +1,2176 @@
+//! Posting metadata (issue "Postings metadata"): title, company, location, workplace
+//! (remote / hybrid / on-site), employment type, salary range and posting date.
+//!
+//! Three pure sources, combined by [`merge`] in the caller's order of trust:
+//! - [`from_json_ld`]: `<script type="application/ld+json">` blocks holding a schema.org
+//!   `JobPosting`, the best source when a page has one;
+//! - [`from_fields`]: the columns of a scraped record (JobSpy-style names);
+//! - [`from_text`]: cues in the cleaned lines of the posting (workplace, employment type,
+//!   salary only: title, company and location come from the other sources or stages).
+//!
+//! Every field that is set records its source in [`PostingMeta::evidence`]. Nothing here
+//! panics on malformed input: JSON that does not parse is skipped, odd numbers are dropped.
+//!
+//! Choices worth knowing:
+//! - a single salary figure is stored as `min == max`; "up to X" sets only `max`, "from X"
+//!   and "X+" only `min`; the period is only set when the source states it;
+//! - a bare `$` is read as USD;
+//! - "Werkstudent"/"working student" and "Minijob" are `part-time` (student jobs are capped
+//!   at about 20 hours a week), "Praktikum" is `internship`, "befristet"/"fixed-term" is
+//!   `temporary`, "freelance" is `contract`;
+//! - "Homeoffice", "Home-Office möglich", "mobiles Arbeiten" are `hybrid` (German postings
+//!   use them for partial home office); "100% Homeoffice", "Remote möglich" are `remote`.
+
+use regex::{Captures, Regex};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
+
+// ---------------------------------------------------------------------------------------
+// Domain word lists.
+//
+// NOTE: these tables are candidates to move to `rules/` (the project keeps rules as data);
+// they stay here until that is decided. Matching is case-insensitive. A *phrase* matches
+// anywhere in a line, with a space, a hyphen or nothing between its words ("on site" also
+// matches "on-site" and "onsite"). A *label* must be a whole segment of a line, where
+// segments are split at `| · • , ; : ( ) [ ] / + &`, " - ", " or ", " oder ", " and ",
+// " und " ("Berlin (Hybrid)", "Full-time · Remote", "Vollzeit / Teilzeit").
+// ---------------------------------------------------------------------------------------
+
+/// Source names used in [`PostingMeta::evidence`].
+pub const SOURCE_JSON_LD: &str = "json-ld";
+pub const SOURCE_FIELDS: &str = "fields";
+pub const SOURCE_TEXT: &str = "text";
+
+const REMOTE: &str = "remote";
+const HYBRID: &str = "hybrid";
+const ON_SITE: &str = "on-site";
+/// A negated remote cue ("not a remote role", "kein Homeoffice"): on-site, and it outranks
+/// remote cues.
+const NOT_REMOTE: &str = "not-remote";
+/// Looks like a cue but is not one ("remote sensing", "on-site interview"); a match hides
+/// the cues inside it.
+const IGNORE: &str = "ignore";
+
+const FULL_TIME: &str = "full-time";
+const PART_TIME: &str = "part-time";
+const CONTRACT: &str = "contract";
+const TEMPORARY: &str = "temporary";
+const INTERNSHIP: &str = "internship";
+const VOLUNTEER: &str = "volunteer";
+const PER_DIEM: &str = "per-diem";
+const OTHER: &str = "other";
+
+/// Workplace labels (whole segments: "Remote", "Berlin (Hybrid)", "Location: On-site").
+const WORKPLACE_LABELS: &[(&str, &str)] = &[
+    ("remote", REMOTE),
+    ("fully remote", REMOTE),
+    ("full remote", REMOTE),
+    ("100% remote", REMOTE),
+    ("remote only", REMOTE),
+    ("remote first", REMOTE),
+    ("remote ok", REMOTE),
+    ("remote friendly", REMOTE),
+    ("work from home", REMOTE),
+    ("wfh", REMOTE),
+    ("work from anywhere", REMOTE),
+    ("telecommute", REMOTE),
+    ("remote möglich", REMOTE),
+    ("100% homeoffice", REMOTE),
+    ("100% home office", REMOTE),
+    ("vollständig remote", REMOTE),
+    ("hybrid", HYBRID),
+    ("hybrid remote", HYBRID),
+    ("partially remote", HYBRID),
+    ("homeoffice", HYBRID),
+    ("home office", HYBRID),
+    ("homeoffice möglich", HYBRID),
+    ("home office möglich", HYBRID),
+    ("teilweise remote", HYBRID),
+    ("teilweise homeoffice", HYBRID),
+    ("mobiles arbeiten", HYBRID),
+    ("hybrides arbeiten", HYBRID),
+    ("on site", ON_SITE),
+    ("in office", ON_SITE),
+    ("office based", ON_SITE),
+    ("in person", ON_SITE),
+    ("work from office", ON_SITE),
+    ("vor ort", ON_SITE),
+    ("präsenz", ON_SITE),
+];
+
+/// Workplace phrases (anywhere in a line). "hybrid" and "remote" alone are labels only:
+/// in sentences they are too often something else ("hybrid cloud", "remote teams").
+const WORKPLACE_PHRASES: &[(&str, &str)] = &[
+    ("fully remote", REMOTE),
+    ("full remote", REMOTE),
+    ("100% remote", REMOTE),
+    ("remote first", REMOTE),
+    ("remote friendly", REMOTE),
+    ("remote position", REMOTE),
+    ("remote role", REMOTE),
+    ("remote job", REMOTE),
+    ("remote opportunity", REMOTE),
+    ("remote work", REMOTE),
+    ("remote working", REMOTE),
+    ("work remotely", REMOTE),
+    ("working remotely", REMOTE),
+    ("work from home", REMOTE),
+    ("work from anywhere", REMOTE),
+    ("remote within", REMOTE),
+    ("remote across", REMOTE),
+    ("remote anywhere", REMOTE),
+    ("remote from anywhere", REMOTE),
+    ("remote möglich", REMOTE),
+    ("vollständig remote", REMOTE),
+    ("komplett remote", REMOTE),
+    ("100% homeoffice", REMOTE),
+    ("100% home office", REMOTE),
+    ("hybrid work", HYBRID),
+    ("hybrid working", HYBRID),
+    ("hybrid role", HYBRID),
+    ("hybrid position", HYBRID),
+    ("hybrid model", HYBRID),
+    ("hybrid schedule", HYBRID),
+    ("hybrid setup", HYBRID),
+    ("hybrid arrangement", HYBRID),
+    ("hybrid remote", HYBRID),
+    ("hybrid workplace", HYBRID),
+    ("hybrid office", HYBRID),
+    ("not fully remote", HYBRID),
+    ("partially remote", HYBRID),
+    ("partly remote", HYBRID),
+    ("days in office", HYBRID),
+    ("days in the office", HYBRID),
+    ("days a week in the office", HYBRID),
+    ("days a week in office", HYBRID),
+    ("days per week in the office", HYBRID),
+    ("days per week in office", HYBRID),
+    ("days on site", HYBRID),
+    ("days from home", HYBRID),
+    ("homeoffice", HYBRID),
+    ("teilweise remote", HYBRID),
+    ("teilweise homeoffice", HYBRID),
+    ("mobiles arbeiten", HYBRID),
+    ("mobile arbeit", HYBRID),
+    ("hybrides arbeiten", HYBRID),
+    ("hybride arbeit", HYBRID),
+    ("hybrides arbeitsmodell", HYBRID),
+    ("hybrid arbeiten", HYBRID),
+    ("arbeiten hybrid", HYBRID),
+    ("tage im büro", HYBRID),
+    ("tage vor ort", HYBRID),
+    ("not remote", NOT_REMOTE),
+    ("not a remote", NOT_REMOTE),
+    ("non remote", NOT_REMOTE),
+    ("no remote", NOT_REMOTE),
+    ("not open to remote", NOT_REMOTE),
+    ("not eligible for remote", NOT_REMOTE),
+    ("remote work is not", NOT_REMOTE),
+    ("remote is not", NOT_REMOTE),
+    ("remote not possible", NOT_REMOTE),
+    ("no work from home", NOT_REMOTE),
+    ("kein homeoffice", NOT_REMOTE),
+    ("kein home office", NOT_REMOTE),
+    ("kein remote", NOT_REMOTE),
+    ("keine remote", NOT_REMOTE),
+    ("nicht remote", NOT_REMOTE),
+    ("homeoffice ist nicht möglich", NOT_REMOTE),
+    ("homeoffice nicht möglich", NOT_REMOTE),
+    ("remote ist nicht möglich", NOT_REMOTE),
+    ("remote nicht möglich", NOT_REMOTE),
+    ("on site", ON_SITE),
+    ("in office", ON_SITE),
+    ("office based", ON_SITE),
+    ("in person", ON_SITE),
+    ("work from office", ON_SITE),
+    ("vor ort", ON_SITE),
+    ("im büro", ON_SITE),
+    ("remote sensing", IGNORE),
+    ("remote control", IGNORE),
+    ("remote monitoring", IGNORE),
+    ("remote access", IGNORE),
+    ("remote desktop", IGNORE),
+    ("hybrid cloud", IGNORE),
+    ("on site interview", IGNORE),
+    ("on site interviews", IGNORE),
+    ("on site visit", IGNORE),
+    ("on site visits", IGNORE),
+    ("in person interview", IGNORE),
+    ("in person interviews", IGNORE),
+];
+
+/// Employment-type labels (whole segments: "Full-time", "Vollzeit (m/w/d)", "Type: Contract").
+const EMPLOYMENT_LABELS: &[(&str, &str)] = &[
+    ("full time", FULL_TIME),
+    ("full time permanent", FULL_TIME),
+    ("permanent full time", FULL_TIME),
+    ("full time employee", FULL_TIME),
+    ("regular full time", FULL_TIME),
+    ("vollzeit", FULL_TIME),
+    ("in vollzeit", FULL_TIME),
+    ("part time", PART_TIME),
+    ("regular part time", PART_TIME),
+    ("teilzeit", PART_TIME),
+    ("in teilzeit", PART_TIME),
+    ("minijob", PART_TIME),
+    ("werkstudent", PART_TIME),
+    ("werkstudentin", PART_TIME),
+    ("werkstudierende", PART_TIME),
+    ("working student", PART_TIME),
+    ("contract", CONTRACT),
+    ("contractor", CONTRACT),
+    ("contract to hire", CONTRACT),
+    ("freelance", CONTRACT),
+    ("freelancer", CONTRACT),
+    ("freiberuflich", CONTRACT),
+    ("temporary", TEMPORARY),
+    ("temp", TEMPORARY),
+    ("seasonal", TEMPORARY),
+    ("fixed term", TEMPORARY),
+    ("befristet", TEMPORARY),
+    ("aushilfe", TEMPORARY),
+    ("internship", INTERNSHIP),
+    ("intern", INTERNSHIP),
+    ("praktikum", INTERNSHIP),
+    ("pflichtpraktikum", INTERNSHIP),
+    ("praktikant", INTERNSHIP),
+    ("praktikantin", INTERNSHIP),
+    ("volunteer", VOLUNTEER),
+    ("ehrenamt", VOLUNTEER),
+    ("ehrenamtlich", VOLUNTEER),
+    ("per diem", PER_DIEM),
+];
+
+/// Employment-type phrases (anywhere in a line). Bare "contract", "internship",
+/// "full-time" are labels only ("contract negotiations", "200 full-time employees").
+const EMPLOYMENT_PHRASES: &[(&str, &str)] = &[
+    ("full time position", FULL_TIME),
+    ("full time role", FULL_TIME),
+    ("full time job", FULL_TIME),
+    ("full time employment", FULL_TIME),
+    ("full time opportunity", FULL_TIME),
+    ("full time basis", FULL_TIME),
+    ("full time permanent", FULL_TIME),
+    ("permanent full time", FULL_TIME),
+    ("vollzeit", FULL_TIME),
+    ("vollzeitstelle", FULL_TIME),
+    ("part time position", PART_TIME),
+    ("part time role", PART_TIME),
+    ("part time job", PART_TIME),
+    ("part time employment", PART_TIME),
+    ("part time opportunity", PART_TIME),
+    ("part time basis", PART_TIME),
+    ("teilzeit", PART_TIME),
+    ("teilzeitstelle", PART_TIME),
+    ("werkstudent", PART_TIME),
+    ("werkstudentin", PART_TIME),
+    ("werkstudierende", PART_TIME),
+    ("working student", PART_TIME),
+    ("minijob", PART_TIME),
+    ("contract position", CONTRACT),
+    ("contract role", CONTRACT),
+    ("contract job", CONTRACT),
+    ("contract basis", CONTRACT),
+    ("contract to hire", CONTRACT),
+    ("contract assignment", CONTRACT),
+    ("month contract", CONTRACT),
+    ("contractor position", CONTRACT),
+    ("contractor role", CONTRACT),
+    ("freelance position", CONTRACT),
+    ("freelance role", CONTRACT),
+    ("freelance project", CONTRACT),
+    ("freelance basis", CONTRACT),
+    ("freiberuflich", CONTRACT),
+    ("temporary position", TEMPORARY),
+    ("temporary role", TEMPORARY),
+    ("temporary job", TEMPORARY),
+    ("temporary contract", TEMPORARY),
+    ("temporary assignment", TEMPORARY),
+    ("temp to perm", TEMPORARY),
+    ("fixed term contract", TEMPORARY),
+    ("fixed term position", TEMPORARY),
+    ("seasonal position", TEMPORARY),
+    ("seasonal job", TEMPORARY),
+    ("befristet", TEMPORARY),
+    ("befristete", TEMPORARY),
+    ("befristeter", TEMPORARY),
+    ("befristetes", TEMPORARY),
+    ("internship program", INTERNSHIP),
+    ("internship programme", INTERNSHIP),
+    ("internship position", INTERNSHIP),
+    ("internship role", INTERNSHIP),
+    ("internship opportunity", INTERNSHIP),
+    ("summer internship", INTERNSHIP),
+    ("paid internship", INTERNSHIP),
+    ("this internship", INTERNSHIP),
+    ("summer intern", INTERNSHIP),
+    ("praktikant", INTERNSHIP),
+    ("praktikantin", INTERNSHIP),
+    ("pflichtpraktikum", INTERNSHIP),
+    ("volunteer position", VOLUNTEER),
+    ("volunteer role", VOLUNTEER),
+    ("volunteer opportunity", VOLUNTEER),
+    ("ehrenamtlich", VOLUNTEER),
+    ("per diem position", PER_DIEM),
+    ("per diem role", PER_DIEM),
+    ("per diem basis", PER_DIEM),
+    ("full time equivalent", IGNORE),
+    ("part time mba", IGNORE),
+];
+
+/// Last word of a short segment (a title: "Marketing Intern", "Werkstudent") → type.
+const EMPLOYMENT_TITLE_SUFFIXES: &[(&str, &str)] = &[
+    ("intern", INTERNSHIP),
+    ("interns", INTERNSHIP),
+    ("praktikant", INTERNSHIP),
+    ("praktikantin", INTERNSHIP),
+    ("werkstudent", PART_TIME),
+    ("werkstudentin", PART_TIME),
+];
+/// A segment longer than this is a sentence, not a title.
+const MAX_TITLE_WORDS: usize = 5;
+
+/// Structured values (JSON-LD `employmentType`, JobSpy `job_type`) beyond the labels above.
+/// Unknown values give no type, so a later source can still fill it.
+const EMPLOYMENT_VALUES: &[(&str, &str)] = &[
+    ("full_time", FULL_TIME),
+    ("part_time", PART_TIME),
+    ("contractor", CONTRACT),
+    ("perdiem", PER_DIEM),
+    ("summer", TEMPORARY),
+    ("nights", OTHER),
+    ("other", OTHER),
+];
+
+/// Currency symbols (longest first when compiled). A bare `$` is read as US dollars.
+const CURRENCY_SYMBOLS: &[(&str, &str)] = &[
+    ("US$", "USD"),
+    ("CA$", "CAD"),
+    ("C$", "CAD"),
+    ("AU$", "AUD"),
+    ("A$", "AUD"),
+    ("NZ$", "NZD"),
+    ("HK$", "HKD"),
+    ("SG$", "SGD"),
+    ("S$", "SGD"),
+    ("R$", "BRL"),
+    ("MX$", "MXN"),
+    ("$", "USD"),
+    ("€", "EUR"),
+    ("£", "GBP"),
+    ("¥", "JPY"),
+    ("₹", "INR"),
+    ("₩", "KRW"),
+    ("₽", "RUB"),
+    ("₺", "TRY"),
+    ("₪", "ILS"),
+    ("₱", "PHP"),
+    ("₦", "NGN"),
+    ("₴", "UAH"),
+    ("zł", "PLN"),
+];
+
+/// ISO 4217 codes recognised in text (upper case only: "CAD" software is not money).
+const CURRENCY_CODES: &[&str] = &[
+    "USD", "EUR", "GBP", "CHF", "CAD", "AUD", "NZD", "JPY", "CNY", "INR", "SEK", "NOK", "DKK", "ISK", "PLN", "CZK",
+    "HUF", "RON", "BGN", "SGD", "HKD", "BRL", "MXN", "ZAR", "ILS", "TRY", "AED", "SAR", "QAR", "KRW", "RUB", "UAH",
+    "PHP", "IDR", "MYR", "THB", "VND", "NGN", "KES", "EGP", "ARS", "CLP", "COP", "PEN", "TWD",
+];
+
+/// Currency words after an amount ("50 Euro", "30 dollars"); never "pounds" (weight).
+const CURRENCY_WORDS: &[(&str, &str)] =
+    &[("euro", "EUR"), ("euros", "EUR"), ("dollar", "USD"), ("dollars", "USD"), ("franken", "CHF")];
+
+/// Units after "per", "a", "an", "pro", "im", "je", "each" or "/" ("per year", "/hr").
+const PERIOD_UNITS: &[(&str, &str)] = &[
+    ("year", "year"),
+    ("yr", "year"),
+    ("annum", "year"),
+    ("jahr", "year"),
+    ("month", "month"),
+    ("mo", "month"),
+    ("mth", "month"),
+    ("monat", "month"),
+    ("week", "week"),
+    ("wk", "week"),
+    ("woche", "week"),
+    ("day", "day"),
+    ("tag", "day"),
+    ("hour", "hour"),
+    ("hr", "hour"),
+    ("h", "hour"),
+    ("stunde", "hour"),
+    ("std", "hour"),
+];
+
+/// Period words that stand alone after an amount ("annually", "p.a.", "jährlich").
+const PERIOD_ADVERBS: &[(&str, &str)] = &[
+    ("annually", "year"),
+    ("annual", "year"),
+    ("yearly", "year"),
+    ("p.a.", "year"),
+    ("p.a", "year"),
+    ("pa", "year"),
+    ("jährlich", "year"),
+    ("monthly", "month"),
+    ("p.m.", "month"),
+    ("monatlich", "month"),
+    ("weekly", "week"),
+    ("wöchentlich", "week"),
+    ("daily", "day"),
+    ("täglich", "day"),
+    ("hourly", "hour"),
+    ("stündlich", "hour"),
+];
+
+/// Period cues anywhere in the salary's line ("Annual base salary: …", "Stundenlohn: …").
+const PERIOD_CONTEXT: &[(&str, &str)] = &[
+    ("annual", "year"),
+    ("yearly", "year"),
+    ("per annum", "year"),
+    ("jahresgehalt", "year"),
+    ("jahresbrutto", "year"),
+    ("jahreszielgehalt", "year"),
+    ("monthly", "month"),
+    ("monatsgehalt", "month"),
+    ("monatsbrutto", "month"),
+    ("weekly", "week"),
+    ("day rate", "day"),
+    ("daily rate", "day"),
+    ("tagessatz", "day"),
+    ("hourly", "hour"),
+    ("stundenlohn", "hour"),
+    ("stundensatz", "hour"),
+];
+
+/// Words that make a lone amount a salary (whole words), and German stems (substrings:
+/// "Jahresgehalt", "Stundenlohn").
+const SALARY_CONTEXT_WORDS: &[&str] = &[
+    "salary",
+    "salaries",
+    "compensation",
+    "pay",
+    "paid",
+    "wage",
+    "wages",
+    "base",
+    "rate",
+    "ote",
+    "earn",
+    "earnings",
+    "gross",
+    "brutto",
+    "remuneration",
+];
+const SALARY_CONTEXT_STEMS: &[&str] = &["gehalt", "vergütung", "lohn", "entgelt", "salär"];
+
+/// Words right before or after an amount that make it something other than a salary.
+const NOT_SALARY_WORDS: &[&str] = &[
+    "stipend",
+    "stipends",
+    "budget",
+    "budgets",
+    "bonus",
+    "bonuses",
+    "allowance",
+    "allowances",
+    "signing",
+    "relocation",
+    "funding",
+    "funded",
+    "raised",
+    "revenue",
+    "revenues",
+    "arr",
+    "valuation",
+    "valued",
+    "grant",
+    "grants",
+    "gift",
+    "gifts",
+    "credit",
+    "credits",
+    "reimbursement",
+    "voucher",
+    "vouchers",
+    "equity",
+    "donation",
+    "donations",
+    "prize",
+    "fee",
+    "fees",
+    "investment",
+    "invested",
+    "quota",
+    "zuschuss",
+    "prämie",
+    "umsatz",
+    "finanzierung",
+];
+
+/// Magnitudes after an amount that make it funding or revenue ("$5M", "€2 Mio.").
+const LARGE_MAGNITUDES: &[&str] =
+    &["m", "mm", "mn", "mio", "mill", "million", "millions", "b", "bn", "billion", "billions", "mrd", "milliarden"];
+
+/// Words before a lone amount that make it a lower or an upper bound.
+const MIN_ONLY_LEADS: &[&str] =
+    &["from", "starting at", "starting from", "ab", "min", "minimum", "at least", "mindestens"];
+const MAX_ONLY_LEADS: &[&str] = &["up to", "bis zu", "bis", "max", "maximum", "maximal"];
+
+/// An amount (or range top) with a currency but no period or salary word is a salary from
+/// this size.
+const LONE_AMOUNT_MIN: f64 = 10_000.0;
+/// Larger figures are not salaries (in any currency).
+const AMOUNT_MAX: f64 = 1e10;
+/// Larger figures in text are not salaries ("valued at $300,000,000"), except in the
+/// currencies below, where annual pay runs into the millions.
+const TEXT_SALARY_MAX: f64 = 5e6;
+const HIGH_DENOMINATION_CURRENCIES: &[&str] = &[
+    "JPY", "KRW", "INR", "IDR", "VND", "HUF", "CLP", "COP", "ISK", "PHP", "NGN", "KES", "RUB", "UAH", "TWD", "THB",
+    "ARS", "EGP", "PKR", "LKR",
+];
+
+/// Month names for dates written out ("May 1, 2024", "1. März 2024").
+const MONTHS: &[(&str, u32)] = &[
+    ("january", 1),
+    ("jan", 1),
+    ("januar", 1),
+    ("february", 2),
+    ("feb", 2),
+    ("februar", 2),
+    ("march", 3),
+    ("mar", 3),
+    ("märz", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("may", 5),
+    ("mai", 5),
+    ("june", 6),
+    ("jun", 6),
+    ("juni", 6),
+    ("july", 7),
+    ("jul", 7),
+    ("juli", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("september", 9),
+    ("sep", 9),
+    ("sept", 9),
+    ("october", 10),
+    ("oct", 10),
+    ("oktober", 10),
+    ("november", 11),
+    ("nov", 11),
+    ("december", 12),
+    ("dec", 12),
+    ("dezember", 12),
+];
+
+// ---------------------------------------------------------------------------------------
+// Public data
+// ---------------------------------------------------------------------------------------
+
+/// A salary range; a single figure has `min == max`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Salary {
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// ISO 4217 code when known ("USD", "EUR"), else as written.
+    pub currency: Option<String>,
+    /// "year" | "month" | "week" | "day" | "hour", when the source states it.
+    pub period: Option<String>,
+}
+
+/// What a posting says about itself.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PostingMeta {
+    pub title: Option<String>,
+    pub company: Option<String>,
+    pub location: Option<String>,
+    /// "remote" | "hybrid" | "on-site"
+    pub workplace: Option<String>,
+    /// "full-time" | "part-time" | "contract" | "temporary" | "internship" | "volunteer" |
+    /// "per-diem" | "other"
+    pub employment_type: Option<String>,
+    pub salary: Option<Salary>,
+    /// ISO yyyy-mm-dd when parseable, else as written.
+    pub date_posted: Option<String>,
+    /// where each field came from, e.g. ("salary", "json-ld"), ("workplace", "text")
+    pub evidence: Vec<(String, String)>,
+}
+
+const F_TITLE: &str = "title";
+const F_COMPANY: &str = "company";
+const F_LOCATION: &str = "location";
+const F_WORKPLACE: &str = "workplace";
+const F_EMPLOYMENT: &str = "employment_type";
+const F_SALARY: &str = "salary";
+const F_DATE: &str = "date_posted";
+
+impl PostingMeta {
+    /// Record `source` as the evidence of every field that is set.
+    fn stamp(&mut self, source: &str) {
+        let set = [
+            (F_TITLE, self.title.is_some()),
+            (F_COMPANY, self.company.is_some()),
+            (F_LOCATION, self.location.is_some()),
+            (F_WORKPLACE, self.workplace.is_some()),
+            (F_EMPLOYMENT, self.employment_type.is_some()),
+            (F_SALARY, self.salary.is_some()),
+            (F_DATE, self.date_posted.is_some()),
+        ];
+        for (field, is_set) in set {
+            if is_set {
+                self.evidence.push((field.to_string(), source.to_string()));
+            }
+        }
+    }
+
+    fn source_of(&self, field: &str) -> Option<&str> {
+        self.evidence.iter().find(|(f, _)| f == field).map(|(_, s)| s.as_str())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON-LD
+// ---------------------------------------------------------------------------------------
+
+/// JSON-LD: every `<script type="application/ld+json">` in the HTML (type matched without
+/// regard to case; comment and CDATA wrappers, arrays, `@graph` and nesting allowed), the
+/// first object whose `@type` is `JobPosting` (string or array). Blocks that do not parse
+/// are skipped (one retry with raw control characters blanked, a common publisher error).
+/// `None` when no block holds a `JobPosting`; the raw text is scanned for the `ld+json`
+/// marker before anything is parsed.
+pub fn from_json_ld(html: &str) -> Option<PostingMeta> {
+    if !has_ld_json_marker(html) {
+        return None;
+    }
+    ld_json_blocks(html).into_iter().flat_map(parse_ld_block).find_map(|v| find_job_posting(&v, 0).map(map_job_posting))
+}
+
+fn has_ld_json_marker(s: &str) -> bool {
+    let b = s.as_bytes();
+    s.match_indices('+').any(|(i, _)| {
+        i >= 2
+            && b[i - 2..i].eq_ignore_ascii_case(b"ld")
+            && b.get(i + 1..i + 5).is_some_and(|w| w.eq_ignore_ascii_case(b"json"))
+    })
+}
+
+/// Byte offset of an ASCII `needle` in `hay` at or after `from`, ignoring ASCII case.
+fn find_ci(hay: &str, needle: &str, from: usize) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.is_empty() || from >= h.len() {
+        return None;
+    }
+    h[from..].windows(n.len()).position(|w| w.eq_ignore_ascii_case(n)).map(|p| p + from)
+}
+
+static LD_TYPE_ATTR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)\btype\s*=\s*["']?\s*application/ld\+json"#).expect("valid regex"));
+
+/// The bodies of the `<script>` elements whose type is `application/ld+json`.
+fn ld_json_blocks(html: &str) -> Vec<&str> {
+    const OPEN: &str = "<script";
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Some(open) = find_ci(html, OPEN, pos) {
+        let attrs_start = open + OPEN.len();
+        let Some(gt) = html[attrs_start..].find('>').map(|g| attrs_start + g) else { break };
+        let body_start = gt + 1;
+        let close = find_ci(html, "</script", body_start).unwrap_or(html.len());
+        let is_tag =
+            html.as_bytes().get(attrs_start).is_some_and(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/');
+        if is_tag && LD_TYPE_ATTR.is_match(&html[attrs_start..gt]) {
+            out.push(&html[body_start..close]);
+        }
+        pos = close.max(body_start);
+    }
+    out
+}
+
+/// The JSON values in one script body, without comment/CDATA wrappers.
+fn parse_ld_block(raw: &str) -> Vec<Value> {
+    let mut s = raw;
+    if let Some(i) = s.find("<![CDATA[") {
+        s = &s[i + "<![CDATA[".len()..];
+    }
+    if let Some(j) = s.rfind("]]>") {
+        s = &s[..j];
+    }
+    let (Some(a), Some(b)) = (s.find(['{', '[']), s.rfind(['}', ']'])) else { return Vec::new() };
+    if a > b {
+        return Vec::new();
+    }
+    let payload = &s[a..=b];
+    let values = parse_json_stream(payload);
+    if !values.is_empty() || !payload.chars().any(char::is_control) {
+        return values;
+    }
+    // raw newlines and tabs inside strings are invalid JSON but common in the wild
+    let blanked: String = payload.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    parse_json_stream(&blanked)
+}
+
+/// One value or several concatenated ones; parsing stops at the first error.
+fn parse_json_stream(s: &str) -> Vec<Value> {
+    serde_json::Deserializer::from_str(s).into_iter::<Value>().map_while(Result::ok).collect()
+}
+
+/// serde_json already limits nesting to 128; this keeps the walk bounded on its own.
+const MAX_LD_DEPTH: usize = 64;
+
+fn find_job_posting(v: &Value, depth: usize) -> Option<&Map<String, Value>> {
+    if depth > MAX_LD_DEPTH {
+        return None;
+    }
+    match v {
+        Value::Object(m) if is_job_posting(m) => Some(m),
+        Value::Object(m) => m.values().find_map(|c| find_job_posting(c, depth + 1)),
+        Value::Array(a) => a.iter().find_map(|c| find_job_posting(c, depth + 1)),
+        _ => None,
+    }
+}
+
+fn is_job_posting(m: &Map<String, Value>) -> bool {
+    let is = |v: &Value| {
+        v.as_str().is_some_and(|t| {
+            t.rsplit(['/', ':', '#']).next().is_some_and(|n| n.trim().eq_ignore_ascii_case("JobPosting"))
+        })
+    };
+    match m.get("@type") {
+        Some(Value::Array(a)) => a.iter().any(is),
+        Some(v) => is(v),
+        None => false,
+    }
+}
+
+fn map_job_posting(m: &Map<String, Value>) -> PostingMeta {
+    let location = m
+        .get("jobLocation")
+        .and_then(ld_location)
+        .or_else(|| m.get("applicantLocationRequirements").and_then(ld_location));
+    let mut meta = PostingMeta {
+        title: m.get("title").and_then(ld_text).or_else(|| m.get("name").and_then(ld_text)),
+        company: m.get("hiringOrganization").and_then(ld_text),
+        location,
+        workplace: ld_workplace(m.get("jobLocationType")).map(str::to_string),
+        employment_type: m.get("employmentType").and_then(|v| {
+            ld_strings(v)
+                .iter()
+                .flat_map(|s| s.split([',', ';', '|', '/']))
+                .find_map(normalize_employment)
+                .map(str::to_string)
+        }),
+        salary: m.get("baseSalary").and_then(ld_salary).or_else(|| m.get("estimatedSalary").and_then(ld_salary)),
+        date_posted: m.get("datePosted").and_then(ld_text).and_then(|d| normalize_date(&d)),
+        evidence: Vec::new(),
+    };
+    meta.stamp(SOURCE_JSON_LD);
+    meta
+}
+
+/// A string, a number, the first usable element of an array, or an object's `name`.
+fn ld_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => clean_text(s),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Array(a) => a.iter().find_map(ld_text),
+        Value::Object(o) => o.get("name").or_else(|| o.get("legalName")).and_then(ld_text),
+        _ => None,
+    }
+}
+
+/// The strings of a string or an array of strings.
+fn ld_strings(v: &Value) -> Vec<&str> {
+    match v {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `jobLocation` (Place, PostalAddress, string, or arrays of them): "locality, region,
+/// country" per place, places joined with "; ".
+fn ld_location(v: &Value) -> Option<String> {
+    let mut places = Vec::new();
+    collect_places(v, &mut places, 0);
+    join_unique(places, "; ")
+}
+
+fn collect_places(v: &Value, out: &mut Vec<String>, depth: usize) {
+    if depth > MAX_LD_DEPTH {
+        return;
+    }
+    match v {
+        Value::String(s) => out.extend(clean_text(s)),
+        Value::Array(a) => a.iter().for_each(|x| collect_places(x, out, depth + 1)),
+        Value::Object(o) => {
+            let before = out.len();
+            if let Some(address) = o.get("address") {
+                collect_places(address, out, depth + 1);
+            } else {
+                let parts: Vec<String> = ["addressLocality", "addressRegion", "addressCountry"]
+                    .iter()
+                    .filter_map(|k| o.get(*k).and_then(ld_text))
+                    .collect();
+                out.extend(join_unique(parts, ", "));
+            }
+            if out.len() == before {
+                out.extend(o.get("name").and_then(ld_text));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `jobLocationType`: "TELECOMMUTE" is remote (Google's spelling; `applicantLocationRequirements`
+/// only accompanies it). Non-standard "HYBRID" / "ONSITE" values are honoured too.
+fn ld_workplace(v: Option<&Value>) -> Option<&'static str> {
+    let values: Vec<String> = v.map(ld_strings).unwrap_or_default().into_iter().map(squash).collect();
+    if values.iter().any(|s| s.contains("hybrid")) {
+        Some(HYBRID)
+    } else if values.iter().any(|s| s.contains("telecommute") || s.contains("remote")) {
+        Some(REMOTE)
+    } else if values.iter().any(|s| s.contains("onsite") || s.contains("inoffice")) {
+        Some(ON_SITE)
+    } else {
+        None
+    }
+}
+
+/// `baseSalary`: MonetaryAmount {currency, value: QuantitativeValue {minValue, maxValue,
+/// value, unitText} | number | numeric string}, or a bare number or string.
+fn ld_salary(v: &Value) -> Option<Salary> {
+    match v {
+        Value::Array(a) => a.iter().find_map(ld_salary),
+        Value::Number(_) => {
+            let n = ld_number(v);
+            build_salary(n, n, None, None)
+        }
+        Value::String(s) => salary_in_line(s, None, true),
+        Value::Object(o) => {
+            let currency = o
+                .get("currency")
+                .or_else(|| o.get("salaryCurrency"))
+                .and_then(ld_text)
+                .and_then(|c| normalize_currency(&c));
+            let inner = match o.get("value") {
+                Some(Value::Array(a)) => a.first(),
+                other => other,
+            };
+            let unit = inner
+                .and_then(|i| i.get("unitText"))
+                .or_else(|| o.get("unitText"))
+                .and_then(ld_text)
+                .and_then(|u| normalize_period(&u));
+            let (min, max) = match inner {
+                Some(Value::Object(q)) => quantitative_range(q),
+                Some(Value::String(s)) => {
+                    let parsed = salary_in_line(s, None, true)?;
+                    return build_salary(parsed.min, parsed.max, currency.or(parsed.currency), unit.or(parsed.period));
+                }
+                Some(x) => (ld_number(x), ld_number(x)),
+                None => quantitative_range(o),
+            };
+            build_salary(min, max, currency, unit)
+        }
+        _ => None,
+    }
+}
+
+fn quantitative_range(q: &Map<String, Value>) -> (Option<f64>, Option<f64>) {
+    let min = q.get("minValue").and_then(ld_number);
+    let max = q.get("maxValue").and_then(ld_number);
+    if min.is_none() && max.is_none() {
+        let v = q.get("value").and_then(ld_number);
+        (v, v)
+    } else {
+        (min, max)
+    }
+}
+
+fn ld_number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64().filter(|x| is_amount(*x)),
+        Value::String(s) => loose_number(s),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Text
+// ---------------------------------------------------------------------------------------
+
+/// Text cues in the cleaned lines of a posting (headings and paragraph lines).
+///
+/// - workplace: labels ("Remote", "Berlin (Hybrid)") and phrases ("fully remote",
+///   "3 days in the office", "Homeoffice möglich"); hybrid outranks a negated remote cue
+///   ("not a remote role" → on-site), which outranks remote, which outranks on-site;
+/// - employment type: the first label or phrase in document order ("Full-time",
+///   "Vollzeit", "contract position", "Marketing Intern");
+/// - salary: the first amount with a currency that passes the checks in `salary_in_line`.
+pub fn from_text(lines: &[&str]) -> PostingMeta {
+    let mut meta = PostingMeta {
+        workplace: workplace_in(lines).map(str::to_string),
+        employment_type: employment_in(lines).map(str::to_string),
+        salary: lines
+            .iter()
+            .enumerate()
+            .find_map(|(i, line)| salary_in_line(line, i.checked_sub(1).map(|j| lines[j]), false)),
+        ..PostingMeta::default()
+    };
+    meta.stamp(SOURCE_TEXT);
+    meta
+}
+
+/// Phrase and label tables compiled for one kind of cue.
+struct Cues {
+    phrases: Regex,
+    phrase_kinds: HashMap<String, &'static str>,
+    labels: HashMap<String, &'static str>,
+    title_suffixes: HashMap<String, &'static str>,
+}
+
+impl Cues {
+    fn new(
+        phrases: &[(&str, &'static str)],
+        labels: &[(&str, &'static str)],
+        suffixes: &[(&str, &'static str)],
+    ) -> Self {
+        let mut sorted: Vec<&str> = phrases.iter().map(|(p, _)| *p).collect();
+        // longest first: at one position "100% homeoffice" wins over "homeoffice"
+        sorted.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        let alternation: Vec<String> = sorted.iter().map(|p| phrase_pattern(p)).collect();
+        let phrases_re = Regex::new(&format!(r"(?i)\b(?:{})\b", alternation.join("|"))).expect("cue tables compile");
+        let table = |t: &[(&str, &'static str)]| t.iter().map(|(k, v)| (squash(k), *v)).collect::<HashMap<_, _>>();
+        Cues {
+            phrases: phrases_re,
+            phrase_kinds: table(phrases),
+            labels: table(labels),
+            title_suffixes: table(suffixes),
+        }
+    }
+
+    /// The cues in one line as (byte offset, kind), in line order, `IGNORE` removed.
+    fn find(&self, line: &str) -> Vec<(usize, &'static str)> {
+        let mut hits = Vec::new();
+        let mut spans = Vec::new();
+        for m in self.phrases.find_iter(line) {
+            if let Some(&kind) = self.phrase_kinds.get(&squash(m.as_str())) {
+                hits.push((m.start(), kind));
+            }
+            spans.push(m.range());
+        }
+        for (start, seg) in segments(line) {
+            let end = start + seg.len();
+            if spans.iter().any(|r| r.start < end && start < r.end) {
+                continue;
+            }
+            let kind = self.labels.get(&squash(seg)).copied().or_else(|| {
+                let words: Vec<&str> = seg.split_whitespace().collect();
+                if words.len() > MAX_TITLE_WORDS {
+                    return None;
+                }
+                words.last().and_then(|w| self.title_suffixes.get(&squash(w)).copied())
+            });
+            hits.extend(kind.map(|k| (start, k)));
+        }
+        hits.retain(|&(_, k)| k != IGNORE);
+        hits.sort_by_key(|&(s, _)| s);
+        hits
+    }
+}
+
+/// "on site" → `on[\s\-_‐‑]*site`: any of space, hyphen, underscore or nothing between words.
+fn phrase_pattern(p: &str) -> String {
+    p.split_whitespace().map(regex::escape).collect::<Vec<_>>().join(r"[\s\-_‐‑]*")
+}
+
+static WORKPLACE_CUES: LazyLock<Cues> = LazyLock::new(|| Cues::new(WORKPLACE_PHRASES, WORKPLACE_LABELS, &[]));
+static EMPLOYMENT_CUES: LazyLock<Cues> =
+    LazyLock::new(|| Cues::new(EMPLOYMENT_PHRASES, EMPLOYMENT_LABELS, EMPLOYMENT_TITLE_SUFFIXES));
+static SEGMENT_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)[|·•,;:()\[\]{}/\\!?–—+&"“”]|\s-\s|\s(?:or|oder|and|und)\s"#).expect("valid regex")
+});
+
+/// A line's segments as (byte offset, text), trimmed of punctuation.
+fn segments(line: &str) -> Vec<(usize, &str)> {
+    let not_word = |c: char| !c.is_alphanumeric() && c != '%';
+    let mut out = Vec::new();
+    let mut push = |from: usize, to: usize| {
+        let piece = &line[from..to];
+        let t = piece.trim_start_matches(not_word);
+        let start = from + piece.len() - t.len();
+        let t = t.trim_end_matches(not_word);
+        if !t.is_empty() {
+            out.push((start, t));
+        }
+    };
+    let mut last = 0;
+    for m in SEGMENT_SPLIT.find_iter(line) {
+        push(last, m.start());
+        last = m.end();
+    }
+    push(last, line.len());
+    out
+}
+
+fn workplace_in(lines: &[&str]) -> Option<&'static str> {
+    let (mut hybrid, mut not_remote, mut remote, mut on_site) = (false, false, false, false);
+    for line in lines {
+        for (_, kind) in WORKPLACE_CUES.find(line) {
+            match kind {
+                HYBRID => hybrid = true,
+                NOT_REMOTE => not_remote = true,
+                REMOTE => remote = true,
+                ON_SITE => on_site = true,
+                _ => {}
+            }
+        }
+    }
+    if hybrid {
+        Some(HYBRID)
+    } else if not_remote {
+        Some(ON_SITE)
+    } else if remote {
+        Some(REMOTE)
+    } else if on_site {
+        Some(ON_SITE)
+    } else {
+        None
+    }
+}
+
+fn employment_in(lines: &[&str]) -> Option<&'static str> {
+    lines.iter().find_map(|line| EMPLOYMENT_CUES.find(line).first().map(|&(_, k)| k))
+}
+
+/// A structured employment value ("FULL_TIME", "fulltime", "Part-time", "Vollzeit").
+fn normalize_employment(value: &str) -> Option<&'static str> {
+    let key = squash(value);
+    if key.is_empty() {
+        return None;
+    }
+    EMPLOYMENT_CUES
+        .labels
+        .get(&key)
+        .copied()
+        .filter(|k| *k != IGNORE)
+        .or_else(|| EMPLOYMENT_VALUES.iter().find(|(v, _)| squash(v) == key).map(|(_, k)| *k))
+}
+
+// ---------------------------------------------------------------------------------------
+// Salary
+// ---------------------------------------------------------------------------------------
+
+/// Digits with `,` `.` `'` `’` group or decimal marks, or a space before exactly three digits.
+const NUM: &str = r"\d+(?:[,.'’]\d+|[\x20\u{a0}\u{202f}]\d{3}\b)*";
+const THOUSANDS: &str = r"[kK]\b|(?i:tsd)(?:\.|\b)|(?i:tausend)\b";
+
+fn symbol_alternation() -> String {
+    let mut symbols: Vec<&str> = CURRENCY_SYMBOLS.iter().map(|(s, _)| *s).collect();
+    symbols.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    symbols.iter().map(|s| regex::escape(s)).collect::<Vec<_>>().join("|")
+}
+
+static SALARY_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let symbols = symbol_alternation();
+    let codes = CURRENCY_CODES.join("|");
+    let words: Vec<&str> = CURRENCY_WORDS.iter().map(|(w, _)| *w).collect();
+    let pre = format!(r"{symbols}|\b(?:{codes})\b");
+    let suf = format!(r"{symbols}|\b(?:{codes})\b|\b(?i:{})\b", words.join("|"));
+    let amount = |i: u8| {
+        format!(r"(?:(?P<pre{i}>{pre})\s?)?(?P<n{i}>{NUM})(?:\s?(?P<k{i}>{THOUSANDS}))?(?:\s?(?P<suf{i}>{suf}))?")
+    };
+    let sep = r"\s*(?:[-–—−~]|\b(?:to|bis|and|und)\b)\s*";
+    // "$70,000/year - $90,000/year": a unit after the first amount does not end the range
+    let unit = r"(?:\s?/\s?\p{L}+)?";
+    Regex::new(&format!("{}(?:{unit}{sep}{})?", amount(1), amount(2))).expect("salary pattern compiles")
+});
+
+static NUM_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"({NUM})(?:\s?({THOUSANDS}))?")).expect("valid regex"));
+
+static PERIOD_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let mut units: Vec<&str> = PERIOD_UNITS.iter().map(|(u, _)| *u).collect();
+    units.sort_by_key(|u| std::cmp::Reverse(u.len()));
+    let mut advs: Vec<&str> = PERIOD_ADVERBS.iter().map(|(a, _)| *a).collect();
+    advs.sort_by_key(|a| std::cmp::Reverse(a.len()));
+    let advs: Vec<String> = advs
+        .iter()
+        .map(|a| {
+            let e = regex::escape(a);
+            if a.ends_with(char::is_alphanumeric) {
+                format!(r"{e}\b")
+            } else {
+                e
+            }
+        })
+        .collect();
+    Regex::new(&format!(
+        r"(?i)(?:(?:\b(?:per|an?|pro|im|je|each)\s+|/\s*)(?P<unit>{})\b|\b(?P<adv>{}))",
+        units.join("|"),
+        advs.join("|")
+    ))
+    .expect("period pattern compiles")
+});
+
+static SALARY_CONTEXT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?i)\b(?:{})\b|{}", SALARY_CONTEXT_WORDS.join("|"), SALARY_CONTEXT_STEMS.join("|")))
+        .expect("valid regex")
+});
+
+static LARGE_MAGNITUDE_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"(?i)^\s?(?:{})\b", LARGE_MAGNITUDES.join("|"))).expect("valid regex"));
+
+/// The first salary in a line. Checks, in order:
+/// - a currency (symbol, ISO code, "Euro") on either side of either amount (unless
+///   `lenient`, used for salary fields where the context is known);
+/// - no letter or digit glued to the figure ("$5M", "401(k)"), no magnitude word after
+///   it ("$5 million"), no "stipend"/"bonus"/"budget"/… just before or after it;
+/// - a range must ascend; "k" on one side applies to the other ("$120-150k");
+/// - the amount (a range's top) needs a period, a salary word on this or the previous
+///   line (`prev`), or a size of at least `LONE_AMOUNT_MIN`; it may not exceed
+///   `TEXT_SALARY_MAX` unless the currency is one of `HIGH_DENOMINATION_CURRENCIES`.
+fn salary_in_line(line: &str, prev: Option<&str>, lenient: bool) -> Option<Salary> {
+    if !line.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let context = lenient || SALARY_CONTEXT_RE.is_match(line) || prev.is_some_and(|p| SALARY_CONTEXT_RE.is_match(p));
+    SALARY_RE.captures_iter(line).find_map(|c| salary_candidate(line, &c, lenient, context))
+}
+
+fn salary_candidate(line: &str, c: &Captures, lenient: bool, context: bool) -> Option<Salary> {
+    let whole = c.get(0)?;
+    let (before, after) = (&line[..whole.start()], &line[whole.end()..]);
+    if before.chars().next_back().is_some_and(char::is_alphanumeric)
+        || after.chars().next().is_some_and(|ch| ch.is_alphanumeric() || ch == '%')
+        || LARGE_MAGNITUDE_RE.is_match(after)
+    {
+        return None;
+    }
+    let currency =
+        ["pre1", "suf1", "pre2", "suf2"].iter().find_map(|g| c.name(g)).and_then(|m| normalize_currency(m.as_str()));
+    if currency.is_none() && !lenient {
+        return None;
+    }
+    let figure = |i: u8| -> Option<(f64, bool)> {
+        let n = c.name(&format!("n{i}"))?;
+        Some((parse_number(n.as_str())?, c.name(&format!("k{i}")).is_some()))
+    };
+    let (a, a_k) = figure(1)?;
+    let second = figure(2);
+    if c.name("n2").is_some() && second.is_none() {
+        return None;
+    }
+    let scale = |x: f64, k: bool| if k { x * 1000.0 } else { x };
+    let (mut min, mut max) = match second {
+        Some((b, b_k)) => {
+            // "$120-150k" and "$120k-150": thousands written once apply to both
+            let (a_k, b_k) = match (a_k, b_k) {
+                (false, true) if a < 1000.0 => (true, true),
+                (true, false) if b < 1000.0 => (true, true),
+                ks => ks,
+            };
+            let (lo, hi) = (scale(a, a_k), scale(b, b_k));
+            if lo > hi {
+                return None;
+            }
+            (Some(lo), Some(hi))
+        }
+        None => (Some(scale(a, a_k)), Some(scale(a, a_k))),
+    };
+    let cap = match currency.as_deref() {
+        Some(c) if !HIGH_DENOMINATION_CURRENCIES.contains(&c) => TEXT_SALARY_MAX,
+        _ => AMOUNT_MAX,
+    };
+    if ![min, max].iter().flatten().all(|x| is_amount(*x) && *x <= cap) {
+        return None;
+    }
+    if words_before(before, 2)
+        .iter()
+        .chain(words_after(after, 4).iter())
+        .any(|w| NOT_SALARY_WORDS.contains(&w.as_str()))
+    {
+        return None;
+    }
+    let period = period_after(after).or_else(|| period_in_context(line));
+    if second.is_none() {
+        let lead = before.trim_end().trim_end_matches([':', '.']).to_lowercase();
+        let led_by = |leads: &[&str]| {
+            leads.iter().any(|l| {
+                lead.strip_suffix(l).is_some_and(|rest| rest.chars().next_back().is_none_or(|ch| !ch.is_alphanumeric()))
+            })
+        };
+        if led_by(MAX_ONLY_LEADS) {
+            min = None;
+        } else if led_by(MIN_ONLY_LEADS) || after.starts_with('+') {
+            max = None;
+        }
+    }
+    let size = max.or(min).unwrap_or(0.0);
+    if !lenient && period.is_none() && !context && size < LONE_AMOUNT_MIN {
+        return None;
+    }
+    build_salary(min, max, currency, period.map(str::to_string))
+}
+
+/// The last `n` words before an amount, lower-cased, punctuation trimmed.
+fn words_before(s: &str, n: usize) -> Vec<String> {
+    let mut words: Vec<String> = s.split_whitespace().rev().take(n).map(bare_word).filter(|w| !w.is_empty()).collect();
+    words.reverse();
+    words
+}
+
+/// The first `n` words after an amount, up to punctuation or a conjunction
+/// ("$120k + bonus" and "$120k and equity" keep the salary).
+fn words_after(s: &str, n: usize) -> Vec<String> {
+    let cut = s.find(['+', ',', ';', '(', '|', '&', '.', '!', '?']).unwrap_or(s.len());
+    s[..cut]
+        .split_whitespace()
+        .map(bare_word)
+        .filter(|w| !w.is_empty())
+        .take_while(|w| !matches!(w.as_str(), "and" | "plus" | "und" | "with" | "mit" | "or" | "oder"))
+        .take(n)
+        .collect()
+}
+
+fn bare_word(w: &str) -> String {
+    w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()
+}
+
+/// A period stated right after an amount ("a year", "/hr", "brutto pro Jahr", "p.a."),
+/// looking no further than the next figure or clause.
+fn period_after(after: &str) -> Option<&'static str> {
+    let mut end = after.len().min(32);
+    while !after.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut w = &after[..end];
+    if let Some(i) = w.find(|c: char| c.is_ascii_digit() || c == ';' || c == '|') {
+        w = &w[..i];
+    }
+    if let Some(i) = w.find(". ") {
+        w = &w[..i];
+    }
+    let c = PERIOD_RE.captures(w)?;
+    if let Some(u) = c.name("unit") {
+        let u = u.as_str().to_lowercase();
+        PERIOD_UNITS.iter().find(|(k, _)| *k == u).map(|(_, p)| *p)
+    } else {
+        let a = squash(c.name("adv")?.as_str());
+        PERIOD_ADVERBS.iter().find(|(k, _)| squash(k) == a).map(|(_, p)| *p)
+    }
+}
+
+/// A period word elsewhere in the line ("Annual salary: …", "Stundenlohn …"), the first one.
+fn period_in_context(line: &str) -> Option<&'static str> {
+    let lower = line.to_lowercase();
+    PERIOD_CONTEXT.iter().filter_map(|(w, p)| lower.find(w).map(|i| (i, *p))).min_by_key(|&(i, _)| i).map(|(_, p)| p)
+}
+
+/// "120,000" · "120.000" · "120'000" · "120 000" → 120000; "45.50" · "45,5" → 45.5;
+/// "1.234,56" · "1,234.56" → 1234.56. A single mark followed by three digits is a
+/// thousands mark; one followed by one or two digits is a decimal mark.
+fn parse_number(raw: &str) -> Option<f64> {
+    let s: String = raw.chars().filter(|c| c.is_ascii_digit() || *c == ',' || *c == '.').collect();
+    let (int_part, frac) = match s.rfind([',', '.']) {
+        None => (s.as_str(), ""),
+        Some(i) => {
+            let after = &s[i + 1..];
+            let mark = s.as_bytes()[i];
+            let marks = s.bytes().filter(|&b| b == mark).count();
+            if (1..=2).contains(&after.len()) && marks == 1 {
+                (&s[..i], after)
+            } else if after.len() == 3 {
+                (s.as_str(), "")
+            } else {
+                return None;
+            }
+        }
+    };
+    let groups: Vec<&str> = int_part.split([',', '.']).collect();
+    if groups.len() > 1 {
+        let (first, rest) = groups.split_first()?;
+        let (last, middle) = rest.split_last()?;
+        // 3-digit groups; 2-digit middle groups for Indian lakh notation (12,00,000)
+        let ok = (1..=3).contains(&first.len()) && last.len() == 3 && middle.iter().all(|g| (2..=3).contains(&g.len()));
+        if !ok {
+            return None;
+        }
+    }
+    let digits: String = groups.concat();
+    if digits.is_empty() {
+        return None;
+    }
+    let n: f64 = if frac.is_empty() { digits.parse().ok()? } else { format!("{digits}.{frac}").parse().ok()? };
+    Some(n)
+}
+
+/// A number in a structured value: "120000.0", "1e5", "120,000", "120k", "$120,000".
+fn loose_number(s: &str) -> Option<f64> {
+    let s = s.trim();
+    if let Ok(n) = s.parse::<f64>() {
+        return is_amount(n).then_some(n);
+    }
+    let c = NUM_RE.captures(s)?;
+    let n = parse_number(c.get(1)?.as_str())? * if c.get(2).is_some() { 1000.0 } else { 1.0 };
+    is_amount(n).then_some(n)
+}
+
+fn is_amount(x: f64) -> bool {
+    x.is_finite() && x > 0.0 && x <= AMOUNT_MAX
+}
+
+fn build_salary(
+    min: Option<f64>,
+    max: Option<f64>,
+    currency: Option<String>,
+    period: Option<String>,
+) -> Option<Salary> {
+    let (mut min, mut max) = (min.filter(|x| is_amount(*x)), max.filter(|x| is_amount(*x)));
+    if min.is_none() && max.is_none() {
+        return None;
+    }
+    if let (Some(a), Some(b)) = (min, max) {
+        if a > b {
+            (min, max) = (Some(b), Some(a));
+        }
+    }
+    Some(Salary { min, max, currency, period })
+}
+
+/// "$" → "USD", "usd" → "USD", "Euro" → "EUR"; other text is kept as written.
+fn normalize_currency(s: &str) -> Option<String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return None;
+    }
+    if let Some((_, code)) = CURRENCY_SYMBOLS.iter().find(|(sym, _)| sym.eq_ignore_ascii_case(t)) {
+        return Some((*code).to_string());
+    }
+    let lower = t.to_lowercase();
+    if let Some((_, code)) = CURRENCY_WORDS.iter().find(|(w, _)| *w == lower) {
+        return Some((*code).to_string());
+    }
+    if t.len() == 3 && t.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Some(t.to_ascii_uppercase());
+    }
+    Some(t.to_string())
+}
+
+/// "YEAR", "yearly", "per annum", "p.a.", "HOUR", "hourly", "monthly", "Jahr" → a period.
+fn normalize_period(s: &str) -> Option<String> {
+    let key = squash(s);
+    let key =
+        ["per", "pro", "an", "a"].iter().find_map(|p| key.strip_prefix(p).filter(|k| is_period_key(k))).unwrap_or(&key);
+    period_of_key(key).map(str::to_string)
+}
+
+fn is_period_key(k: &str) -> bool {
+    period_of_key(k).is_some()
+}
+
+fn period_of_key(k: &str) -> Option<&'static str> {
+    PERIOD_UNITS.iter().chain(PERIOD_ADVERBS).find(|(w, _)| squash(w) == k).map(|(_, p)| *p).or(match k {
+        "years" | "yrs" => Some("year"),
+        "months" => Some("month"),
+        "weeks" => Some("week"),
+        "days" => Some("day"),
+        "hours" | "hrs" => Some("hour"),
+        _ => None,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Record fields
+// ---------------------------------------------------------------------------------------
+
+/// Record fields of a scraped dump (JobSpy-style column names; keys matched without regard
+/// to case): `title`, `company`/`company_name`, `location` (else `city`, `state`, `country`
+/// joined), `is_remote` (true/yes/1) or a workplace text column (`work_from_home_type`,
+/// `workplace`, `workplace_type`), `job_type`/`employment_type` (first recognised value of
+/// a comma list), `min_amount`/`max_amount`/`currency`/`interval`, else `salary`/
+/// `salary_range`/`compensation` parsed as text (no currency needed), `date_posted`.
+/// Empty, "nan", "null", "none" values count as missing.
+pub fn from_fields(fields: &BTreeMap<String, String>) -> PostingMeta {
+    let get = |names: &[&str]| names.iter().find_map(|n| field(fields, n));
+    let location = get(&["location"])
+        .or_else(|| join_unique(["city", "state", "country"].iter().filter_map(|k| field(fields, k)).collect(), ", "));
+    let workplace = if get(&["is_remote", "remote"]).is_some_and(|v| parse_bool(&v) == Some(true)) {
+        Some(REMOTE)
+    } else {
+        get(&["work_from_home_type", "workplace", "workplace_type", "remote_type"])
+            .and_then(|v| workplace_in(&[v.as_str()]))
+    };
+    let employment_type = get(&["job_type", "employment_type", "jobtype"])
+        .and_then(|v| v.split([',', ';', '|', '/']).find_map(normalize_employment).map(str::to_string));
+    let currency = get(&["currency", "salary_currency"]).and_then(|c| normalize_currency(&c));
+    let period =
+        get(&["interval", "salary_interval", "pay_period", "salary_period"]).and_then(|p| normalize_period(&p));
+    let min = get(&["min_amount", "salary_min", "min_salary"]).and_then(|v| loose_number(&v));
+    let max = get(&["max_amount", "salary_max", "max_salary"]).and_then(|v| loose_number(&v));
+    let salary =
+        if min.is_some() || max.is_some() {
+            build_salary(min, max, currency, period)
+        } else {
+            get(&["salary", "salary_range", "compensation"])
+                .and_then(|t| salary_in_line(&t, None, true))
+                .map(|s| Salary { currency: s.currency.or(currency), period: s.period.or(period), ..s })
+        };
+    let mut meta = PostingMeta {
+        title: get(&["title", "job_title"]),
+        company: get(&["company", "company_name"]),
+        location,
+        workplace: workplace.map(str::to_string),
+        employment_type,
+        salary,
+        date_posted: get(&["date_posted", "posted_at", "date"]).and_then(|d| normalize_date(&d)),
+        evidence: Vec::new(),
+    };
+    meta.stamp(SOURCE_FIELDS);
+    meta
+}
+
+/// A field by exact key, else by key in any case; cleaned, empty and null-ish values dropped.
+fn field(fields: &BTreeMap<String, String>, name: &str) -> Option<String> {
+    let raw = fields
+        .get(name)
+        .or_else(|| fields.iter().find(|(k, _)| k.trim().eq_ignore_ascii_case(name)).map(|(_, v)| v))?;
+    clean_text(raw).filter(|v| !matches!(v.to_ascii_lowercase().as_str(), "nan" | "null" | "none" | "n/a" | "na" | "-"))
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" | "t" | "1" | "1.0" => Some(true),
+        "false" | "no" | "n" | "f" | "0" | "0.0" => Some(false),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Merge
+// ---------------------------------------------------------------------------------------
+
+/// Take each field from the first source that has it (callers pass json-ld, then fields,
+/// then text) with that source's evidence for it. The salary is taken whole from one
+/// source, never mixed.
+pub fn merge(sources: &[PostingMeta]) -> PostingMeta {
+    fn pick<T: Clone>(
+        sources: &[PostingMeta],
+        field: &str,
+        get: impl Fn(&PostingMeta) -> &Option<T>,
+        evidence: &mut Vec<(String, String)>,
+    ) -> Option<T> {
+        sources.iter().enumerate().find_map(|(i, s)| {
+            get(s).as_ref().map(|v| {
+                let source = s.source_of(field).map_or_else(|| format!("source{i}"), str::to_string);
+                evidence.push((field.to_string(), source));
+                v.clone()
+            })
+        })
+    }
+    let mut ev = Vec::new();
+    PostingMeta {
+        title: pick(sources, F_TITLE, |s| &s.title, &mut ev),
+        company: pick(sources, F_COMPANY, |s| &s.company, &mut ev),
+        location: pick(sources, F_LOCATION, |s| &s.location, &mut ev),
+        workplace: pick(sources, F_WORKPLACE, |s| &s.workplace, &mut ev),
+        employment_type: pick(sources, F_EMPLOYMENT, |s| &s.employment_type, &mut ev),
+        salary: pick(sources, F_SALARY, |s| &s.salary, &mut ev),
+        date_posted: pick(sources, F_DATE, |s| &s.date_posted, &mut ev),
+        evidence: ev,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Small helpers
+// ---------------------------------------------------------------------------------------
+
+/// Lower-cased letters, digits and `%` only: "On-Site" → "onsite", "100% Remote" → "100%remote".
+fn squash(s: &str) -> String {
+    s.chars().flat_map(char::to_lowercase).filter(|c| c.is_alphanumeric() || *c == '%').collect()
+}
+
+/// Entities decoded, whitespace collapsed; `None` when empty.
+fn clean_text(s: &str) -> Option<String> {
+    let t = decode_entities(s).split_whitespace().collect::<Vec<_>>().join(" ");
+    (!t.is_empty()).then_some(t)
+}
+
+/// Join non-empty parts, dropping repeats (case-insensitive): "Berlin, Berlin, DE" → "Berlin, DE".
+fn join_unique(parts: Vec<String>, sep: &str) -> Option<String> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut kept: Vec<String> = Vec::new();
+    for p in parts {
+        let key = p.to_lowercase();
+        if !p.is_empty() && !seen.contains(&key) {
+            seen.push(key);
+            kept.push(p);
+        }
+    }
+    (!kept.is_empty()).then(|| kept.join(sep))
+}
+
+/// `&amp;` `&lt;` `&gt;` `&quot;` `&apos;` `&nbsp;` `&ndash;` `&mdash;` `&#NN;` `&#xHH;`.
+fn decode_entities(s: &str) -> Cow<'_, str> {
+    if !s.contains('&') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let semi = tail.bytes().take(12).position(|b| b == b';');
+        match semi.and_then(|j| entity(&tail[1..j]).map(|c| (j, c))) {
+            Some((j, c)) => {
+                out.push(c);
+                rest = &tail[j + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+fn entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some(' '),
+        "ndash" => Some('–'),
+        "mdash" => Some('—'),
+        _ => {
+            let num = name.strip_prefix('#')?;
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => num.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
+}
+
+static ISO_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|\D)").expect("valid regex"));
+static DMY_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})$").expect("valid regex"));
+static NAMED_MDY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([^\W\d_]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$").expect("valid regex"));
+static NAMED_DMY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,2})(?:st|nd|rd|th|\.)?\s+([^\W\d_]+)\.?,?\s+(\d{4})$").expect("valid regex"));
+
+/// "2024-05-01T09:00:00Z", "2024/5/1", "01.05.2024", "May 1, 2024", "1. Mai 2024" →
+/// "2024-05-01"; anything else (including ambiguous "05/01/2024") as written.
+fn normalize_date(s: &str) -> Option<String> {
+    let s = clean_text(s)?;
+    let num = |c: &Captures, i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+    let month = |name: &str| {
+        let n = name.to_lowercase();
+        MONTHS.iter().find(|(m, _)| *m == n).map(|(_, i)| *i)
+    };
+    let parsed = if let Some(c) = ISO_DATE.captures(&s) {
+        ymd(num(&c, 1), num(&c, 2), num(&c, 3))
+    } else if let Some(c) = DMY_DATE.captures(&s) {
+        ymd(num(&c, 3), num(&c, 2), num(&c, 1))
+    } else if let Some(c) = NAMED_MDY.captures(&s) {
+        ymd(num(&c, 3), month(&c[1]), num(&c, 2))
+    } else if let Some(c) = NAMED_DMY.captures(&s) {
+        ymd(num(&c, 3), month(&c[2]), num(&c, 1))
+    } else {
+        None
+    };
+    Some(parsed.unwrap_or(s))
+}
+
+fn ymd(y: Option<u32>, m: Option<u32>, d: Option<u32>) -> Option<String> {
+    let (y, m, d) = (y?, m?, d?);
+    let days = match m {
+        2 => 29,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    (d >= 1 && d <= days).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sal(min: Option<f64>, max: Option<f64>, cur: &str, period: Option<&str>) -> Option<Salary> {
+        Some(Salary { min, max, currency: Some(cur.to_string()), period: period.map(str::to_string) })
+    }
+
+    fn text_salary(line: &str) -> Option<Salary> {
+        from_text(&[line]).salary
+    }
+
+    fn ev(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    const PAGE: &str = r#"<!DOCTYPE html>
+<html lang="en"><head>
+<meta charset="utf-8"><title>Senior Backend Engineer | Acme</title>
+<script>window.dataLayer = window.dataLayer || []; var x = 1 + 2;</script>
+<script TYPE = 'Application/LD+JSON'>
+//<![CDATA[
+{
+  "@context": "https://schema.org",
+  "@graph": [
+    {"@type": "Organization", "@id": "https://acme.example/#org", "name": "Acme Robotics"},
+    {"@type": "BreadcrumbList", "itemListElement": [{"@type": "ListItem", "position": 1, "name": "Jobs"}]},
+    {
+      "@type": ["JobPosting"],
+      "title": "Senior Backend Engineer &amp; Tech Lead",
+      "description": "<p>We run a hybrid cloud. Full-time employees get 30 days off.</p>",
+      "datePosted": "2024-05-01T09:30:00+02:00",
+      "validThrough": "2024-07-01",
+      "employmentType": ["FULL_TIME", "CONTRACTOR"],
+      "hiringOrganization": {"@type": "Organization", "name": "Acme Robotics GmbH", "sameAs": "https://acme.example"},
+      "jobLocation": [
+        {"@type": "Place", "address": {"@type": "PostalAddress", "addressLocality": "Berlin",
+          "addressRegion": "Berlin", "addressCountry": "DE"}},
+        {"@type": "Place", "address": {"@type": "PostalAddress", "addressLocality": "Munich",
+          "addressRegion": "Bavaria", "addressCountry": {"@type": "Country", "name": "DE"}}}
+      ],
+      "jobLocationType": "TELECOMMUTE",
+      "applicantLocationRequirements": {"@type": "Country", "name": "Germany"},
+      "baseSalary": {"@type": "MonetaryAmount", "currency": "eur",
+        "value": {"@type": "QuantitativeValue", "minValue": 70000, "maxValue": "90000", "unitText": "YEAR"}}
+    }
+  ]
+}
+//]]>
+</script>
+</head><body><h1>Senior Backend Engineer</h1></body></html>"#;
+
+    #[test]
+    fn json_ld_job_posting_page() {
+        let m = from_json_ld(PAGE).expect("job posting");
+        assert_eq!(m.title.as_deref(), Some("Senior Backend Engineer & Tech Lead"));
+        assert_eq!(m.company.as_deref(), Some("Acme Robotics GmbH"));
+        assert_eq!(m.location.as_deref(), Some("Berlin, DE; Munich, Bavaria, DE"));
+        assert_eq!(m.workplace.as_deref(), Some("remote"));
+        assert_eq!(m.employment_type.as_deref(), Some("full-time"));
+        assert_eq!(m.salary, sal(Some(70000.0), Some(90000.0), "EUR", Some("year")));
+        assert_eq!(m.date_posted.as_deref(), Some("2024-05-01"));
+        assert_eq!(
+            m.evidence,
+            ev(&[
+                ("title", "json-ld"),
+                ("company", "json-ld"),
+                ("location", "json-ld"),
+                ("workplace", "json-ld"),
+                ("employment_type", "json-ld"),
+                ("salary", "json-ld"),
+                ("date_posted", "json-ld"),
+            ])
+        );
+    }
+
+    #[test]
+    fn json_ld_malformed_is_skipped_without_panic() {
+        let bodies = [
+            "{",
+            "}{",
+            "[",
+            "not json at all",
+            r#"{"@type": "JobPosting", "title": "Cut off"#,
+            r#"{"@type": "JobPosting", "title": "Trailing comma",}"#,
+            "<!-- -->",
+            "",
+            "]]>",
+            r#"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]"#,
+            "\u{0}\u{1}{\u{ff}",
+            r#"{"@type": "JobPosting", "title": "x", "baseSalary": {"value": {"minValue": "abc", "maxValue": null}}"#,
+        ];
+        for body in bodies {
+            let html = format!(r#"<html><script type="application/ld+json">{body}</script></html>"#);
+            assert_eq!(from_json_ld(&html), None, "{body:?}");
+        }
+        // unterminated tags and markers in odd places
+        for html in [
+            "<script type=application/ld+json",
+            "<script type=application/ld+json>{\"@type\":\"JobPosting\"",
+            "ld+json",
+            "+json ld+",
+            "<scripttype='application/ld+json'>{\"@type\":\"JobPosting\",\"title\":\"x\"}</script>",
+            "é+json ld+jsoñ <script type=\"application/ld+json\">ü</script>",
+        ] {
+            let _ = from_json_ld(html);
+        }
+        assert_eq!(from_json_ld("<scripttype='application/ld+json'>{\"@type\":\"JobPosting\"}</script>"), None);
+    }
+
+    #[test]
+    fn json_ld_second_block_is_the_job_posting() {
+        let html = r#"<head>
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"WebSite","name":"Jobs Board",
+  "potentialAction":{"@type":"SearchAction","target":"https://jobs.example/?q={q}"}}</script>
+<script type="application/json">{"@type":"JobPosting","title":"Not JSON-LD"}</script>
+<script type="application/ld+json">
+<!--
+[{"@context":"https://schema.org","@type":"JobPosting","title":"Data Analyst",
+  "hiringOrganization":"Globex","employmentType":"PART_TIME, TEMPORARY",
+  "jobLocation":{"@type":"Place","address":"221B Baker Street, London"},
+  "baseSalary":{"@type":"MonetaryAmount","currency":"GBP","value":{"@type":"QuantitativeValue","value":"25.50","unitText":"HOUR"}},
+  "datePosted":"May 3, 2024"}]
+-->
+</script></head>"#;
+        let m = from_json_ld(html).unwrap();
+        assert_eq!(m.title.as_deref(), Some("Data Analyst"));
+        assert_eq!(m.company.as_deref(), Some("Globex"));
+        assert_eq!(m.location.as_deref(), Some("221B Baker Street, London"));
+        assert_eq!(m.workplace, None);
+        assert_eq!(m.employment_type.as_deref(), Some("part-time"));
+        assert_eq!(m.salary, sal(Some(25.5), Some(25.5), "GBP", Some("hour")));
+        assert_eq!(m.date_posted.as_deref(), Some("2024-05-03"));
+    }
+
+    #[test]
+    fn json_ld_absent_or_not_a_job_posting() {
+        assert_eq!(from_json_ld("<html><body><h1>Engineer</h1><p>Salary $100k</p></body></html>"), None);
+        assert_eq!(from_json_ld(""), None);
+        let org = r#"<script type="application/ld+json">{"@type":"Organization","name":"Acme"}</script>"#;
+        assert_eq!(from_json_ld(org), None);
+        // the marker alone is not a script
+        assert_eq!(from_json_ld(r#"<p>we emit application/ld+json {"@type":"JobPosting"}</p>"#), None);
+        assert!(!has_ld_json_marker("<p>1+1 json</p>"));
+        assert!(has_ld_json_marker("type=\"application/LD+JSON\""));
+    }
+
+    #[test]
+    fn json_ld_nested_variants() {
+        // mainEntity nesting, type as IRI, raw newline inside a string, number salary,
+        // hiringOrganization array, applicant location as the only location
+        let html = "<script type=\"application/ld+json\">{\"@type\":\"WebPage\",\"mainEntity\":{\"@type\":\"http://schema.org/JobPosting\",\
+            \"name\":\"Nurse\nPractitioner\",\"hiringOrganization\":[{\"@type\":\"Organization\",\"legalName\":\"Mercy &#8211; Health\"}],\
+            \"jobLocationType\":[\"TELECOMMUTE\"],\"applicantLocationRequirements\":[{\"@type\":\"State\",\"name\":\"Ohio\"},{\"@type\":\"State\",\"name\":\"Indiana\"}],\
+            \"employmentType\":\"PER_DIEM\",\"baseSalary\":95000,\"datePosted\":\"2024-13-45\"}}</script>";
+        let m = from_json_ld(html).unwrap();
+        assert_eq!(m.title.as_deref(), Some("Nurse Practitioner"));
+        assert_eq!(m.company.as_deref(), Some("Mercy – Health"));
+        assert_eq!(m.location.as_deref(), Some("Ohio; Indiana"));
+        assert_eq!(m.workplace.as_deref(), Some("remote"));
+        assert_eq!(m.employment_type.as_deref(), Some("per-diem"));
+        assert_eq!(m.salary, Some(Salary { min: Some(95000.0), max: Some(95000.0), currency: None, period: None }));
+        assert_eq!(m.date_posted.as_deref(), Some("2024-13-45"), "unparseable dates are kept as written");
+    }
+
+    #[test]
+    fn json_ld_salary_shapes() {
+        let salary = |v: &str| ld_salary(&serde_json::from_str(v).unwrap());
+        assert_eq!(
+            salary(r#"{"currency":"USD","value":{"minValue":"120,000","maxValue":100000,"unitText":"yearly"}}"#),
+            sal(Some(100000.0), Some(120000.0), "USD", Some("year"))
+        );
+        assert_eq!(
+            salary(r#"{"currency":"USD","value":40,"unitText":"HOUR"}"#),
+            sal(Some(40.0), Some(40.0), "USD", Some("hour"))
+        );
+        assert_eq!(
+            salary(r#"{"currency":"CHF","minValue":100000,"maxValue":120000}"#),
+            sal(Some(100000.0), Some(120000.0), "CHF", None)
+        );
+        assert_eq!(
+            salary(r#"{"currency":"EUR","value":"60.000 - 75.000 € pro Jahr"}"#),
+            sal(Some(60000.0), Some(75000.0), "EUR", Some("year"))
+        );
+        assert_eq!(salary(r#"{"currency":"USD","value":{"minValue":0,"maxValue":0}}"#), None);
+        assert_eq!(salary(r#"{"currency":"USD","value":{"value":"competitive"}}"#), None);
+        assert_eq!(
+            salary(r#"[{"currency":"EUR","value":{"value":"5000","unitText":"MONTH"}}]"#),
+            sal(Some(5000.0), Some(5000.0), "EUR", Some("month"))
+        );
+    }
+
+    #[test]
+    fn text_salary_formats() {
+        let usd_year = sal(Some(120000.0), Some(150000.0), "USD", Some("year"));
+        assert_eq!(text_salary("$120,000 – $150,000 a year"), usd_year);
+        assert_eq!(text_salary("Pay: $120,000 - $150,000 per year"), usd_year);
+        assert_eq!(text_salary("$120k-$150k"), sal(Some(120000.0), Some(150000.0), "USD", None));
+        assert_eq!(text_salary("$120K–$150K/yr"), usd_year);
+        assert_eq!(text_salary("$120-150k annually"), usd_year);
+        assert_eq!(text_salary("€60.000–€75.000 pro Jahr"), sal(Some(60000.0), Some(75000.0), "EUR", Some("year")));
+        assert_eq!(
+            text_salary("60.000 € - 75.000 € brutto p.a."),
+            sal(Some(60000.0), Some(75000.0), "EUR", Some("year"))
+        );
+        assert_eq!(text_salary("Jahresgehalt: 65.000 EUR"), sal(Some(65000.0), Some(65000.0), "EUR", Some("year")));
+        assert_eq!(text_salary("£45,000 - £55,000 per annum"), sal(Some(45000.0), Some(55000.0), "GBP", Some("year")));
+        assert_eq!(text_salary("USD 50/hour"), sal(Some(50.0), Some(50.0), "USD", Some("hour")));
+        assert_eq!(text_salary("$45 - $60 an hour"), sal(Some(45.0), Some(60.0), "USD", Some("hour")));
+        assert_eq!(text_salary("CHF 120'000"), sal(Some(120000.0), Some(120000.0), "CHF", None));
+        assert_eq!(text_salary("CHF 110’000 – 130’000"), sal(Some(110000.0), Some(130000.0), "CHF", None));
+        assert_eq!(text_salary("3.500,50 € pro Monat"), sal(Some(3500.5), Some(3500.5), "EUR", Some("month")));
+        assert_eq!(text_salary("Stundenlohn: 15,50 €"), sal(Some(15.5), Some(15.5), "EUR", Some("hour")));
+        assert_eq!(text_salary("€ 50 000 – 60 000 per year"), sal(Some(50000.0), Some(60000.0), "EUR", Some("year")));
+        assert_eq!(
+            text_salary("Base salary between $80,000 and $100,000 plus bonus"),
+            sal(Some(80000.0), Some(100000.0), "USD", None)
+        );
+        assert_eq!(text_salary("Salary: $120k + bonus + equity"), sal(Some(120000.0), Some(120000.0), "USD", None));
+        assert_eq!(text_salary("Up to $150k base"), sal(None, Some(150000.0), "USD", None));
+        assert_eq!(text_salary("$150,000+ DOE"), sal(Some(150000.0), None, "USD", None));
+        assert_eq!(text_salary("ab 4.000 € monatlich"), sal(Some(4000.0), None, "EUR", Some("month")));
+        assert_eq!(text_salary("Day rate: £500 - £600"), sal(Some(500.0), Some(600.0), "GBP", Some("day")));
+        assert_eq!(
+            text_salary("₹12,00,000 - ₹18,00,000 per annum"),
+            sal(Some(1200000.0), Some(1800000.0), "INR", Some("year"))
+        );
+        assert_eq!(text_salary("C$85,000 to C$95,000"), sal(Some(85000.0), Some(95000.0), "CAD", None));
+        assert_eq!(text_salary("45 USD per hr"), sal(Some(45.0), Some(45.0), "USD", Some("hour")));
+        assert_eq!(text_salary("$1,200 a week"), sal(Some(1200.0), Some(1200.0), "USD", Some("week")));
+        assert_eq!(text_salary("$70,000/year - $90,000/year"), sal(Some(70000.0), Some(90000.0), "USD", Some("year")));
+        assert_eq!(text_salary("¥5,000,000 - ¥8,000,000 per year"), sal(Some(5e6), Some(8e6), "JPY", Some("year")));
+        assert_eq!(
+            text_salary("Gehalt: 55.000 - 65.000 EUR brutto/Jahr"),
+            sal(Some(55000.0), Some(65000.0), "EUR", Some("year"))
+        );
+        // the first salary wins; lines before it without one are passed over
+        let lines = ["We have 10,000 customers in 40 countries.", "Compensation", "$95 - $110 per hour", "$200k"];
+        assert_eq!(from_text(&lines).salary, sal(Some(95.0), Some(110.0), "USD", Some("hour")));
+        // a salary word on the previous line lets a small lone amount through
+        assert_eq!(from_text(&["Salary", "$45"]).salary, sal(Some(45.0), Some(45.0), "USD", None));
+    }
+
+    #[test]
+    fn text_salary_false_positives() {
+        for line in [
+            "401(k) with 4% match",
+            "We raised a $5M Series A in 2024.",
+            "Backed by $20 million from top investors",
+            "Revenue of €1.2B",
+            "Founded in 2024",
+            "We serve 10,000 customers",
+            "3-5 years of experience",
+            "2-3 days per week",
+            "Must be able to lift 50 pounds",
+            "$1,000 learning budget",
+            "$500 home office stipend",
+            "Signing bonus: $10,000",
+            "$45",
+            "Use CAD 3D tools daily",
+            "Save 20% on €50 vouchers",
+            "Version 2.5.1 released 2024-05-01",
+            "Salary: competitive",
+            "60k-75k",
+            "Company valued at $300,000,000",
+            "€1,500 per month housing allowance",
+            "$5-10 for coffee",
+        ] {
+            assert_eq!(text_salary(line), None, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn parse_number_formats() {
+        for (raw, want) in [
+            ("120000", Some(120000.0)),
+            ("120,000", Some(120000.0)),
+            ("120.000", Some(120000.0)),
+            ("120'000", Some(120000.0)),
+            ("120 000", Some(120000.0)),
+            ("1,234,567", Some(1234567.0)),
+            ("1.234,56", Some(1234.56)),
+            ("1,234.56", Some(1234.56)),
+            ("45.50", Some(45.5)),
+            ("45,5", Some(45.5)),
+            ("12,00,000", Some(1200000.0)),
+            ("1,2345", None),
+            ("12.34.56", None),
+            ("1234,567", None),
+        ] {
+            assert_eq!(parse_number(raw), want, "{raw}");
+        }
+        assert_eq!(loose_number("NaN"), None);
+        assert_eq!(loose_number("inf"), None);
+        assert_eq!(loose_number("-5"), None);
+        assert_eq!(loose_number("120000.0"), Some(120000.0));
+        assert_eq!(loose_number("$120k"), Some(120000.0));
+    }
+
+    #[test]
+    fn workplace_cues_english() {
+        let wp = |lines: &[&str]| from_text(lines).workplace;
+        assert_eq!(wp(&["Senior Engineer", "Remote - US"]), Some("remote".into()));
+        assert_eq!(wp(&["Location: Remote (EMEA)"]), Some("remote".into()));
+        assert_eq!(wp(&["We are a fully remote team."]), Some("remote".into()));
+        assert_eq!(wp(&["We're remote-first and async."]), Some("remote".into()));
+        assert_eq!(wp(&["London, UK (Hybrid)"]), Some("hybrid".into()));
+        assert_eq!(wp(&["Full-time · Hybrid"]), Some("hybrid".into()));
+        assert_eq!(wp(&["You'll spend 3 days a week in the office."]), Some("hybrid".into()));
+        assert_eq!(wp(&["Onsite"]), Some("on-site".into()));
+        assert_eq!(wp(&["This is an on-site role in Austin, TX."]), Some("on-site".into()));
+        assert_eq!(wp(&["Location: In office, Chicago"]), Some("on-site".into()));
+        assert_eq!(wp(&["Remote within Germany"]), Some("remote".into()));
+        // priorities: hybrid > negated remote > remote > on-site
+        assert_eq!(
+            wp(&["We are remote-first.", "This role is hybrid: hybrid working from our Paris hub."]),
+            Some("hybrid".into())
+        );
+        assert_eq!(wp(&["Remote (US)", "Occasional on-site visits to customers"]), Some("remote".into()));
+        assert_eq!(wp(&["This is not a remote position.", "Remote work tools: Slack"]), Some("on-site".into()));
+        assert_eq!(wp(&["Remote or Hybrid"]), Some("hybrid".into()));
+        // not cues
+        assert_eq!(wp(&["Remote Sensing Analyst"]), None);
+        assert_eq!(wp(&["Experience with hybrid cloud and remote monitoring."]), None);
+        assert_eq!(wp(&["You will manage remote teams across hybrid apps."]), None);
+        assert_eq!(wp(&["Interview process: onsite interview with the team"]), None);
+        assert_eq!(wp(&[]), None);
+    }
+
+    #[test]
+    fn workplace_cues_german() {
+        let wp = |lines: &[&str]| from_text(lines).workplace;
+        assert_eq!(wp(&["Homeoffice möglich"]), Some("hybrid".into()));
+        assert_eq!(wp(&["Flexible Arbeitszeiten und Homeoffice-Möglichkeit"]), Some("hybrid".into()));
+        assert_eq!(wp(&["Mobiles Arbeiten an 2 Tagen pro Woche"]), Some("hybrid".into()));
+        assert_eq!(wp(&["München, hybrid"]), Some("hybrid".into()));
+        assert_eq!(wp(&["Remote möglich"]), Some("remote".into()));
+        assert_eq!(wp(&["Wir arbeiten zu 100% Homeoffice"]), Some("remote".into()));
+        assert_eq!(wp(&["Arbeitsort: vor Ort in Hamburg"]), Some("on-site".into()));
+        assert_eq!(wp(&["Kein Homeoffice möglich, Arbeit im Büro"]), Some("on-site".into()));
+    }
+
+    #[test]
+    fn employment_cues() {
+        let et = |lines: &[&str]| from_text(lines).employment_type;
+        assert_eq!(et(&["Full-time"]), Some("full-time".into()));
+        assert_eq!(et(&["Berlin · Full time · Remote"]), Some("full-time".into()));
+        assert_eq!(et(&["Employment type: Part-time"]), Some("part-time".into()));
+        assert_eq!(et(&["This is a 6-month contract position."]), Some("contract".into()));
+        assert_eq!(et(&["Type: Contract"]), Some("contract".into()));
+        assert_eq!(et(&["Temporary"]), Some("temporary".into()));
+        assert_eq!(et(&["Regular Full-Time"]), Some("full-time".into()));
+        assert_eq!(et(&["Join our summer internship program!"]), Some("internship".into()));
+        assert_eq!(et(&["Software Engineering Intern"]), Some("internship".into()));
+        // German
+        assert_eq!(et(&["Senior Entwickler (m/w/d) in Vollzeit"]), Some("full-time".into()));
+        assert_eq!(et(&["Teilzeit (20 Std./Woche)"]), Some("part-time".into()));
+        assert_eq!(et(&["Werkstudent (m/w/d) Marketing"]), Some("part-time".into()));
+        assert_eq!(et(&["Praktikum"]), Some("internship".into()));
+        assert_eq!(et(&["Praktikant*in im Bereich Design"]), Some("internship".into()));
+        assert_eq!(et(&["Befristeter Vertrag für 12 Monate"]), Some("temporary".into()));
+        assert_eq!(et(&["Unbefristeter Vertrag"]), None);
+        // document order; sentences that merely mention a type are not cues
+        assert_eq!(et(&["Full-time / Part-time"]), Some("full-time".into()));
+        assert_eq!(et(&["Vollzeit oder Teilzeit"]), Some("full-time".into()));
+        assert_eq!(et(&["We have 200 full-time employees.", "Contract"]), Some("contract".into()));
+        assert_eq!(et(&["You will handle contract negotiations.", "Previous internship experience is a plus."]), None);
+        assert_eq!(et(&["Salary based on full-time equivalent"]), None);
+    }
+
+    #[test]
+    fn structured_employment_values() {
+        for (v, want) in [
+            ("FULL_TIME", Some("full-time")),
+            ("fulltime", Some("full-time")),
+            ("Part-time", Some("part-time")),
+            ("CONTRACTOR", Some("contract")),
+            ("INTERN", Some("internship")),
+            ("VOLUNTEER", Some("volunteer")),
+            ("PER_DIEM", Some("per-diem")),
+            ("perdiem", Some("per-diem")),
+            ("OTHER", Some("other")),
+            ("Vollzeit", Some("full-time")),
+            ("Permanent", None),
+            ("", None),
+        ] {
+            assert_eq!(normalize_employment(v), want, "{v}");
+        }
+    }
+
+    #[test]
+    fn text_evidence_and_empty() {
+        let m = from_text(&["Remote", "Full-time", "$100,000 - $120,000 a year"]);
+        assert_eq!(m.evidence, ev(&[("workplace", "text"), ("employment_type", "text"), ("salary", "text")]));
+        assert_eq!(m.title, None);
+        assert_eq!(from_text(&["Just a paragraph about our culture."]), PostingMeta::default());
+    }
+
+    fn record(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn jobspy_fields() {
+        let r = record(&[
+            ("site", "indeed"),
+            ("title", "Data Engineer"),
+            ("company", "Initech"),
+            ("location", "Austin, TX, US"),
+            ("is_remote", "True"),
+            ("job_type", "fulltime, contract"),
+            ("interval", "yearly"),
+            ("min_amount", "110000.0"),
+            ("max_amount", "140000.0"),
+            ("currency", "USD"),
+            ("date_posted", "2024-04-28"),
+        ]);
+        let m = from_fields(&r);
+        assert_eq!(m.title.as_deref(), Some("Data Engineer"));
+        assert_eq!(m.company.as_deref(), Some("Initech"));
+        assert_eq!(m.location.as_deref(), Some("Austin, TX, US"));
+        assert_eq!(m.workplace.as_deref(), Some("remote"));
+        assert_eq!(m.employment_type.as_deref(), Some("full-time"));
+        assert_eq!(m.salary, sal(Some(110000.0), Some(140000.0), "USD", Some("year")));
+        assert_eq!(m.date_posted.as_deref(), Some("2024-04-28"));
+        assert_eq!(m.evidence.len(), 7);
+        assert!(m.evidence.iter().all(|(_, s)| s == "fields"));
+    }
+
+    #[test]
+    fn jobspy_fields_variants() {
+        let r = record(&[
+            ("Company_Name", "Umbrella"),
+            ("city", "Berlin"),
+            ("state", "Berlin"),
+            ("country", "Germany"),
+            ("is_remote", "false"),
+            ("work_from_home_type", "Hybrid"),
+            ("job_type", "parttime"),
+            ("min_amount", "nan"),
+            ("max_amount", ""),
+            ("salary", "€45.000 – €55.000"),
+            ("interval", "yearly"),
+            ("date_posted", "01.04.2024"),
+        ]);
+        let m = from_fields(&r);
+        assert_eq!(m.title, None);
+        assert_eq!(m.company.as_deref(), Some("Umbrella"));
+        assert_eq!(m.location.as_deref(), Some("Berlin, Germany"));
+        assert_eq!(m.workplace.as_deref(), Some("hybrid"));
+        assert_eq!(m.employment_type.as_deref(), Some("part-time"));
+        assert_eq!(m.salary, sal(Some(45000.0), Some(55000.0), "EUR", Some("year")));
+        assert_eq!(m.date_posted.as_deref(), Some("2024-04-01"));
+
+        let r = record(&[
+            ("salary_range", "80000-95000"),
+            ("currency", "cad"),
+            ("interval", "hourly"),
+            ("is_remote", "no"),
+        ]);
+        let m = from_fields(&r);
+        assert_eq!(m.salary, sal(Some(80000.0), Some(95000.0), "CAD", Some("hour")));
+        assert_eq!(m.workplace, None);
+
+        let r = record(&[("min_amount", "25"), ("interval", "monthly"), ("job_type", "something new")]);
+        let m = from_fields(&r);
+        assert_eq!(m.salary, Some(Salary { min: Some(25.0), max: None, currency: None, period: Some("month".into()) }));
+        assert_eq!(m.employment_type, None);
+        assert_eq!(from_fields(&BTreeMap::new()), PostingMeta::default());
+    }
+
+    #[test]
+    fn merge_takes_first_source_per_field() {
+        let ld = from_json_ld(
+            r#"<script type="application/ld+json">{"@type":"JobPosting","title":"Platform Engineer",
+               "baseSalary":{"currency":"USD","value":{"minValue":150000,"maxValue":180000}}}</script>"#,
+        )
+        .unwrap();
+        let fields = from_fields(&record(&[
+            ("title", "platform engineer (remote)"),
+            ("company", "Hooli"),
+            ("min_amount", "1"),
+            ("interval", "hourly"),
+            ("date_posted", "2024-02-01"),
+        ]));
+        let text = from_text(&["Hybrid", "Contract", "$90 - $100 per hour"]);
+        let m = merge(&[ld, fields, text]);
+        assert_eq!(m.title.as_deref(), Some("Platform Engineer"));
+        assert_eq!(m.company.as_deref(), Some("Hooli"));
+        assert_eq!(m.location, None);
+        assert_eq!(m.workplace.as_deref(), Some("hybrid"));
+        assert_eq!(m.employment_type.as_deref(), Some("contract"));
+        // the salary is taken whole: json-ld has no period, and none is borrowed
+        assert_eq!(
+            m.salary,
+            Some(Salary { min: Some(150000.0), max: Some(180000.0), currency: Some("USD".into()), period: None })
+        );
+        assert_eq!(m.date_posted.as_deref(), Some("2024-02-01"));
+        assert_eq!(
+            m.evidence,
+            ev(&[
+                ("title", "json-ld"),
+                ("company", "fields"),
+                ("workplace", "text"),
+                ("employment_type", "text"),
+                ("salary", "json-ld"),
+                ("date_posted", "fields"),
+            ])
+        );
+        // a source without evidence is named by position; no sources gives nothing
+        let bare = PostingMeta { title: Some("X".into()), ..PostingMeta::default() };
+        assert_eq!(merge(&[PostingMeta::default(), bare]).evidence, ev(&[("title", "source1")]));
+        assert_eq!(merge(&[]), PostingMeta::default());
+    }
+
+    #[test]
+    fn dates() {
+        for (raw, want) in [
+            ("2024-05-01", "2024-05-01"),
+            ("2024-5-1", "2024-05-01"),
+            ("2024-05-01T09:30:00Z", "2024-05-01"),
+            ("2024/05/01", "2024-05-01"),
+            ("01.05.2024", "2024-05-01"),
+            ("May 1, 2024", "2024-05-01"),
+            ("1st May 2024", "2024-05-01"),
+            ("3. März 2024", "2024-03-03"),
+            ("2024-02-30", "2024-02-30"),
+            ("05/01/2024", "05/01/2024"),
+            ("3 days ago", "3 days ago"),
+        ] {
+            assert_eq!(normalize_date(raw).as_deref(), Some(want), "{raw}");
+        }
+        assert_eq!(normalize_date("  "), None);
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(decode_entities("R&amp;D &lt;b&gt; &#39;x&#x27; & co &bogus;"), "R&D <b> 'x' & co &bogus;");
+        assert_eq!(
+            segments("Berlin (Hybrid) - Full-time or Remote"),
+            vec![(0, "Berlin"), (8, "Hybrid"), (18, "Full-time"), (31, "Remote")]
+        );
+        assert_eq!(normalize_period("per annum").as_deref(), Some("year"));
+        assert_eq!(normalize_period("HOUR").as_deref(), Some("hour"));
+        assert_eq!(normalize_period("Monthly").as_deref(), Some("month"));
+        assert_eq!(normalize_period("fortnight"), None);
+        assert_eq!(normalize_currency("$").as_deref(), Some("USD"));
+        assert_eq!(normalize_currency("usd").as_deref(), Some("USD"));
+        assert_eq!(normalize_currency("Euro").as_deref(), Some("EUR"));
+    }
+
+    /// Table hygiene: no entry maps to two kinds once spaces and hyphens are ignored.
+    #[test]
+    fn tables_are_consistent() {
+        for table in [WORKPLACE_LABELS, WORKPLACE_PHRASES, EMPLOYMENT_LABELS, EMPLOYMENT_PHRASES, EMPLOYMENT_VALUES] {
+            let mut seen: HashMap<String, &str> = HashMap::new();
+            for (k, v) in table {
+                if let Some(prev) = seen.insert(squash(k), v) {
+                    assert_eq!(prev, *v, "{k} has two kinds");
+                }
+            }
+        }
+        LazyLock::force(&SALARY_RE);
+        LazyLock::force(&PERIOD_RE);
+        LazyLock::force(&WORKPLACE_CUES);
+        LazyLock::force(&EMPLOYMENT_CUES);
+    }
+}
