@@ -13,7 +13,12 @@ fn replay_dump(data: &[u8]) {
         for item in reader {
             if let Item::Doc(d) = item {
                 assert!(d.meta.id.starts_with("fuzz#"));
-                assert!(!d.text.trim().is_empty(), "empty document from {bytes:?}");
+                assert!(
+                    !d.text.trim().is_empty(),
+                    "empty document {:?} (format {:?}) from {bytes:?}",
+                    d.text,
+                    d.format
+                );
             }
         }
     }
@@ -35,4 +40,11 @@ fn dump_record_of_nul_bytes_is_not_a_document() {
     .unwrap();
     let items: Vec<Item> = r.collect();
     assert!(matches!(&items[0], Item::Bad { reason, .. } if reason.contains("missing or empty")), "{items:?}");
+}
+
+/// A CSV record whose text decodes to nothing (only bytes that decoding removes) was taken as a
+/// posting with no text.
+#[test]
+fn dump_record_that_decodes_to_nothing_is_not_a_document() {
+    replay_dump(include_bytes!("fuzz/dump-text-decodes-to-nothing.bin"));
 }

@@ -244,15 +244,27 @@ impl DumpReader {
         let company = Self::pick(&fields, &self.fields.company, COMPANY_FIELDS).map(str::to_string);
         let url = Self::pick(&fields, &None, URL_FIELDS).map(str::to_string);
         let date = Self::pick(&fields, &None, DATE_FIELDS).map(str::to_string);
-        Item::Doc(Box::new(record_doc(&id, text, title.as_deref(), SourceInfo { company, url, date }, fields.clone())))
+        match record_doc(&id, text, title.as_deref(), SourceInfo { company, url, date }, fields.clone()) {
+            Some(doc) => Item::Doc(Box::new(doc)),
+            None => Item::Bad {
+                id,
+                status: Status::Error,
+                reason: format!("line {line}: field {text_name:?} holds no text once decoded"),
+                bytes: text.len() as u64,
+            },
+        }
     }
 }
 
 /// A record's text as a document: the title (when the record has one and the text does not
-/// open with it) becomes the top heading, so that the posting defines its role.
-pub fn record_doc(id: &str, text: &str, title: Option<&str>, source: SourceInfo, fields: Fields) -> RawDoc {
+/// open with it) becomes the top heading, so that the posting defines its role. `None` when
+/// nothing is left of the text once decoded (NUL bytes, stray mojibake).
+pub fn record_doc(id: &str, text: &str, title: Option<&str>, source: SourceInfo, fields: Fields) -> Option<RawDoc> {
     let d = decode::decode(text.as_bytes());
     let body = d.text;
+    if body.trim().is_empty() {
+        return None;
+    }
     let trimmed = body.trim_start();
     let is_html = trimmed.starts_with('<')
         && ["</p>", "<li", "<br", "</div>", "<ul", "<h1", "<h2", "<h3", "<strong"].iter().any(|t| body.contains(t));
@@ -280,7 +292,7 @@ pub fn record_doc(id: &str, text: &str, title: Option<&str>, source: SourceInfo,
         .filter(|(_, v)| v.len() <= 200 && !v.trim().is_empty())
         .map(|(k, v)| (k, v.trim().to_string()))
         .collect();
-    RawDoc {
+    Some(RawDoc {
         meta: DocMeta {
             id: id.to_string(),
             bytes,
@@ -293,7 +305,7 @@ pub fn record_doc(id: &str, text: &str, title: Option<&str>, source: SourceInfo,
         },
         format,
         text,
-    }
+    })
 }
 
 fn strip_tags(s: &str) -> String {
@@ -619,14 +631,18 @@ mod tests {
             Some("Product Owner"),
             src(),
             Fields::new(),
-        );
+        )
+        .unwrap();
         assert!(d.text.starts_with("<h1>Product Owner</h1>\n<p>As"), "{}", d.text);
+        assert!(record_doc("x", "\0\0", Some("Product Owner"), src(), Fields::new()).is_none());
         let d =
-            record_doc("x", "<h1>Product Owner</h1><ul><li>a</li></ul>", Some("Product Owner"), src(), Fields::new());
+            record_doc("x", "<h1>Product Owner</h1><ul><li>a</li></ul>", Some("Product Owner"), src(), Fields::new())
+                .unwrap();
         assert!(d.text.starts_with("<h1>Product Owner</h1><ul>"), "{}", d.text);
-        let d = record_doc("x", "## Product Owner (m/w/d)\n\n- a", Some("Product Owner"), src(), Fields::new());
+        let d =
+            record_doc("x", "## Product Owner (m/w/d)\n\n- a", Some("Product Owner"), src(), Fields::new()).unwrap();
         assert!(d.text.starts_with("## Product Owner"), "{}", d.text);
-        let d = record_doc("x", "Own the backlog.", Some("Product <Owner>"), src(), Fields::new());
+        let d = record_doc("x", "Own the backlog.", Some("Product <Owner>"), src(), Fields::new()).unwrap();
         assert_eq!((d.text.as_str(), d.format), ("# Product <Owner>\n\nOwn the backlog.", Format::Markdown));
     }
 
