@@ -179,6 +179,8 @@ pub struct FoundRole {
     pub items: Vec<FoundItem>,
     /// Blocks under the role that were not taken as duties, with the reason.
     pub skipped: Vec<(usize, String, &'static str)>,
+    /// Items of the role's requirements sections: (line, text, nice to have).
+    pub requirements: Vec<(usize, String, bool)>,
 }
 
 /// The organisation a document belongs to, with where that was seen.
@@ -241,6 +243,25 @@ pub struct RespRecord {
     pub category_rules: Vec<String>,
 }
 
+/// One requirement of a role (`requirements.csv/.jsonl`); never counted as a responsibility.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReqRecord {
+    pub doc: String,
+    pub company: Option<String>,
+    pub role_id: String,
+    pub seniority: String,
+    pub title: String,
+    pub text: String,
+    pub line: usize,
+    /// `required` or `nice-to-have` (from the section it stands in).
+    pub kind: String,
+    /// Years of experience asked for: "5+ years" is 5 and none, "3-5 years" is 3 and 5.
+    pub years_min: Option<u32>,
+    pub years_max: Option<u32>,
+    pub degree: Option<String>,
+    pub skills: Vec<String>,
+}
+
 /// Outcome of one document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -289,4 +310,5 @@ pub struct DocResult {
     pub doc: DocRecord,
     pub roles: Vec<RoleRecord>,
     pub responsibilities: Vec<RespRecord>,
+    pub requirements: Vec<ReqRecord>,
 }

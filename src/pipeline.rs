@@ -130,6 +130,7 @@ pub fn not_processed(id: &str, status: Status, reason: String, bytes: u64) -> Do
         },
         roles: Vec::new(),
         responsibilities: Vec::new(),
+        requirements: Vec::new(),
     }
 }
 

@@ -86,6 +86,13 @@ fn jobspy_csv_gives_one_document_per_posting() {
         texts("jobs.csv#li-991"),
         ["Own and order the product backlog", "Write user stories with clear acceptance criteria"]
     );
+
+    // the requirement went to requirements.jsonl, with its years as a number range
+    let req = jsonl(out.path(), "requirements.jsonl");
+    assert_eq!(req.len(), 1, "{req:?}");
+    assert_eq!(req[0]["doc"], "jobs.csv#in-7f3a");
+    assert_eq!((req[0]["years_min"].as_u64(), req[0]["years_max"].as_u64()), (Some(5), None));
+    assert_eq!(req[0]["kind"], "required");
 }
 
 #[test]

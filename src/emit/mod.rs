@@ -6,7 +6,7 @@
 //! machine or thread scheduling (only `manifest.json`'s `timings` do).
 
 use crate::compare::Comparison;
-use crate::model::{DocRecord, DocResult, RespRecord, RoleRecord};
+use crate::model::{DocRecord, DocResult, ReqRecord, RespRecord, RoleRecord};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::fs::{self, File};
@@ -14,13 +14,15 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// The files of an output folder, relative to it, in the order they are committed.
-pub const FILES: [&str; 12] = [
+pub const FILES: [&str; 14] = [
     "documents.csv",
     "documents.jsonl",
     "roles.csv",
     "roles.jsonl",
     "responsibilities.csv",
     "responsibilities.jsonl",
+    "requirements.csv",
+    "requirements.jsonl",
     "duplicates.csv",
     "comparison/role_categories.csv",
     "comparison/role_similarity.csv",
@@ -75,6 +77,21 @@ pub const ROLE_COLUMNS: [&str; 17] = [
     "categories",
     "also_titled",
 ];
+pub const REQUIREMENT_COLUMNS: [&str; 13] = [
+    "doc",
+    "company",
+    "role_id",
+    "seniority",
+    "title",
+    "text",
+    "line",
+    "kind",
+    "years_min",
+    "years_max",
+    "degree",
+    "skills",
+    "rule",
+];
 pub const RESPONSIBILITY_COLUMNS: [&str; 14] = [
     "doc",
     "company",
@@ -109,6 +126,8 @@ pub struct Output {
     resp_csv: Csv,
     resp_jsonl: BufWriter<File>,
     dups_csv: Csv,
+    req_csv: Csv,
+    req_jsonl: BufWriter<File>,
     committed: bool,
 }
 
@@ -155,6 +174,8 @@ impl Output {
             roles_csv: csv_writer(&staging.join("roles.csv"), &ROLE_COLUMNS)?,
             roles_jsonl: jsonl(&staging.join("roles.jsonl"))?,
             resp_csv: csv_writer(&staging.join("responsibilities.csv"), &RESPONSIBILITY_COLUMNS)?,
+            req_csv: csv_writer(&staging.join("requirements.csv"), &REQUIREMENT_COLUMNS)?,
+            req_jsonl: jsonl(&staging.join("requirements.jsonl"))?,
             resp_jsonl: jsonl(&staging.join("responsibilities.jsonl"))?,
             staging,
             committed: false,
@@ -177,6 +198,9 @@ impl Output {
         }
         for resp in &r.responsibilities {
             self.write_resp(resp)?;
+        }
+        for req in &r.requirements {
+            self.write_req(req)?;
         }
         Ok(())
     }
@@ -251,6 +275,27 @@ impl Output {
         write_json_line(&mut self.roles_jsonl, r)
     }
 
+    fn write_req(&mut self, r: &ReqRecord) -> io::Result<()> {
+        let num = |v: Option<u32>| v.map(|x| x.to_string()).unwrap_or_default();
+        let rec = [
+            self.c(&r.doc).into_owned(),
+            self.c(r.company.as_deref().unwrap_or("")).into_owned(),
+            r.role_id.clone(),
+            r.seniority.clone(),
+            self.c(&r.title).into_owned(),
+            self.c(&r.text).into_owned(),
+            r.line.to_string(),
+            r.kind.clone(),
+            num(r.years_min),
+            num(r.years_max),
+            self.c(r.degree.as_deref().unwrap_or("")).into_owned(),
+            self.c(&r.skills.join(LIST_SEP)).into_owned(),
+            "requirement".to_string(),
+        ];
+        self.req_csv.write_record(&rec).map_err(io::Error::other)?;
+        write_json_line(&mut self.req_jsonl, r)
+    }
+
     fn write_resp(&mut self, r: &RespRecord) -> io::Result<()> {
         let rec = [
             self.c(&r.doc).into_owned(),
@@ -281,6 +326,8 @@ impl Output {
         self.roles_jsonl.flush()?;
         self.resp_jsonl.flush()?;
         self.dups_csv.flush()?;
+        self.req_csv.flush()?;
+        self.req_jsonl.flush()?;
         let st = self.staging.clone();
         let g = self.guard;
         let cell = |s: &str| if g { guard_cell(s).into_owned() } else { s.to_string() };

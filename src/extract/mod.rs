@@ -43,6 +43,8 @@ enum Mode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Section {
     Duty,
+    /// Requirements or qualifications; `true` for nice-to-have.
+    Requirements(bool),
     Other,
 }
 
@@ -82,9 +84,14 @@ impl<'r> Extractor<'r> {
     fn section_of(&self, text: &str) -> Option<Section> {
         let t = strip_numbering(text);
         let st = &self.rules.structure;
-        if st.section_duty.is_match(t) && text::word_count(t) <= 8 {
+        if text::word_count(t) > 8 {
+            return None;
+        }
+        if st.section_duty.is_match(t) {
             Some(Section::Duty)
-        } else if st.section_non_duty.is_match(t) && text::word_count(t) <= 8 {
+        } else if st.section_requirements.is_match(t) {
+            Some(Section::Requirements(st.section_nice_to_have.is_match(t)))
+        } else if st.section_non_duty.is_match(t) {
             Some(Section::Other)
         } else {
             None
@@ -123,6 +130,7 @@ impl<'r> Extractor<'r> {
             context: Vec::new(),
             items: Vec::new(),
             skipped: Vec::new(),
+            requirements: Vec::new(),
         });
         self.roles.len() - 1
     }
@@ -261,6 +269,10 @@ impl<'r> Extractor<'r> {
                 sub.mode = Mode::Group;
             }
             match (sub.section, sub.mode) {
+                (Some(Section::Requirements(nice)), _) => {
+                    self.roles[role].requirements.push((b.line, strip_numbering(&b.text).to_string(), nice));
+                    why = Some("a requirement (requirements.csv), not a duty");
+                }
                 (Some(Section::Other), _) => why = Some("in a section that is not duties"),
                 (_, Mode::Itself) => {
                     sub.detail.push(b.text.clone());
@@ -291,6 +303,16 @@ impl<'r> Extractor<'r> {
         let Some(ctx) = self.ctx.as_mut() else { return };
         self.roles[ctx.role].context.push(b.text.clone());
         match ctx.sub.as_mut() {
+            Some(sub) if matches!(sub.section, Some(Section::Requirements(_))) => {
+                let Some(Section::Requirements(nice)) = sub.section else { unreachable!() };
+                // prose under a requirements label: each sentence that asks for something
+                for s in text::sentences(&b.text) {
+                    let s = s.trim();
+                    if !s.is_empty() && !s.ends_with(':') {
+                        self.roles[ctx.role].requirements.push((b.line, s.to_string(), nice));
+                    }
+                }
+            }
             Some(sub) if sub.mode == Mode::Pending || sub.mode == Mode::Itself => {
                 if sub.section.is_none() {
                     sub.mode = Mode::Itself;

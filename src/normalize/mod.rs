@@ -4,7 +4,7 @@
 
 use crate::clean::text;
 use crate::extract::strip_numbering;
-use crate::model::{DocRecord, DocResult, Extraction, RespRecord, RoleRecord, Status};
+use crate::model::{DocRecord, DocResult, Extraction, ReqRecord, RespRecord, RoleRecord, Status};
 use crate::rules::Rules;
 use std::collections::HashSet;
 
@@ -22,6 +22,7 @@ pub fn normalize(ex: Extraction, rules: &Rules) -> DocResult {
     let mut items: Vec<Vec<RespRecord>> = Vec::new();
     let mut seen: Vec<HashSet<String>> = Vec::new();
     let mut contexts: Vec<Vec<String>> = Vec::new();
+    let mut requirements: Vec<ReqRecord> = Vec::new();
 
     for fr in &ex.roles {
         let (role_id, label, family, level, title_cue) = match &fr.hit {
@@ -75,6 +76,9 @@ pub fn normalize(ex: Extraction, rules: &Rules) -> DocResult {
             push_unique(&mut rec.departments, d.clone());
         }
         contexts[idx].extend(fr.context.iter().cloned());
+        for (line, t, nice) in &fr.requirements {
+            requirements.push(requirement(rules, rec, *line, t, *nice));
+        }
         let title_key = text::key(&rec.title);
         for it in &fr.items {
             let t = strip_numbering(&it.text).to_string();
@@ -157,11 +161,75 @@ pub fn normalize(ex: Extraction, rules: &Rules) -> DocResult {
         duplicate_of: None,
         posting: Default::default(),
     };
-    DocResult { doc, roles, responsibilities }
+    DocResult { doc, roles, responsibilities, requirements }
+}
+
+/// Read a requirement: years of experience, degree and skills (`structure.toml`
+/// `[requirements]`).
+fn requirement(rules: &Rules, role: &RoleRecord, line: usize, text: &str, nice: bool) -> ReqRecord {
+    let st = &rules.structure;
+    let (mut years_min, mut years_max) = (None, None);
+    if let Some(c) = st.req_years.captures(text) {
+        years_min = c.name("min").and_then(|m| m.as_str().parse::<u32>().ok());
+        years_max = c.name("max").and_then(|m| m.as_str().parse::<u32>().ok()).filter(|&m| Some(m) >= years_min);
+    }
+    let degree = st.req_degree.find(text).map(|m| m.as_str().to_string());
+    let mut skills = Vec::new();
+    for c in st.req_skills.captures_iter(text) {
+        let Some(list) = c.name("list") else { continue };
+        for part in list.as_str().split([',', ';']).flat_map(|p| p.split(" and ")).flat_map(|p| p.split(" or ")) {
+            let p = part.trim().trim_start_matches("and ").trim_start_matches("or ").trim();
+            let p = p.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '+' && c != '#');
+            if !p.is_empty() && p.split_whitespace().count() <= 6 {
+                push_unique(&mut skills, p.to_string());
+            }
+        }
+    }
+    ReqRecord {
+        doc: role.doc.clone(),
+        company: role.company.clone(),
+        role_id: role.role_id.clone(),
+        seniority: role.seniority.clone(),
+        title: role.title.clone(),
+        text: text.to_string(),
+        line,
+        kind: if nice { "nice-to-have" } else { "required" }.to_string(),
+        years_min,
+        years_max,
+        degree,
+        skills,
+    }
 }
 
 fn push_unique(v: &mut Vec<String>, s: String) {
     if !v.iter().any(|x| x.eq_ignore_ascii_case(&s)) {
         v.push(s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::pipeline::process_text;
+    use crate::rules::Rules;
+
+    #[test]
+    fn requirements_are_read_not_counted_as_duties() {
+        let r = process_text(
+            "p.md",
+            "# Senior Product Manager\n\n## What you'll do\n\n- Own the product roadmap\n\n\
+             ## What you bring\n\n- 5+ years of product management experience\n\
+             - 3-5 years in B2B SaaS\n- Bachelor's degree in Computer Science or a related field\n\
+             - Experience with SQL, Amplitude and A/B testing\n\n## Nice to have\n\n- An MBA\n",
+            &Rules::embedded().unwrap(),
+        );
+        assert_eq!(r.responsibilities.len(), 1);
+        let q = &r.requirements;
+        assert_eq!(q.len(), 5, "{q:#?}");
+        assert_eq!((q[0].years_min, q[0].years_max, q[0].kind.as_str()), (Some(5), None, "required"));
+        assert_eq!((q[1].years_min, q[1].years_max), (Some(3), Some(5)));
+        assert_eq!(q[2].degree.as_deref(), Some("Bachelor's degree"));
+        assert_eq!(q[3].skills, ["SQL", "Amplitude", "A/B testing"]);
+        assert_eq!((q[4].kind.as_str(), q[4].degree.as_deref()), ("nice-to-have", Some("MBA")));
+        assert!(q.iter().all(|x| x.role_id == "product-manager" && x.seniority == "senior"));
     }
 }

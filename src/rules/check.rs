@@ -128,6 +128,12 @@ pub fn run_examples(rules: &Rules) -> ExampleReport {
             rep.check("boilerplate.toml", format!("boilerplate:{}", r.id), e, false, ok, || dropped_by(e));
         }
     }
+    // requirement examples: each must yield years, a degree or skills
+    let st = &rules.structure;
+    for e in &st.req_examples {
+        let ok = st.req_years.is_match(e) || st.req_degree.is_match(e) || st.req_skills.is_match(e);
+        rep.check("structure.toml", "requirement".into(), e, true, ok, || "no years, degree or skills found".into());
+    }
     let kl = &bp.keyword_list;
     for e in &kl.examples {
         rep.check("boilerplate.toml", format!("boilerplate:{}", kl.id), e, true, bp.is_keyword_list(e), || {

@@ -149,6 +149,7 @@ pub struct StructureFile {
     pub subheading: SubheadingDef,
     pub prose: ProseDef,
     pub sections: SectionsDef,
+    pub requirements: RequirementsDef,
 }
 
 #[derive(Debug, Deserialize)]
@@ -157,6 +158,19 @@ pub struct SectionsDef {
     pub id: S,
     pub duty: S,
     pub non_duty: S,
+    pub requirements: S,
+    pub nice_to_have: S,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RequirementsDef {
+    pub id: S,
+    pub years: S,
+    pub degree: S,
+    pub skills: S,
+    #[serde(default)]
+    pub examples: Vec<S>,
 }
 
 #[derive(Debug, Deserialize)]

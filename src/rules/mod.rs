@@ -229,6 +229,12 @@ pub struct Structure {
     pub prose_non_duty: Regex,
     pub section_duty: Regex,
     pub section_non_duty: Regex,
+    pub section_requirements: Regex,
+    pub section_nice_to_have: Regex,
+    pub req_years: Regex,
+    pub req_degree: Regex,
+    pub req_skills: Regex,
+    pub req_examples: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -866,6 +872,7 @@ impl Compiler {
             (&f.subheading.id, "subheading"),
             (&f.prose.id, "prose:subject"),
             (&f.sections.id, "section"),
+            (&f.requirements.id, "requirement"),
         ] {
             if id.get_ref() != want {
                 self.err_at(t, id.span().start, format!("id must be {want:?} (the extractor step it configures)"));
@@ -882,6 +889,31 @@ impl Compiler {
         let non_duty = self.regex(t, &f.prose.non_duty, "prose non-duty", false);
         let section_duty = self.regex(t, &f.sections.duty, "duty section", false);
         let section_non_duty = self.regex(t, &f.sections.non_duty, "non-duty section", false);
+        let section_req = self.regex(t, &f.sections.requirements, "requirements section", false);
+        let section_nice = self.regex(t, &f.sections.nice_to_have, "nice-to-have section", false);
+        let req_years = self.regex(t, &f.requirements.years, "years", false);
+        let req_degree = self.regex(t, &f.requirements.degree, "degree", false);
+        let req_skills = self.regex(t, &f.requirements.skills, "skills", false);
+        if let Some(re) = &req_years {
+            for name in ["min", "max"] {
+                if !re.capture_names().any(|n| n == Some(name)) {
+                    self.err_at(
+                        t,
+                        f.requirements.years.span().start,
+                        format!("years pattern needs a group named {name:?}"),
+                    );
+                }
+            }
+        }
+        if let Some(re) = &req_skills {
+            if !re.capture_names().any(|n| n == Some("list")) {
+                self.err_at(
+                    t,
+                    f.requirements.skills.span().start,
+                    "skills pattern needs a group named \"list\"".into(),
+                );
+            }
+        }
         Some(Structure {
             heading_filler: heading_filler?,
             heading_max_words: f.heading.max_words,
@@ -896,6 +928,12 @@ impl Compiler {
             prose_non_duty: non_duty?,
             section_duty: section_duty?,
             section_non_duty: section_non_duty?,
+            section_requirements: section_req?,
+            section_nice_to_have: section_nice?,
+            req_years: req_years?,
+            req_degree: req_degree?,
+            req_skills: req_skills?,
+            req_examples: vals(&f.requirements.examples),
         })
     }
 }
