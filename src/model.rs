@@ -300,6 +300,8 @@ pub struct DocRecord {
     pub truncated: Vec<String>,
     /// The earlier document this one is a near-duplicate of (same duties), if any.
     pub duplicate_of: Option<String>,
+    /// ISO 639-3 code of the document's language, when it could be told reliably.
+    pub language: Option<String>,
     /// Posting metadata: title, location, workplace, employment type, salary, date.
     pub posting: crate::extract::metadata::PostingMeta,
 }

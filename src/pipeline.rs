@@ -126,6 +126,7 @@ pub fn not_processed(id: &str, status: Status, reason: String, bytes: u64) -> Do
             repairs: Vec::new(),
             truncated: Vec::new(),
             duplicate_of: None,
+            language: None,
             posting: Default::default(),
         },
         roles: Vec::new(),
@@ -149,9 +150,28 @@ pub fn process_raw(raw: crate::model::RawDoc, rules: &Rules, limits: &Limits, t:
         let c = timed(&t.clean, || clean::clean_with(raw, rules, limits));
         let lines: Vec<&str> = c.blocks.iter().take(400).map(|b| b.text.as_str()).collect();
         let posting = extract::metadata::merge(&[ld, fields, extract::metadata::from_text(&lines)]);
+        let language = clean::language(&c);
+        if let Some(lang) = language.as_deref().filter(|l| !rules.structure.languages.iter().any(|k| k == l)) {
+            let name = whatlang::Lang::from_code(lang).map_or(lang, |l| l.eng_name());
+            let mut r = not_processed(
+                &c.meta.id,
+                Status::Skipped,
+                format!(
+                    "language {name} ({lang}): no rule pack; the rules cover {} (structure.toml `languages`)",
+                    rules.structure.languages.join(", ")
+                ),
+                c.meta.bytes,
+            );
+            r.doc.format = c.format.as_str().to_string();
+            r.doc.encoding = c.meta.encoding.clone();
+            r.doc.language = language;
+            r.doc.posting = posting;
+            return r;
+        }
         let x = timed(&t.extract, || extract::extract(c, rules));
         let mut r = timed(&t.normalize, || normalize::normalize(x, rules));
         r.doc.posting = posting;
+        r.doc.language = language;
         r
     }));
     r.unwrap_or_else(|p| {

@@ -228,3 +228,67 @@ fn saved_pages_give_metadata_and_the_same_posting_twice_is_a_duplicate() {
     assert_eq!(texts.len(), 5, "{texts:?}");
     assert!(!texts.iter().any(|t| t.contains("years") || t.contains("holiday") || t.contains("pricing")), "{texts:?}");
 }
+
+const GERMAN: &str = "---\ntitle: (Senior) Produktmanager (m/w/d) – Berlin\n---\n\n\
+# (Senior) Produktmanager (m/w/d) – Berlin\n\n\
+Wir sind ein schnell wachsendes Unternehmen im Bereich Zahlungsverkehr und suchen Verstärkung für unser Produktteam in Berlin.\n\n\
+## Deine Aufgaben\n\n\
+- Du verantwortest die Produkt-Roadmap für unsere Zahlungsplattform\n\
+- Du führst regelmäßig Interviews mit Händlern und leitest daraus Anforderungen ab\n\
+- Du arbeitest eng mit Entwicklung und Design zusammen und priorisierst das Backlog\n\n\
+## Dein Profil\n\n\
+- Mindestens 5 Jahre Erfahrung im Produktmanagement\n\
+- Abgeschlossenes Studium der Informatik oder eine vergleichbare Ausbildung\n\n\
+## Wir bieten\n\n\
+- 30 Tage Urlaub und flexible Arbeitszeiten\n\
+- Homeoffice möglich\n";
+
+#[test]
+fn german_postings_yield_roles_and_other_languages_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("de.md"), GERMAN).unwrap();
+    std::fs::write(
+        dir.path().join("werkstudent.md"),
+        "# Werkstudent Produktmanagement (m/w/d)\n\n## Deine Aufgaben\n\n\
+         - Du unterstützt unser Produktteam bei der Analyse von Nutzerdaten und Marktrecherchen\n\
+         - Du bereitest Workshops mit Kundinnen und Kunden vor und dokumentierst die Ergebnisse\n\
+         - Du pflegst das Backlog gemeinsam mit unseren Product Ownern und Entwicklern\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("fr.md"),
+        "# Chef de produit\n\nNous recherchons un chef de produit pour piloter la feuille de route de notre plateforme \
+         de paiement. Vous travaillerez avec les équipes techniques et commerciales pour définir la vision du produit.\n\n\
+         - Définir la vision et la stratégie du produit\n- Piloter la feuille de route\n",
+    )
+    .unwrap();
+    let (o, out) = run(&[s(dir.path())], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let d = docs(out.path());
+    assert_eq!(d["de.md"]["language"], "deu");
+    assert_eq!(d["fr.md"]["status"], "skipped");
+    assert!(
+        d["fr.md"]["reason"].as_str().unwrap().starts_with("language French (fra): no rule pack"),
+        "{}",
+        d["fr.md"]
+    );
+    let roles = jsonl(out.path(), "roles.jsonl");
+    let by_doc: BTreeMap<&str, &serde_json::Value> = roles.iter().map(|r| (r["doc"].as_str().unwrap(), r)).collect();
+    assert_eq!(roles.len(), 2, "{roles:?}");
+    assert_eq!(
+        (by_doc["de.md"]["role_id"].as_str(), by_doc["de.md"]["seniority"].as_str()),
+        (Some("product-manager"), Some("senior"))
+    );
+    assert_eq!(by_doc["de.md"]["responsibilities"], 3);
+    assert_eq!(
+        (by_doc["werkstudent.md"]["role_id"].as_str(), by_doc["werkstudent.md"]["seniority"].as_str()),
+        (Some("product-manager"), Some("intern"))
+    );
+    let req = jsonl(out.path(), "requirements.jsonl");
+    let de: Vec<&serde_json::Value> = req.iter().filter(|r| r["doc"] == "de.md").collect();
+    assert_eq!(de.len(), 2, "{req:?}");
+    assert_eq!(de[0]["years_min"], 5);
+    assert_eq!(de[1]["degree"], "Abgeschlossenes Studium");
+    let resp = std::fs::read_to_string(out.path().join("responsibilities.csv")).unwrap();
+    assert!(!resp.contains("Urlaub") && !resp.contains("Mindestens"), "{resp}");
+}

@@ -57,6 +57,24 @@ pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
     CleanDoc { meta: raw.meta, format: raw.format, blocks, dropped }
 }
 
+/// The language of a cleaned document (ISO 639-3), from up to 4,000 characters of its
+/// blocks; `None` when the text is too short or the guess is not reliable.
+pub fn language(doc: &CleanDoc) -> Option<String> {
+    let mut sample = String::new();
+    for b in &doc.blocks {
+        if sample.len() >= 4000 {
+            break;
+        }
+        sample.push_str(&b.text);
+        sample.push('\n');
+    }
+    if sample.chars().filter(|c| c.is_alphabetic()).count() < 120 {
+        return None;
+    }
+    let info = whatlang::detect(&sample)?;
+    info.is_reliable().then(|| info.lang().code().to_string())
+}
+
 /// Keep the first `max` blocks.
 fn cap_blocks(blocks: &mut Vec<Block>, max: usize, truncated: &mut Vec<String>) {
     if blocks.len() > max {

@@ -31,7 +31,7 @@ pub const FILES: [&str; 14] = [
     "manifest.json",
 ];
 
-pub const DOCUMENT_COLUMNS: [&str; 25] = [
+pub const DOCUMENT_COLUMNS: [&str; 26] = [
     "doc",
     "status",
     "reason",
@@ -47,6 +47,7 @@ pub const DOCUMENT_COLUMNS: [&str; 25] = [
     "repairs",
     "truncated",
     "duplicate_of",
+    "language",
     "posting_title",
     "location",
     "workplace",
@@ -236,6 +237,7 @@ impl Output {
             d.repairs.join(LIST_SEP),
             d.truncated.join(LIST_SEP),
             self.c(d.duplicate_of.as_deref().unwrap_or("")).into_owned(),
+            d.language.clone().unwrap_or_default(),
             self.c(p.title.as_deref().unwrap_or("")).into_owned(),
             self.c(p.location.as_deref().unwrap_or("")).into_owned(),
             p.workplace.clone().unwrap_or_default(),

@@ -159,6 +159,7 @@ pub fn normalize(ex: Extraction, rules: &Rules) -> DocResult {
         repairs: meta.repairs.clone(),
         truncated: meta.truncated.clone(),
         duplicate_of: None,
+        language: None,
         posting: Default::default(),
     };
     DocResult { doc, roles, responsibilities, requirements }

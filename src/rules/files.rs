@@ -143,6 +143,7 @@ pub struct HtmlDef {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct StructureFile {
+    pub languages: Vec<S>,
     pub heading: HeadingDef,
     pub table: TableDef,
     pub lists: ListsDef,

@@ -216,6 +216,8 @@ pub struct Boilerplate {
 
 #[derive(Debug, Clone)]
 pub struct Structure {
+    /// ISO 639-3 codes of the languages the rules cover.
+    pub languages: Vec<String>,
     pub heading_filler: Regex,
     pub heading_max_words: usize,
     pub table_role_columns: RegexSet,
@@ -914,7 +916,22 @@ impl Compiler {
                 );
             }
         }
+        let mut languages = Vec::new();
+        for l in &f.languages {
+            match whatlang::Lang::from_code(l.get_ref().as_str()) {
+                Some(lang) => languages.push(lang.code().to_string()),
+                None => self.err_at(
+                    t,
+                    l.span().start,
+                    format!(
+                        "{:?} is not an ISO 639-3 language code whatlang knows (e.g. \"eng\", \"deu\")",
+                        l.get_ref()
+                    ),
+                ),
+            }
+        }
         Some(Structure {
+            languages,
             heading_filler: heading_filler?,
             heading_max_words: f.heading.max_words,
             table_role_columns: role_cols?,
