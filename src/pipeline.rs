@@ -148,7 +148,16 @@ pub fn process_raw(raw: crate::model::RawDoc, rules: &Rules, limits: &Limits, t:
             .unwrap_or_default();
         let fields = extract::metadata::from_fields(&raw.meta.front_matter);
         let c = timed(&t.clean, || clean::clean_with(raw, rules, limits));
-        let lines: Vec<&str> = c.blocks.iter().take(400).map(|b| b.text.as_str()).collect();
+        // workplace, type and salary stand in the header, and salary also in the benefits at
+        // the end: the first 60 and the last 30 blocks
+        let n = c.blocks.len();
+        let lines: Vec<&str> = c
+            .blocks
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i < 60 || *i + 30 >= n)
+            .map(|(_, b)| b.text.as_str())
+            .collect();
         let posting = extract::metadata::merge(&[ld, fields, extract::metadata::from_text(&lines)]);
         let language = clean::language(&c);
         if let Some(lang) = language.as_deref().filter(|l| !rules.structure.languages.iter().any(|k| k == l)) {

@@ -945,7 +945,10 @@ impl Cues {
         // longest first: at one position "100% homeoffice" wins over "homeoffice"
         sorted.sort_by_key(|p| std::cmp::Reverse(p.len()));
         let alternation: Vec<String> = sorted.iter().map(|p| phrase_pattern(p)).collect();
-        let phrases_re = Regex::new(&format!(r"(?i)\b(?:{})\b", alternation.join("|"))).expect("cue tables compile");
+        // ASCII word boundaries keep the fast regex engines (see rules::ascii_boundaries)
+        let phrases_re =
+            Regex::new(&crate::rules::ascii_boundaries(&format!(r"(?i)\b(?:{})\b", alternation.join("|"))))
+                .expect("cue tables compile");
         let table = |t: &[(&str, &'static str)]| t.iter().map(|(k, v)| (squash(k), *v)).collect::<HashMap<_, _>>();
         Cues {
             phrases: phrases_re,
@@ -1089,7 +1092,8 @@ static SALARY_RE: LazyLock<Regex> = LazyLock::new(|| {
     let sep = r"\s*(?:[-–—−~]|\b(?:to|bis|and|und)\b)\s*";
     // "$70,000/year - $90,000/year": a unit after the first amount does not end the range
     let unit = r"(?:\s?/\s?\p{L}+)?";
-    Regex::new(&format!("{}(?:{unit}{sep}{})?", amount(1), amount(2))).expect("salary pattern compiles")
+    Regex::new(&crate::rules::ascii_boundaries(&format!("{}(?:{unit}{sep}{})?", amount(1), amount(2))))
+        .expect("salary pattern compiles")
 });
 
 static NUM_RE: LazyLock<Regex> =
@@ -1111,21 +1115,27 @@ static PERIOD_RE: LazyLock<Regex> = LazyLock::new(|| {
             }
         })
         .collect();
-    Regex::new(&format!(
+    Regex::new(&crate::rules::ascii_boundaries(&format!(
         r"(?i)(?:(?:\b(?:per|an?|pro|im|je|each)\s+|/\s*)(?P<unit>{})\b|\b(?P<adv>{}))",
         units.join("|"),
         advs.join("|")
-    ))
+    )))
     .expect("period pattern compiles")
 });
 
 static SALARY_CONTEXT_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b(?:{})\b|{}", SALARY_CONTEXT_WORDS.join("|"), SALARY_CONTEXT_STEMS.join("|")))
-        .expect("valid regex")
+    Regex::new(&crate::rules::ascii_boundaries(&format!(
+        r"(?i)\b(?:{})\b|{}",
+        SALARY_CONTEXT_WORDS.join("|"),
+        SALARY_CONTEXT_STEMS.join("|")
+    )))
+    .expect("valid regex")
 });
 
-static LARGE_MAGNITUDE_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"(?i)^\s?(?:{})\b", LARGE_MAGNITUDES.join("|"))).expect("valid regex"));
+static LARGE_MAGNITUDE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&crate::rules::ascii_boundaries(&format!(r"(?i)^\s?(?:{})\b", LARGE_MAGNITUDES.join("|"))))
+        .expect("valid regex")
+});
 
 /// The first salary in a line. Checks, in order:
 /// - a currency (symbol, ISO code, "Euro") on either side of either amount (unless
