@@ -292,3 +292,49 @@ fn german_postings_yield_roles_and_other_languages_are_reported() {
     let resp = std::fs::read_to_string(out.path().join("responsibilities.csv")).unwrap();
     assert!(!resp.contains("Urlaub") && !resp.contains("Mindestens"), "{resp}");
 }
+
+#[test]
+fn static_site_markdown_and_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    // indented front matter with an entity, its title the role, a heading without a space
+    w("indented.md", "  ---\n  title: Senior Product Manager\n  company: Acme &amp; Co\n  ---\n\n###What you will do\n\n- Own the product roadmap\n- Talk to customers every week\n");
+    // front matter that holds the whole posting
+    w(
+        "yaml-only.md",
+        "---\ntitle: Product Owner\ncompany: Beta\nresponsibilities:\n  - Own and order the product backlog\n  - Write user stories with acceptance criteria\nrequirements:\n  - 3+ years as a product owner\n---\n",
+    );
+    // bold pseudo-headings and emoji bullets
+    w("bold.md", "# Product Designer\n\n**What you'll do**\n\n✅ Run usability tests with customers\n✅ Design flows and prototypes\n\n**What you bring**\n\n✅ A portfolio of shipped work\n");
+    w("job.vue", "<template>\n  <div class=\"job\">\n    <h1>Product Manager</h1>\n    <ul>\n      <li>Own the product roadmap</li>\n    </ul>\n  </div>\n</template>\n<script>export default { name: \"Job\" }</script>\n");
+    w("job.php", "<?php include \"header.php\"; ?>\n<div class=\"job\">\n<h2>Product Owner</h2>\n<ul>\n<li>Own the product backlog</li>\n</ul>\n</div>\n");
+    // a time split is not a role
+    w("split.md", "# Senior Software Engineer\n\nYour time: 50% coding, 25% project management, 25% mentoring.\n\n## Responsibilities\n\n- Build and ship backend services\n");
+    let (o, out) = run(&[s(dir.path())], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let d = docs(out.path());
+    assert_eq!(d["indented.md"]["company"], "Acme & Co");
+    let roles = jsonl(out.path(), "roles.jsonl");
+    let got: BTreeMap<&str, (String, u64)> = roles
+        .iter()
+        .map(|r| {
+            let key = format!("{}/{}", r["role_id"].as_str().unwrap(), r["seniority"].as_str().unwrap());
+            (r["doc"].as_str().unwrap(), (key, r["responsibilities"].as_u64().unwrap()))
+        })
+        .collect();
+    let want: BTreeMap<&str, (String, u64)> = [
+        ("bold.md", ("product-designer/mid", 2)),
+        ("indented.md", ("product-manager/senior", 2)),
+        ("job.php", ("product-owner/mid", 1)),
+        ("job.vue", ("product-manager/mid", 1)),
+        ("split.md", ("software-engineer/senior", 1)),
+        ("yaml-only.md", ("product-owner/mid", 2)),
+    ]
+    .into_iter()
+    .map(|(k, (r, n))| (k, (r.to_string(), n)))
+    .collect();
+    assert_eq!(got, want);
+    let req = jsonl(out.path(), "requirements.jsonl");
+    let docs_with_req: Vec<&str> = req.iter().map(|r| r["doc"].as_str().unwrap()).collect();
+    assert_eq!(docs_with_req, ["bold.md", "yaml-only.md"]);
+}

@@ -1,5 +1,6 @@
 //! Text helpers shared by the stages: whitespace normalization, comparison keys, sentences.
 
+use std::borrow::Cow;
 /// Collapse all whitespace (no-break and zero-width spaces included) to single spaces and
 /// trim; tidy punctuation left over from scraping (" ," and ".," joins).
 pub fn normalize(s: &str) -> String {
@@ -107,6 +108,53 @@ pub fn sentences(s: &str) -> Vec<&str> {
         out.push(rest);
     }
     out
+}
+
+/// `&amp;` `&lt;` `&gt;` `&quot;` `&apos;` `&nbsp;` `&ndash;` `&mdash;` `&#NN;` `&#xHH;`.
+pub fn decode_entities(s: &str) -> Cow<'_, str> {
+    if !s.contains('&') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let semi = tail.bytes().take(12).position(|b| b == b';');
+        match semi.and_then(|j| entity(&tail[1..j]).map(|c| (j, c))) {
+            Some((j, c)) => {
+                out.push(c);
+                rest = &tail[j + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+fn entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some(' '),
+        "ndash" => Some('–'),
+        "mdash" => Some('—'),
+        _ => {
+            let num = name.strip_prefix('#')?;
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => num.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
 }
 
 #[cfg(test)]

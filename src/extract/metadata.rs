@@ -21,10 +21,10 @@
 //! - "Homeoffice", "Home-Office möglich", "mobiles Arbeiten" are `hybrid` (German postings
 //!   use them for partial home office); "100% Homeoffice", "Remote möglich" are `remote`.
 
+use crate::clean::text::decode_entities;
 use regex::{Captures, Regex};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
@@ -1524,53 +1524,6 @@ fn join_unique(parts: Vec<String>, sep: &str) -> Option<String> {
         }
     }
     (!kept.is_empty()).then(|| kept.join(sep))
-}
-
-/// `&amp;` `&lt;` `&gt;` `&quot;` `&apos;` `&nbsp;` `&ndash;` `&mdash;` `&#NN;` `&#xHH;`.
-fn decode_entities(s: &str) -> Cow<'_, str> {
-    if !s.contains('&') {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        let semi = tail.bytes().take(12).position(|b| b == b';');
-        match semi.and_then(|j| entity(&tail[1..j]).map(|c| (j, c))) {
-            Some((j, c)) => {
-                out.push(c);
-                rest = &tail[j + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &tail[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    Cow::Owned(out)
-}
-
-fn entity(name: &str) -> Option<char> {
-    match name {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        "nbsp" => Some(' '),
-        "ndash" => Some('–'),
-        "mdash" => Some('—'),
-        _ => {
-            let num = name.strip_prefix('#')?;
-            let code = match num.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => num.parse().ok()?,
-            };
-            char::from_u32(code)
-        }
-    }
 }
 
 static ISO_DATE: LazyLock<Regex> =

@@ -59,8 +59,57 @@ pub fn take(text: &mut String) -> BTreeMap<String, String> {
             }
         }
     }
-    let blanked: String = text[start..fm_end].chars().filter(|&c| c == '\n').collect();
-    text.replace_range(start..fm_end, &blanked);
+    for v in out.values_mut() {
+        if v.contains('&') {
+            *v = crate::clean::text::decode_entities(v).into_owned();
+        }
+    }
+    let body = &text[fm_end..];
+    let body_empty = body.trim().is_empty();
+    let has_h1 = body.lines().any(|l| l.starts_with("# ") || l.trim_start().to_ascii_lowercase().starts_with("<h1"));
+    let rewritten = as_markdown(&text[start..fm_end], body_empty, has_h1);
+    text.replace_range(start..fm_end, &rewritten);
+    out
+}
+
+/// The front matter's lines turned into Markdown, line for line (so line numbers stay true):
+/// a `title` becomes the top heading when the body has none (a static-site posting's title
+/// is its role), and when the body is empty (front matter that holds the whole posting)
+/// each list becomes a section: `responsibilities:` → `## Responsibilities`, `- item` →
+/// `- item`. Every other line is blanked: metadata is not body text.
+fn as_markdown(fm: &str, body_empty: bool, has_h1: bool) -> String {
+    let mut out = String::with_capacity(fm.len());
+    let lines: Vec<&str> = fm.split('\n').collect();
+    let indent = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty() && l.trim() != "---")
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    for (i, l) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let t = l.trim();
+        let top = l.len() - l.trim_start().len() == indent && !t.starts_with('-');
+        let unquote = |v: &str| crate::clean::text::decode_entities(v.trim().trim_matches(['"', '\''])).into_owned();
+        if let Some((k, v)) = t.split_once(':').filter(|_| top) {
+            let (k, v) = (k.trim(), v.trim());
+            if k.eq_ignore_ascii_case("title") && !v.is_empty() && !has_h1 {
+                out.push_str("# ");
+                out.push_str(&unquote(v));
+            } else if body_empty && v.is_empty() && !k.is_empty() {
+                let label = k.replace(['_', '-'], " ");
+                let mut c = label.chars();
+                let label: String = c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default();
+                out.push_str("## ");
+                out.push_str(&label);
+            }
+        } else if body_empty && t.starts_with("- ") && t.len() > 2 {
+            out.push_str("- ");
+            out.push_str(&unquote(&t[2..]));
+        }
+    }
     out
 }
 
@@ -100,7 +149,19 @@ mod tests {
         assert_eq!(fm["title"], "Roles");
         assert_eq!(fm["email"], "mailto:a@acme.io");
         assert_eq!(fm["tags"], "a; b");
-        assert_eq!(t, "\n\n\n\n\n\nBody\n");
+        // the title heads the body (it has no heading of its own), on its own line
+        assert_eq!(t, "\n# Roles\n\n\n\n\nBody\n");
+        let mut t = "---\ntitle: Roles\n---\n# Own heading\n".to_string();
+        take(&mut t);
+        assert_eq!(t, "\n\n\n# Own heading\n");
+    }
+
+    #[test]
+    fn front_matter_holding_the_whole_posting_becomes_its_body() {
+        let mut t = "---\ntitle: Product Owner\ncompany: Beta &amp; Co\nkey_duties:\n  - Own the backlog\n  - 'Write stories'\n---\n".to_string();
+        let fm = take(&mut t);
+        assert_eq!(fm["company"], "Beta & Co");
+        assert_eq!(t, "\n# Product Owner\n\n## Key duties\n- Own the backlog\n- Write stories\n\n");
     }
 
     #[test]

@@ -12,10 +12,14 @@ use std::path::{Path, PathBuf};
 
 /// File extensions read as documents.
 pub const DOC_EXTENSIONS: [&str; 5] = ["html", "htm", "md", "markdown", "txt"];
+/// Templates of web frameworks and site generators: read as HTML (their markup is the page).
+pub const TEMPLATE_EXTENSIONS: [&str; 10] =
+    ["vue", "svelte", "php", "jsx", "tsx", "erb", "hbs", "njk", "liquid", "astro"];
 /// File extensions read as dumps of postings (one document per record).
 pub const DUMP_EXTENSIONS: [&str; 4] = ["jsonl", "ndjson", "csv", "tsv"];
 /// What a skipped extension's reason lists.
-const READS: &str = "reads .html .htm .md .markdown .txt, and .jsonl .ndjson .csv .tsv dumps";
+const READS: &str =
+    "reads .html .htm .md .markdown .txt, templates .vue .svelte .php .jsx .tsx .erb .hbs .njk .liquid .astro, and .jsonl .ndjson .csv .tsv dumps";
 /// Name of the optional metadata file beside the corpus.
 pub const SOURCES_FILE: &str = "sources.csv";
 
@@ -114,7 +118,7 @@ fn classify(id: String, path: PathBuf) -> Listed {
     if id.rsplit('/').next().is_some_and(|n| n.starts_with('.')) {
         return Listed::Skip { id, reason: "hidden file".into() };
     }
-    if DOC_EXTENSIONS.contains(&ext.as_str()) {
+    if DOC_EXTENSIONS.contains(&ext.as_str()) || TEMPLATE_EXTENSIONS.contains(&ext.as_str()) {
         Listed::Doc { id, path }
     } else if let Some(kind) = dump::DumpKind::from_ext(&ext) {
         Listed::Dump { id, path, kind }
@@ -218,6 +222,11 @@ pub fn decode_doc(id: &str, bytes: &[u8], sources: &BTreeMap<String, SourceInfo>
     let front_matter = frontmatter::take(&mut text);
     let ext = id.rsplit('.').next().unwrap_or("").to_lowercase();
     let format = sniff(&ext, &text);
+    if TEMPLATE_EXTENSIONS.contains(&ext.as_str()) && text.contains("<template") {
+        // a component's markup sits in <template>, whose content an HTML parser keeps apart
+        // from the page: read it as an ordinary element (same lines)
+        text = text.replace("<template", "<div data-template").replace("</template>", "</div>");
+    }
     let name = id.rsplit('/').next().unwrap_or(id);
     let source = sources.get(id).or_else(|| sources.get(name)).cloned();
     RawDoc {
@@ -241,6 +250,7 @@ pub fn decode_doc(id: &str, bytes: &[u8], sources: &BTreeMap<String, SourceInfo>
 pub fn sniff(ext: &str, text: &str) -> Format {
     match ext {
         "html" | "htm" => return Format::Html,
+        _ if TEMPLATE_EXTENSIONS.contains(&ext) => return Format::Html,
         "md" | "markdown" => return Format::Markdown,
         _ => {}
     }
