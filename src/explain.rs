@@ -7,7 +7,7 @@ use crate::model::{Company, DocResult, Dropped, RespRecord, RoleRecord};
 use crate::rules::Rules;
 use crate::{clean, extract, ingest, normalize};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// What happened to one block.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -103,12 +103,34 @@ pub fn explain(id: &str, bytes: &[u8], rules: &Rules) -> Explanation {
             notes.entry(*line).or_default().push(format!("not a responsibility ({why}): \"{}\"", clip(t)));
         }
     }
+    // prose in a role's section that states no duty is still read for seniority cues
+    let context: HashMap<&str, &str> =
+        found.iter().flat_map(|fr| fr.context.iter().map(move |c| (c.as_str(), fr.title.as_str()))).collect();
+    let mut per_line: HashMap<usize, usize> = HashMap::new();
+    for b in &blocks {
+        *per_line.entry(b.line).or_default() += 1;
+    }
     let mut out: Vec<BlockNote> = Vec::new();
     for b in &blocks {
         let mut n = notes.get(&b.line).cloned().unwrap_or_default();
+        if per_line[&b.line] > 1 {
+            // several blocks on one source line (a one-line HTML page): keep the notes that
+            // quote this block's text, or name the role it defines
+            let key = text::key(&b.text);
+            n.retain(|note| {
+                let quotes_this = note.split('"').skip(1).step_by(2).any(|q| {
+                    let q = text::key(q);
+                    q.len() > 3 && (key.contains(&q) || q.contains(&key))
+                });
+                quotes_this
+                    || (note.starts_with("defines") && !matches!(b.kind, crate::model::BlockKind::ListItem { .. }))
+            });
+        }
         if n.is_empty() {
             n.push(if b.is_heading() {
                 "section heading, no role".into()
+            } else if let Some(title) = context.get(b.text.as_str()) {
+                format!("prose in the section of \"{title}\": read for seniority cues, states no duty")
             } else {
                 "not under a role, no role as its subject".into()
             });

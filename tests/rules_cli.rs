@@ -250,6 +250,23 @@ fn explain_shows_kept_and_dropped_blocks_with_rules() {
 }
 
 #[test]
+fn explain_sorts_notes_to_blocks_on_one_line_and_names_role_prose() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("po.html");
+    std::fs::write(&p, "<h1>Product Owner</h1>\n<p>As Product Owner you will:</p><ul><li>Own and order the product backlog</li><li>Write user stories</li></ul>").unwrap();
+    let o = run(&["explain", s(&p)]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    let after = |block: &str| {
+        let i = lines.iter().position(|l| l.ends_with(block)).unwrap_or_else(|| panic!("{block} in {out}"));
+        lines[i + 1].trim().to_string()
+    };
+    assert!(after("As Product Owner you will:").starts_with("prose in the section of \"Product Owner\""), "{out}");
+    assert!(after("Own and order the product backlog").contains("\"Own and order the product backlog\""), "{out}");
+    assert!(after("Write user stories").contains("\"Write user stories\""), "{out}");
+}
+
+#[test]
 fn explain_json_is_machine_readable_and_matches_run() {
     let doc = sample("000_");
     let o = run(&["explain", "--json", &doc]);
