@@ -686,6 +686,7 @@ impl Compiler {
         let mut aliases = Vec::new();
         let mut seen_roles = HashMap::new();
         let mut alias_owner: HashMap<(String, bool), (String, usize)> = HashMap::new();
+        let mut rule_ids: HashSet<String> = HashSet::new();
         let (mut ci_pats, mut ci_alias, mut cs_pats, mut cs_alias) = (vec![], vec![], vec![], vec![]);
         for r in &rf.role {
             self.check_id(rt, &r.id, &mut seen_roles, "role");
@@ -709,7 +710,16 @@ impl Compiler {
                 }
                 alias_owner.insert(key, (r.id.get_ref().clone(), t.span().start));
                 let ai = aliases.len();
-                aliases.push(Alias { role: ri, level, rule: format!("{}:{}", r.id.get_ref(), slug(text)) });
+                // titles that differ only in punctuation ("ux/ui designer", "ux ui designer")
+                // get the same slug: number the later ones so every rule id stays unique
+                let base = format!("{}:{}", r.id.get_ref(), slug(text));
+                let mut rule = base.clone();
+                let mut n = 1;
+                while !rule_ids.insert(rule.clone()) {
+                    n += 1;
+                    rule = format!("{base}-{n}");
+                }
+                aliases.push(Alias { role: ri, level, rule });
                 if cs {
                     cs_pats.push(text.to_string());
                     cs_alias.push(ai);

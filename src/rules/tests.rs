@@ -132,3 +132,12 @@ fn patterns_too_large_together_are_an_error_not_a_panic() {
     let e = errors("boilerplate.toml", &text);
     assert!(e.contains("boilerplate patterns too large together"), "{e}");
 }
+
+#[test]
+fn title_rule_ids_are_unique() {
+    let r = Rules::embedded().unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for a in &r.taxonomy.aliases {
+        assert!(seen.insert(a.rule.clone()), "rule id {} twice", a.rule);
+    }
+}
