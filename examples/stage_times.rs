@@ -35,15 +35,7 @@ fn main() {
         time("clean", &mut || c = Some(clean::clean(raw.clone(), &rules)));
         let c = c.unwrap();
         time("text-meta", &mut || {
-            let n = c.blocks.len();
-            let lines: Vec<&str> = c
-                .blocks
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i < 60 || *i + 30 >= n)
-                .map(|(_, b)| b.text.as_str())
-                .collect();
-            let _ = extract::metadata::from_text(&lines);
+            let _ = extract::metadata::from_text(&extract::metadata::cue_lines(&c.blocks));
         });
         time("language", &mut || {
             let _ = clean::language(&c);

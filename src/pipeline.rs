@@ -148,16 +148,7 @@ pub fn process_raw(raw: crate::model::RawDoc, rules: &Rules, limits: &Limits, t:
             .unwrap_or_default();
         let fields = extract::metadata::from_fields(&raw.meta.front_matter);
         let c = timed(&t.clean, || clean::clean_with(raw, rules, limits));
-        // workplace, type and salary stand in the header, and salary also in the benefits at
-        // the end: the first 60 and the last 30 blocks
-        let n = c.blocks.len();
-        let lines: Vec<&str> = c
-            .blocks
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i < 60 || *i + 30 >= n)
-            .map(|(_, b)| b.text.as_str())
-            .collect();
+        let lines = extract::metadata::cue_lines(&c.blocks);
         let posting = extract::metadata::merge(&[ld, fields, extract::metadata::from_text(&lines)]);
         let language = clean::language(&c);
         if let Some(lang) = language.as_deref().filter(|l| !rules.structure.languages.iter().any(|k| k == l)) {

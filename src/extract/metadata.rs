@@ -905,6 +905,13 @@ fn ld_number(v: &Value) -> Option<f64> {
 // Text
 // ---------------------------------------------------------------------------------------
 
+/// The blocks whose text `from_text` reads: workplace, type and salary stand in the header,
+/// and salary also in the benefits at the end, so the first 60 and the last 30.
+pub fn cue_lines(blocks: &[crate::model::Block]) -> Vec<&str> {
+    let n = blocks.len();
+    blocks.iter().enumerate().filter(|(i, _)| *i < 60 || *i + 30 >= n).map(|(_, b)| b.text.as_str()).collect()
+}
+
 /// Text cues in the cleaned lines of a posting (headings and paragraph lines).
 ///
 /// - workplace: labels ("Remote", "Berlin (Hybrid)") and phrases ("fully remote",
