@@ -41,7 +41,7 @@ fn main() {
             let _ = clean::language(&c);
         });
         let mut x = None;
-        time("extract", &mut || x = Some(extract::extract(c.clone(), &rules)));
+        time("extract", &mut || x = Some(extract::extract(c.clone(), &Default::default(), &rules)));
         time("normalize", &mut || {
             let _ = normalize::normalize(x.take().unwrap(), &rules);
         });

@@ -1,13 +1,15 @@
 //! Why the pipeline did what it did with one document, block by block: kept or dropped
-//! (and by which rule), which roles were found and by which rules, which blocks became
-//! responsibilities, and why the others did not.
+//! (and by which rule), the section tree with each section's kind, the document's shape,
+//! which roles were found and by which rules, which blocks became responsibilities, and
+//! why the others did not. It runs the same flow as `run` (`pipeline::analyse`).
 
-use crate::clean::text;
+use crate::extract::sections::Tree;
 use crate::model::{Company, DocResult, Dropped, RespRecord, RoleRecord};
+use crate::pipeline::{self, Timings};
 use crate::rules::Rules;
-use crate::{clean, extract, ingest, normalize};
+use crate::{ingest, normalize};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// What happened to one block.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -17,7 +19,22 @@ pub struct BlockNote {
     pub kind: String,
     pub text: String,
     pub kept: bool,
+    /// Section path the block stands in.
+    pub section: String,
     pub notes: Vec<String>,
+}
+
+/// One section of the document's tree.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SectionNote {
+    pub line: usize,
+    pub depth: usize,
+    pub label: String,
+    /// `duties`, `requirements`, `nice-to-have`, `benefits`, `company`, `process`, `legal`,
+    /// `other`, or empty (no kind: what stands in it is read by its content).
+    pub kind: String,
+    /// `section:<kind>` when its own label set the kind, `inherited` when its parent's did.
+    pub rule: String,
 }
 
 /// The explanation of one document.
@@ -31,6 +48,9 @@ pub struct Explanation {
     pub truncated: Vec<String>,
     pub front_matter: BTreeMap<String, String>,
     pub company: Option<Company>,
+    /// `posting`, `several-roles`, `ladder`, `text`, or the reason it was not processed.
+    pub shape: String,
+    pub sections: Vec<SectionNote>,
     pub blocks: Vec<BlockNote>,
     pub roles: Vec<RoleRecord>,
     pub responsibilities: Vec<RespRecord>,
@@ -49,93 +69,137 @@ fn kind_name(k: &crate::model::BlockKind) -> String {
     }
 }
 
+fn section_notes(tree: &Tree) -> Vec<SectionNote> {
+    let mut out = Vec::new();
+    for (i, s) in tree.sections.iter().enumerate().skip(1) {
+        let mut depth = 0;
+        let mut at = s.parent;
+        while let Some(p) = at {
+            if p == 0 {
+                break;
+            }
+            depth += 1;
+            at = tree.sections[p].parent;
+        }
+        let _ = i;
+        out.push(SectionNote {
+            line: s.line,
+            depth,
+            label: s.label.clone(),
+            kind: s.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
+            rule: match (s.own, s.kind) {
+                (Some(k), _) => format!("section:{}", k.as_str()),
+                (None, Some(_)) => "inherited".into(),
+                _ => String::new(),
+            },
+        });
+    }
+    out
+}
+
 /// Run the pipeline on one document's bytes and explain it.
 pub fn explain(id: &str, bytes: &[u8], rules: &Rules) -> Explanation {
     let raw = ingest::decode_doc(id, bytes, &BTreeMap::new());
     let meta = raw.meta.clone();
-    let cleaned = clean::clean(raw, rules);
-    let ex = extract::extract(cleaned, rules);
+    let limits = crate::model::Limits::default();
+    let a = match pipeline::analyse(raw, rules, &limits, &Timings::default()) {
+        Ok(a) => a,
+        Err(skipped) => {
+            return Explanation {
+                doc: id.to_string(),
+                format: skipped.doc.format.clone(),
+                encoding: skipped.doc.encoding.clone(),
+                repairs: meta.repairs,
+                truncated: meta.truncated,
+                front_matter: meta.front_matter,
+                company: None,
+                shape: format!("skipped: {}", skipped.doc.reason),
+                sections: Vec::new(),
+                blocks: Vec::new(),
+                roles: Vec::new(),
+                responsibilities: Vec::new(),
+            }
+        }
+    };
+    let ex = a.extraction;
+    let tax = &rules.taxonomy;
     let found = ex.roles.clone();
     let blocks = ex.doc.blocks.clone();
     let dropped: Vec<Dropped> = ex.doc.dropped.clone();
     let company = ex.company.clone();
     let truncated = ex.doc.meta.truncated.clone();
+    let tree = ex.tree.clone();
+    let shape = ex.shape.clone();
     let DocResult { roles, responsibilities, .. } = normalize::normalize(ex, rules);
 
-    let taken: HashSet<(usize, String)> = responsibilities.iter().map(|r| (r.line, text::key(&r.text))).collect();
+    let taken: HashMap<(usize, String), &[String]> = responsibilities
+        .iter()
+        .map(|r| ((r.line, crate::clean::text::key(&r.text)), r.categories.as_slice()))
+        .collect();
     let mut notes: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    for r in &roles {
-        notes.entry(r.line).or_default().push(format!(
-            "defines role {}/{} \"{}\" (found by {}; title rule {}; seniority {}{})",
-            r.role_id,
-            r.seniority,
-            r.title,
-            r.found_by,
-            if r.title_rule.is_empty() { "none" } else { &r.title_rule },
-            if r.seniority_rules.is_empty() { "default".to_string() } else { r.seniority_rules.join(", ") },
-            if r.seniority_cues.is_empty() {
-                String::new()
-            } else {
-                format!(", cues: {}", r.seniority_cues.join("; "))
-            }
-        ));
-    }
-    for r in &responsibilities {
-        notes.entry(r.line).or_default().push(format!(
-            "responsibility of {}/{} by {}: \"{}\" -> {}",
-            r.role_id,
-            r.seniority,
-            r.rule,
-            r.text,
-            if r.categories.is_empty() { "no category (unmapped)".to_string() } else { r.categories.join(", ") }
-        ));
-    }
+    let role_name = |fr: &crate::model::FoundRole| match &fr.hit {
+        Some(h) => {
+            format!("{}/{}", tax.roles[h.role].id, tax.levels[h.level.as_ref().map_or(tax.default_level, |l| l.0)].id)
+        }
+        None => format!("{}/{} (key {})", normalize::UNMAPPED, tax.levels[tax.default_level].id, fr.key),
+    };
     for fr in &found {
+        let name = role_name(fr);
+        let b = fr.block.unwrap_or(0);
+        notes.entry(b).or_default().push(format!(
+            "defines role {name} \"{}\" (found by {}; title from {}; title rule {}; seniority {}{})",
+            fr.title,
+            fr.rule,
+            fr.source,
+            fr.hit.as_ref().map_or("none", |h| h.rule.as_str()),
+            fr.hit.as_ref().and_then(|h| h.level.as_ref()).map_or("default".to_string(), |l| l.2.clone()),
+            fr.note.as_ref().map(|n| format!("; {n}")).unwrap_or_default()
+        ));
         for it in &fr.items {
-            if !taken.contains(&(it.line, text::key(extract::strip_numbering(&it.text)))) {
-                notes
-                    .entry(it.line)
-                    .or_default()
-                    .push(format!("repeats a responsibility already taken: \"{}\"", it.text));
-            }
+            let key = crate::clean::text::key(crate::extract::strip_numbering(&it.text));
+            let n = if let Some(cats) = taken.get(&(it.line, key)) {
+                format!(
+                    "responsibility of {name} by {}{}: \"{}\" -> {}",
+                    it.rule,
+                    it.group.as_ref().map(|g| format!(" (group \"{g}\")")).unwrap_or_default(),
+                    clip(&it.text),
+                    if cats.is_empty() { "no category".to_string() } else { cats.join(", ") }
+                )
+            } else {
+                format!("repeats a responsibility already taken: \"{}\"", clip(&it.text))
+            };
+            notes.entry(it.block).or_default().push(n);
         }
-        for (line, t, why) in &fr.skipped {
-            notes.entry(*line).or_default().push(format!("not a responsibility ({why}): \"{}\"", clip(t)));
+        for (block, t, why) in &fr.skipped {
+            notes.entry(*block).or_default().push(format!("not a responsibility of {name} ({why}): \"{}\"", clip(t)));
         }
-    }
-    // prose in a role's section that states no duty is still read for seniority cues
-    let context: HashMap<&str, &str> =
-        found.iter().flat_map(|fr| fr.context.iter().map(move |c| (c.as_str(), fr.title.as_str()))).collect();
-    let mut per_line: HashMap<usize, usize> = HashMap::new();
-    for b in &blocks {
-        *per_line.entry(b.line).or_default() += 1;
     }
     let mut out: Vec<BlockNote> = Vec::new();
-    for b in &blocks {
-        let mut n = notes.get(&b.line).cloned().unwrap_or_default();
-        if per_line[&b.line] > 1 {
-            // several blocks on one source line (a one-line HTML page): keep the notes that
-            // quote this block's text, or name the role it defines
-            let key = text::key(&b.text);
-            n.retain(|note| {
-                let quotes_this = note.split('"').skip(1).step_by(2).any(|q| {
-                    let q = text::key(q);
-                    q.len() > 3 && (key.contains(&q) || q.contains(&key))
-                });
-                quotes_this
-                    || (note.starts_with("defines") && !matches!(b.kind, crate::model::BlockKind::ListItem { .. }))
-            });
+    for (i, b) in blocks.iter().enumerate() {
+        let s = tree.of_block.get(i).copied().unwrap_or(0);
+        let mut n = notes.remove(&i).unwrap_or_default();
+        if tree.sections.get(s).is_some_and(|x| x.heading == Some(i)) {
+            let sec = &tree.sections[s];
+            n.insert(
+                0,
+                match (sec.own, sec.kind) {
+                    (Some(k), _) => format!("section, kind {} (by its label: section:{})", k.as_str(), k.as_str()),
+                    (None, Some(k)) => format!("section, kind {} (inherited)", k.as_str()),
+                    _ => "section, no kind (read by its content)".into(),
+                },
+            );
         }
         if n.is_empty() {
-            n.push(if b.is_heading() {
-                "section heading, no role".into()
-            } else if let Some(title) = context.get(b.text.as_str()) {
-                format!("prose in the section of \"{title}\": read for seniority cues, states no duty")
-            } else {
-                "not under a role, no role as its subject".into()
-            });
+            n.push("not under a role, no role as its subject".into());
         }
-        out.push(BlockNote { line: b.line, kind: kind_name(&b.kind), text: b.text.clone(), kept: true, notes: n });
+        out.push(BlockNote {
+            line: b.line,
+            kind: kind_name(&b.kind),
+            text: b.text.clone(),
+            kept: true,
+            section: tree.path(s),
+            notes: n,
+        });
     }
     for d in &dropped {
         out.push(BlockNote {
@@ -143,6 +207,7 @@ pub fn explain(id: &str, bytes: &[u8], rules: &Rules) -> Explanation {
             kind: "dropped".into(),
             text: d.text.clone(),
             kept: false,
+            section: String::new(),
             notes: vec![format!("dropped by {}", d.rule)],
         });
     }
@@ -155,6 +220,8 @@ pub fn explain(id: &str, bytes: &[u8], rules: &Rules) -> Explanation {
         truncated,
         front_matter: meta.front_matter,
         company,
+        shape,
+        sections: section_notes(&tree),
         blocks: out,
         roles,
         responsibilities,

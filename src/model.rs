@@ -161,6 +161,10 @@ pub struct FoundItem {
     pub group: Option<String>,
     /// Prose that explains a sub-heading taken as a duty.
     pub detail: Option<String>,
+    /// Index of the block it was read from.
+    pub block: usize,
+    /// Its section path in the document ("Responsibilities > Methodology").
+    pub section: String,
 }
 
 /// A role a document defines, as found, before normalization.
@@ -171,13 +175,23 @@ pub struct FoundRole {
     pub line: usize,
     /// None when the title maps to no known role (reported as `unmapped`).
     pub hit: Option<TitleHit>,
-    /// Extraction rule that found it (`heading:role`, `table:row`, `prose:subject`).
+    /// Extraction rule that found it (`heading:role`, `heading:level`, `title`, `table:row`,
+    /// `table:column`, `prose:subject`).
     pub rule: &'static str,
+    /// Where its title was read: `heading`, `title:fields`, `title:json-ld`,
+    /// `front-matter:title`, `heading-1`, `table-row`, `table-header`, `prose`.
+    pub source: String,
+    /// Grouping key of the title (`registered-nurse`), whatever the role.
+    pub key: String,
+    /// A remark on how the title was read ("several roles in the title: …").
+    pub note: Option<String>,
+    /// Block of its title, when it stands in the text.
+    pub block: Option<usize>,
     pub departments: Vec<String>,
     /// Text of the role's section (duties, summaries, quotes) searched for seniority cues.
     pub context: Vec<String>,
     pub items: Vec<FoundItem>,
-    /// Blocks under the role that were not taken as duties, with the reason.
+    /// Blocks under the role that were not taken as duties: (block index, text, reason).
     pub skipped: Vec<(usize, String, &'static str)>,
     /// Items of the role's requirements sections: (line, text, nice to have).
     pub requirements: Vec<(usize, String, bool)>,
@@ -197,6 +211,10 @@ pub struct Extraction {
     pub doc: CleanDoc,
     pub company: Option<Company>,
     pub roles: Vec<FoundRole>,
+    /// `posting`, `several-roles`, `ladder` or `text`.
+    pub shape: String,
+    /// The document's sections, each with its kind.
+    pub tree: crate::extract::sections::Tree,
 }
 
 /// One role in the output (`roles.csv/.jsonl`).
@@ -213,7 +231,14 @@ pub struct RoleRecord {
     pub seniority_cues: Vec<String>,
     pub seniority_rules: Vec<String>,
     pub title_rule: String,
+    /// Grouping key of the title ("registered-nurse"): the same for every way a title is
+    /// written, also for roles outside the taxonomy (`role_id` = `unmapped`).
+    pub title_key: String,
     pub found_by: String,
+    /// Where the title was read (`heading`, `title:fields`, `title:json-ld`, `heading-1`, …).
+    pub title_source: String,
+    /// How the title was read, when that needs saying.
+    pub note: Option<String>,
     pub line: usize,
     pub departments: Vec<String>,
     pub responsibilities: usize,
@@ -236,6 +261,8 @@ pub struct RespRecord {
     pub raw: String,
     pub line: usize,
     pub rule: String,
+    /// Section path it stands in ("Responsibilities > Methodology").
+    pub section: String,
     pub departments: Vec<String>,
     pub group: Option<String>,
     pub detail: Option<String>,
@@ -292,6 +319,8 @@ pub struct DocRecord {
     pub bytes: u64,
     pub company: Option<String>,
     pub company_evidence: Option<String>,
+    /// `posting` (one role), `several-roles`, `ladder` or `text` (roles from sentences).
+    pub shape: String,
     pub blocks: usize,
     pub dropped_blocks: usize,
     pub roles: usize,

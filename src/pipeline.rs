@@ -119,6 +119,7 @@ pub fn not_processed(id: &str, status: Status, reason: String, bytes: u64) -> Do
             bytes,
             company: None,
             company_evidence: None,
+            shape: String::new(),
             blocks: 0,
             dropped_blocks: 0,
             roles: 0,
@@ -135,44 +136,65 @@ pub fn not_processed(id: &str, status: Status, reason: String, bytes: u64) -> Do
     }
 }
 
+/// A document read as far as extraction: what `run`, `explain` and `eval` share.
+pub struct Analysed {
+    pub extraction: crate::model::Extraction,
+    pub posting: extract::metadata::PostingMeta,
+    pub language: Option<String>,
+}
+
+/// Clean a decoded document, read its posting metadata and language, and extract its roles.
+/// A document in a language without rules comes back as its (skipped) result.
+pub fn analyse(
+    raw: crate::model::RawDoc,
+    rules: &Rules,
+    limits: &Limits,
+    t: &Timings,
+) -> Result<Analysed, Box<DocResult>> {
+    // posting metadata: JSON-LD of the page, then record fields / front matter, then text
+    let ld = (raw.format == crate::model::Format::Html)
+        .then(|| extract::metadata::from_json_ld(&raw.text))
+        .flatten()
+        .unwrap_or_default();
+    let fields = extract::metadata::from_fields(&raw.meta.front_matter);
+    let c = timed(&t.clean, || clean::clean_with(raw, rules, limits));
+    let lines = extract::metadata::cue_lines(&c.blocks);
+    let posting = extract::metadata::merge(&[ld, fields, extract::metadata::from_text(&lines)]);
+    let language = clean::language(&c);
+    if let Some(lang) = language.as_deref().filter(|l| !rules.structure.languages.iter().any(|k| k == l)) {
+        let name = whatlang::Lang::from_code(lang).map_or(lang, |l| l.eng_name());
+        let mut r = not_processed(
+            &c.meta.id,
+            Status::Skipped,
+            format!(
+                "language {name} ({lang}): no rule pack; the rules cover {} (structure.toml `languages`)",
+                rules.structure.languages.join(", ")
+            ),
+            c.meta.bytes,
+        );
+        r.doc.format = c.format.as_str().to_string();
+        r.doc.encoding = c.meta.encoding.clone();
+        r.doc.language = language;
+        r.doc.posting = posting;
+        return Err(Box::new(r));
+    }
+    let extraction = timed(&t.extract, || extract::extract(c, &posting, rules));
+    Ok(Analysed { extraction, posting, language })
+}
+
 /// Run clean, extract and normalize on a decoded document. A panic in any stage becomes an
 /// `error` status for this document; the batch goes on.
 pub fn process_raw(raw: crate::model::RawDoc, rules: &Rules, limits: &Limits, t: &Timings) -> DocResult {
     let id = raw.meta.id.clone();
     let bytes = raw.meta.bytes;
-    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // posting metadata: JSON-LD of the page, then record fields / front matter, then text
-        let ld = (raw.format == crate::model::Format::Html)
-            .then(|| extract::metadata::from_json_ld(&raw.text))
-            .flatten()
-            .unwrap_or_default();
-        let fields = extract::metadata::from_fields(&raw.meta.front_matter);
-        let c = timed(&t.clean, || clean::clean_with(raw, rules, limits));
-        let lines = extract::metadata::cue_lines(&c.blocks);
-        let posting = extract::metadata::merge(&[ld, fields, extract::metadata::from_text(&lines)]);
-        let language = clean::language(&c);
-        if let Some(lang) = language.as_deref().filter(|l| !rules.structure.languages.iter().any(|k| k == l)) {
-            let name = whatlang::Lang::from_code(lang).map_or(lang, |l| l.eng_name());
-            let mut r = not_processed(
-                &c.meta.id,
-                Status::Skipped,
-                format!(
-                    "language {name} ({lang}): no rule pack; the rules cover {} (structure.toml `languages`)",
-                    rules.structure.languages.join(", ")
-                ),
-                c.meta.bytes,
-            );
-            r.doc.format = c.format.as_str().to_string();
-            r.doc.encoding = c.meta.encoding.clone();
-            r.doc.language = language;
-            r.doc.posting = posting;
-            return r;
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match analyse(raw, rules, limits, t) {
+        Err(skipped) => *skipped,
+        Ok(a) => {
+            let mut r = timed(&t.normalize, || normalize::normalize(a.extraction, rules));
+            r.doc.posting = a.posting;
+            r.doc.language = a.language;
+            r
         }
-        let x = timed(&t.extract, || extract::extract(c, rules));
-        let mut r = timed(&t.normalize, || normalize::normalize(x, rules));
-        r.doc.posting = posting;
-        r.doc.language = language;
-        r
     }));
     r.unwrap_or_else(|p| {
         let msg = p

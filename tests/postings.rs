@@ -256,21 +256,21 @@ fn german_postings_yield_roles_and_other_languages_are_reported() {
     )
     .unwrap();
     std::fs::write(
-        dir.path().join("fr.md"),
-        "# Chef de produit\n\nNous recherchons un chef de produit pour piloter la feuille de route de notre plateforme \
-         de paiement. Vous travaillerez avec les équipes techniques et commerciales pour définir la vision du produit.\n\n\
-         - Définir la vision et la stratégie du produit\n- Piloter la feuille de route\n",
+        dir.path().join("it.md"),
+        "# Responsabile di prodotto\n\nCerchiamo una persona che guidi la roadmap della nostra piattaforma di pagamento. \
+         Lavorerai con i team tecnici e commerciali per definire la visione del prodotto e le sue priorità.\n\n\
+         - Definire la visione e la strategia del prodotto\n- Guidare la roadmap con il team\n",
     )
     .unwrap();
     let (o, out) = run(&[s(dir.path())], &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let d = docs(out.path());
     assert_eq!(d["de.md"]["language"], "deu");
-    assert_eq!(d["fr.md"]["status"], "skipped");
+    assert_eq!(d["it.md"]["status"], "skipped");
     assert!(
-        d["fr.md"]["reason"].as_str().unwrap().starts_with("language French (fra): no rule pack"),
+        d["it.md"]["reason"].as_str().unwrap().starts_with("language Italian (ita): no rule pack"),
         "{}",
-        d["fr.md"]
+        d["it.md"]
     );
     let roles = jsonl(out.path(), "roles.jsonl");
     let by_doc: BTreeMap<&str, &serde_json::Value> = roles.iter().map(|r| (r["doc"].as_str().unwrap(), r)).collect();

@@ -67,6 +67,20 @@ pub fn run(a: Args) -> Result<u8, CliError> {
         Some(c) => println!("  company: {} (from {})", c.name, c.evidence),
         None => println!("  company: none found"),
     }
+    println!("  shape: {}", x.shape);
+    if !x.sections.is_empty() {
+        println!("  sections:");
+        for s in &x.sections {
+            let kind = if s.kind.is_empty() { "-".to_string() } else { format!("{} ({})", s.kind, s.rule) };
+            println!(
+                "  {:>5} {}{}  [{}]",
+                s.line,
+                "  ".repeat(s.depth),
+                s.label.chars().take(70).collect::<String>(),
+                kind
+            );
+        }
+    }
     println!();
     for b in &x.blocks {
         let text: String = b.text.chars().take(90).collect();

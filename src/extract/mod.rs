@@ -1,118 +1,335 @@
 //! Stage 3, extract: find the roles a document defines and what it says each does.
 //!
-//! Roles are defined by a heading whose words are a title plus filler ("Roles and
-//! Responsibilities of a Product Manager"), by a table row (the role column, or a first
-//! cell that is a known title), or by a sentence whose subject is a title ("The Product
-//! Director will …"). Their duties are the list items, table cells, sub-headings and duty
-//! sentences that stand under them; quotes, lists introduced as values or questions, and
-//! non-duty sections (requirements, benefits) are not duties. Every choice names the rule
-//! (see `structure.toml`) in the output; `FoundRole::skipped` keeps what was passed over.
+//! One flow per document:
+//! 1. the section tree (`sections`): every block knows its section and the section's kind
+//!    (duties, requirements, benefits, company, process, legal, other) from its label;
+//! 2. anchors: headings that are titles ("## Senior Product Manager"), rungs of a ladder
+//!    ("### Junior" in a document about one role), and the document's own title (a dump
+//!    record's or JSON-LD title, front matter, the first `<h1>`), read by the title grammar;
+//! 3. the shape: a *posting* (one role: every duty section of the document is its own), or a
+//!    document defining *several roles* (each role heading owns the sections under it), or
+//!    free *text* (roles from sentences whose subject is a title);
+//! 4. items: list items, table cells and sentences in the role's sections, by the section's
+//!    kind and the rules of structure.toml `[items]`; requirements go to requirements.csv.
+//!
+//! Every choice names its rule; `FoundRole::skipped` keeps what was passed over.
 
 pub mod company;
 pub mod metadata;
+pub mod sections;
 
 use crate::clean::text;
 use crate::model::{Block, BlockKind, CleanDoc, Extraction, FoundItem, FoundRole, TitleHit};
 use crate::rules::Rules;
+use metadata::PostingMeta;
+pub use sections::strip_numbering;
+use sections::{Kind, Tree};
 
 pub const RULE_HEADING: &str = "heading:role";
+pub const RULE_LEVEL: &str = "heading:level";
+pub const RULE_TITLE: &str = "title";
 pub const RULE_TABLE: &str = "table:row";
+pub const RULE_COLUMN: &str = "table:column";
 pub const RULE_LIST: &str = "list:item";
 pub const RULE_SUBHEADING: &str = "subheading";
+pub const RULE_SENTENCE: &str = "prose:sentence";
 pub const RULE_PROSE: &str = "prose:subject";
 
+/// The shape of a document, written to `documents.csv`.
+pub const SHAPE_POSTING: &str = "posting";
+pub const SHAPE_ROLES: &str = "several-roles";
+pub const SHAPE_LADDER: &str = "ladder";
+pub const SHAPE_TEXT: &str = "text";
+
 /// Extract one document.
-pub fn extract(doc: CleanDoc, rules: &Rules) -> Extraction {
+pub fn extract(doc: CleanDoc, posting: &PostingMeta, rules: &Rules) -> Extraction {
     let company = company::detect(&doc, rules);
-    let mut x = Extractor { rules, roles: Vec::new(), ctx: None, non_duty_lead_in: false };
-    x.walk(&doc.blocks);
-    x.prose(&doc.blocks);
-    Extraction { doc, company, roles: x.roles }
+    let tree = sections::build(&doc.blocks, rules);
+    let mut x = Extractor {
+        rules,
+        blocks: &doc.blocks,
+        tree: &tree,
+        roles: Vec::new(),
+        anchor_of: Vec::new(),
+        duty_heads: Vec::new(),
+        labelled: false,
+        posting_head: None,
+    };
+    let shape = x.run(&doc, posting);
+    let roles = x.roles;
+    Extraction { doc, company, roles, shape: shape.to_string(), tree }
 }
 
+/// A role heading, a ladder rung or the document's title: where a role is defined.
+#[derive(Debug, Clone)]
+struct Anchor {
+    /// The section the role owns (None: the whole document).
+    section: Option<usize>,
+    block: Option<usize>,
+    title: String,
+    line: usize,
+    hit: Option<TitleHit>,
+    rule: &'static str,
+    source: String,
+    key: String,
+    note: Option<String>,
+}
+
+struct Extractor<'a> {
+    rules: &'a Rules,
+    blocks: &'a [Block],
+    tree: &'a Tree,
+    roles: Vec<FoundRole>,
+    /// For each role of `roles` made from an anchor, the anchor's section.
+    anchor_of: Vec<Option<usize>>,
+    /// Role headings whose other words label duties ("6 Product Owner Responsibilities").
+    duty_heads: Vec<usize>,
+    /// Does any section label a kind?
+    labelled: bool,
+    /// A posting's title heading: without any labelled section in the document, the list
+    /// right under it is the role's ("# Product Manager" then a list).
+    posting_head: Option<usize>,
+}
+
+/// How the items of a block are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
-    /// nothing under the sub-heading yet
-    Pending,
-    /// a list follows: the sub-heading labels a group of duties
-    Group,
-    /// prose follows: the sub-heading is a duty and the prose its detail
-    Itself,
+    /// A posting or role page: unlabelled sections give only what reads as a duty.
+    Posting,
+    /// Under a role heading or ladder rung: unlabelled content is the role's.
+    Rung,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Section {
-    Duty,
-    /// Requirements or qualifications; `true` for nice-to-have.
-    Requirements(bool),
-    Other,
-}
-
-#[derive(Debug)]
-struct Sub {
-    text: String,
-    line: usize,
-    mode: Mode,
-    section: Option<Section>,
-    detail: Vec<String>,
-}
-
-#[derive(Debug)]
-struct Ctx {
-    role: usize,
-    level: u8,
-    sub: Option<Sub>,
-}
-
-struct Extractor<'r> {
-    rules: &'r Rules,
-    roles: Vec<FoundRole>,
-    ctx: Option<Ctx>,
-    non_duty_lead_in: bool,
-}
-
-/// "1. Product Strategy:" → "Product Strategy"; "- item" stays.
-pub fn strip_numbering(s: &str) -> &str {
-    let t = s.trim();
-    let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
-    let t =
-        if digits > 0 && digits <= 3 && t[digits..].starts_with(['.', ')']) { t[digits + 1..].trim_start() } else { t };
-    t.trim_end_matches(':').trim_end()
-}
-
-impl<'r> Extractor<'r> {
-    fn section_of(&self, text: &str) -> Option<Section> {
-        let t = strip_numbering(text);
-        let st = &self.rules.structure;
-        if text::word_count(t) > 8 {
-            return None;
+impl<'a> Extractor<'a> {
+    fn run(&mut self, doc: &CleanDoc, posting: &PostingMeta) -> &'static str {
+        let tax = &self.rules.taxonomy;
+        // 1. role headings and bare rungs
+        let mut heads: Vec<Anchor> = Vec::new();
+        let mut rungs: Vec<(usize, usize, String)> = Vec::new(); // section, level, rule
+        for (si, s) in self.tree.sections.iter().enumerate() {
+            let Some(h) = s.heading else { continue };
+            if s.own.is_some_and(|k| k != Kind::Duties) {
+                continue;
+            }
+            let b = &self.blocks[h];
+            let t = strip_numbering(&b.text);
+            if let Some(hit) = self.role_heading(t) {
+                let rest = format!("{} {}", &t[..hit.start], &t[hit.end..]);
+                let rest = rest.trim_matches(|c: char| !c.is_alphanumeric());
+                if sections::classify(rest, self.rules) == Some(Kind::Duties) {
+                    self.duty_heads.push(si);
+                }
+                heads.push(Anchor {
+                    section: Some(si),
+                    block: Some(h),
+                    title: title_text(t, &hit),
+                    line: b.line,
+                    key: tax.title_key(&t[hit.start..hit.end]),
+                    hit: Some(hit),
+                    rule: RULE_HEADING,
+                    source: "heading".into(),
+                    note: None,
+                });
+            } else if let Some((li, rule)) = tax.bare_level(strip_numbering(&b.text)) {
+                rungs.push((si, li, rule));
+            }
         }
-        if st.section_duty.is_match(t) {
-            Some(Section::Duty)
-        } else if st.section_requirements.is_match(t) {
-            Some(Section::Requirements(st.section_nice_to_have.is_match(t)))
-        } else if st.section_non_duty.is_match(t) {
-            Some(Section::Other)
-        } else {
-            None
+        // 2. the document's own title
+        let primary = self.primary(doc, posting);
+
+        // 3. the shape
+        let distinct = {
+            let mut k: Vec<(usize, Option<usize>)> =
+                heads.iter().filter_map(|a| a.hit.as_ref().map(|h| (h.role, h.level.as_ref().map(|l| l.0)))).collect();
+            k.sort_unstable();
+            k.dedup();
+            k.len()
+        };
+        let ladder_role =
+            heads.first().and_then(|a| a.hit.clone()).or_else(|| primary.as_ref().and_then(|p| p.hit.clone())).or_else(
+                || {
+                    // a ladder's title may name only the area: "Data Science Career Ladder"
+                    self.title_texts(doc, posting).iter().find_map(|t| tax.find_area(t))
+                },
+            );
+        let mut shape = SHAPE_TEXT;
+        if rungs.len() >= 2 && distinct <= 1 {
+            if let Some(hit) = ladder_role {
+                // a ladder of one role: "### Junior", "### Senior", "### Level 3"
+                shape = SHAPE_LADDER;
+                let role_title = heads
+                    .first()
+                    .map(|a| a.title.clone())
+                    .or_else(|| primary.as_ref().map(|p| p.title.clone()))
+                    .unwrap_or_default();
+                for (si, li, rule) in &rungs {
+                    let h = self.tree.sections[*si].heading.unwrap_or(0);
+                    let b = &self.blocks[h];
+                    let mut hit = hit.clone();
+                    hit.level = Some((*li, strip_numbering(&b.text).to_string(), rule.clone()));
+                    heads.push(Anchor {
+                        section: Some(*si),
+                        block: Some(h),
+                        title: format!("{} ({})", role_title, strip_numbering(&b.text)),
+                        line: b.line,
+                        key: tax.title_key(&role_title),
+                        hit: Some(hit),
+                        rule: RULE_LEVEL,
+                        source: "heading".into(),
+                        note: None,
+                    });
+                }
+                // the role heading itself only introduces the rungs
+                heads.retain(|a| a.rule == RULE_LEVEL);
+                heads.sort_by_key(|a| a.block);
+            }
         }
+        if shape == SHAPE_TEXT && distinct >= 2 {
+            shape = SHAPE_ROLES;
+        } else if shape == SHAPE_TEXT {
+            let one = heads.first().cloned().or(primary.clone());
+            if let Some(mut a) = one {
+                shape = SHAPE_POSTING;
+                if a.rule == RULE_HEADING {
+                    // the role heading of a page about one role: the whole page is the role's
+                    if let Some(p) = &primary {
+                        if p.hit.as_ref().map(|h| h.role) == a.hit.as_ref().map(|h| h.role) {
+                            a.source = p.source.clone();
+                        }
+                    }
+                }
+                self.posting_head = a.section;
+                a.section = None;
+                heads = vec![a];
+            }
+        }
+        if shape == SHAPE_LADDER && heads.len() >= 2 {
+            // ladders are several roles for what follows
+        }
+        // 4. roles and items
+        for a in &heads {
+            self.new_role(a);
+        }
+        self.anchor_of = heads.iter().map(|a| a.section).collect();
+        self.labelled = self.tree.sections.iter().any(|s| s.own.is_some_and(|k| k != Kind::Other));
+        let mode = if shape == SHAPE_POSTING { Mode::Posting } else { Mode::Rung };
+        self.items(mode);
+        if shape != SHAPE_POSTING {
+            self.prose();
+        }
+        if !self.roles.is_empty() && shape == SHAPE_TEXT {
+            shape = SHAPE_ROLES;
+        }
+        shape
     }
 
-    /// The title a heading (or title line) defines, if its other words are filler.
+    /// The document's title as a role: a record's or JSON-LD title, front matter, the first
+    /// top heading; the first that names a role of the taxonomy, else the first that reads
+    /// as a title (a role outside the taxonomy).
+    fn primary(&self, doc: &CleanDoc, posting: &PostingMeta) -> Option<Anchor> {
+        let tax = &self.rules.taxonomy;
+        let mut cands: Vec<(String, String, usize, Option<usize>)> = Vec::new(); // text, source, line, block
+        if let Some(t) = &posting.title {
+            let src = posting.evidence.iter().find(|(f, _)| f == "title").map_or("posting", |(_, s)| s.as_str());
+            cands.push((t.clone(), format!("title:{src}"), 1, None));
+        }
+        for k in ["title", "job_title", "jobtitle", "position", "role"] {
+            if let Some(v) = doc.meta.front_matter.get(k) {
+                cands.push((v.clone(), format!("front-matter:{k}"), 1, None));
+            }
+        }
+        let top = self.blocks.iter().take(40).filter_map(|b| match b.kind {
+            BlockKind::Heading { level } => Some(level),
+            _ => None,
+        });
+        if let Some(min) = top.min() {
+            if let Some((i, b)) =
+                self.blocks.iter().enumerate().take(40).find(|(_, b)| b.kind == BlockKind::Heading { level: min })
+            {
+                cands.push((b.text.clone(), format!("heading-{min}"), b.line, Some(i)));
+            }
+        }
+        let mut first_plain: Option<Anchor> = None;
+        for (t, source, line, block) in cands {
+            let t = t.trim();
+            if t.is_empty() || text::word_count(t) > 16 || t.ends_with(['.', '?', '!']) {
+                continue;
+            }
+            if sections::classify(t, self.rules).is_some() {
+                continue;
+            }
+            let p = tax.parse_title(t);
+            let note = p.several.then(|| "several roles in the title: the first was taken".to_string());
+            let anchor = Anchor {
+                section: None,
+                block,
+                title: t.to_string(),
+                line,
+                key: p.key.clone(),
+                hit: p.hit.clone(),
+                rule: RULE_TITLE,
+                source,
+                note,
+            };
+            if p.hit.is_some() {
+                return Some(anchor);
+            }
+            if first_plain.is_none() && self.looks_like_job_title(t) {
+                first_plain = Some(anchor);
+            }
+        }
+        first_plain
+    }
+
+    /// The texts that may name the document: its titles and its first headings.
+    fn title_texts(&self, doc: &CleanDoc, posting: &PostingMeta) -> Vec<String> {
+        let mut v: Vec<String> = posting.title.iter().cloned().collect();
+        v.extend(doc.meta.front_matter.get("title").cloned());
+        v.extend(self.blocks.iter().take(40).filter(|b| b.is_heading()).take(3).map(|b| b.text.clone()));
+        v
+    }
+
+    /// A title outside the taxonomy: short, mostly capitalised words or a job word, no verb
+    /// phrase, no word that names a document ("Practice Nurse", not "Career Ladder").
+    fn looks_like_job_title(&self, t: &str) -> bool {
+        let words: Vec<&str> = t.split_whitespace().collect();
+        if words.is_empty() || words.len() > 12 || self.rules.structure.heading_not_title.is_match(t) {
+            return false;
+        }
+        let caps =
+            words.iter().filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())).count();
+        caps * 2 >= words.len() && !self.rules.structure.item_duty_verbs.is_match(&t.to_lowercase())
+    }
+
+    /// The title a heading defines, if its other words are filler, qualifiers or a few
+    /// capitalised specialisation words before it ("Machine Learning Product Manager").
     fn role_heading(&self, text: &str) -> Option<TitleHit> {
         let st = &self.rules.structure;
         if text::word_count(text) > st.heading_max_words {
             return None;
         }
+        let text = strip_numbering(text);
         let hits = self.rules.taxonomy.find_titles(text);
         let first = hits.first()?.clone();
-        if hits.iter().any(|h| h.role != first.role) {
+        if hits.iter().any(|h| h.role != first.role) && !is_alternative(text, &hits) {
             return None;
         }
         let mut rest = String::new();
         let mut at = 0;
         for h in &hits {
-            rest.push_str(&text[at..h.start]);
+            let gap = &text[at..h.start];
+            // specialisation words right before the first title: capitalised, at most three
+            if at == 0 && !gap.trim().is_empty() {
+                let w: Vec<&str> = gap.split_whitespace().collect();
+                let spec = w.len() <= 3
+                    && w.iter().all(|x| x.chars().next().is_some_and(|c| c.is_uppercase()))
+                    && !st.heading_filler.is_match(gap.trim());
+                if !spec {
+                    rest.push_str(gap);
+                }
+            } else {
+                rest.push_str(gap);
+            }
             rest.push(' ');
             at = h.end;
         }
@@ -120,12 +337,16 @@ impl<'r> Extractor<'r> {
         (rest.trim().is_empty() || st.heading_filler.is_match(rest.trim())).then_some(first)
     }
 
-    fn new_role(&mut self, title: String, line: usize, hit: Option<TitleHit>, rule: &'static str) -> usize {
+    fn new_role(&mut self, a: &Anchor) -> usize {
         self.roles.push(FoundRole {
-            title,
-            line,
-            hit,
-            rule,
+            title: a.title.clone(),
+            line: a.line,
+            hit: a.hit.clone(),
+            rule: a.rule,
+            source: a.source.clone(),
+            key: a.key.clone(),
+            note: a.note.clone(),
+            block: a.block,
             departments: Vec::new(),
             context: Vec::new(),
             items: Vec::new(),
@@ -135,198 +356,388 @@ impl<'r> Extractor<'r> {
         self.roles.len() - 1
     }
 
-    fn push_item(
-        &mut self,
-        role: usize,
-        text: &str,
-        line: usize,
-        rule: &'static str,
-        group: Option<String>,
-        detail: Option<String>,
-    ) {
+    /// The kind in force in section `s`: its label's or its parent's, else duties under a
+    /// role heading that labels duties ("Product Owner Responsibilities").
+    fn kind_of(&self, s: usize) -> Option<Kind> {
+        self.tree.sections[s]
+            .kind
+            .or_else(|| self.duty_heads.iter().any(|&d| self.tree.within(s, d)).then_some(Kind::Duties))
+    }
+
+    /// The role a block belongs to: the nearest role section above it, else the role of
+    /// the whole document.
+    fn role_of(&self, block: usize) -> Option<usize> {
+        let s = self.tree.of_block[block];
+        let mut best: Option<(usize, u8)> = None;
+        let mut whole = None;
+        for (ri, sec) in self.anchor_of.iter().enumerate() {
+            match sec {
+                Some(sec) if self.tree.within(s, *sec) => {
+                    let lv = self.tree.sections[*sec].level;
+                    if best.is_none_or(|(_, l)| lv > l) {
+                        best = Some((ri, lv));
+                    }
+                }
+                None => whole = Some(ri),
+                _ => {}
+            }
+        }
+        best.map(|b| b.0).or(whole)
+    }
+
+    fn push_item(&mut self, role: usize, text: &str, block: usize, rule: &'static str, group: Option<String>) {
+        let text = strip_checkbox(text);
+        let b = &self.blocks[block];
+        let section = self.tree.path(self.tree.of_block[block]);
         let r = &mut self.roles[role];
         r.context.push(text.to_string());
-        r.items.push(FoundItem { text: text.to_string(), line, rule, group, detail });
+        r.items.push(FoundItem { text: text.to_string(), line: b.line, rule, group, detail: None, block, section });
     }
 
-    fn skip(&mut self, line: usize, text: &str, why: &'static str) {
-        if let Some(ctx) = &self.ctx {
-            self.roles[ctx.role].skipped.push((line, text.to_string(), why));
+    fn skip(&mut self, role: usize, block: usize, text: &str, why: &'static str) {
+        self.roles[role].skipped.push((block, text.to_string(), why));
+    }
+
+    /// The group label of a block: the unlabelled sub-heading it stands under, between it
+    /// and its role's section.
+    fn group_of(&self, block: usize, role: usize) -> Option<usize> {
+        let top = self.anchor_of.get(role).copied().flatten();
+        let mut at = Some(self.tree.of_block[block]);
+        while let Some(s) = at {
+            if Some(s) == top || s == 0 {
+                return None;
+            }
+            let sec = &self.tree.sections[s];
+            if sec.heading.is_some() && sec.own.is_none() && sec.heading != Some(block) {
+                // a ladder rung or role heading is no group
+                if self.anchor_of.contains(&Some(s)) {
+                    return None;
+                }
+                return Some(s);
+            }
+            at = sec.parent;
         }
+        None
     }
 
-    fn walk(&mut self, blocks: &[Block]) {
+    /// Walk every block and give its items to its role.
+    fn items(&mut self, mode: Mode) {
+        if self.roles.is_empty() {
+            // tables may still define roles
+            let mut i = 0;
+            while i < self.blocks.len() {
+                if matches!(self.blocks[i].kind, BlockKind::TableRow { .. }) {
+                    let end = self.table_end(i);
+                    self.table(i, end, None, mode);
+                    i = end;
+                } else {
+                    i += 1;
+                }
+            }
+            return;
+        }
+        let st = &self.rules.structure;
+        let mut lead_in_skip = false;
         let mut i = 0;
-        while i < blocks.len() {
-            let b = &blocks[i];
-            match b.kind {
-                BlockKind::Heading { level } => self.heading(b, level),
-                BlockKind::TableRow { .. } => {
-                    let end = blocks[i..]
-                        .iter()
-                        .position(|b| !matches!(b.kind, BlockKind::TableRow { .. }))
-                        .map_or(blocks.len(), |p| i + p);
-                    self.table(&blocks[i..end]);
+        while i < self.blocks.len() {
+            let b = &self.blocks[i];
+            let Some(role) = self.role_of(i) else {
+                if matches!(b.kind, BlockKind::TableRow { .. }) {
+                    let end = self.table_end(i);
+                    self.table(i, end, None, mode);
                     i = end;
                     continue;
                 }
-                BlockKind::ListItem { ordered, depth } => {
-                    if ordered && depth == 0 && self.is_numbered_subheading(blocks, i) {
-                        self.subheading(b);
+                i += 1;
+                continue;
+            };
+            let sec = self.tree.of_block[i];
+            let kind = self.kind_of(sec);
+            match b.kind {
+                BlockKind::Heading { .. } => {
+                    lead_in_skip = false;
+                    self.heading_item(i, role, mode);
+                }
+                BlockKind::TableRow { .. } => {
+                    let end = self.table_end(i);
+                    self.table(i, end, Some(role), mode);
+                    i = end;
+                    continue;
+                }
+                BlockKind::Quote => {
+                    lead_in_skip = false;
+                    self.roles[role].context.push(b.text.clone());
+                    self.skip(role, i, &b.text.clone(), "quoted text is not a duty");
+                }
+                BlockKind::ListItem { depth, ordered } => {
+                    if heading_level_here(self, i) {
+                        lead_in_skip = false;
+                        self.heading_item(i, role, mode);
                     } else {
-                        self.list_item(b);
+                        self.list_item(i, role, kind, mode, depth, ordered, lead_in_skip);
                     }
                 }
-                BlockKind::Paragraph => self.paragraph(b),
-                BlockKind::Quote => {
-                    if let Some(ctx) = &self.ctx {
-                        self.roles[ctx.role].context.push(b.text.clone());
-                    }
-                    self.skip(b.line, &b.text, "quoted text is not a duty");
+                BlockKind::Paragraph => {
+                    lead_in_skip = b.text.trim_end().ends_with(':') && st.non_duty_lead_in.is_match(&b.text);
+                    self.paragraph(i, role, kind, mode);
                 }
             }
             i += 1;
         }
-        self.close_sub();
     }
 
-    /// An ordered item is a numbered sub-heading ("1. Product Strategy:") when it is short,
-    /// is not a sentence, and the blocks around it are not items of the same numbered list.
-    fn is_numbered_subheading(&self, blocks: &[Block], i: usize) -> bool {
-        let b = &blocks[i];
-        let t = strip_numbering(&b.text);
-        if text::word_count(t) > self.rules.structure.subheading_max_words
-            || b.text.trim_end().ends_with(['.', '!', '?', ';'])
-        {
-            return false;
-        }
-        let numbered =
-            |j: usize| matches!(blocks.get(j).map(|b| b.kind), Some(BlockKind::ListItem { ordered: true, depth: 0 }));
-        let next_numbered = numbered(i + 1);
-        let prev_numbered = i > 0 && numbered(i - 1);
-        !next_numbered && !prev_numbered && i + 1 < blocks.len()
-    }
-
-    fn heading(&mut self, b: &Block, level: u8) {
-        self.close_sub();
-        self.non_duty_lead_in = false;
-        if let Some(hit) = self.role_heading(&b.text) {
-            let title = title_text(&b.text, &hit);
-            let role = self.new_role(title, b.line, Some(hit), RULE_HEADING);
-            self.ctx = Some(Ctx { role, level, sub: None });
+    /// A sub-heading under a role with nothing under it is itself a duty ("Uphold the
+    /// vision"); one opening with a duty verb is a duty and the prose under it its detail.
+    fn heading_item(&mut self, i: usize, role: usize, mode: Mode) {
+        let s = self.tree.of_block[i];
+        let sec = &self.tree.sections[s];
+        if sec.heading != Some(i) || self.anchor_of.contains(&Some(s)) || sec.own.is_some() {
             return;
         }
-        let section = self.section_of(&b.text);
-        let Some(ctx) = self.ctx.as_mut() else { return };
-        if section.is_some()
-            || (level > ctx.level && text::word_count(&b.text) <= self.rules.structure.subheading_max_words)
-        {
-            ctx.sub = Some(Sub {
-                text: strip_numbering(&b.text).to_string(),
-                line: b.line,
-                mode: Mode::Pending,
-                section,
-                detail: vec![],
-            });
-        } else {
-            self.ctx = None;
+        let kind = self.kind_of(s);
+        if kind.is_some_and(|k| k != Kind::Duties) {
+            return;
         }
-    }
-
-    fn subheading(&mut self, b: &Block) {
-        self.close_sub();
-        self.non_duty_lead_in = false;
-        let section = self.section_of(&b.text);
-        if let Some(ctx) = self.ctx.as_mut() {
-            ctx.sub = Some(Sub {
-                text: strip_numbering(&b.text).to_string(),
-                line: b.line,
-                mode: Mode::Pending,
-                section,
-                detail: vec![],
-            });
+        if mode == Mode::Posting && kind != Some(Kind::Duties) {
+            return;
         }
-    }
-
-    /// End the current sub-heading: one followed by prose (or by nothing) is itself a duty.
-    fn close_sub(&mut self) {
-        let Some(ctx) = self.ctx.as_mut() else { return };
-        let Some(sub) = ctx.sub.take() else { return };
-        let role = ctx.role;
-        if sub.section.is_none() && matches!(sub.mode, Mode::Pending | Mode::Itself) {
-            let detail = (!sub.detail.is_empty()).then(|| sub.detail.join(" "));
-            self.push_item(role, &sub.text, sub.line, RULE_SUBHEADING, None, detail);
+        let label = sec.label.clone();
+        if label.ends_with('?') || text::word_count(&label) > self.rules.structure.subheading_max_words {
+            return;
         }
-    }
-
-    fn list_item(&mut self, b: &Block) {
-        let Some(ctx) = self.ctx.as_mut() else { return };
-        let role = ctx.role;
-        let mut group = None;
-        let mut why = None;
-        if let Some(sub) = ctx.sub.as_mut() {
-            if sub.mode == Mode::Pending {
-                sub.mode = Mode::Group;
+        let empty = self.tree.is_empty(s);
+        let has_children = self.tree.sections.iter().any(|x| x.parent == Some(s));
+        if (empty && !has_children) || self.opens_with_duty_verb(&label) {
+            let detail = self.detail_of(s);
+            self.push_item(role, &label, i, RULE_SUBHEADING, None);
+            if let Some(it) = self.roles[role].items.last_mut() {
+                it.detail = detail;
             }
-            match (sub.section, sub.mode) {
-                (Some(Section::Requirements(nice)), _) => {
-                    self.roles[role].requirements.push((b.line, strip_numbering(&b.text).to_string(), nice));
-                    why = Some("a requirement (requirements.csv), not a duty");
+        }
+    }
+
+    fn detail_of(&self, s: usize) -> Option<String> {
+        let d: Vec<&str> = self
+            .tree
+            .of_block
+            .iter()
+            .enumerate()
+            .filter(|(j, x)| **x == s && self.blocks[*j].kind == BlockKind::Paragraph)
+            .map(|(j, _)| self.blocks[j].text.as_str())
+            .collect();
+        (!d.is_empty()).then(|| d.join(" "))
+    }
+
+    fn opens_with_duty_verb(&self, t: &str) -> bool {
+        let t = strip_numbering(t).trim_start_matches(|c: char| !c.is_alphanumeric());
+        let first = t.split_whitespace().next().unwrap_or("");
+        // a verb in the imperative starts with a capital but is no proper noun or "-ing"
+        // noun phrase ("Research", "Planning")
+        !first.ends_with("ing")
+            && t.split_whitespace().count() >= 2
+            && self.rules.structure.item_duty_verbs.is_match(&t.to_lowercase())
+    }
+
+    /// Is the sub-heading `s` the subject of an imperative duty (then its prose is detail)?
+    fn sub_is_duty(&self, s: usize) -> bool {
+        let sec = &self.tree.sections[s];
+        sec.heading.is_some() && sec.own.is_none() && self.opens_with_duty_verb(&sec.label)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn list_item(
+        &mut self,
+        i: usize,
+        role: usize,
+        kind: Option<Kind>,
+        mode: Mode,
+        depth: u8,
+        _ordered: bool,
+        lead_in_skip: bool,
+    ) {
+        let b = &self.blocks[i];
+        let t = strip_checkbox(strip_numbering(&b.text)).to_string();
+        let st = &self.rules.structure;
+        // a content rule: "N+ years" items are requirements wherever they stand
+        let kind = match kind {
+            Some(Kind::Duties) | None
+                if st.req_years.is_match(&t) && !st.item_duty_verbs.is_match(&t.to_lowercase()) =>
+            {
+                Some(Kind::Requirements)
+            }
+            k => k,
+        };
+        match kind {
+            Some(Kind::Requirements) | Some(Kind::NiceToHave) => {
+                let nice = kind == Some(Kind::NiceToHave);
+                self.roles[role].requirements.push((b.line, t.clone(), nice));
+                self.skip(role, i, &t, "a requirement (requirements.csv), not a duty");
+                return;
+            }
+            Some(Kind::Duties) | None => {}
+            Some(_) => {
+                self.skip(role, i, &t, "in a section that is not duties");
+                return;
+            }
+        }
+        if self.sub_is_duty(self.tree.of_block[i]) {
+            self.skip(role, i, &t, "detail of a sub-heading taken as the duty");
+            return;
+        }
+        // a list item with deeper items under it labels them
+        let next_deeper = matches!(self.blocks.get(i + 1).map(|n| n.kind),
+            Some(BlockKind::ListItem { depth: d, .. }) if d > depth);
+        if next_deeper && (t.ends_with(':') || b.text.trim_end().ends_with(':') || text::word_count(&t) <= 6) {
+            self.skip(role, i, &t, "labels the items under it");
+            return;
+        }
+        if lead_in_skip {
+            self.skip(role, i, &t, "list introduced as values, questions or examples");
+            return;
+        }
+        if t.ends_with('?') {
+            self.skip(role, i, &t, "a question is not a duty");
+            return;
+        }
+        if st.item_not_duty.is_match(&t) && kind != Some(Kind::Duties) {
+            self.skip(role, i, &t, "states no duty (structure.toml items.not-duty)");
+            return;
+        }
+        let under_title = !self.labelled && self.posting_head == Some(self.tree.of_block[i]);
+        if kind.is_none() && mode == Mode::Posting && !under_title && !self.is_duty_line(&t) {
+            self.skip(role, i, &t, "in a section without a duty label, and not phrased as a duty");
+            return;
+        }
+        let group =
+            self.list_group(i, depth).or_else(|| self.group_of(i, role).map(|s| self.tree.sections[s].label.clone()));
+        self.push_item(role, &t, i, RULE_LIST, group);
+    }
+
+    /// The label of the list item this one is nested under ("Methodology:").
+    fn list_group(&self, i: usize, depth: u8) -> Option<String> {
+        if depth == 0 {
+            return None;
+        }
+        self.blocks[..i]
+            .iter()
+            .rev()
+            .take(200)
+            .find_map(|b| match b.kind {
+                BlockKind::ListItem { depth: d, .. } if d < depth => {
+                    Some(strip_numbering(&b.text).trim_end_matches(':').trim().to_string())
                 }
-                (Some(Section::Other), _) => why = Some("in a section that is not duties"),
-                (_, Mode::Itself) => {
-                    sub.detail.push(b.text.clone());
-                    why = Some("detail of a sub-heading taken as the duty");
-                }
-                (None, Mode::Group) => group = Some(sub.text.clone()),
-                _ => {}
-            }
-        }
-        if why.is_none() && self.non_duty_lead_in {
-            why = Some("list introduced as values, questions or examples");
-        }
-        if why.is_none() && b.text.trim_end().ends_with('?') {
-            why = Some("a question is not a duty");
-        }
-        match why {
-            Some(why) => self.skip(b.line, &b.text, why),
-            None => {
-                let t = strip_numbering(&b.text).to_string();
-                self.push_item(role, &t, b.line, RULE_LIST, group, None);
-            }
-        }
+                BlockKind::ListItem { .. } => None,
+                _ => Some(String::new()),
+            })
+            .filter(|s| !s.is_empty())
     }
 
-    fn paragraph(&mut self, b: &Block) {
-        self.non_duty_lead_in =
-            b.text.trim_end().ends_with(':') && self.rules.structure.non_duty_lead_in.is_match(&b.text);
-        let Some(ctx) = self.ctx.as_mut() else { return };
-        self.roles[ctx.role].context.push(b.text.clone());
-        match ctx.sub.as_mut() {
-            Some(sub) if matches!(sub.section, Some(Section::Requirements(_))) => {
-                let Some(Section::Requirements(nice)) = sub.section else { unreachable!() };
-                // prose under a requirements label: each sentence that asks for something
+    /// Does a line read as a duty: a duty verb first, or the hire as the subject?
+    fn is_duty_line(&self, t: &str) -> bool {
+        let st = &self.rules.structure;
+        let l = t.trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+        (st.item_duty_verbs.is_match(&l) || st.item_hire_duty.is_match(&l) || st.item_ladder_subject.is_match(&l))
+            && !st.item_not_duty.is_match(&l)
+    }
+
+    fn paragraph(&mut self, i: usize, role: usize, kind: Option<Kind>, mode: Mode) {
+        let b = &self.blocks[i];
+        let st = &self.rules.structure;
+        self.roles[role].context.push(b.text.clone());
+        match kind {
+            Some(Kind::Requirements) | Some(Kind::NiceToHave) => {
+                let nice = kind == Some(Kind::NiceToHave);
                 for s in text::sentences(&b.text) {
                     let s = s.trim();
                     if !s.is_empty() && !s.ends_with(':') {
-                        self.roles[ctx.role].requirements.push((b.line, s.to_string(), nice));
+                        self.roles[role].requirements.push((b.line, s.to_string(), nice));
                     }
                 }
+                return;
             }
-            Some(sub) if sub.mode == Mode::Pending || sub.mode == Mode::Itself => {
-                if sub.section.is_none() {
-                    sub.mode = Mode::Itself;
+            Some(Kind::Duties) | None => {}
+            Some(_) => return,
+        }
+        let sec = self.tree.of_block[i];
+        if self.sub_is_duty(sec) {
+            // the prose explains a sub-heading taken as the duty
+            self.skip(role, i, &b.text.clone(), "detail of a sub-heading taken as the duty");
+            return;
+        }
+        let group = self.group_of(i, role);
+        let under_rung = self.anchor_of.get(role).copied().flatten().is_some();
+        let text_ = b.text.clone();
+        let mut took = false;
+        for s in text::sentences(&text_) {
+            let s = s.trim();
+            if s.is_empty() || s.ends_with(':') || s.ends_with('?') || text::word_count(s) < 3 {
+                continue;
+            }
+            let l = s.to_lowercase();
+            let l = l.trim_start_matches(|c: char| !c.is_alphanumeric());
+            if st.item_not_duty.is_match(l) {
+                continue;
+            }
+            let take = match (kind, mode) {
+                (Some(Kind::Duties), Mode::Rung) => true,
+                (Some(Kind::Duties), Mode::Posting) => {
+                    st.item_hire_duty.is_match(l) || self.is_duty_line(s) || self.role_subject(s)
                 }
-                sub.detail.push(b.text.clone());
+                // a ladder rung's competency prose: every statement about the person
+                (None, Mode::Rung) if under_rung => {
+                    st.item_ladder_subject.is_match(l) || st.item_hire_duty.is_match(l) || self.is_duty_line(s)
+                }
+                _ => st.item_hire_duty.is_match(l) || self.role_subject(s),
+            };
+            if take {
+                took = true;
+                let g = group.map(|g| self.tree.sections[g].label.clone());
+                self.push_item(role, s, i, RULE_SENTENCE, g);
             }
-            _ => {}
+        }
+        if !took {
+            self.skip(role, i, &text_, "prose that states no duty");
         }
     }
 
-    fn table(&mut self, rows: &[Block]) {
+    /// A sentence whose subject is a title of the taxonomy ("Skilled delivery managers
+    /// remove obstacles"), with a duty predicate.
+    fn role_subject(&self, sent: &str) -> bool {
+        let st = &self.rules.structure;
+        for hit in self.rules.taxonomy.find_titles(sent).into_iter().take(2) {
+            let before = &sent[..hit.start];
+            let clause = before.rsplit([',', ';', ':', '(', '–', '—']).next().unwrap_or(before);
+            let lead = clause.trim_start();
+            let ok_lead = st.prose_lead.is_match(lead)
+                || (text::word_count(lead) <= 1 && lead.chars().next().is_none_or(|c| c.is_uppercase()));
+            if !ok_lead {
+                continue;
+            }
+            let after = sent[hit.end..].trim_start();
+            if st.prose_verbs.is_match(after) && !st.prose_non_duty.is_match(sent) {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn table_end(&self, i: usize) -> usize {
+        self.blocks[i..]
+            .iter()
+            .position(|b| !matches!(b.kind, BlockKind::TableRow { .. }))
+            .map_or(self.blocks.len(), |p| i + p)
+    }
+
+    /// A table: a role per row (a role column, or first cells that are titles), a role per
+    /// column (header cells that are titles or levels: a ladder matrix), or, under a role,
+    /// duties in its cells.
+    fn table(&mut self, from: usize, to: usize, role: Option<usize>, mode: Mode) {
         let rules = self.rules;
         let st = &rules.structure;
+        let tax = &rules.taxonomy;
+        let rows = &self.blocks[from..to];
         let first = &rows[0];
+        let kind = self.kind_of(self.tree.of_block[from]);
         let header_like = |cells: &[Vec<String>]| {
             cells.iter().any(|c| {
                 let t = c.join(" ");
@@ -336,6 +747,47 @@ impl<'r> Extractor<'r> {
         let has_header = matches!(first.kind, BlockKind::TableRow { header: true }) || header_like(&first.cells);
         let header: Vec<String> =
             if has_header { first.cells.iter().map(|c| c.join(" ").trim().to_string()).collect() } else { vec![] };
+        // a ladder matrix: header cells after the first are titles or levels
+        let col_roles: Vec<(usize, TitleHit, String)> = header
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter_map(|(ci, h)| {
+                if let Some(hit) = self.role_heading(h) {
+                    return Some((ci, hit, h.clone()));
+                }
+                let (li, rule) = tax.bare_level(h)?;
+                let mut hit = role.and_then(|r| self.roles[r].hit.clone())?;
+                hit.level = Some((li, h.clone(), rule));
+                Some((ci, hit, h.clone()))
+            })
+            .collect();
+        if col_roles.len() >= 2 {
+            for (ci, hit, title) in col_roles {
+                let a = Anchor {
+                    section: Some(usize::MAX),
+                    block: Some(from),
+                    key: tax.title_key(&title),
+                    title,
+                    line: first.line,
+                    hit: Some(hit),
+                    rule: RULE_COLUMN,
+                    source: "table-header".into(),
+                    note: None,
+                };
+                let r = self.new_role(&a);
+                self.anchor_of.push(Some(usize::MAX));
+                for (ri, row) in rows.iter().enumerate().skip(1) {
+                    let group = row.cells.first().map(|c| c.join(" ").trim().to_string()).filter(|g| !g.is_empty());
+                    for item in row.cells.get(ci).into_iter().flatten() {
+                        if !item.trim().is_empty() {
+                            self.push_item(r, item, from + ri, RULE_COLUMN, group.clone());
+                        }
+                    }
+                }
+            }
+            return;
+        }
         let find = |set: &regex::RegexSet| {
             header.iter().enumerate().filter(|(_, h)| set.is_match(h)).map(|(i, _)| i).collect::<Vec<_>>()
         };
@@ -346,53 +798,71 @@ impl<'r> Extractor<'r> {
         if duty_cols.is_empty() {
             duty_cols = (0..width).filter(|c| Some(*c) != role_col.or(Some(0)) && !dept_cols.contains(c)).collect();
         }
-        let body = if has_header { &rows[1..] } else { rows };
-        let mut defined_roles = false;
-        for row in body {
+        let body_from = if has_header { 1 } else { 0 };
+        for (ri, row) in rows.iter().enumerate().skip(body_from) {
+            let at = from + ri;
             let title = row.cells.get(role_col.unwrap_or(0)).map(|c| c.join(" ")).unwrap_or_default();
-            let title = title.trim();
+            let title = title.trim().to_string();
             if title.is_empty() {
                 continue;
             }
-            let hit = self.rules.taxonomy.find_titles(title).into_iter().next();
+            let hit =
+                if role_col.is_some() { tax.find_titles(&title).into_iter().next() } else { self.role_heading(&title) };
             if role_col.is_none() && hit.is_none() {
                 // a table of duties under a role: every cell item is a duty
-                if let Some(ctx) = &self.ctx {
-                    let role = ctx.role;
-                    for item in row.cells.iter().flatten() {
-                        self.push_item(role, item, row.line, RULE_TABLE, None, None);
+                if let Some(r) = role {
+                    if matches!(kind, Some(Kind::Duties) | None) && !(mode == Mode::Posting && kind.is_none()) {
+                        for item in row.cells.iter().flatten() {
+                            self.push_item(r, item, at, RULE_TABLE, None);
+                        }
                     }
                 }
                 continue;
             }
-            defined_roles = true;
-            let role = self.new_role(title.to_string(), row.line, hit, RULE_TABLE);
+            if role_col.is_some() && hit.is_none() && title.split_whitespace().count() > 6 {
+                continue;
+            }
+            let a = Anchor {
+                section: Some(usize::MAX),
+                block: Some(at),
+                key: tax.title_key(&title),
+                title: title.clone(),
+                line: row.line,
+                hit,
+                rule: RULE_TABLE,
+                source: "table-row".into(),
+                note: None,
+            };
+            let r = self.new_role(&a);
+            self.anchor_of.push(Some(usize::MAX));
             for c in &duty_cols {
                 for item in row.cells.get(*c).into_iter().flatten() {
-                    self.push_item(role, item, row.line, RULE_TABLE, None, None);
+                    self.push_item(r, item, at, RULE_TABLE, None);
                 }
             }
             for c in &dept_cols {
                 for d in row.cells.get(*c).into_iter().flatten() {
                     let d = d.trim().to_lowercase();
-                    if !d.is_empty() && !self.roles[role].departments.contains(&d) {
-                        self.roles[role].departments.push(d);
+                    if !d.is_empty() && !self.roles[r].departments.contains(&d) {
+                        self.roles[r].departments.push(d);
                     }
                 }
             }
         }
-        if defined_roles {
-            self.close_sub();
-            self.ctx = None;
-        }
     }
 
     /// Sentences whose subject is a title define that role; those whose predicate states a
-    /// duty are responsibilities of it.
-    fn prose(&mut self, blocks: &[Block]) {
+    /// duty are responsibilities of it. Read only in prose that no role owns.
+    fn prose(&mut self) {
         let rules = self.rules;
         let st = &rules.structure;
-        for b in blocks.iter().filter(|b| b.kind == BlockKind::Paragraph) {
+        for (bi, b) in self.blocks.iter().enumerate() {
+            if b.kind != BlockKind::Paragraph || self.role_of(bi).is_some() {
+                continue;
+            }
+            if self.tree.sections[self.tree.of_block[bi]].kind.is_some_and(|k| k != Kind::Duties) {
+                continue;
+            }
             for sent in text::sentences(&b.text) {
                 for hit in rules.taxonomy.find_titles(sent) {
                     let before = &sent[..hit.start];
@@ -411,7 +881,21 @@ impl<'r> Extractor<'r> {
                     let role = match existing {
                         Some(r) => r,
                         None => {
-                            self.new_role(sent[hit.start..hit.end].to_string(), b.line, Some(hit.clone()), RULE_PROSE)
+                            let title = sent[hit.start..hit.end].to_string();
+                            let a = Anchor {
+                                section: Some(usize::MAX),
+                                block: Some(bi),
+                                key: rules.taxonomy.title_key(&title),
+                                title,
+                                line: b.line,
+                                hit: Some(hit.clone()),
+                                rule: RULE_PROSE,
+                                source: "prose".into(),
+                                note: None,
+                            };
+                            let r = self.new_role(&a);
+                            self.anchor_of.push(Some(usize::MAX));
+                            r
                         }
                     };
                     let duty = st.prose_duty.is_match(after) && !st.prose_non_duty.is_match(sent);
@@ -423,7 +907,18 @@ impl<'r> Extractor<'r> {
                         _ => sent,
                     };
                     if duty {
-                        self.push_item(role, sent, b.line, RULE_PROSE, None, None);
+                        let section = self.tree.path(self.tree.of_block[bi]);
+                        let r = &mut self.roles[role];
+                        r.context.push(sent.to_string());
+                        r.items.push(FoundItem {
+                            text: sent.to_string(),
+                            line: b.line,
+                            rule: RULE_PROSE,
+                            group: None,
+                            detail: None,
+                            block: bi,
+                            section,
+                        });
                     } else {
                         self.roles[role].context.push(sent.to_string());
                     }
@@ -432,6 +927,31 @@ impl<'r> Extractor<'r> {
             }
         }
     }
+}
+
+/// Is block `i` a numbered sub-heading (it opens a section)?
+fn heading_level_here(x: &Extractor<'_>, i: usize) -> bool {
+    x.tree.sections[x.tree.of_block[i]].heading == Some(i)
+}
+
+/// "Product Owner / Product Manager", "Product Owner or Business Analyst": one title with
+/// alternatives (the first is taken).
+fn is_alternative(text: &str, hits: &[TitleHit]) -> bool {
+    hits.windows(2).all(|w| {
+        let gap = text[w[0].end..w[1].start].trim();
+        matches!(gap, "/" | "or" | "|" | "&" | "and" | "oder" | "ou" | "o")
+    })
+}
+
+/// "[ ] Do the thing" and "[x] Done" → the item text.
+fn strip_checkbox(s: &str) -> &str {
+    let t = s.trim_start();
+    for p in ["[ ]", "[x]", "[X]", "☐", "☑", "✅", "✔"] {
+        if let Some(r) = t.strip_prefix(p) {
+            return r.trim_start();
+        }
+    }
+    s
 }
 
 /// The title as a heading writes it: the matched title and a following "(PM)".

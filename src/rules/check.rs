@@ -62,11 +62,19 @@ pub fn run_examples(rules: &Rules) -> ExampleReport {
     };
     for (i, role) in t.roles.iter().enumerate() {
         for e in &role.examples {
-            let ok = t.find_titles(e).iter().any(|h| h.role == i);
-            rep.check("roles.toml", format!("role:{}", role.id), e, true, ok, || describe(e));
+            // "VP, Product => vp": the example names the level it must read
+            let (title, want) = match e.split_once(" => ") {
+                Some((title, level)) => (title, Some(level.trim())),
+                None => (e.as_str(), None),
+            };
+            let p = t.parse_title(title);
+            let ok = p.hit.as_ref().is_some_and(|h| {
+                h.role == i && want.is_none_or(|w| t.levels[h.level.as_ref().map_or(t.default_level, |l| l.0)].id == w)
+            });
+            rep.check("roles.toml", format!("role:{}", role.id), e, true, ok, || describe(title));
         }
         for e in &role.counter_examples {
-            let ok = !t.find_titles(e).iter().any(|h| h.role == i);
+            let ok = t.parse_title(e).hit.is_none_or(|h| h.role != i);
             rep.check("roles.toml", format!("role:{}", role.id), e, false, ok, || describe(e));
         }
     }

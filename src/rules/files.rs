@@ -9,6 +9,9 @@ pub type S = Spanned<String>;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RolesFile {
+    /// Titles outside the taxonomy that end in one of its titles ("production designer").
+    #[serde(default)]
+    pub outside: Vec<S>,
     #[serde(default)]
     pub role: Vec<RoleDef>,
 }
@@ -26,6 +29,14 @@ pub struct RoleDef {
     pub titles: Vec<S>,
     #[serde(default)]
     pub leveled_titles: Vec<LeveledTitle>,
+    /// Areas a leader of this role heads ("product" in "Head of Product", "VP, Product"):
+    /// combined with the `lead-patterns` of seniority.toml.
+    #[serde(default)]
+    pub leads: Vec<S>,
+    /// Areas this role practises ("product design" in "Product Design level 2"): a title
+    /// only when a level code or a level word follows.
+    #[serde(default)]
+    pub practices: Vec<S>,
     #[serde(default)]
     pub examples: Vec<S>,
     #[serde(default)]
@@ -44,7 +55,22 @@ pub struct LeveledTitle {
 pub struct SeniorityFile {
     pub default: S,
     #[serde(default)]
+    pub codes: Option<CodesDef>,
+    #[serde(default)]
     pub level: Vec<LevelDef>,
+}
+
+/// Level codes written in titles: "Product Manager II", "IC3", "L5", "Level 2".
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CodesDef {
+    /// Words that introduce a number: "level", "band", "grade".
+    #[serde(default)]
+    pub words: Vec<S>,
+    /// Code (lower case, no spaces: "ii", "3", "ic3", "l5") to level id.
+    pub levels: std::collections::BTreeMap<String, S>,
+    #[serde(default)]
+    pub examples: Vec<S>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -56,6 +82,10 @@ pub struct LevelDef {
     pub title_cues: Vec<S>,
     #[serde(default)]
     pub text_cues: Vec<S>,
+    /// Title patterns over a role's `leads` areas, `{area}` standing for the area:
+    /// "head of {area}", "vp, {area}", "chief {area} officer".
+    #[serde(default)]
+    pub lead_patterns: Vec<S>,
     #[serde(default)]
     pub examples: Vec<S>,
     #[serde(default)]
@@ -150,7 +180,21 @@ pub struct StructureFile {
     pub subheading: SubheadingDef,
     pub prose: ProseDef,
     pub sections: SectionsDef,
+    pub items: ItemsDef,
     pub requirements: RequirementsDef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ItemsDef {
+    pub id: S,
+    pub duty_verbs: Vec<S>,
+    pub duty_verb_lead: S,
+    pub hire_duty: S,
+    pub ladder_subject: S,
+    pub not_duty: S,
+    #[serde(default)]
+    pub examples: Vec<S>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -161,6 +205,10 @@ pub struct SectionsDef {
     pub non_duty: S,
     pub requirements: S,
     pub nice_to_have: S,
+    pub benefits: S,
+    pub company: S,
+    pub process: S,
+    pub legal: S,
 }
 
 #[derive(Debug, Deserialize)]
@@ -180,6 +228,7 @@ pub struct HeadingDef {
     pub id: S,
     pub filler: S,
     pub max_words: usize,
+    pub not_title: S,
 }
 
 #[derive(Debug, Deserialize)]

@@ -141,6 +141,8 @@ pub struct Level {
     pub label: String,
     prefix: Option<Regex>,
     suffix: Option<Regex>,
+    /// The level's title cues alone ("Junior", "Senior:"): a rung heading.
+    bare: Option<Regex>,
     text_cues: Vec<Regex>,
     pub examples: Vec<String>,
     pub counter_examples: Vec<String>,
@@ -151,6 +153,26 @@ struct Alias {
     role: usize,
     level: Option<usize>,
     rule: String,
+    /// A practice area ("product design"): a title only with a level code or word after it.
+    needs_level: bool,
+}
+
+/// Role index of the titles listed as `outside` the taxonomy.
+const OUTSIDE: usize = usize::MAX;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AliasKind {
+    Listed,
+    Lead,
+    Practice,
+}
+
+#[derive(Default)]
+struct Pats {
+    ci: Vec<String>,
+    ci_alias: Vec<usize>,
+    cs: Vec<String>,
+    cs_alias: Vec<usize>,
 }
 
 /// Roles, titles and the seniority ladder.
@@ -164,6 +186,24 @@ pub struct Taxonomy {
     ci_alias: Vec<usize>,
     ac_cs: AhoCorasick,
     cs_alias: Vec<usize>,
+    /// Level codes (lower case) to level index.
+    codes: HashMap<String, usize>,
+    /// The words that introduce a code ("level"), anchored, without spaces.
+    code_word_re: Option<Regex>,
+    code_suffix: Option<Regex>,
+    code_prefix: Option<Regex>,
+}
+
+/// A title read by the grammar (`Taxonomy::parse_title`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TitleParse {
+    /// The first title of the taxonomy in the text; None: a role outside the taxonomy.
+    pub hit: Option<TitleHit>,
+    /// Grouping key ("registered-nurse").
+    pub key: String,
+    /// The text names more than one role ("Product Owner / Business Analyst"): the first
+    /// was taken.
+    pub several: bool,
 }
 
 /// A responsibility category.
@@ -220,6 +260,7 @@ pub struct Structure {
     pub languages: Vec<String>,
     pub heading_filler: Regex,
     pub heading_max_words: usize,
+    pub heading_not_title: Regex,
     pub table_role_columns: RegexSet,
     pub table_duty_columns: RegexSet,
     pub table_department_columns: RegexSet,
@@ -233,6 +274,15 @@ pub struct Structure {
     pub section_non_duty: Regex,
     pub section_requirements: Regex,
     pub section_nice_to_have: Regex,
+    pub section_benefits: Regex,
+    pub section_company: Regex,
+    pub section_process: Regex,
+    pub section_legal: Regex,
+    pub item_duty_verbs: Regex,
+    pub item_hire_duty: Regex,
+    pub item_ladder_subject: Regex,
+    pub item_not_duty: Regex,
+    pub item_examples: Vec<String>,
     pub req_years: Regex,
     pub req_degree: Regex,
     pub req_skills: Regex,
@@ -414,7 +464,8 @@ impl Taxonomy {
         self.levels.iter().position(|l| l.id == id)
     }
 
-    /// Every title in `text`, mapped to its role, with seniority words around it.
+    /// Every title in `text`, mapped to its role, with seniority words and level codes
+    /// around it (the title grammar: see rules/README.md).
     pub fn find_titles(&self, text: &str) -> Vec<TitleHit> {
         let mut cands: Vec<(usize, usize, usize)> = Vec::new(); // start, end, alias
         for m in self.ac_ci.find_iter(text) {
@@ -443,36 +494,190 @@ impl Taxonomy {
                     continue;
                 }
             }
-            last_end = end;
             let alias = &self.aliases[a];
             let mut start = s;
             let mut level = alias.level.map(|l| (l, text[s..e].to_string(), alias.rule.clone()));
-            // seniority words before the title, nearest first
+            // seniority words and level codes before the title, nearest first
             let mut before = &text[..s];
             for _ in 0..3 {
-                let Some((li, m)) = self.levels.iter().enumerate().find_map(|(li, lv)| {
+                if let Some((li, m)) = self.levels.iter().enumerate().find_map(|(li, lv)| {
                     lv.prefix.as_ref().and_then(|re| re.captures(before)).map(|c| (li, c.get(1).unwrap()))
-                }) else {
+                }) {
+                    if level.is_none() {
+                        level = Some((li, m.as_str().to_string(), format!("seniority:{}:title", self.levels[li].id)));
+                    }
+                    start = m.start();
+                    before = &text[..m.start()];
+                } else if let Some((li, m)) = self.code_before(before) {
+                    if level.is_none() {
+                        level = Some((li, m.0, format!("seniority:{}:code", self.levels[li].id)));
+                    }
+                    start = m.1;
+                    before = &text[..m.1];
+                } else {
                     break;
-                };
-                if level.is_none() {
-                    level = Some((li, m.as_str().to_string(), format!("seniority:{}:title", self.levels[li].id)));
                 }
-                start = m.start();
-                before = &text[..m.start()];
             }
-            if level.is_none() {
+            let mut suffix_level = None;
+            if let Some((li, code, len)) = self.code_after(&text[end..]) {
+                suffix_level = Some((li, code, format!("seniority:{}:code", self.levels[li].id)));
+                end += len;
+            } else {
                 let after = &text[end..];
                 if let Some((li, m)) = self.levels.iter().enumerate().find_map(|(li, lv)| {
                     lv.suffix.as_ref().and_then(|re| re.captures(after)).map(|c| (li, c.get(1).unwrap()))
                 }) {
-                    level = Some((li, m.as_str().to_string(), format!("seniority:{}:title", self.levels[li].id)));
+                    suffix_level =
+                        Some((li, m.as_str().to_string(), format!("seniority:{}:title", self.levels[li].id)));
                     end += m.end();
                 }
             }
+            if alias.needs_level && suffix_level.is_none() && level.is_none() {
+                continue;
+            }
+            if alias.role == OUTSIDE {
+                last_end = end;
+                continue;
+            }
+            if level.is_none() {
+                level = suffix_level;
+            }
+            last_end = end;
             hits.push(TitleHit { start, end, role: alias.role, rule: alias.rule.clone(), level });
         }
         hits
+    }
+
+    /// A level code right after a title: "II", ", Level 2", "(IC3)". The code, its level and
+    /// the bytes it takes.
+    fn code_after(&self, after: &str) -> Option<(usize, String, usize)> {
+        let re = self.code_suffix.as_ref()?;
+        let c = re.captures(after)?;
+        let m = c.get(1)?;
+        // "Product Manager I work with": a roman numeral must end the title
+        let rest = &after[m.end()..];
+        let next = rest.trim_start_matches([' ', ')']).chars().next();
+        if next.is_some_and(|ch| ch.is_lowercase()) {
+            return None;
+        }
+        let li = self.code_level(m.as_str())?;
+        let len = c.get(0)?.as_str().trim_end_matches(|ch: char| !ch.is_alphanumeric() && ch != ')').len();
+        Some((li, m.as_str().to_string(), len.max(m.end())))
+    }
+
+    /// A level code right before a title: "IC3 Technical Program Manager", "L5 ...".
+    fn code_before(&self, before: &str) -> Option<(usize, (String, usize))> {
+        let c = self.code_prefix.as_ref()?.captures(before)?;
+        let m = c.get(1)?;
+        Some((self.code_level(m.as_str())?, (m.as_str().to_string(), m.start())))
+    }
+
+    /// The level a code stands for: "II" -> mid, "Level 3" -> senior, "IC3" -> mid.
+    pub fn code_level(&self, code: &str) -> Option<usize> {
+        let k: String = code.to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+        let k = match self.code_word_re.as_ref().and_then(|re| re.find(&k)) {
+            Some(m) => &k[m.end()..],
+            None => &k[..],
+        };
+        self.codes.get(k).copied()
+    }
+
+    /// A bare level as a heading: "Junior", "Senior", "Level 2", "IC3", "L5" (a ladder's
+    /// rungs in a document about one role). The level and the rule that read it.
+    pub fn bare_level(&self, text: &str) -> Option<(usize, String)> {
+        let t = text.trim().trim_end_matches(':').trim();
+        if t.is_empty() || t.split_whitespace().count() > 3 {
+            return None;
+        }
+        let one = |w: &str| {
+            for (li, lv) in self.levels.iter().enumerate() {
+                if lv.bare.as_ref().is_some_and(|re| re.is_match(w)) {
+                    return Some((li, format!("seniority:{}:title", lv.id)));
+                }
+            }
+            None
+        };
+        if let Some(x) = one(t) {
+            return Some(x);
+        }
+        // "Senior Staff": every word a cue, the last one (nearest the missing title) counts
+        let words: Vec<&str> = t.split_whitespace().collect();
+        if words.len() > 1 && words.iter().all(|w| one(w).is_some()) {
+            return one(words[words.len() - 1]);
+        }
+        let li = self.code_level(t)?;
+        Some((li, format!("seniority:{}:code", self.levels[li].id)))
+    }
+
+    /// The role whose practice or lead area a document's title names, without a level
+    /// ("The Data Science Career Ladder" -> data-scientist): the role of a ladder's rungs.
+    pub fn find_area(&self, text: &str) -> Option<TitleHit> {
+        if let Some(h) = self.find_titles(text).into_iter().next() {
+            return Some(h);
+        }
+        for m in self.ac_ci.find_iter(text) {
+            let a = &self.aliases[self.ci_alias[m.pattern().as_usize()]];
+            if a.needs_level && a.role != OUTSIDE {
+                if m.start() > 0 && is_word_byte(text, m.start(), true) {
+                    continue;
+                }
+                if m.end() < text.len() && is_word_byte(text, m.end(), false) {
+                    continue;
+                }
+                return Some(TitleHit {
+                    start: m.start(),
+                    end: m.end(),
+                    role: a.role,
+                    rule: a.rule.clone(),
+                    level: None,
+                });
+            }
+        }
+        None
+    }
+
+    /// Read a title as written (a posting's title, a heading): its role when a title of the
+    /// taxonomy is in it, its level, and a key to group by whatever the role. Qualifiers
+    /// ("(m/f/d)", "– Berlin", ", Payments") are kept in the title but not in the key.
+    pub fn parse_title(&self, text: &str) -> TitleParse {
+        let hits = self.find_titles(text);
+        let several = hits.iter().any(|h| hits.first().is_some_and(|f| f.role != h.role));
+        let hit = hits.into_iter().next();
+        let key = self.title_key(text);
+        TitleParse { hit, key, several }
+    }
+
+    /// The grouping key of a title: qualifiers, seniority words and level codes removed,
+    /// kebab-case ("Registered Nurse, Night Shift" -> `registered-nurse`).
+    pub fn title_key(&self, text: &str) -> String {
+        let mut t = String::new();
+        let mut depth = 0usize;
+        for ch in text.chars() {
+            match ch {
+                '(' | '[' => depth += 1,
+                ')' | ']' => depth = depth.saturating_sub(1),
+                _ if depth == 0 => t.push(ch),
+                _ => {}
+            }
+        }
+        let first = t
+            .split([',', '|', '–', '—', '/', ':'])
+            .flat_map(|p| p.split(" - "))
+            .map(str::trim)
+            .find(|p| p.chars().any(char::is_alphabetic))
+            .unwrap_or("");
+        let mut words: Vec<&str> = first.split_whitespace().collect();
+        let is_level = |w: &str| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            self.bare_level(w).is_some() || self.code_level(w).is_some()
+        };
+        while words.len() > 1 && is_level(words[0]) {
+            words.remove(0);
+        }
+        while words.len() > 1 && is_level(words[words.len() - 1]) {
+            words.pop();
+        }
+        slug(&words.join(" "))
     }
 
     /// Text cues of one level found in `text`: (cue text, rule id).
@@ -645,15 +850,24 @@ impl Compiler {
                     self.err_at(st, c.span().start, "empty title cue".into());
                 }
             }
-            let (prefix, suffix) = if cues.is_empty() {
-                (None, None)
+            let (prefix, suffix, bare) = if cues.is_empty() {
+                (None, None, None)
             } else {
                 let mut sorted = cues.clone();
                 sorted.sort_by_key(|c| std::cmp::Reverse(c.len()));
                 let alt = sorted.iter().map(|c| regex::escape(c)).collect::<Vec<_>>().join("|");
-                let pre = Regex::new(&format!(r"(?i)(?:^|[^\w.])((?:{alt}))[\s/]+$")).ok();
-                let suf = Regex::new(&format!(r"(?i)^[\s,]+(?:-\s+|–\s+)?((?:{alt}))(?:\s*$|\s*[(),.;:|/\]])")).ok();
-                (pre, suf)
+                let mut build = |pat: String| match RegexBuilder::new(&pat).size_limit(REGEX_SIZE_LIMIT).build() {
+                    Ok(re) => Some(re),
+                    Err(e) => {
+                        let at = l.title_cues.first().map_or(l.id.span().start, |c| c.span().start);
+                        self.err_at(st, at, format!("title-cues cannot be compiled: {}", regex_error(&pat, &e)));
+                        None
+                    }
+                };
+                let pre = build(format!(r"(?i)(?:^|[^\w.])((?:{alt}))[\s/,]+$"));
+                let suf = build(format!(r"(?i)^[\s,]+(?:-\s+|–\s+)?((?:{alt}))(?:\s*$|\s*[(),.;:|/\]])"));
+                let bare = build(format!(r"(?i)^(?:{alt})$"));
+                (pre, suf, bare)
             };
             let mut text_cues = Vec::new();
             for c in &l.text_cues {
@@ -666,6 +880,7 @@ impl Compiler {
                 label: l.label.clone(),
                 prefix,
                 suffix,
+                bare,
                 text_cues,
                 examples: vals(&l.examples),
                 counter_examples: vals(&l.counter_examples),
@@ -683,57 +898,107 @@ impl Compiler {
             }
         };
         let mut roles = Vec::new();
-        let mut aliases = Vec::new();
+        let mut aliases: Vec<Alias> = Vec::new();
         let mut seen_roles = HashMap::new();
         let mut alias_owner: HashMap<(String, bool), (String, usize)> = HashMap::new();
         let mut rule_ids: HashSet<String> = HashSet::new();
-        let (mut ci_pats, mut ci_alias, mut cs_pats, mut cs_alias) = (vec![], vec![], vec![], vec![]);
-        for r in &rf.role {
-            self.check_id(rt, &r.id, &mut seen_roles, "role");
-            let ri = roles.len();
-            let mut add = |this: &mut Compiler, t: &S, level: Option<usize>| {
-                let text = t.get_ref().trim();
-                if text.is_empty() {
-                    this.err_at(rt, t.span().start, "empty title".into());
-                    return;
-                }
-                let cs = text.chars().any(|c| c.is_alphabetic()) && !text.chars().any(|c| c.is_lowercase());
-                let key = (if cs { text.to_string() } else { text.to_lowercase() }, cs);
-                if let Some((owner, off)) = alias_owner.get(&key) {
+        let mut pats = Pats::default();
+        // an alias: explicit titles first (a clash is an error), then the titles the grammar
+        // generates from `leads` and `practices` (a clash with an earlier title is skipped)
+        #[allow(clippy::too_many_arguments)]
+        fn add_alias(
+            this: &mut Compiler,
+            rt: &RuleText,
+            t: &S,
+            text: &str,
+            ri: usize,
+            role_id: &str,
+            level: Option<usize>,
+            kind: AliasKind,
+            alias_owner: &mut HashMap<(String, bool), (String, usize)>,
+            rule_ids: &mut HashSet<String>,
+            aliases: &mut Vec<Alias>,
+            pats: &mut Pats,
+        ) {
+            let text = text.trim();
+            if text.is_empty() {
+                this.err_at(rt, t.span().start, "empty title".into());
+                return;
+            }
+            let cs = text.chars().any(|c| c.is_alphabetic()) && !text.chars().any(|c| c.is_lowercase());
+            let key = (if cs { text.to_string() } else { text.to_lowercase() }, cs);
+            if let Some((owner, off)) = alias_owner.get(&key) {
+                if kind == AliasKind::Listed {
                     let (line, _) = line_col(&rt.text, *off);
                     this.err_at(
                         rt,
                         t.span().start,
                         format!("title {text:?} is already mapped to role {owner:?} on line {line}"),
                     );
-                    return;
                 }
-                alias_owner.insert(key, (r.id.get_ref().clone(), t.span().start));
-                let ai = aliases.len();
-                // titles that differ only in punctuation ("ux/ui designer", "ux ui designer")
-                // get the same slug: number the later ones so every rule id stays unique
-                let base = format!("{}:{}", r.id.get_ref(), slug(text));
-                let mut rule = base.clone();
-                let mut n = 1;
-                while !rule_ids.insert(rule.clone()) {
-                    n += 1;
-                    rule = format!("{base}-{n}");
-                }
-                aliases.push(Alias { role: ri, level, rule });
-                if cs {
-                    cs_pats.push(text.to_string());
-                    cs_alias.push(ai);
-                } else {
-                    ci_pats.push(text.to_lowercase());
-                    ci_alias.push(ai);
-                }
+                return;
+            }
+            alias_owner.insert(key, (role_id.to_string(), t.span().start));
+            let ai = aliases.len();
+            // titles that differ only in punctuation ("ux/ui designer", "ux ui designer")
+            // get the same slug: number the later ones so every rule id stays unique
+            let prefix = match kind {
+                AliasKind::Listed => "",
+                AliasKind::Lead => "lead:",
+                AliasKind::Practice => "practice:",
             };
+            let base = format!("{role_id}:{prefix}{}", slug(text));
+            let mut rule = base.clone();
+            let mut n = 1;
+            while !rule_ids.insert(rule.clone()) {
+                n += 1;
+                rule = format!("{base}-{n}");
+            }
+            aliases.push(Alias { role: ri, level, rule, needs_level: kind == AliasKind::Practice });
+            if cs {
+                pats.cs.push(text.to_string());
+                pats.cs_alias.push(ai);
+            } else {
+                pats.ci.push(text.to_lowercase());
+                pats.ci_alias.push(ai);
+            }
+        }
+        for r in &rf.role {
+            self.check_id(rt, &r.id, &mut seen_roles, "role");
+            let ri = roles.len();
+            let id = r.id.get_ref().clone();
             for t in &r.titles {
-                add(self, t, None);
+                add_alias(
+                    self,
+                    rt,
+                    t,
+                    t.get_ref(),
+                    ri,
+                    &id,
+                    None,
+                    AliasKind::Listed,
+                    &mut alias_owner,
+                    &mut rule_ids,
+                    &mut aliases,
+                    &mut pats,
+                );
             }
             for lt in &r.leveled_titles {
                 match levels.iter().position(|l| &l.id == lt.level.get_ref()) {
-                    Some(li) => add(self, &lt.title, Some(li)),
+                    Some(li) => add_alias(
+                        self,
+                        rt,
+                        &lt.title,
+                        lt.title.get_ref(),
+                        ri,
+                        &id,
+                        Some(li),
+                        AliasKind::Listed,
+                        &mut alias_owner,
+                        &mut rule_ids,
+                        &mut aliases,
+                        &mut pats,
+                    ),
                     None => self.err_at(
                         rt,
                         lt.level.span().start,
@@ -746,7 +1011,7 @@ impl Compiler {
                 }
             }
             roles.push(Role {
-                id: r.id.get_ref().clone(),
+                id,
                 label: r.label.clone(),
                 family: r.family.clone(),
                 doc: r.doc.clone(),
@@ -754,6 +1019,94 @@ impl Compiler {
                 counter_examples: vals(&r.counter_examples),
             });
         }
+        // the title grammar: "{area}" patterns of each level over each role's lead areas
+        for (ri, r) in rf.role.iter().enumerate() {
+            let id = r.id.get_ref().clone();
+            for area in &r.leads {
+                for (li, l) in sf.level.iter().enumerate() {
+                    for p in &l.lead_patterns {
+                        if !p.get_ref().contains("{area}") {
+                            self.err_at(st, p.span().start, format!("lead pattern {:?} has no {{area}}", p.get_ref()));
+                            continue;
+                        }
+                        let text = p.get_ref().replace("{area}", area.get_ref().trim());
+                        add_alias(
+                            self,
+                            rt,
+                            area,
+                            &text,
+                            ri,
+                            &id,
+                            Some(li),
+                            AliasKind::Lead,
+                            &mut alias_owner,
+                            &mut rule_ids,
+                            &mut aliases,
+                            &mut pats,
+                        );
+                    }
+                }
+            }
+            for area in &r.practices {
+                add_alias(
+                    self,
+                    rt,
+                    area,
+                    area.get_ref(),
+                    ri,
+                    &id,
+                    None,
+                    AliasKind::Practice,
+                    &mut alias_owner,
+                    &mut rule_ids,
+                    &mut aliases,
+                    &mut pats,
+                );
+            }
+        }
+        // titles outside the taxonomy: they take their text, so no shorter title inside them
+        // matches ("Production Designer" is no "Designer")
+        for t in &rf.outside {
+            add_alias(
+                self,
+                rt,
+                t,
+                t.get_ref(),
+                OUTSIDE,
+                "outside",
+                None,
+                AliasKind::Listed,
+                &mut alias_owner,
+                &mut rule_ids,
+                &mut aliases,
+                &mut pats,
+            );
+        }
+        // level codes: "II", "IC3", "Level 2"
+        let mut codes = HashMap::new();
+        let mut code_words = Vec::new();
+        if let Some(cd) = &sf.codes {
+            for (code, lvl) in &cd.levels {
+                match levels.iter().position(|l| &l.id == lvl.get_ref()) {
+                    Some(li) => {
+                        codes.insert(code.to_lowercase(), li);
+                    }
+                    None => self.err_at(
+                        st,
+                        lvl.span().start,
+                        format!("level {:?} of code {code:?} is not a defined level", lvl.get_ref()),
+                    ),
+                }
+            }
+            code_words = cd.words.iter().map(|w| regex::escape(w.get_ref().trim())).collect();
+        }
+        let words =
+            if code_words.is_empty() { String::new() } else { format!("(?:(?:{})\\s*)?", code_words.join("|")) };
+        let code_suffix = Regex::new(&format!(
+            r"(?i)^\s*(?:,\s*|-\s+|–\s+)?\(?({words}(?:[ivx]{{1,4}}|\d{{1,2}}|[a-z]{{1,2}}\d{{1,2}}))\)?(?:$|[\s,.;:|/()\]–-])"
+        ))
+        .ok();
+        let code_prefix = Regex::new(r"(?i)(?:^|[\s(\[])([a-z]{1,2}\d{1,2})[\s/,]+$").ok();
         if self.errors.len() > n_err {
             return None;
         }
@@ -769,10 +1122,16 @@ impl Compiler {
             levels,
             default_level,
             aliases,
-            ac_ci: build(&ci_pats, true),
-            ci_alias,
-            ac_cs: build(&cs_pats, false),
-            cs_alias,
+            ac_ci: build(&pats.ci, true),
+            ci_alias: pats.ci_alias,
+            ac_cs: build(&pats.cs, false),
+            cs_alias: pats.cs_alias,
+            codes,
+            code_word_re: (!code_words.is_empty())
+                .then(|| Regex::new(&format!("^(?:{})", code_words.join("|").replace(' ', ""))).ok())
+                .flatten(),
+            code_suffix,
+            code_prefix,
         })
     }
 
@@ -875,6 +1234,41 @@ impl Compiler {
         })
     }
 
+    /// The duty verbs as one pattern: each base form with its inflections ("manage":
+    /// manage, manages, managed, managing; "identify": identifies, identified; "plan":
+    /// plans, planned, planning), after optional lead words.
+    fn duty_verbs(&mut self, t: &RuleText, f: &ItemsDef) -> Option<Regex> {
+        let mut alts = Vec::new();
+        for v in &f.duty_verbs {
+            let v = v.get_ref().trim().to_lowercase();
+            if v.is_empty() {
+                continue;
+            }
+            let (first, rest) = match v.split_once(' ') {
+                Some((a, b)) => (a.to_string(), format!(r"\s+{}", regex::escape(b))),
+                None => (v.clone(), String::new()),
+            };
+            let chars: Vec<char> = first.chars().collect();
+            let n = chars.len();
+            let stem: String = chars[..n.saturating_sub(1)].iter().collect();
+            let last = chars[n - 1];
+            let vowel = |c: char| "aeiou".contains(c);
+            let forms = if last == 'e' {
+                format!("{}(?:e|es|ed|ing)", regex::escape(&stem))
+            } else if last == 'y' && n > 1 && !vowel(chars[n - 2]) {
+                format!("{}(?:y|ies|ied|ying)", regex::escape(&stem))
+            } else {
+                let e = regex::escape(&first);
+                format!("{e}(?:{}?(?:ed|ing))?(?:s|es)?", regex::escape(&last.to_string()))
+            };
+            alts.push(format!("{forms}{rest}"));
+        }
+        let lead = f.duty_verb_lead.get_ref();
+        let pat = format!(r"^(?:{lead}\s+)*(?:{})\b", alts.join("|"));
+        let spanned = toml::Spanned::new(f.duty_verb_lead.span(), pat);
+        self.regex(t, &spanned, "duty-verbs", false)
+    }
+
     fn structure(&mut self, t: &RuleText, f: &StructureFile) -> Option<Structure> {
         // the ids in structure.toml name the extractor's steps; they must be the ones it writes
         for (id, want) in [
@@ -884,6 +1278,7 @@ impl Compiler {
             (&f.subheading.id, "subheading"),
             (&f.prose.id, "prose:subject"),
             (&f.sections.id, "section"),
+            (&f.items.id, "item"),
             (&f.requirements.id, "requirement"),
         ] {
             if id.get_ref() != want {
@@ -891,6 +1286,7 @@ impl Compiler {
             }
         }
         let heading_filler = self.regex(t, &f.heading.filler, "heading filler", true);
+        let heading_not_title = self.regex(t, &f.heading.not_title, "not-title", false);
         let role_cols = self.regex_set(t, &f.table.role_columns, "role column pattern");
         let duty_cols = self.regex_set(t, &f.table.duty_columns, "duty column pattern");
         let dep_cols = self.regex_set(t, &f.table.department_columns, "department column pattern");
@@ -903,6 +1299,14 @@ impl Compiler {
         let section_non_duty = self.regex(t, &f.sections.non_duty, "non-duty section", false);
         let section_req = self.regex(t, &f.sections.requirements, "requirements section", false);
         let section_nice = self.regex(t, &f.sections.nice_to_have, "nice-to-have section", false);
+        let section_benefits = self.regex(t, &f.sections.benefits, "benefits section", false);
+        let section_company = self.regex(t, &f.sections.company, "company section", false);
+        let section_process = self.regex(t, &f.sections.process, "process section", false);
+        let section_legal = self.regex(t, &f.sections.legal, "legal section", false);
+        let item_duty_verbs = self.duty_verbs(t, &f.items);
+        let item_hire_duty = self.regex(t, &f.items.hire_duty, "hire-duty", false);
+        let item_ladder_subject = self.regex(t, &f.items.ladder_subject, "ladder-subject", false);
+        let item_not_duty = self.regex(t, &f.items.not_duty, "not-duty", false);
         let req_years = self.regex(t, &f.requirements.years, "years", false);
         let req_degree = self.regex(t, &f.requirements.degree, "degree", false);
         let req_skills = self.regex(t, &f.requirements.skills, "skills", false);
@@ -944,6 +1348,7 @@ impl Compiler {
             languages,
             heading_filler: heading_filler?,
             heading_max_words: f.heading.max_words,
+            heading_not_title: heading_not_title?,
             table_role_columns: role_cols?,
             table_duty_columns: duty_cols?,
             table_department_columns: dep_cols?,
@@ -957,6 +1362,15 @@ impl Compiler {
             section_non_duty: section_non_duty?,
             section_requirements: section_req?,
             section_nice_to_have: section_nice?,
+            section_benefits: section_benefits?,
+            section_company: section_company?,
+            section_process: section_process?,
+            section_legal: section_legal?,
+            item_duty_verbs: item_duty_verbs?,
+            item_hire_duty: item_hire_duty?,
+            item_ladder_subject: item_ladder_subject?,
+            item_not_duty: item_not_duty?,
+            item_examples: vals(&f.items.examples),
             req_years: req_years?,
             req_degree: req_degree?,
             req_skills: req_skills?,
