@@ -113,6 +113,11 @@ impl<'a> Extractor<'a> {
             }
             let b = &self.blocks[h];
             let t = strip_numbering(&b.text);
+            // a heading with nothing under it (a side menu of tracks) defines no role
+            let empty = self.tree.is_empty(si) && !self.tree.sections.iter().any(|x| x.parent == Some(si));
+            if empty {
+                continue;
+            }
             if let Some(hit) = self.role_heading(t) {
                 let rest = format!("{} {}", &t[..hit.start], &t[hit.end..]);
                 let rest = rest.trim_matches(|c: char| !c.is_alphanumeric());
@@ -243,8 +248,17 @@ impl<'a> Extractor<'a> {
             _ => None,
         });
         if let Some(min) = top.min() {
-            if let Some((i, b)) =
-                self.blocks.iter().enumerate().take(40).find(|(_, b)| b.kind == BlockKind::Heading { level: min })
+            // the first top heading with something under it (not a side menu's entry)
+            let holds = |i: usize| {
+                let s = self.tree.of_block[i];
+                !self.tree.is_empty(s) || self.tree.sections.iter().any(|x| x.parent == Some(s))
+            };
+            if let Some((i, b)) = self
+                .blocks
+                .iter()
+                .enumerate()
+                .take(40)
+                .find(|(i, b)| b.kind == BlockKind::Heading { level: min } && holds(*i))
             {
                 cands.push((b.text.clone(), format!("heading-{min}"), b.line, Some(i)));
             }
@@ -310,9 +324,27 @@ impl<'a> Extractor<'a> {
         }
         let text = strip_numbering(text);
         let hits = self.rules.taxonomy.find_titles(text);
-        let first = hits.first()?.clone();
+        let mut first = hits.first()?.clone();
         if hits.iter().any(|h| h.role != first.role) && !is_alternative(text, &hits) {
             return None;
+        }
+        let tax = &self.rules.taxonomy;
+        let is_code = |w: &str| tax.code_level(w.trim_matches(|c: char| !c.is_alphanumeric())).is_some();
+        // a level code among the words before the title: "IC 3 Technical Program Manager"
+        if first.level.is_none() {
+            let gap = &text[..first.start];
+            let words: Vec<&str> = gap.split_whitespace().collect();
+            let joined: Vec<String> = (0..words.len()).map(|i| words[i..(i + 2).min(words.len())].join("")).collect();
+            if let Some(code) =
+                joined.iter().chain(words.iter().map(|w| w.to_string()).collect::<Vec<_>>().iter()).find(|c| {
+                    // a letter code ("IC3", "L5"): a bare number before a title counts things
+                    c.chars().any(|ch| ch.is_ascii_digit()) && c.chars().any(|ch| ch.is_alphabetic()) && is_code(c)
+                })
+            {
+                if let Some(li) = tax.code_level(code) {
+                    first.level = Some((li, code.clone(), format!("seniority:{}:code", tax.levels[li].id)));
+                }
+            }
         }
         let mut rest = String::new();
         let mut at = 0;
@@ -321,8 +353,8 @@ impl<'a> Extractor<'a> {
             // specialisation words right before the first title: capitalised, at most three
             if at == 0 && !gap.trim().is_empty() {
                 let w: Vec<&str> = gap.split_whitespace().collect();
-                let spec = w.len() <= 3
-                    && w.iter().all(|x| x.chars().next().is_some_and(|c| c.is_uppercase()))
+                let spec = w.len() <= 4
+                    && w.iter().all(|x| x.chars().next().is_some_and(|c| c.is_uppercase()) || is_code(x))
                     && !st.heading_filler.is_match(gap.trim());
                 if !spec {
                     rest.push_str(gap);
@@ -452,7 +484,16 @@ impl<'a> Extractor<'a> {
                 continue;
             };
             let sec = self.tree.of_block[i];
-            let kind = self.kind_of(sec);
+            let mut kind = self.kind_of(sec);
+            let rung = self.anchor_of.get(role).copied().flatten().is_some();
+            if kind == Some(Kind::Company) && rung {
+                // "Culture", "Values" under a role heading are competencies, not the company
+                kind = None;
+            }
+            if kind == Some(Kind::Skills) {
+                // skills asked of a posting's hire; expected of the person at a rung
+                kind = Some(if rung && mode == Mode::Rung { Kind::Duties } else { Kind::Requirements });
+            }
             match b.kind {
                 BlockKind::Heading { .. } => {
                     lead_in_skip = false;
@@ -539,9 +580,31 @@ impl<'a> Extractor<'a> {
     }
 
     /// Is the sub-heading `s` the subject of an imperative duty (then its prose is detail)?
+    /// (Unless the prose under it states the duties itself: "Design Leadership" over
+    /// "Assumes a design leadership role …" is a label.)
     fn sub_is_duty(&self, s: usize) -> bool {
         let sec = &self.tree.sections[s];
-        sec.heading.is_some() && sec.own.is_none() && self.opens_with_duty_verb(&sec.label)
+        if !(sec.heading.is_some() && sec.own.is_none() && self.opens_with_duty_verb(&sec.label)) {
+            return false;
+        }
+        // under a role heading or ladder rung, sub-headings are competencies: labels
+        if self.anchor_of.iter().flatten().any(|&a| a != usize::MAX && a != s && self.tree.within(s, a)) {
+            return false;
+        }
+        let first = self
+            .tree
+            .of_block
+            .iter()
+            .enumerate()
+            .find(|(j, x)| **x == s && Some(*j) != sec.heading && self.blocks[*j].kind == BlockKind::Paragraph);
+        match first {
+            Some((j, _)) => {
+                let t = &self.blocks[j].text;
+                let first_sentence = text::sentences(t).into_iter().next().unwrap_or(t);
+                !self.is_duty_line(first_sentence)
+            }
+            None => true,
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -684,6 +747,8 @@ impl<'a> Extractor<'a> {
                     st.item_hire_duty.is_match(l) || self.is_duty_line(s) || self.role_subject(s)
                 }
                 // a ladder rung's competency prose: every statement about the person
+                // a rung's competency: every statement under its sub-heading is an expectation
+                (None, Mode::Rung) if under_rung && group.is_some() => true,
                 (None, Mode::Rung) if under_rung => {
                     st.item_ladder_subject.is_match(l) || st.item_hire_duty.is_match(l) || self.is_duty_line(s)
                 }
@@ -811,8 +876,12 @@ impl<'a> Extractor<'a> {
             if role_col.is_none() && hit.is_none() {
                 // a table of duties under a role: every cell item is a duty
                 if let Some(r) = role {
-                    if matches!(kind, Some(Kind::Duties) | None) && !(mode == Mode::Posting && kind.is_none()) {
+                    if matches!(kind, Some(Kind::Duties) | None) {
                         for item in row.cells.iter().flatten() {
+                            // in a posting's unlabelled table, only cells that read as duties
+                            if mode == Mode::Posting && kind.is_none() && !self.is_duty_line(item) {
+                                continue;
+                            }
                             self.push_item(r, item, at, RULE_TABLE, None);
                         }
                     }

@@ -15,6 +15,9 @@ pub enum Kind {
     Duties,
     Requirements,
     NiceToHave,
+    /// Skills or competencies: requirements in a posting, expectations (duties) under a
+    /// ladder rung or role heading ("Skills needed for this level").
+    Skills,
     Benefits,
     Company,
     Process,
@@ -29,6 +32,7 @@ impl Kind {
             Kind::Duties => "duties",
             Kind::Requirements => "requirements",
             Kind::NiceToHave => "nice-to-have",
+            Kind::Skills => "skills",
             Kind::Benefits => "benefits",
             Kind::Company => "company",
             Kind::Process => "process",
@@ -117,6 +121,8 @@ pub fn classify(label: &str, rules: &Rules) -> Option<Kind> {
     let st = &rules.structure;
     if st.section_duty.is_match(t) {
         Some(Kind::Duties)
+    } else if st.section_skills.is_match(t) {
+        Some(Kind::Skills)
     } else if st.section_requirements.is_match(t) {
         Some(if st.section_nice_to_have.is_match(t) { Kind::NiceToHave } else { Kind::Requirements })
     } else if st.section_benefits.is_match(t) {
@@ -139,8 +145,28 @@ pub fn heading_level(blocks: &[Block], i: usize, rules: &Rules) -> Option<u8> {
     match blocks[i].kind {
         BlockKind::Heading { level } => Some(level.clamp(1, 6)),
         BlockKind::ListItem { ordered: true, depth: 0 } if is_numbered_subheading(blocks, i, rules) => Some(7),
+        BlockKind::Paragraph if is_title_line(blocks, i, rules) => Some(7),
         _ => None,
     }
+}
+
+/// A line that is only a title, with prose after it ("*Senior Product Designer*" above its
+/// text in a skills-by-level page): a label for that role.
+fn is_title_line(blocks: &[Block], i: usize, rules: &Rules) -> bool {
+    let t = blocks[i].text.trim();
+    if text::word_count(t) > 8 || t.ends_with(['.', '!', '?', ':', ';', ',']) {
+        return false;
+    }
+    if !matches!(blocks.get(i + 1).map(|b| b.kind), Some(BlockKind::Paragraph)) {
+        return false;
+    }
+    let hits = rules.taxonomy.find_titles(t);
+    if hits.len() != 1 || !t[hits[0].end..].trim_start_matches([')', ' ']).is_empty() {
+        return false;
+    }
+    // specialisation words before the title: capitalised, at most three
+    let before: Vec<&str> = t[..hits[0].start].split_whitespace().collect();
+    before.len() <= 3 && before.iter().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()))
 }
 
 /// An ordered item is a numbered sub-heading ("1. Product Strategy:") when it is short,

@@ -205,6 +205,7 @@ pub struct SectionsDef {
     pub non_duty: S,
     pub requirements: S,
     pub nice_to_have: S,
+    pub skills: S,
     pub benefits: S,
     pub company: S,
     pub process: S,

@@ -274,6 +274,7 @@ pub struct Structure {
     pub section_non_duty: Regex,
     pub section_requirements: Regex,
     pub section_nice_to_have: Regex,
+    pub section_skills: Regex,
     pub section_benefits: Regex,
     pub section_company: Regex,
     pub section_process: Regex,
@@ -1106,7 +1107,7 @@ impl Compiler {
             r"(?i)^\s*(?:,\s*|-\s+|–\s+)?\(?({words}(?:[ivx]{{1,4}}|\d{{1,2}}|[a-z]{{1,2}}\d{{1,2}}))\)?(?:$|[\s,.;:|/()\]–-])"
         ))
         .ok();
-        let code_prefix = Regex::new(r"(?i)(?:^|[\s(\[])([a-z]{1,2}\d{1,2})[\s/,]+$").ok();
+        let code_prefix = Regex::new(r"(?i)(?:^|[\s(\[])([a-z]{1,2} ?\d{1,2})[\s/,]+$").ok();
         if self.errors.len() > n_err {
             return None;
         }
@@ -1300,6 +1301,7 @@ impl Compiler {
         let section_req = self.regex(t, &f.sections.requirements, "requirements section", false);
         let section_nice = self.regex(t, &f.sections.nice_to_have, "nice-to-have section", false);
         let section_benefits = self.regex(t, &f.sections.benefits, "benefits section", false);
+        let section_skills = self.regex(t, &f.sections.skills, "skills section", false);
         let section_company = self.regex(t, &f.sections.company, "company section", false);
         let section_process = self.regex(t, &f.sections.process, "process section", false);
         let section_legal = self.regex(t, &f.sections.legal, "legal section", false);
@@ -1363,6 +1365,7 @@ impl Compiler {
             section_requirements: section_req?,
             section_nice_to_have: section_nice?,
             section_benefits: section_benefits?,
+            section_skills: section_skills?,
             section_company: section_company?,
             section_process: section_process?,
             section_legal: section_legal?,
