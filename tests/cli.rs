@@ -146,8 +146,10 @@ fn sources_csv_gives_company() {
 
 #[test]
 fn formula_cells_are_neutralised_unless_asked() {
-    let corpus =
-        corpus_with(&[("a.md", b"## Product Owner\n\n### Responsibilities\n\n- =HYPERLINK(\"http://x\",\"own\")\n")]);
+    let corpus = corpus_with(&[(
+        "a.md",
+        b"## Product Owner\n\n### Responsibilities\n\n- =HYPERLINK(\"http://x\",\"own the roadmap\")\n",
+    )]);
     let out = tempfile::tempdir().unwrap();
     assert!(run(&["run", "--quiet", "--corpus", s(corpus.path()), "--out", s(out.path())]).status.success());
     let csv = std::fs::read_to_string(out.path().join("responsibilities.csv")).unwrap();

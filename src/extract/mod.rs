@@ -468,8 +468,8 @@ impl<'a> Extractor<'a> {
             }
             return;
         }
-        let st = &self.rules.structure;
-        let mut lead_in_skip = false;
+        // the kind a lead-in paragraph ("Your role will include:") gives the list after it
+        let mut lead_in: Option<Kind> = None;
         let mut i = 0;
         while i < self.blocks.len() {
             let b = &self.blocks[i];
@@ -496,7 +496,7 @@ impl<'a> Extractor<'a> {
             }
             match b.kind {
                 BlockKind::Heading { .. } => {
-                    lead_in_skip = false;
+                    lead_in = None;
                     self.heading_item(i, role, mode);
                 }
                 BlockKind::TableRow { .. } => {
@@ -506,20 +506,25 @@ impl<'a> Extractor<'a> {
                     continue;
                 }
                 BlockKind::Quote => {
-                    lead_in_skip = false;
+                    lead_in = None;
                     self.roles[role].context.push(b.text.clone());
                     self.skip(role, i, &b.text.clone(), "quoted text is not a duty");
                 }
                 BlockKind::ListItem { depth, ordered } => {
                     if heading_level_here(self, i) {
-                        lead_in_skip = false;
+                        lead_in = None;
                         self.heading_item(i, role, mode);
                     } else {
-                        self.list_item(i, role, kind, mode, depth, ordered, lead_in_skip);
+                        let kind = match (lead_in, kind) {
+                            (Some(l), None | Some(Kind::Duties)) => Some(l),
+                            (Some(Kind::Duties), Some(Kind::Other)) => Some(Kind::Duties),
+                            _ => kind,
+                        };
+                        self.list_item(i, role, kind, mode, depth, ordered);
                     }
                 }
                 BlockKind::Paragraph => {
-                    lead_in_skip = b.text.trim_end().ends_with(':') && st.non_duty_lead_in.is_match(&b.text);
+                    lead_in = self.lead_in(&b.text);
                     self.paragraph(i, role, kind, mode);
                 }
             }
@@ -608,16 +613,7 @@ impl<'a> Extractor<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn list_item(
-        &mut self,
-        i: usize,
-        role: usize,
-        kind: Option<Kind>,
-        mode: Mode,
-        depth: u8,
-        _ordered: bool,
-        lead_in_skip: bool,
-    ) {
+    fn list_item(&mut self, i: usize, role: usize, kind: Option<Kind>, mode: Mode, depth: u8, _ordered: bool) {
         let b = &self.blocks[i];
         let t = strip_checkbox(strip_numbering(&b.text)).to_string();
         let st = &self.rules.structure;
@@ -639,7 +635,7 @@ impl<'a> Extractor<'a> {
             }
             Some(Kind::Duties) | None => {}
             Some(_) => {
-                self.skip(role, i, &t, "in a section that is not duties");
+                self.skip(role, i, &t, "in a section that is not duties, or introduced as values or benefits");
                 return;
             }
         }
@@ -654,8 +650,16 @@ impl<'a> Extractor<'a> {
             self.skip(role, i, &t, "labels the items under it");
             return;
         }
-        if lead_in_skip {
-            self.skip(role, i, &t, "list introduced as values, questions or examples");
+        if text::word_count(&t) < 2 {
+            self.skip(role, i, &t, "a single word is not a duty");
+            return;
+        }
+        if self.is_key_value(&t) {
+            self.skip(role, i, &t, "a label and its value (job facts), not a duty");
+            return;
+        }
+        if self.role_heading(&t).is_some() && text::word_count(&t) <= 10 {
+            self.skip(role, i, &t, "a job title (a list of other jobs), not a duty");
             return;
         }
         if t.ends_with('?') {
@@ -695,11 +699,47 @@ impl<'a> Extractor<'a> {
             .filter(|s| !s.is_empty())
     }
 
+    /// The kind a paragraph ending in ":" gives the list after it (structure.toml `[lists]`).
+    fn lead_in(&self, t: &str) -> Option<Kind> {
+        let st = &self.rules.structure;
+        let t = t.trim_end();
+        if !t.ends_with(':') {
+            return None;
+        }
+        let last = text::sentences(t).into_iter().last().unwrap_or(t);
+        if st.non_duty_lead_in.is_match(last) {
+            Some(Kind::Other)
+        } else if st.requirements_lead_in.is_match(last) {
+            Some(Kind::Requirements)
+        } else if st.duty_lead_in.is_match(last) {
+            Some(Kind::Duties)
+        } else {
+            None
+        }
+    }
+
+    /// "Nombre: Juan Pérez", "Location: Berlin": a short label and a short value.
+    fn is_key_value(&self, t: &str) -> bool {
+        let Some((k, v)) = t.split_once(':') else { return false };
+        let (kw, vw) = (text::word_count(k), text::word_count(v));
+        let label = k.trim().chars().next().is_some_and(char::is_alphabetic)
+            && k.chars().all(|c| c.is_alphanumeric() || " &-'’./".contains(c))
+            && !v.starts_with("//");
+        label
+            && (1..=6).contains(&kw)
+            && (1..=6).contains(&vw)
+            && !v.trim_end().ends_with('.')
+            && !self.is_duty_line(v.trim())
+    }
+
     /// Does a line read as a duty: a duty verb first, or the hire as the subject?
     fn is_duty_line(&self, t: &str) -> bool {
         let st = &self.rules.structure;
         let l = t.trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-        (st.item_duty_verbs.is_match(&l) || st.item_hire_duty.is_match(&l) || st.item_ladder_subject.is_match(&l))
+        (st.item_duty_verbs.is_match(&l)
+            || st.item_hire_duty.is_match(&l)
+            || st.item_first_person.is_match(&l)
+            || (!self.labelled && st.item_ladder_subject.is_match(&l)))
             && !st.item_not_duty.is_match(&l)
     }
 
@@ -752,7 +792,7 @@ impl<'a> Extractor<'a> {
                 (None, Mode::Rung) if under_rung => {
                     st.item_ladder_subject.is_match(l) || st.item_hire_duty.is_match(l) || self.is_duty_line(s)
                 }
-                _ => st.item_hire_duty.is_match(l) || self.role_subject(s),
+                _ => st.item_hire_duty.is_match(l) || st.item_first_person.is_match(l) || self.role_subject(s),
             };
             if take {
                 took = true;

@@ -192,6 +192,7 @@ pub struct ItemsDef {
     pub duty_verb_lead: S,
     pub hire_duty: S,
     pub ladder_subject: S,
+    pub first_person: S,
     pub not_duty: S,
     #[serde(default)]
     pub examples: Vec<S>,
@@ -246,6 +247,8 @@ pub struct TableDef {
 pub struct ListsDef {
     pub id: S,
     pub non_duty_lead_in: S,
+    pub duty_lead_in: S,
+    pub requirements_lead_in: S,
 }
 
 #[derive(Debug, Deserialize)]

@@ -265,6 +265,8 @@ pub struct Structure {
     pub table_duty_columns: RegexSet,
     pub table_department_columns: RegexSet,
     pub non_duty_lead_in: Regex,
+    pub duty_lead_in: Regex,
+    pub requirements_lead_in: Regex,
     pub subheading_max_words: usize,
     pub prose_lead: Regex,
     pub prose_verbs: Regex,
@@ -282,6 +284,7 @@ pub struct Structure {
     pub item_duty_verbs: Regex,
     pub item_hire_duty: Regex,
     pub item_ladder_subject: Regex,
+    pub item_first_person: Regex,
     pub item_not_duty: Regex,
     pub item_examples: Vec<String>,
     pub req_years: Regex,
@@ -1292,6 +1295,8 @@ impl Compiler {
         let duty_cols = self.regex_set(t, &f.table.duty_columns, "duty column pattern");
         let dep_cols = self.regex_set(t, &f.table.department_columns, "department column pattern");
         let non_duty_lead_in = self.regex(t, &f.lists.non_duty_lead_in, "non-duty-lead-in", false);
+        let duty_lead_in = self.regex(t, &f.lists.duty_lead_in, "duty-lead-in", false);
+        let requirements_lead_in = self.regex(t, &f.lists.requirements_lead_in, "requirements-lead-in", false);
         let lead = self.regex(t, &f.prose.lead, "prose lead", true);
         let verbs = self.regex(t, &f.prose.verbs, "prose verbs", false);
         let duty = self.regex(t, &f.prose.duty, "prose duty", false);
@@ -1308,6 +1313,7 @@ impl Compiler {
         let item_duty_verbs = self.duty_verbs(t, &f.items);
         let item_hire_duty = self.regex(t, &f.items.hire_duty, "hire-duty", false);
         let item_ladder_subject = self.regex(t, &f.items.ladder_subject, "ladder-subject", false);
+        let item_first_person = self.regex(t, &f.items.first_person, "first-person", false);
         let item_not_duty = self.regex(t, &f.items.not_duty, "not-duty", false);
         let req_years = self.regex(t, &f.requirements.years, "years", false);
         let req_degree = self.regex(t, &f.requirements.degree, "degree", false);
@@ -1355,6 +1361,8 @@ impl Compiler {
             table_duty_columns: duty_cols?,
             table_department_columns: dep_cols?,
             non_duty_lead_in: non_duty_lead_in?,
+            duty_lead_in: duty_lead_in?,
+            requirements_lead_in: requirements_lead_in?,
             subheading_max_words: f.subheading.max_words,
             prose_lead: lead?,
             prose_verbs: verbs?,
@@ -1372,6 +1380,7 @@ impl Compiler {
             item_duty_verbs: item_duty_verbs?,
             item_hire_duty: item_hire_duty?,
             item_ladder_subject: item_ladder_subject?,
+            item_first_person: item_first_person?,
             item_not_duty: item_not_duty?,
             item_examples: vals(&f.items.examples),
             req_years: req_years?,
