@@ -308,7 +308,7 @@ pub fn company_phrase_regex(phrase: &str, whole: bool) -> Result<Regex, String> 
     };
     let end = match (whole, tail_any) {
         (true, true) => r"\b.*$".to_string(),
-        (true, false) => r"\s*[.!:]?\s*$".to_string(),
+        (true, false) => r"\s*[.!?:]?\s*$".to_string(),
         (false, _) if after.trim_end().ends_with(char::is_alphanumeric) => r"\b".to_string(),
         _ => String::new(),
     };
