@@ -219,6 +219,10 @@ fn site_name(raw: &str, cr: &CompanyRules) -> Option<(String, bool)> {
     loop {
         let lower = s.to_lowercase();
         let before = s.len();
+        // the section words are cut by byte offsets found in the lower-cased copy
+        if lower.len() != s.len() {
+            break;
+        }
         for w in &cr.section_words {
             if lower.len() > w.len() && lower.ends_with(w.as_str()) && !word_char_before(&lower, lower.len() - w.len())
             {

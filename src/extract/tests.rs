@@ -307,6 +307,18 @@ mod company_evidence {
     }
 
     #[test]
+    fn odd_head_text_does_not_panic() {
+        for title in
+            ["İSTANBUL CAREERS | İş", "Careers", " | | ", "Jobs at", "ß Careers - ẞ", "Senior PM — 日本 Careers"]
+        {
+            let page = format!("<html><head><title>{title}</title><meta property=\"og:site_name\" content=\"\"></head><body>{BODY}</body></html>");
+            let _ = company("o.html", &page);
+        }
+        let cut = "<html><head><title>é".repeat(1000);
+        let _ = metadata::from_html_head(&cut);
+    }
+
+    #[test]
     fn gojek_style_og_title_names_the_site() {
         let page = format!(
             "<html><head><title>Product Manager - Rider Platform</title><meta property=\"og:title\" content=\"GO-JEK TECH\"/></head><body>{BODY}</body></html>"
