@@ -155,6 +155,10 @@ fn clean_name(v: &str, cr: &CompanyRules) -> Option<String> {
     (!v.is_empty() && !is_generic(v, cr)).then(|| v.to_string())
 }
 
+fn legal_form(w: &str, cr: &CompanyRules) -> bool {
+    cr.legal_forms.iter().any(|l| l == w)
+}
+
 fn is_generic(name: &str, cr: &CompanyRules) -> bool {
     let l = name.trim().to_lowercase();
     cr.generic_names.contains(&l) || cr.section_words.contains(&l)
@@ -506,14 +510,33 @@ fn is_name(w: &str, rules: &Rules) -> bool {
 fn from_text(doc: &CleanDoc, text: &Text, rules: &Rules) -> Option<Company> {
     for b in doc.blocks.iter().filter(|b| b.is_heading()).take(5) {
         let words: Vec<&str> = b.text.split_whitespace().collect();
-        for w in words.windows(2) {
-            if w[0].eq_ignore_ascii_case("at") {
-                let name = w[1].trim_matches(|c: char| !c.is_alphanumeric());
+        for (i, w) in words.iter().enumerate() {
+            if !w.eq_ignore_ascii_case("at") {
+                continue;
+            }
+            // the name runs over the capitalised words after "at": "PM at News Catalyst"
+            let mut parts: Vec<String> = Vec::new();
+            for raw in words.iter().skip(i + 1).take(4) {
+                let name = raw.trim_matches(|c: char| !c.is_alphanumeric());
                 let name =
                     if name.chars().all(|c| !c.is_lowercase()) { restore_case(doc, name) } else { name.to_string() };
-                if is_name(&name, rules) && !is_generic(&name, &rules.company) {
-                    return Some(Company { name, evidence: "text:heading".into() });
+                // a legal form may follow the name ("at Renuo AG")
+                let legal = !parts.is_empty() && legal_form(&name, &rules.company);
+                if !is_name(&name, rules) && !legal {
+                    break;
                 }
+                parts.push(name);
+                // punctuation after a word ends the name ("at Acme, Berlin")
+                if raw.ends_with(|c: char| !c.is_alphanumeric()) {
+                    break;
+                }
+            }
+            let name = parts.join(" ");
+            if !name.is_empty() && !is_generic(&name, &rules.company) {
+                return Some(Company {
+                    name: with_legal_form(&name, text, &rules.company),
+                    evidence: "text:heading".into(),
+                });
             }
         }
     }

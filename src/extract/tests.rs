@@ -256,6 +256,8 @@ mod company_evidence {
             ("# Product Manager\n\nAt Acme Robotics, we build robots.\n", "Acme Robotics", "text:at-we"),
             ("# Product Manager\n\nJoin Futureplay, we are looking for you!\n", "Futureplay", "text:join"),
             ("# Product Manager\n\nToday Northwind is hiring a PM.\n", "Northwind", "text:is-hiring"),
+            ("# Senior PM at News Catalyst\n\n- Own the roadmap\n", "News Catalyst", "text:heading"),
+            ("# Senior PM at Acme, Berlin\n\n- Own the roadmap\n", "Acme", "text:heading"),
         ] {
             assert_eq!(named(company("x.md", text)), pair(want, rule), "{text}");
         }
