@@ -159,9 +159,16 @@ fn legal_form(w: &str, cr: &CompanyRules) -> bool {
     cr.legal_forms.iter().any(|l| l == w)
 }
 
+/// A job board, site part or section word; a host name is judged by its first label
+/// ("Indeed.com" is "Indeed").
 fn is_generic(name: &str, cr: &CompanyRules) -> bool {
     let l = name.trim().to_lowercase();
-    cr.generic_names.contains(&l) || cr.section_words.contains(&l)
+    let host = l.strip_prefix("www.").unwrap_or(&l);
+    let label = match host.split_once('.') {
+        Some((a, b)) if !host.contains(char::is_whitespace) && b.len() >= 2 => a,
+        _ => host,
+    };
+    [l.as_str(), label].iter().any(|n| cr.generic_names.contains(*n) || cr.section_words.iter().any(|w| w == n))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -184,10 +191,15 @@ fn from_head(text: &Text, posting: &PostingMeta, rules: &Rules) -> Option<Compan
     let section_part = |src: &str| {
         candidates.iter().any(|(s, raw)| *s == src && cr.section_words.contains(&raw.trim().to_lowercase()))
     };
+    let mut sources_seen: Vec<&str> = Vec::new();
     for &(src, raw) in &candidates {
         if !is_head_source(src) {
             continue;
         }
+        // the text may confirm the site part of a title (its first candidate); the other
+        // parts ("Senior PM - Berlin - Indeed.com") count only when the rules mark them
+        let site_part = !sources_seen.contains(&src);
+        sources_seen.push(src);
         let explicit = src == SOURCE_OG_SITE_NAME || src == SOURCE_APPLICATION_NAME;
         let Some((name, marked)) = site_name(raw, cr) else { continue };
         if !explicit && (!rules.taxonomy.find_titles(&name).is_empty() || !name_shaped(&name, cr)) {
@@ -196,7 +208,8 @@ fn from_head(text: &Text, posting: &PostingMeta, rules: &Rules) -> Option<Compan
         // a bare og:title beside a different <title> (the only og:title that is the company)
         let bare_og = src == SOURCE_OG_TITLE && posting.company.as_deref() == Some(raw);
         let refined = refine(&name, text, cr);
-        if explicit || marked || bare_og || section_part(src) || text.writes(&name) || text.writes(&refined) {
+        let confirmed = site_part && (text.writes(&name) || text.writes(&refined));
+        if explicit || marked || bare_og || section_part(src) || confirmed {
             return Some(Company { name: refined, evidence: src.to_string() });
         }
     }

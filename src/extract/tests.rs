@@ -203,6 +203,8 @@ mod company_evidence {
             ("Acme - Careers", "Acme"),
             ("Careers at Acme - Senior PM", "Acme"),
             ("Senior PM at Acme", "Acme"),
+            ("Senior PM @ Acme", "Acme"),
+            ("Job Application for Senior PM at Acme Robotics", "Acme Robotics"),
         ] {
             let page = format!("<html><head><title>{title}</title></head><body>{BODY}</body></html>");
             assert_eq!(named(company("t.html", &page)), pair(want, "html-title"), "{title}");
@@ -228,6 +230,11 @@ mod company_evidence {
         assert_eq!(named(company("l.html", &page)), pair("Recordly", "html-title"));
         let page = format!("<html><head><title>Careers | Home</title></head><body>{BODY}</body></html>");
         assert_eq!(company("h.html", &page), None);
+        // other parts of a title need a mark: a place the text writes is not the company
+        let page = format!(
+            "<html><head><title>Senior PM - Berlin - Indeed.com</title></head><body>{BODY}<p>Based in Berlin.</p></body></html>"
+        );
+        assert_eq!(company("i.html", &page), None);
     }
 
     #[test]
