@@ -379,8 +379,9 @@ fn is_level_cell(cell: &str) -> bool {
 
 /// Postings or a table, by content: a text column (one of `TEXT_FIELDS`, else the column
 /// with the most long values) whose values are long (at least 200 characters) in most
-/// rows, or posting columns (two of title, company, URL, id, date) beside a text column,
-/// make postings; level-like headers or first cells make a table whatever the columns.
+/// rows, or posting columns (two of title, company, URL, id, date) beside a text column
+/// (else beside the free-text column with the longest values), make postings; level-like
+/// headers or first cells make a table whatever the columns.
 pub fn classify(headers: &[String], rows: &[Vec<String>]) -> Shape {
     let level_headers = headers.iter().filter(|h| is_level_cell(&h.replace('_', " "))).count();
     let first_is_title =
@@ -411,6 +412,18 @@ pub fn classify(headers: &[String], rows: &[Vec<String>]) -> Shape {
         .map(|i| (i, long_share(i)))
         .filter(|&(_, share)| share >= 0.5)
         .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+    // posting columns with only short texts: the free-text column with the longest values
+    let mean_len = |i: usize| rows.iter().map(|r| r.get(i).map_or(0, |v| v.chars().count())).sum::<usize>();
+    let best = best.or_else(|| {
+        (posting_columns >= 2)
+            .then(|| {
+                (0..headers.len())
+                    .filter(|&i| is_free_text_column(&headers[i]) && mean_len(i) > 0)
+                    .max_by(|&a, &b| mean_len(a).cmp(&mean_len(b)).then(b.cmp(&a)))
+                    .map(|i| (i, 0.0))
+            })
+            .flatten()
+    });
     match best {
         Some((i, _)) => Shape::Postings { text: headers[i].clone(), by_length: true },
         None => Shape::Table,
@@ -854,6 +867,8 @@ mod tests {
         // short texts: postings when the columns are a posting's, else a table
         assert_eq!(shape("id,title,description\nc1,PM,Own it\n"), known("description"));
         assert_eq!(shape("Role,Description\nProduct Owner,Owns the backlog\n"), Shape::Table);
+        assert_eq!(shape("id,title,company,teaser,blurb\n1,PM,Acme,Own it,Own the roadmap\n"), by_len("blurb"));
+        assert_eq!(shape("Role,Responsibility\nProduct Owner,Own the product backlog\n"), Shape::Table);
         // ladders: level rows or level headers, whatever the text column
         assert_eq!(shape("Level,Title,Description\nL1,APM,Ships small features\nL2,PM,Owns an area\n"), Shape::Table);
         assert_eq!(shape("Description,Junior,Senior,Staff\nScope,Task,Feature,Area\n"), Shape::Table);
