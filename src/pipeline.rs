@@ -156,10 +156,14 @@ pub fn analyse(
         .then(|| extract::metadata::from_json_ld(&raw.text))
         .flatten()
         .unwrap_or_default();
+    let head = (raw.format == crate::model::Format::Html)
+        .then(|| extract::metadata::from_html_head(&raw.text))
+        .flatten()
+        .unwrap_or_default();
     let fields = extract::metadata::from_fields(&raw.meta.front_matter);
     let c = timed(&t.clean, || clean::clean_with(raw, rules, limits));
     let lines = extract::metadata::cue_lines(&c.blocks);
-    let posting = extract::metadata::merge(&[ld, fields, extract::metadata::from_text(&lines)]);
+    let posting = extract::metadata::merge(&[ld, fields, head, extract::metadata::from_text(&lines)]);
     let language = clean::language(&c);
     if let Some(lang) = language.as_deref().filter(|l| !rules.structure.languages.iter().any(|k| k == l)) {
         let name = whatlang::Lang::from_code(lang).map_or(lang, |l| l.eng_name());

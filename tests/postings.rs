@@ -338,3 +338,93 @@ fn static_site_markdown_and_templates() {
     let docs_with_req: Vec<&str> = req.iter().map(|r| r["doc"].as_str().unwrap()).collect();
     assert_eq!(docs_with_req, ["bold.md", "yaml-only.md"]);
 }
+
+/// A posting text of several hundred characters, as scraped descriptions are.
+fn long_posting(duty: &str) -> String {
+    format!(
+        "## Responsibilities\n\n- {duty}\n- Work with engineering and design to ship and measure features\n\n{}",
+        "We are a friendly team that ships often and learns from customers every week. ".repeat(4)
+    )
+}
+
+#[test]
+fn a_record_without_a_known_text_field_gives_its_longest_string() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("feed.jsonl");
+    let rec = |id: &str, duty: &str| {
+        serde_json::json!({"id": id, "title": "Product Owner", "company": "Acme", "location": "Berlin, Germany",
+            "job_url": "https://jobs.example.org/a-very-long-link-that-is-not-the-text-of-the-posting-at-all",
+            "teaser": "Own the backlog", "summary": long_posting(duty)})
+        .to_string()
+    };
+    std::fs::write(
+        &p,
+        format!(
+            "{}\n{}\n{{\"id\": \"t\", \"title\": \"Product Manager\"}}\n",
+            rec("a", "Own and order the product backlog"),
+            rec("b", "Write user stories with clear acceptance criteria")
+        ),
+    )
+    .unwrap();
+    let (o, out) = run(&[s(&p)], &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let d = docs(out.path());
+    for id in ["feed.jsonl#a", "feed.jsonl#b"] {
+        assert_eq!(d[id]["status"], "ok", "{}", d[id]);
+        assert!(d[id]["repairs"].to_string().contains("text-field=summary (longest string)"), "{}", d[id]);
+    }
+    // a record with only a title, a company and an id has no text to take
+    assert!(d["feed.jsonl#t"]["reason"].as_str().unwrap().contains("no text field"), "{}", d["feed.jsonl#t"]);
+    assert!(
+        d["feed.jsonl"]["reason"].as_str().unwrap().contains("text-field=summary (longest string)"),
+        "{}",
+        d["feed.jsonl"]
+    );
+    let resps = jsonl(out.path(), "responsibilities.jsonl");
+    assert!(resps.iter().any(|r| r["text"] == "Own and order the product backlog"), "{resps:?}");
+}
+
+#[test]
+fn a_csv_is_told_by_its_content_not_only_its_column_names() {
+    let dir = tempfile::tempdir().unwrap();
+    // postings with no known text column: the long free-text column is the text
+    let mut postings = String::from("posting_id,position,employer,city,summary_text\n");
+    for (i, duty) in
+        ["Own the product roadmap for card payments", "Own and order the product backlog"].iter().enumerate()
+    {
+        postings.push_str(&format!("p{i},Product Manager,Acme,Berlin,\"{}\"\n", long_posting(duty)));
+    }
+    std::fs::write(dir.path().join("scraped.csv"), postings).unwrap();
+    // a ladder matrix with a Description column: short cells, level rows
+    std::fs::write(
+        dir.path().join("ladder.csv"),
+        "Level,Title,Description\nL1,Associate Product Manager,Ships small features with guidance\nL2,Product Manager,Owns a feature area\nL3,Senior Product Manager,Owns a product area and mentors\n",
+    )
+    .unwrap();
+    // a matrix whose headers are the levels
+    std::fs::write(
+        dir.path().join("matrix.csv"),
+        "Description,Associate PM,Senior PM,Staff PM\nScope,A feature,A product area,Several products\nImpact,Team,Group,Company\n",
+    )
+    .unwrap();
+    let (o, out) = run(&[s(dir.path())], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let d = docs(out.path());
+    assert_eq!(
+        d.keys().collect::<Vec<_>>(),
+        ["ladder.csv", "matrix.csv", "scraped.csv", "scraped.csv#p0", "scraped.csv#p1"],
+        "{d:?}"
+    );
+    for table in ["ladder.csv", "matrix.csv"] {
+        assert!(d[table]["repairs"].to_string().contains("read as one table document"), "{}", d[table]);
+    }
+    assert!(d["scraped.csv#p0"]["repairs"].to_string().contains("text-field=summary_text (longest string)"));
+    assert_eq!(d["scraped.csv#p0"]["company"], "Acme");
+
+    // --text-field still makes a dump of any CSV
+    let (o, out) = run(&[s(&dir.path().join("ladder.csv"))], &["--text-field", "Description"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let d = docs(out.path());
+    assert!(d.contains_key("ladder.csv#line2"), "{:?}", d.keys().collect::<Vec<_>>());
+    assert!(!d["ladder.csv#line2"]["repairs"].to_string().contains("longest string"));
+}

@@ -600,6 +600,10 @@ pub struct PostingMeta {
     pub date_posted: Option<String>,
     /// where each field came from, e.g. ("salary", "json-ld"), ("workplace", "text")
     pub evidence: Vec<(String, String)>,
+    /// Every organisation name the page head offers, as (source, name), strongest first
+    /// (see [`from_html_head`]); read by company detection, not written to the output.
+    #[serde(skip)]
+    pub names: Vec<(String, String)>,
 }
 
 const F_TITLE: &str = "title";
@@ -768,9 +772,184 @@ fn map_job_posting(m: &Map<String, Value>) -> PostingMeta {
         salary: m.get("baseSalary").and_then(ld_salary).or_else(|| m.get("estimatedSalary").and_then(ld_salary)),
         date_posted: m.get("datePosted").and_then(ld_text).and_then(|d| normalize_date(&d)),
         evidence: Vec::new(),
+        names: Vec::new(),
     };
     meta.stamp(SOURCE_JSON_LD);
     meta
+}
+
+// ---------------------------------------------------------------------------------------
+// HTML head
+// ---------------------------------------------------------------------------------------
+
+/// Sources of names and titles read from the page head (in [`PostingMeta::evidence`] and
+/// [`PostingMeta::names`]).
+pub const SOURCE_OG_SITE_NAME: &str = "og:site_name";
+pub const SOURCE_APPLICATION_NAME: &str = "application-name";
+pub const SOURCE_HTML_TITLE: &str = "html-title";
+pub const SOURCE_OG_TITLE: &str = "og:title";
+
+/// Bytes of a page read for its head: enough for heads bloated by inline CSS.
+const MAX_HEAD_BYTES: usize = 512 * 1024;
+
+/// Separators between the parts of a page title ("Senior PM | Acme Careers").
+const TITLE_SEPARATORS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " » ", " ~ "];
+
+static META_ATTR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\b(property|name|content)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"#).expect("valid regex")
+});
+
+/// The page head, read cheaply (no HTML parse; at most 512 KiB, up to `</head>` or
+/// `<body`): `<title>`, `og:site_name`, `og:title`, `application-name`.
+///
+/// - `title`: the `<title>` (else `og:title`) without its site part: "Senior PM | Acme
+///   Careers" → "Senior PM";
+/// - `company`: `og:site_name`, else `application-name`, else the site part of the title:
+///   its last part ("… | Acme Careers"), or its first when the last is no name ("Acme -
+///   the best widgets"), else an `og:title` that is a bare name beside a different `<title>`.
+///   It is the raw site name: careers words, job boards and the check against the text are
+///   left to company detection (`extract::company`, with the rules);
+/// - `names`: every candidate name, strongest first, with its source.
+///
+/// `None` when the head holds none of them.
+pub fn from_html_head(html: &str) -> Option<PostingMeta> {
+    let mut end = html.len().min(MAX_HEAD_BYTES);
+    while !html.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut head = &html[..end];
+    if let Some(i) = find_ci(head, "</head", 0).or_else(|| find_ci(head, "<body", 0)) {
+        head = &head[..i];
+    }
+    let title = find_ci(head, "<title", 0).and_then(|i| {
+        let gt = head[i..].find('>')? + i + 1;
+        let close = find_ci(head, "</title", gt).unwrap_or(head.len());
+        clean_text(&head[gt..close])
+    });
+    let (mut site_name, mut app_name, mut og_title) = (None, None, None);
+    let mut pos = 0;
+    while let Some(i) = find_ci(head, "<meta", pos) {
+        let gt = head[i..].find('>').map_or(head.len(), |g| g + i);
+        let (mut key, mut content) = (None, None);
+        for c in META_ATTR.captures_iter(&head[i..gt]) {
+            let v = c.get(2).or(c.get(3)).or(c.get(4)).map_or("", |m| m.as_str());
+            if c[1].eq_ignore_ascii_case("content") {
+                content = clean_text(v);
+            } else {
+                key = Some(v.trim().to_ascii_lowercase());
+            }
+        }
+        if let (Some(k), Some(v)) = (key, content) {
+            let slot = match k.as_str() {
+                "og:site_name" => &mut site_name,
+                "application-name" => &mut app_name,
+                "og:title" => &mut og_title,
+                _ => &mut None,
+            };
+            slot.get_or_insert(v);
+        }
+        pos = gt.max(i + 1);
+    }
+    let mut meta = PostingMeta::default();
+    let mut names: Vec<(String, String)> = Vec::new();
+    let mut add = |src: &str, v: &str| {
+        let v = v.trim();
+        if !v.is_empty() && !names.iter().any(|(_, n)| n.eq_ignore_ascii_case(v)) {
+            names.push((src.to_string(), v.to_string()));
+        }
+    };
+    // the company: og:site_name, application-name, the title's site part, a bare og:title
+    let mut company: Option<(&str, String)> = None;
+    if let Some(s) = &site_name {
+        add(SOURCE_OG_SITE_NAME, s);
+        company = Some((SOURCE_OG_SITE_NAME, s.clone()));
+    }
+    if let Some(s) = &app_name {
+        add(SOURCE_APPLICATION_NAME, s);
+        company = company.or(Some((SOURCE_APPLICATION_NAME, s.clone())));
+    }
+    let (page_title, title_src) = match (&title, &og_title) {
+        (Some(t), _) => (Some(t.as_str()), SOURCE_HTML_TITLE),
+        (None, Some(t)) => (Some(t.as_str()), SOURCE_OG_TITLE),
+        _ => (None, SOURCE_HTML_TITLE),
+    };
+    if let Some(t) = page_title {
+        let parts = title_parts(t);
+        let known = |p: &str| {
+            [&site_name, &app_name]
+                .iter()
+                .any(|n| n.as_deref().is_some_and(|n| p.to_lowercase().contains(&n.to_lowercase())))
+        };
+        // the site part: the one naming a known site name, else the last, else the first
+        let site = if parts.len() < 2 {
+            None
+        } else if let Some(i) = parts.iter().position(|p| known(p)) {
+            Some(i)
+        } else if looks_like_name(parts[parts.len() - 1]) {
+            Some(parts.len() - 1)
+        } else if looks_like_name(parts[0]) {
+            Some(0)
+        } else {
+            None
+        };
+        if let Some(i) = site {
+            add(title_src, parts[i]);
+            company = company.or(Some((title_src, parts[i].to_string())));
+            let rest: Vec<&str> = parts.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, p)| *p).collect();
+            meta.title = Some(rest.join(" - "));
+        } else {
+            meta.title = Some(t.to_string());
+        }
+        // every other part, last first: it may name the site in words only the rules know
+        // ("Acme - Jobs: Writer", "Acme hiring Writer in Berlin | LinkedIn")
+        for p in parts.iter().rev() {
+            add(title_src, p);
+        }
+        meta.evidence.push((F_TITLE.to_string(), title_src.to_string()));
+    }
+    // an og:title that is a bare name beside a different <title> names the site; the parts
+    // of any other og:title are candidates like the title's
+    if let (Some(o), Some(t)) = (&og_title, &title) {
+        let parts = title_parts(o);
+        let in_title = title_parts(t).iter().any(|q| q.eq_ignore_ascii_case(o));
+        if parts.len() == 1 && !in_title && looks_like_name(o) {
+            company = company.or(Some((SOURCE_OG_TITLE, o.clone())));
+        }
+        for p in parts.iter().rev() {
+            add(SOURCE_OG_TITLE, p);
+        }
+    }
+    if let Some((src, n)) = company {
+        meta.company = Some(n);
+        meta.evidence.push((F_COMPANY.to_string(), src.to_string()));
+    }
+    meta.names = names;
+    (meta.title.is_some() || meta.company.is_some()).then_some(meta)
+}
+
+/// "Senior PM | Acme Careers" → ["Senior PM", "Acme Careers"].
+fn title_parts(t: &str) -> Vec<&str> {
+    let mut parts = vec![t];
+    for sep in TITLE_SEPARATORS {
+        parts = parts.iter().flat_map(|p| p.split(sep)).collect();
+    }
+    parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect()
+}
+
+/// At most six words, each capitalised (or a digit, `&`, or a short joining word), once a
+/// parenthesis is removed: "Acme Careers", "Future Friendly (Formerly …)", "GO-JEK TECH".
+fn looks_like_name(s: &str) -> bool {
+    let s = s.split('(').next().unwrap_or("").trim();
+    let words: Vec<&str> = s.split_whitespace().collect();
+    !words.is_empty()
+        && words.len() <= 6
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                || matches!(
+                    *w,
+                    "&" | "+" | "of" | "and" | "de" | "du" | "der" | "und" | "the" | "for" | "at" | "bei" | "chez"
+                )
+        })
 }
 
 /// A string, a number, the first usable element of an array, or an object's `name`.
@@ -1448,6 +1627,7 @@ pub fn from_fields(fields: &BTreeMap<String, String>) -> PostingMeta {
         salary,
         date_posted: get(&["date_posted", "posted_at", "date"]).and_then(|d| normalize_date(&d)),
         evidence: Vec::new(),
+        names: Vec::new(),
     };
     meta.stamp(SOURCE_FIELDS);
     meta
@@ -1501,6 +1681,7 @@ pub fn merge(sources: &[PostingMeta]) -> PostingMeta {
         salary: pick(sources, F_SALARY, |s| &s.salary, &mut ev),
         date_posted: pick(sources, F_DATE, |s| &s.date_posted, &mut ev),
         evidence: ev,
+        names: sources.iter().flat_map(|s| s.names.iter().cloned()).collect(),
     }
 }
 

@@ -43,7 +43,7 @@ pub const SHAPE_TEXT: &str = "text";
 
 /// Extract one document.
 pub fn extract(doc: CleanDoc, posting: &PostingMeta, rules: &Rules) -> Extraction {
-    let company = company::detect(&doc, rules);
+    let company = company::detect(&doc, posting, rules);
     let tree = sections::build(&doc.blocks, rules);
     let mut x = Extractor {
         rules,

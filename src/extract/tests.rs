@@ -148,3 +148,211 @@ fn posting_headings_with_a_location_or_team_qualifier_define_the_role() {
     let r = run("p.md", "# Product Manager – why the role matters. And more!\n\n- Own the product roadmap\n");
     assert!(r.roles.is_empty(), "{:?}", keys(&r));
 }
+
+// ---------------------------------------------------------------------------------------
+// Company: evidence from the page head, addresses and the text rules
+// ---------------------------------------------------------------------------------------
+
+mod company_evidence {
+    use crate::extract::company::{detect, text_rule_name};
+    use crate::extract::metadata;
+    use crate::model::Company;
+    use crate::rules::Rules;
+    use std::collections::BTreeMap;
+
+    fn rules() -> Rules {
+        Rules::embedded().unwrap()
+    }
+
+    /// What the pipeline will do: head and JSON-LD from the raw page, then detection.
+    fn company(id: &str, text: &str) -> Option<Company> {
+        let rules = rules();
+        let raw = crate::ingest::decode_doc(id, text.as_bytes(), &BTreeMap::new());
+        let html = raw.format == crate::model::Format::Html;
+        let ld = html.then(|| metadata::from_json_ld(&raw.text)).flatten().unwrap_or_default();
+        let head = html.then(|| metadata::from_html_head(&raw.text)).flatten().unwrap_or_default();
+        let fields = metadata::from_fields(&raw.meta.front_matter);
+        let doc = crate::clean::clean(raw, &rules);
+        let posting = metadata::merge(&[ld, head, fields]);
+        detect(&doc, &posting, &rules)
+    }
+
+    fn named(c: Option<Company>) -> Option<(String, String)> {
+        c.map(|c| (c.name, c.evidence))
+    }
+
+    fn pair(name: &str, evidence: &str) -> Option<(String, String)> {
+        Some((name.to_string(), evidence.to_string()))
+    }
+
+    const BODY: &str = "<h1>Senior Product Manager</h1><p>You will own the roadmap of our checkout.</p>";
+
+    #[test]
+    fn og_site_name_beats_the_text() {
+        let page = format!(
+            "<html><head><title>Senior Product Manager | Acme Careers</title><meta property=\"og:site_name\" content=\"Acme Labs\"></head><body>{BODY}<p>At Other, we care.</p></body></html>"
+        );
+        assert_eq!(named(company("a.html", &page)), pair("Acme Labs", "og:site_name"));
+    }
+
+    #[test]
+    fn title_suffix_with_a_careers_word_names_the_site() {
+        for (title, want) in [
+            ("Senior PM | Acme Careers", "Acme"),
+            ("Jobs at Acme", "Acme"),
+            ("Acme - Careers", "Acme"),
+            ("Careers at Acme - Senior PM", "Acme"),
+            ("Senior PM at Acme", "Acme"),
+            ("Senior PM @ Acme", "Acme"),
+            ("Job Application for Senior PM at Acme Robotics", "Acme Robotics"),
+        ] {
+            let page = format!("<html><head><title>{title}</title></head><body>{BODY}</body></html>");
+            assert_eq!(named(company("t.html", &page)), pair(want, "html-title"), "{title}");
+        }
+    }
+
+    #[test]
+    fn a_bare_title_suffix_needs_the_text_to_write_it() {
+        let page = format!("<html><head><title>Senior PM | Northwind</title></head><body>{BODY}</body></html>");
+        assert_eq!(company("n.html", &page), None);
+        let page = format!(
+            "<html><head><title>Senior PM | Northwind</title></head><body>{BODY}<p>Northwind ships groceries.</p></body></html>"
+        );
+        assert_eq!(named(company("n.html", &page)), pair("Northwind", "html-title"));
+    }
+
+    #[test]
+    fn job_boards_are_not_the_company() {
+        // a LinkedIn page: the hiring organisation, from the title, not LinkedIn
+        let page = format!(
+            "<html><head><title>Recordly hiring Data Engineer in Tampere, Finland | LinkedIn</title><meta property=\"og:site_name\" content=\"LinkedIn\"></head><body>{BODY}</body></html>"
+        );
+        assert_eq!(named(company("l.html", &page)), pair("Recordly", "html-title"));
+        let page = format!("<html><head><title>Careers | Home</title></head><body>{BODY}</body></html>");
+        assert_eq!(company("h.html", &page), None);
+        // other parts of a title need a mark: a place the text writes is not the company
+        let page = format!(
+            "<html><head><title>Senior PM - Berlin - Indeed.com</title></head><body>{BODY}<p>Based in Berlin.</p></body></html>"
+        );
+        assert_eq!(company("i.html", &page), None);
+    }
+
+    #[test]
+    fn json_ld_hiring_organization_comes_first() {
+        let page = format!(
+            "<html><head><title>PM | Indeed</title><script type=\"application/ld+json\">{{\"@type\":\"JobPosting\",\"title\":\"PM\",\"hiringOrganization\":{{\"@type\":\"Organization\",\"name\":\"Hain Celestial\"}}}}</script></head><body>{BODY}</body></html>"
+        );
+        assert_eq!(named(company("j.html", &page)), pair("Hain Celestial", "json-ld"));
+    }
+
+    #[test]
+    fn an_address_counts_when_the_text_writes_the_name() {
+        let md =
+            "# Product Manager\n\n- Own the roadmap\n\nApply at jobs@newscatalyst.org. News Catalyst is a project.\n";
+        assert_eq!(named(company("m.md", md)), pair("News Catalyst", "email-domain"));
+        let md = "# Product Manager\n\n- Own the roadmap\n\nApply at jobs@acme.com.\n";
+        assert_eq!(company("m.md", md), None, "the text never writes the name");
+        let md = "# Product Manager\n\n- Own the roadmap\n\nWrite to me@gmail.com, Gmail users welcome.\n";
+        assert_eq!(company("m.md", md), None, "free-mail domains name no company");
+    }
+
+    #[test]
+    fn text_rules_name_the_employer() {
+        for (text, want, rule) in [
+            ("# Product Manager\n\n## About Acme\n\nWe make widgets.\n", "Acme", "text:about-heading"),
+            ("# Product Manager\n\nAt Acme Robotics, we build robots.\n", "Acme Robotics", "text:at-we"),
+            ("# Product Manager\n\nJoin Futureplay, we are looking for you!\n", "Futureplay", "text:join"),
+            ("# Product Manager\n\nToday Northwind is hiring a PM.\n", "Northwind", "text:is-hiring"),
+            ("# Senior PM at News Catalyst\n\n- Own the roadmap\n", "News Catalyst", "text:heading"),
+            ("# Senior PM at Acme, Berlin\n\n- Own the roadmap\n", "Acme", "text:heading"),
+        ] {
+            assert_eq!(named(company("x.md", text)), pair(want, rule), "{text}");
+        }
+        for text in [
+            "# Product Manager\n\n## About the role\n\nJoin our team. We are Hiring!\n",
+            "# Product Manager\n\nAt the moment, we are busy.\n",
+        ] {
+            assert_eq!(company("x.md", text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_text_shortens_and_completes_a_name() {
+        // the head says "Melio Consulting", the text says "Melio"
+        let page = "<html><head><title>Data Scientist :: Melio Consulting</title></head><body><h1>Data Scientist</h1><p>Melio is seeking a data scientist. Melio believes in you. Melio Consulting.</p><p>Melio grows.</p></body></html>";
+        assert_eq!(named(company("m.html", page)), pair("Melio", "html-title"));
+        // the legal form as the text writes it
+        let md = "# Product Owner\n\n- Own the backlog\n\nSchreib an jobs@renuo.ch.\n\nRenuo AG, Zürich\n";
+        assert_eq!(named(company("r.md", md)), pair("Renuo AG", "email-domain"));
+    }
+
+    #[test]
+    fn common_words_and_people_are_not_companies() {
+        let md = "# Data Science Career Ladder\n\nData Science is a field. Data Science is young. Data Science is hard.\n\nLarson's book. Will Larson. Larson, W. (2021).\n\nWork is fun. Work is hard. Work is life, and work matters at work.\n";
+        assert_eq!(company("d.md", md), None);
+    }
+
+    #[test]
+    fn html_head_is_read_without_a_parse() {
+        let m = metadata::from_html_head(
+            "<html><head><TITLE> Senior PM | Acme Careers </TITLE><meta content='Acme' property='og:site_name'></head><body><title>no</title></body></html>",
+        )
+        .unwrap();
+        assert_eq!(m.title.as_deref(), Some("Senior PM"));
+        assert_eq!(m.company.as_deref(), Some("Acme"));
+        assert!(m.evidence.contains(&("company".into(), "og:site_name".into())), "{:?}", m.evidence);
+        assert!(m.evidence.contains(&("title".into(), "html-title".into())), "{:?}", m.evidence);
+        let m = metadata::from_html_head("<html><head><title>Acme - the best widgets</title></head></html>").unwrap();
+        assert_eq!((m.title.as_deref(), m.company.as_deref()), (Some("the best widgets"), Some("Acme")));
+        let m = metadata::from_html_head(
+            "<head><title>Product Manager - Rider Platform</title><meta property=\"og:title\" content=\"GO-JEK TECH\"/></head>",
+        )
+        .unwrap();
+        assert!(m.names.iter().any(|(s, n)| s == "og:title" && n == "GO-JEK TECH"), "{:?}", m.names);
+        assert_eq!(metadata::from_html_head("<p>no head</p>"), None);
+        // the names are for detection only: not written to documents.jsonl
+        let json = serde_json::to_string(&m).unwrap();
+        assert!(!json.contains("names"), "{json}");
+    }
+
+    #[test]
+    fn odd_head_text_does_not_panic() {
+        for title in
+            ["İSTANBUL CAREERS | İş", "Careers", " | | ", "Jobs at", "ß Careers - ẞ", "Senior PM — 日本 Careers"]
+        {
+            let page = format!("<html><head><title>{title}</title><meta property=\"og:site_name\" content=\"\"></head><body>{BODY}</body></html>");
+            let _ = company("o.html", &page);
+        }
+        let cut = "<html><head><title>é".repeat(1000);
+        let _ = metadata::from_html_head(&cut);
+    }
+
+    #[test]
+    fn gojek_style_og_title_names_the_site() {
+        let page = format!(
+            "<html><head><title>Product Manager - Rider Platform</title><meta property=\"og:title\" content=\"GO-JEK TECH\"/></head><body>{BODY}</body></html>"
+        );
+        assert_eq!(named(company("g.html", &page)), pair("GO-JEK", "og:title"));
+    }
+
+    #[test]
+    fn company_text_rule_examples() {
+        let rules = rules();
+        let cr = &rules.company;
+        assert!(!cr.text.is_empty());
+        let mut failures = Vec::new();
+        for r in &cr.text {
+            for e in &r.examples {
+                if text_rule_name(r, e, cr).is_none() {
+                    failures.push(format!("{}: example {e:?} finds no name", r.id));
+                }
+            }
+            for e in &r.counter_examples {
+                if let Some(n) = text_rule_name(r, e, cr) {
+                    failures.push(format!("{}: counter-example {e:?} finds {n:?}", r.id));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+}

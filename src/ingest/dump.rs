@@ -2,8 +2,14 @@
 //! with one posting per record. Records are read one at a time (a dump may be far larger
 //! than memory); each becomes a document `file#record-id` (or `file#line`). The text,
 //! title, company and id fields are found by their common names (JobSpy's among them) or
-//! named by the user. A CSV without a text field is not a dump: it is read as one table
-//! document (a career-ladder matrix, say).
+//! named by the user; a record with none of the text fields gives its longest free-text
+//! field, and says so in its repairs (`text-field=summary (longest string)`).
+//!
+//! A CSV is a dump of postings or a table (a career-ladder matrix, a RACI grid), told by
+//! its first records, not by its column names alone ([`classify`]): postings have long free
+//! text (hundreds of characters) in most rows, or posting columns (title, company, URL, id,
+//! date); a table has short cells and level-like headers or first cells ("L3", "Senior").
+//! A table is read as one table document. `--text-field` always makes a dump.
 
 use super::{decode, Rejected};
 use crate::model::{DocMeta, Format, RawDoc, SourceInfo, Status};
@@ -40,6 +46,43 @@ pub const COMPANY_FIELDS: &[&str] = &[
 pub const ID_FIELDS: &[&str] = &["id", "job_id", "jobid", "posting_id", "uuid", "guid"];
 pub const URL_FIELDS: &[&str] = &["job_url", "url", "link", "job_link", "apply_url", "job_url_direct"];
 pub const DATE_FIELDS: &[&str] = &["date_posted", "posted_at", "posted", "published_at", "date", "created_at"];
+/// Fields never taken as the text by length: they hold names, places, codes.
+const NOT_TEXT_FIELDS: &[&str] = &["location", "city", "country", "site", "salary", "job_type", "tags", "skills"];
+
+/// Records of a CSV read ahead to tell a postings dump from a table.
+const SNIFF_RECORDS: usize = 32;
+/// Characters from which a value is free text, as a posting's description is.
+const LONG_TEXT: usize = 200;
+/// Words that open a level of a ladder ("Senior PM", "Staff", "Junior Designer").
+const LEVEL_WORDS: &[&str] = &[
+    "intern",
+    "junior",
+    "jr",
+    "jr.",
+    "entry",
+    "associate",
+    "mid",
+    "intermediate",
+    "senior",
+    "sr",
+    "sr.",
+    "staff",
+    "principal",
+    "lead",
+    "distinguished",
+    "fellow",
+    "director",
+    "head",
+    "vp",
+    "level",
+    "grade",
+    "band",
+    "stufe",
+    "niveau",
+    "nivel",
+];
+/// Letters of coded levels: "L3", "IC4", "M1", "E5", "P2", "T3", "G7".
+const LEVEL_CODES: &[&str] = &["l", "ic", "m", "e", "p", "t", "g", "lvl"];
 
 /// Fields named by the user (`--text-field` and so on).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -109,6 +152,10 @@ pub struct DumpReader {
     seen: std::collections::HashSet<String>,
     pub summary: DumpSummary,
     chosen_text: Option<String>,
+    /// the text field was chosen as the longest free-text column (a CSV)
+    text_by_length: bool,
+    /// CSV records read ahead by `classify`, handed out first
+    pending: std::collections::VecDeque<csv::ByteRecord>,
 }
 
 impl DumpReader {
@@ -131,6 +178,8 @@ impl DumpReader {
             seen: Default::default(),
             summary: DumpSummary::default(),
             chosen_text: None,
+            text_by_length: false,
+            pending: Default::default(),
         };
         match kind {
             DumpKind::Jsonl => r.lines = Some(CappedLines::new(input, max_bytes)),
@@ -154,12 +203,32 @@ impl DumpReader {
                                 reason: format!("--text-field {t:?} is not a column (columns: {})", headers.join(", ")),
                             });
                         }
-                        Some(t)
+                        Some((t, false))
                     }
-                    None => TEXT_FIELDS.iter().find(|f| headers.iter().any(|h| h == *f)).map(|f| f.to_string()),
+                    None => {
+                        // read ahead: the content tells postings from a table
+                        let mut rec = csv::ByteRecord::new();
+                        while r.pending.len() < SNIFF_RECORDS {
+                            match rdr.read_byte_record(&mut rec) {
+                                Ok(true) => r.pending.push_back(rec.clone()),
+                                // a bad record is reported when it is reached
+                                Ok(false) | Err(_) => break,
+                            }
+                        }
+                        let rows: Vec<Vec<String>> = r
+                            .pending
+                            .iter()
+                            .map(|rec| rec.iter().map(|v| String::from_utf8_lossy(v).into_owned()).collect())
+                            .collect();
+                        match classify(&headers, &rows) {
+                            Shape::Postings { text, by_length } => Some((text, by_length)),
+                            Shape::Table => None,
+                        }
+                    }
                 };
-                let Some(text) = text else { return Ok(None) };
+                let Some((text, by_length)) = text else { return Ok(None) };
                 r.chosen_text = Some(text);
+                r.text_by_length = by_length;
                 r.csv = Some((rdr, headers));
             }
         }
@@ -176,10 +245,16 @@ impl DumpReader {
 
     /// Turn one record's fields into a document (or a reason it is not one).
     fn record(&mut self, fields: Fields, line: u64) -> Item {
+        let mut by_length = self.text_by_length && self.fields.text.is_none();
         let text_name = match (&self.fields.text, &self.chosen_text) {
             (Some(t), _) => Some(norm_key(t)),
             (None, Some(t)) => Some(t.clone()),
-            (None, None) => TEXT_FIELDS.iter().find(|f| fields.contains_key(**f)).map(|f| f.to_string()),
+            (None, None) => {
+                TEXT_FIELDS.iter().find(|f| fields.contains_key(**f)).map(|f| f.to_string()).or_else(|| {
+                    by_length = true;
+                    longest_text_field(&fields)
+                })
+            }
         };
         let rid = Self::pick(&fields, &self.fields.id, ID_FIELDS)
             .map(|v| v.chars().filter(|c| !c.is_control()).take(80).collect::<String>())
@@ -223,8 +298,9 @@ impl DumpReader {
                 bytes: text.len() as u64,
             };
         }
+        let text_note = by_length.then(|| format!("text-field={text_name} (longest string)"));
         if self.summary.fields.is_empty() {
-            let mut used = vec![format!("text={text_name}")];
+            let mut used = vec![text_note.clone().unwrap_or_else(|| format!("text={text_name}"))];
             for (what, named, names) in [
                 ("title", &self.fields.title, TITLE_FIELDS),
                 ("company", &self.fields.company, COMPANY_FIELDS),
@@ -245,7 +321,10 @@ impl DumpReader {
         let url = Self::pick(&fields, &None, URL_FIELDS).map(str::to_string);
         let date = Self::pick(&fields, &None, DATE_FIELDS).map(str::to_string);
         match record_doc(&id, text, title.as_deref(), SourceInfo { company, url, date }, fields.clone()) {
-            Some(doc) => Item::Doc(Box::new(doc)),
+            Some(mut doc) => {
+                doc.meta.repairs.extend(text_note);
+                Item::Doc(Box::new(doc))
+            }
             None => Item::Bad {
                 id,
                 status: Status::Error,
@@ -253,6 +332,101 @@ impl DumpReader {
                 bytes: text.len() as u64,
             },
         }
+    }
+}
+
+/// The longest value of a record that is free text, for a record with none of the
+/// `TEXT_FIELDS`: not a title, company, id, URL, date or place, not a link.
+fn longest_text_field(fields: &Fields) -> Option<String> {
+    fields
+        .iter()
+        .filter(|(k, v)| is_free_text_column(k) && !v.trim().is_empty() && !looks_like_link(v))
+        .max_by_key(|(k, v)| (v.chars().count(), std::cmp::Reverse((*k).clone())))
+        .map(|(k, _)| k.clone())
+}
+
+fn is_free_text_column(k: &str) -> bool {
+    ![TITLE_FIELDS, COMPANY_FIELDS, ID_FIELDS, URL_FIELDS, DATE_FIELDS, NOT_TEXT_FIELDS].iter().any(|l| l.contains(&k))
+}
+
+fn looks_like_link(v: &str) -> bool {
+    let v = v.trim();
+    !v.contains(char::is_whitespace) && (v.starts_with("http://") || v.starts_with("https://") || v.starts_with("www."))
+}
+
+/// What a CSV holds, told from its header and first records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shape {
+    /// One posting per record; the text field, and whether it was chosen by length.
+    Postings { text: String, by_length: bool },
+    /// A table (a ladder matrix, a RACI grid): one document.
+    Table,
+}
+
+/// A cell that names a level: "L3", "IC4", "Level 2", "Senior", "Senior PM", "Staff".
+fn is_level_cell(cell: &str) -> bool {
+    let c = cell.trim().to_lowercase();
+    let words: Vec<&str> = c.split_whitespace().collect();
+    if words.is_empty() || words.len() > 2 {
+        return false;
+    }
+    let coded = |w: &str| {
+        let letters = w.trim_end_matches(|ch: char| ch.is_ascii_digit());
+        letters.len() < w.len() && w.len() - letters.len() <= 2 && LEVEL_CODES.contains(&letters)
+    };
+    LEVEL_WORDS.contains(&words[0]) || (words.len() == 1 && coded(words[0]))
+}
+
+/// Postings or a table, by content: a text column (one of `TEXT_FIELDS`, else the column
+/// with the most long values) whose values are long (at least 200 characters) in most
+/// rows, or posting columns (two of title, company, URL, id, date) beside a text column
+/// (else beside the free-text column with the longest values), make postings; level-like
+/// headers or first cells make a table whatever the columns.
+pub fn classify(headers: &[String], rows: &[Vec<String>]) -> Shape {
+    let level_headers = headers.iter().filter(|h| is_level_cell(&h.replace('_', " "))).count();
+    let first_is_title =
+        headers.first().is_some_and(|h| TITLE_FIELDS.contains(&h.as_str()) || ID_FIELDS.contains(&h.as_str()));
+    let level_rows = rows.iter().filter(|r| r.first().is_some_and(|c| is_level_cell(c))).count();
+    if level_headers >= 2 || (!first_is_title && !rows.is_empty() && level_rows * 2 > rows.len()) {
+        return Shape::Table;
+    }
+    let long_share = |i: usize| {
+        if rows.is_empty() {
+            return 0.0;
+        }
+        let long = rows.iter().filter(|r| r.get(i).is_some_and(|v| v.chars().count() >= LONG_TEXT)).count();
+        long as f64 / rows.len() as f64
+    };
+    let has = |names: &[&str]| headers.iter().any(|h| names.contains(&h.as_str()));
+    let posting_columns =
+        [TITLE_FIELDS, COMPANY_FIELDS, URL_FIELDS, ID_FIELDS, DATE_FIELDS].iter().filter(|l| has(l)).count();
+    let known = TEXT_FIELDS.iter().find_map(|f| headers.iter().position(|h| h == f));
+    if let Some(i) = known {
+        if rows.is_empty() || posting_columns >= 2 || long_share(i) >= 0.5 {
+            return Shape::Postings { text: headers[i].clone(), by_length: false };
+        }
+        return Shape::Table;
+    }
+    let best = (0..headers.len())
+        .filter(|&i| is_free_text_column(&headers[i]))
+        .map(|i| (i, long_share(i)))
+        .filter(|&(_, share)| share >= 0.5)
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+    // posting columns with only short texts: the free-text column with the longest values
+    let mean_len = |i: usize| rows.iter().map(|r| r.get(i).map_or(0, |v| v.chars().count())).sum::<usize>();
+    let best = best.or_else(|| {
+        (posting_columns >= 2)
+            .then(|| {
+                (0..headers.len())
+                    .filter(|&i| is_free_text_column(&headers[i]) && mean_len(i) > 0)
+                    .max_by(|&a, &b| mean_len(a).cmp(&mean_len(b)).then(b.cmp(&a)))
+                    .map(|i| (i, 0.0))
+            })
+            .flatten()
+    });
+    match best {
+        Some((i, _)) => Shape::Postings { text: headers[i].clone(), by_length: true },
+        None => Shape::Table,
     }
 }
 
@@ -406,7 +580,14 @@ impl Iterator for DumpReader {
             DumpKind::Csv | DumpKind::Tsv => {
                 let (rdr, headers) = self.csv.as_mut()?;
                 let mut rec = csv::ByteRecord::new();
-                match rdr.read_byte_record(&mut rec) {
+                let read = match self.pending.pop_front() {
+                    Some(r) => {
+                        rec = r;
+                        Ok(true)
+                    }
+                    None => rdr.read_byte_record(&mut rec),
+                };
+                match read {
                     Ok(false) => None,
                     Ok(true) => {
                         let line = rec.position().map(|p| p.line()).unwrap_or(0);
@@ -532,10 +713,10 @@ pub fn csv_table_doc(id: &str, bytes: &[u8], delimiter: u8) -> RawDoc {
             bytes: bytes.len() as u64,
             format: Some(Format::Markdown),
             encoding: d.encoding.to_string(),
-            repairs: std::iter::once(format!(
-                "read as one table document, not a dump of postings: no text column ({}, …)",
-                TEXT_FIELDS[..3].join(", ")
-            ))
+            repairs: std::iter::once(
+                "read as one table document, not a dump of postings: no column of long posting texts (or its rows are levels)"
+                    .to_string(),
+            )
             .chain(d.repairs)
             .collect(),
             ..Default::default()
@@ -661,5 +842,43 @@ mod tests {
             })
             .collect();
         assert_eq!(ids, ["d#1", "d#1@line2"]);
+    }
+
+    fn shape(csv: &str) -> Shape {
+        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(csv.as_bytes());
+        let headers: Vec<String> = rdr.headers().unwrap().iter().map(norm_key).collect();
+        let rows: Vec<Vec<String>> = rdr.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();
+        classify(&headers, &rows)
+    }
+
+    #[test]
+    fn postings_and_tables_are_told_by_content() {
+        let long = "Own the roadmap and work with engineering and design. ".repeat(5);
+        let postings = |h: &str| {
+            format!(
+                "{h}
+1,PM,\"{long}\"\n2,PO,\"{long}\"\n"
+            )
+        };
+        let by_len = |t: &str| Shape::Postings { text: t.into(), by_length: true };
+        let known = |t: &str| Shape::Postings { text: t.into(), by_length: false };
+        assert_eq!(shape(&postings("ref,headline,summary")), by_len("summary"));
+        assert_eq!(shape(&postings("ref,headline,description")), known("description"));
+        // short texts: postings when the columns are a posting's, else a table
+        assert_eq!(shape("id,title,description\nc1,PM,Own it\n"), known("description"));
+        assert_eq!(shape("Role,Description\nProduct Owner,Owns the backlog\n"), Shape::Table);
+        assert_eq!(shape("id,title,company,teaser,blurb\n1,PM,Acme,Own it,Own the roadmap\n"), by_len("blurb"));
+        assert_eq!(shape("Role,Responsibility\nProduct Owner,Own the product backlog\n"), Shape::Table);
+        // ladders: level rows or level headers, whatever the text column
+        assert_eq!(shape("Level,Title,Description\nL1,APM,Ships small features\nL2,PM,Owns an area\n"), Shape::Table);
+        assert_eq!(shape("Description,Junior,Senior,Staff\nScope,Task,Feature,Area\n"), Shape::Table);
+        assert_eq!(shape(&format!("Level,description\nIC3,\"{long}\"\nIC4,\"{long}\"\n")), Shape::Table);
+        // ids that look like codes are not levels; links are not texts
+        assert!(is_level_cell("L3") && is_level_cell("Senior PM") && is_level_cell("ic4"));
+        assert!(!is_level_cell("c1") && !is_level_cell("17") && !is_level_cell("Product Manager"));
+        let f: Fields = [("url".to_string(), "https://x.org/".repeat(30)), ("blurb".to_string(), "Own it".to_string())]
+            .into_iter()
+            .collect();
+        assert_eq!(longest_text_field(&f).as_deref(), Some("blurb"));
     }
 }

@@ -124,6 +124,19 @@ pub fn run_examples(rules: &Rules) -> ExampleReport {
             );
         }
     }
+    for r in &rules.company.text {
+        for e in &r.examples {
+            let ok = crate::extract::company::text_rule_name(r, e, &rules.company).is_some();
+            rep.check("company.toml", format!("company:{}", r.id), e, true, ok, || "no company read".into());
+        }
+        for e in &r.counter_examples {
+            let got = crate::extract::company::text_rule_name(r, e, &rules.company);
+            let ok = got.is_none();
+            rep.check("company.toml", format!("company:{}", r.id), e, false, ok, || {
+                format!("read company {:?}", got.unwrap_or_default())
+            });
+        }
+    }
     let bp = &rules.boilerplate;
     let dropped_by = |e: &str| bp.matching_rule(e).map_or("kept".to_string(), |r| format!("dropped by {}", r.id));
     for r in &bp.rules {

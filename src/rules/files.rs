@@ -277,4 +277,35 @@ pub struct CompanyFile {
     pub generic_domains: Vec<String>,
     pub min_mentions: usize,
     pub stop_names: Vec<String>,
+    /// Names that are never the employer: job boards, applicant-tracking hosts, site parts.
+    #[serde(default)]
+    pub generic_names: Vec<String>,
+    /// Words naming a careers section of a site, stripped from the ends of a site name.
+    #[serde(default)]
+    pub section_words: Vec<String>,
+    /// Legal forms ("GmbH", "AG", "Ltd") kept after a name when the text writes them.
+    #[serde(default)]
+    pub legal_forms: Vec<String>,
+    /// Page-title parts that name the site: "jobs at {name}", "{name} hiring *".
+    #[serde(default)]
+    pub site_patterns: Vec<S>,
+    /// Sentences and headings that name the employer, tried in file order.
+    #[serde(default)]
+    pub text: Vec<CompanyTextDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CompanyTextDef {
+    pub id: S,
+    #[serde(default)]
+    pub doc: String,
+    /// `"block"`: the pattern is a whole block (a heading or a line of its own); `"text"`:
+    /// anywhere in a block.
+    pub scope: S,
+    pub patterns: Vec<S>,
+    #[serde(default)]
+    pub examples: Vec<S>,
+    #[serde(default)]
+    pub counter_examples: Vec<S>,
 }

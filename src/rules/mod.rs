@@ -300,6 +300,74 @@ pub struct CompanyRules {
     pub generic_domains: HashSet<String>,
     pub min_mentions: usize,
     pub stop_names: HashSet<String>,
+    /// Lower-cased.
+    pub generic_names: HashSet<String>,
+    /// Lower-cased, longest first.
+    pub section_words: Vec<String>,
+    pub legal_forms: Vec<String>,
+    /// Anchored on a whole title part; group `name`.
+    pub site_patterns: Vec<Regex>,
+    pub text: Vec<CompanyText>,
+}
+
+/// One `[[text]]` rule of `company.toml`: phrases with a `{name}` that name the employer.
+#[derive(Debug, Clone)]
+pub struct CompanyText {
+    pub id: String,
+    /// The pattern must be the whole block (a heading or a line of its own).
+    pub whole_block: bool,
+    /// Group `name`.
+    pub patterns: Vec<Regex>,
+    pub examples: Vec<String>,
+    pub counter_examples: Vec<String>,
+}
+
+/// A company-name phrase as a regex: the words literal (any case, any run of spaces),
+/// `{name}` one to five capitalised words (case-sensitive), `*` at either end anything.
+/// `whole` anchors it on the whole text.
+pub fn company_phrase_regex(phrase: &str, whole: bool) -> Result<Regex, String> {
+    const WORD: &str = r"[\p{Lu}\p{N}][\p{L}\p{N}&'’.\-]*";
+    let Some((before, after)) = phrase.split_once("{name}") else {
+        return Err(format!("phrase {phrase:?} has no {{name}}"));
+    };
+    if after.contains("{name}") {
+        return Err(format!("phrase {phrase:?} has {{name}} twice"));
+    }
+    let lit = |s: &str| -> String {
+        let parts: Vec<String> = s.split_whitespace().map(regex::escape).collect();
+        let mut out = parts.join(r"\s+");
+        if s.starts_with(char::is_whitespace) && !out.is_empty() {
+            out.insert_str(0, r"\s+");
+        }
+        if s.ends_with(char::is_whitespace) && !out.is_empty() {
+            out.push_str(r"\s+");
+        }
+        out
+    };
+    let (lead_any, before) = match before.trim_start().strip_prefix('*') {
+        Some(b) => (true, b),
+        None => (false, before),
+    };
+    let (tail_any, after) = match after.trim_end().strip_suffix('*') {
+        Some(a) => (true, a),
+        None => (false, after),
+    };
+    let name = format!(r"(?P<name>(?-i:{WORD}(?:[ \t]+(?:&[ \t]+)?{WORD}){{0,4}}))");
+    let start = match (whole, lead_any) {
+        (true, true) => r"^.*".to_string(),
+        (true, false) => r"^\s*".to_string(),
+        (false, true) => String::new(),
+        (false, false) if before.trim_start().starts_with(char::is_alphanumeric) => r"\b".to_string(),
+        _ => String::new(),
+    };
+    let end = match (whole, tail_any) {
+        (true, true) => r"\b.*$".to_string(),
+        (true, false) => r"\s*[.!?:]?\s*$".to_string(),
+        (false, _) if after.trim_end().ends_with(char::is_alphanumeric) => r"\b".to_string(),
+        _ => String::new(),
+    };
+    let pat = format!("{start}{}{name}{}{end}", lit(before), lit(after));
+    RegexBuilder::new(&pat).case_insensitive(true).size_limit(REGEX_SIZE_LIMIT).build().map_err(|e| e.to_string())
 }
 
 /// A compiled rule set: everything the pipeline stages need, built once per run.
@@ -363,13 +431,7 @@ impl Rules {
         let cats = cat_f.as_ref().and_then(|f| c.categories(cat_t, f));
         let boiler = bp_f.as_ref().and_then(|f| c.boilerplate(bp_t, f));
         let structure = st_f.as_ref().and_then(|f| c.structure(st_t, f));
-        let company = co_f.map(|f| CompanyRules {
-            front_matter_keys: f.front_matter_keys.iter().map(|k| k.to_lowercase()).collect(),
-            contact_keys: f.contact_keys.iter().map(|k| k.to_lowercase()).collect(),
-            generic_domains: f.generic_domains.iter().map(|k| k.to_lowercase()).collect(),
-            min_mentions: f.min_mentions.max(1),
-            stop_names: f.stop_names.into_iter().collect(),
-        });
+        let company = co_f.as_ref().and_then(|f| c.company(co_t, f));
         if !c.errors.is_empty() {
             return Err(RuleErrors(c.errors));
         }
@@ -840,6 +902,56 @@ impl Compiler {
             let (line, _) = line_col(&file.text, prev);
             self.err_at(file, id.span().start, format!("duplicate {what} id {v:?} (first defined on line {line})"));
         }
+    }
+
+    fn company(&mut self, t: &RuleText, f: &CompanyFile) -> Option<CompanyRules> {
+        let n_err = self.errors.len();
+        let phrase = |c: &mut Self, s: &S, whole: bool| match company_phrase_regex(s.get_ref(), whole) {
+            Ok(re) => Some(re),
+            Err(e) => {
+                c.err_at(t, s.span().start, e);
+                None
+            }
+        };
+        let site_patterns: Vec<Regex> = f.site_patterns.iter().filter_map(|p| phrase(self, p, true)).collect();
+        let mut seen = HashMap::new();
+        let mut text = Vec::new();
+        for r in &f.text {
+            self.check_id(t, &r.id, &mut seen, "company text rule");
+            let whole_block = match r.scope.get_ref().as_str() {
+                "block" => true,
+                "text" => false,
+                other => {
+                    self.err_at(t, r.scope.span().start, format!("scope must be \"block\" or \"text\", not {other:?}"));
+                    false
+                }
+            };
+            if r.patterns.is_empty() {
+                self.err_at(t, r.id.span().start, format!("company text rule {:?} has no patterns", r.id.get_ref()));
+            }
+            let patterns = r.patterns.iter().filter_map(|p| phrase(self, p, whole_block)).collect();
+            text.push(CompanyText {
+                id: r.id.get_ref().clone(),
+                whole_block,
+                patterns,
+                examples: vals(&r.examples),
+                counter_examples: vals(&r.counter_examples),
+            });
+        }
+        let mut section_words: Vec<String> = f.section_words.iter().map(|w| w.trim().to_lowercase()).collect();
+        section_words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        (self.errors.len() == n_err).then(|| CompanyRules {
+            front_matter_keys: f.front_matter_keys.iter().map(|k| k.to_lowercase()).collect(),
+            contact_keys: f.contact_keys.iter().map(|k| k.to_lowercase()).collect(),
+            generic_domains: f.generic_domains.iter().map(|k| k.to_lowercase()).collect(),
+            min_mentions: f.min_mentions.max(1),
+            stop_names: f.stop_names.iter().cloned().collect(),
+            generic_names: f.generic_names.iter().map(|k| k.trim().to_lowercase()).collect(),
+            section_words,
+            legal_forms: f.legal_forms.clone(),
+            site_patterns,
+            text,
+        })
     }
 
     fn taxonomy(&mut self, rt: &RuleText, rf: &RolesFile, st: &RuleText, sf: &SeniorityFile) -> Option<Taxonomy> {
