@@ -35,7 +35,19 @@ pub struct GoldDoc {
     pub precision: bool,
     #[serde(default)]
     pub roles: Vec<GoldRole>,
+    /// Roles outside the product-team taxonomy (a nurse, a warehouse worker): a predicted
+    /// role with an id outside the taxonomy is neither rewarded nor punished there.
+    #[serde(default)]
+    pub outside_roles: Vec<serde_json::Value>,
 }
+
+/// Role ids of the product-team taxonomy the gold uses (`CANON` of score.py).
+const CANON: &str = "product-manager product-owner product-designer ux-researcher design-manager
+developer-relations-engineer project-manager program-manager delivery-manager service-manager
+product-marketing-manager growth-marketer product-strategist production-manager scrum-master
+agile-coach engineering-manager software-engineer systems-engineer quality-assurance-engineer
+data-scientist data-engineer machine-learning-engineer data-science-manager business-analyst
+technical-writer project-sponsor";
 
 fn yes() -> bool {
     true
@@ -187,6 +199,9 @@ pub struct Score {
     pub company_n: usize,
     pub cues_ok: usize,
     pub cues_n: usize,
+    /// Documents with outside roles where a role outside the taxonomy was kept, and all of them.
+    pub outside_ok: usize,
+    pub outside_n: usize,
     /// One line per document, as the scorer prints them.
     pub lines: Vec<String>,
     /// (document, negative string, output text) for every leak.
@@ -200,7 +215,7 @@ impl Score {
             "roles P={:.3} R={:.3} F1={:.3} | responsibilities P={:.3} R={:.3} F1={:.3} | leaks={} company={}/{} cues={}/{}",
             self.role_precision, self.role_recall, self.role_f1, self.resp_precision, self.resp_recall, self.resp_f1,
             self.leaks, self.company_ok, self.company_n, self.cues_ok, self.cues_n
-        )
+        ) + &if self.outside_n > 0 { format!(" outside={}/{}", self.outside_ok, self.outside_n) } else { String::new() }
     }
 }
 
@@ -229,6 +244,9 @@ pub fn score(gold: &[GoldDoc], roles: &[RoleRecord], resps: &[RespRecord]) -> Sc
             .or_default()
             .push(&r.text);
     }
+    let mut canon: HashSet<String> = CANON.split_whitespace().map(str::to_string).collect();
+    canon.extend(gold.values().flat_map(|g| g.roles.iter().map(|r| r.role_id.clone())));
+    let outside = |key: &str| !canon.contains(key.split('/').next().unwrap_or(""));
     let mut s = Score { docs: gold.len(), ..Default::default() };
     let (mut rtp, mut rfp, mut rfn, mut stp_t, mut sfp_t, mut sfn_t) = (0, 0, 0, 0, 0, 0);
     let empty_roles = BTreeMap::new();
@@ -250,7 +268,13 @@ pub fn score(gold: &[GoldDoc], roles: &[RoleRecord], resps: &[RespRecord]) -> Sc
         let opt: HashSet<&str> = g.optional_roles.iter().map(String::as_str).collect();
         let pr = pred_roles.get(doc).unwrap_or(&empty_roles);
         let ps = pred_resp.get(doc).unwrap_or(&empty_resp);
-        let pkeys: HashSet<&str> = pr.keys().map(String::as_str).collect();
+        let has_outside = !g.outside_roles.is_empty();
+        if has_outside {
+            s.outside_n += 1;
+            s.outside_ok += pr.keys().any(|k| outside(k)) as usize;
+        }
+        // outside roles are neither rewarded nor punished where the gold says the document has one
+        let pkeys: HashSet<&str> = pr.keys().map(String::as_str).filter(|k| !(has_outside && outside(k))).collect();
         let gk: HashSet<&str> = gkeys.keys().map(String::as_str).collect();
         let tp = pkeys.intersection(&gk).count();
         let fp = pkeys.iter().filter(|k| !gk.contains(*k) && !opt.contains(*k)).count();
@@ -278,7 +302,7 @@ pub fn score(gold: &[GoldDoc], roles: &[RoleRecord], resps: &[RespRecord]) -> Sc
             }
         }
         for (key, preds) in ps {
-            if gkeys.contains_key(key) || opt.contains(key.as_str()) {
+            if gkeys.contains_key(key) || opt.contains(key.as_str()) || (has_outside && outside(key)) {
                 continue;
             }
             if g.precision {

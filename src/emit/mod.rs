@@ -31,7 +31,7 @@ pub const FILES: [&str; 14] = [
     "manifest.json",
 ];
 
-pub const DOCUMENT_COLUMNS: [&str; 26] = [
+pub const DOCUMENT_COLUMNS: [&str; 27] = [
     "doc",
     "status",
     "reason",
@@ -58,8 +58,9 @@ pub const DOCUMENT_COLUMNS: [&str; 26] = [
     "salary_period",
     "date_posted",
     "posting_evidence",
+    "shape",
 ];
-pub const ROLE_COLUMNS: [&str; 17] = [
+pub const ROLE_COLUMNS: [&str; 20] = [
     "doc",
     "company",
     "title",
@@ -77,6 +78,9 @@ pub const ROLE_COLUMNS: [&str; 17] = [
     "responsibilities",
     "categories",
     "also_titled",
+    "title_key",
+    "title_source",
+    "note",
 ];
 pub const REQUIREMENT_COLUMNS: [&str; 13] = [
     "doc",
@@ -93,7 +97,7 @@ pub const REQUIREMENT_COLUMNS: [&str; 13] = [
     "skills",
     "rule",
 ];
-pub const RESPONSIBILITY_COLUMNS: [&str; 14] = [
+pub const RESPONSIBILITY_COLUMNS: [&str; 15] = [
     "doc",
     "company",
     "role_id",
@@ -108,6 +112,7 @@ pub const RESPONSIBILITY_COLUMNS: [&str; 14] = [
     "departments",
     "categories",
     "category_rules",
+    "section",
 ];
 
 /// Lists inside a CSV cell are joined with this.
@@ -248,6 +253,7 @@ impl Output {
             sal.and_then(|s| s.period.clone()).unwrap_or_default(),
             self.c(p.date_posted.as_deref().unwrap_or("")).into_owned(),
             p.evidence.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(LIST_SEP),
+            d.shape.clone(),
         ];
         self.docs_csv.write_record(&rec).map_err(io::Error::other)?;
         write_json_line(&mut self.docs_jsonl, d)
@@ -272,6 +278,9 @@ impl Output {
             r.responsibilities.to_string(),
             r.categories.join(LIST_SEP),
             self.c(&r.also_titled.join(LIST_SEP)).into_owned(),
+            r.title_key.clone(),
+            r.title_source.clone(),
+            self.c(r.note.as_deref().unwrap_or("")).into_owned(),
         ];
         self.roles_csv.write_record(&rec).map_err(io::Error::other)?;
         write_json_line(&mut self.roles_jsonl, r)
@@ -314,6 +323,7 @@ impl Output {
             self.c(&r.departments.join(LIST_SEP)).into_owned(),
             r.categories.join(LIST_SEP),
             r.category_rules.join(LIST_SEP),
+            self.c(&r.section).into_owned(),
         ];
         self.resp_csv.write_record(&rec).map_err(io::Error::other)?;
         write_json_line(&mut self.resp_jsonl, r)

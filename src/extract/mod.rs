@@ -1063,8 +1063,19 @@ fn strip_checkbox(s: &str) -> &str {
     s
 }
 
-/// The title as a heading writes it: the matched title and a following "(PM)".
+/// The title as a heading writes it: specialisation words before the matched title
+/// ("Machine Learning Product Manager"), the title, and a following "(PM)".
 fn title_text(text: &str, hit: &TitleHit) -> String {
+    let gap = &text[..hit.start];
+    let spec = gap.split_whitespace().all(|w| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            || (w.chars().any(|c| c.is_ascii_digit()) && w.chars().any(char::is_alphabetic))
+    });
+    let start = if !gap.trim().is_empty() && spec && !gap.contains(['-', '–', '—', '|', ',', ':', '/', '(']) {
+        0
+    } else {
+        hit.start
+    };
     let mut end = hit.end;
     let rest = &text[end..];
     let trimmed = rest.trim_start();
@@ -1073,7 +1084,7 @@ fn title_text(text: &str, hit: &TitleHit) -> String {
             end += rest.len() - trimmed.len() + close + 1;
         }
     }
-    text[hit.start..end].trim().to_string()
+    text[start..end].trim().to_string()
 }
 
 #[cfg(test)]
