@@ -54,6 +54,7 @@ pub fn extract(doc: CleanDoc, posting: &PostingMeta, rules: &Rules) -> Extractio
         duty_heads: Vec::new(),
         labelled: false,
         posting_head: None,
+        activities: Default::default(),
     };
     let shape = x.run(&doc, posting);
     let roles = x.roles;
@@ -86,6 +87,8 @@ struct Extractor<'a> {
     duty_heads: Vec<usize>,
     /// Does any section label a kind?
     labelled: bool,
+    /// Requirements-labelled sections whose content is a list of activities.
+    activities: std::collections::HashSet<usize>,
     /// A posting's title heading: without any labelled section in the document, the list
     /// right under it is the role's ("# Product Manager" then a list).
     posting_head: Option<usize>,
@@ -103,6 +106,7 @@ enum Mode {
 impl<'a> Extractor<'a> {
     fn run(&mut self, doc: &CleanDoc, posting: &PostingMeta) -> &'static str {
         let tax = &self.rules.taxonomy;
+        self.find_activities();
         // 1. role headings and bare rungs
         let mut heads: Vec<Anchor> = Vec::new();
         let mut rungs: Vec<(usize, usize, String)> = Vec::new(); // section, level, rule
@@ -243,6 +247,16 @@ impl<'a> Extractor<'a> {
                 cands.push((v.clone(), format!("front-matter:{k}"), 1, None));
             }
         }
+        // a slug that carries the title: "/jobs/2063/ux-researcher" (used only if it names a role)
+        let mut slugs = Vec::new();
+        for k in ["permalink", "slug", "url", "path"] {
+            if let Some(v) = doc.meta.front_matter.get(k) {
+                let seg = v.trim_end_matches('/').rsplit('/').find(|x| x.chars().any(char::is_alphabetic));
+                if let Some(seg) = seg {
+                    slugs.push((seg.replace(['-', '_'], " "), format!("front-matter:{k}")));
+                }
+            }
+        }
         let top = self.blocks.iter().take(40).filter_map(|b| match b.kind {
             BlockKind::Heading { level } => Some(level),
             _ => None,
@@ -264,6 +278,7 @@ impl<'a> Extractor<'a> {
             }
         }
         let mut first_plain: Option<Anchor> = None;
+        let n_cands = cands.len();
         for (t, source, line, block) in cands {
             let t = t.trim();
             if t.is_empty() || text::word_count(t) > 16 || t.ends_with(['.', '?', '!']) {
@@ -290,6 +305,50 @@ impl<'a> Extractor<'a> {
             }
             if first_plain.is_none() && self.looks_like_job_title(t) {
                 first_plain = Some(anchor);
+            }
+        }
+        // a page titled by its subject ("Ownership", "Delivery") whose introduction names one
+        // role: "… owned by the developer relations team"
+        if n_cands > 0 && first_plain.as_ref().is_none_or(|a| text::word_count(&a.title) <= 2) {
+            let mut found: Option<(TitleHit, usize, usize, String)> = None;
+            for (i, b) in self.blocks.iter().enumerate().filter(|(_, b)| b.kind == BlockKind::Paragraph).take(3) {
+                for h in tax.find_titles(&b.text) {
+                    match &found {
+                        Some((f, ..)) if f.role != h.role => return first_plain,
+                        Some(_) => {}
+                        None => found = Some((h.clone(), i, b.line, b.text[h.start..h.end].to_string())),
+                    }
+                }
+            }
+            if let Some((hit, block, line, title)) = found {
+                return Some(Anchor {
+                    section: None,
+                    block: Some(block),
+                    key: tax.title_key(&title),
+                    title,
+                    line,
+                    hit: Some(hit),
+                    rule: RULE_TITLE,
+                    source: "text:introduction".into(),
+                    note: None,
+                });
+            }
+        }
+        if first_plain.is_none() {
+            for (t, source) in slugs {
+                if let Some(hit) = tax.find_titles(&t).into_iter().next() {
+                    return Some(Anchor {
+                        section: None,
+                        block: None,
+                        key: tax.title_key(&t[hit.start..hit.end]),
+                        title: t[hit.start..hit.end].to_string(),
+                        line: 1,
+                        hit: Some(hit),
+                        rule: RULE_TITLE,
+                        source,
+                        note: None,
+                    });
+                }
             }
         }
         first_plain
@@ -389,11 +448,40 @@ impl<'a> Extractor<'a> {
     }
 
     /// The kind in force in section `s`: its label's or its parent's, else duties under a
-    /// role heading that labels duties ("Product Owner Responsibilities").
+    /// role heading that labels duties ("Product Owner Responsibilities"). Content overrules
+    /// a requirements label: a section whose items mostly open with duty verbs
+    /// ("Setting up the project …", "Planning workshops …") is an activity list.
     fn kind_of(&self, s: usize) -> Option<Kind> {
-        self.tree.sections[s]
+        let k = self.tree.sections[s]
             .kind
-            .or_else(|| self.duty_heads.iter().any(|&d| self.tree.within(s, d)).then_some(Kind::Duties))
+            .or_else(|| self.duty_heads.iter().any(|&d| self.tree.within(s, d)).then_some(Kind::Duties));
+        if matches!(k, Some(Kind::Requirements)) && self.activities.contains(&s) {
+            return Some(Kind::Duties);
+        }
+        k
+    }
+
+    /// Sections (own blocks) of at least three items or sentences, two thirds of which open
+    /// with a duty verb and ask for no years, degree or experience.
+    fn find_activities(&mut self) {
+        let st = &self.rules.structure;
+        let mut counts: std::collections::HashMap<usize, (usize, usize)> = Default::default();
+        for (i, b) in self.blocks.iter().enumerate() {
+            if !matches!(b.kind, BlockKind::ListItem { .. } | BlockKind::Paragraph) || b.text.trim_end().ends_with(':')
+            {
+                continue;
+            }
+            let s = self.tree.of_block[i];
+            let t = strip_numbering(&b.text).to_lowercase();
+            let verb = st.item_duty_verbs.is_match(&t)
+                && !st.req_years.is_match(&t)
+                && !st.req_skills.is_match(&t)
+                && !st.req_degree.is_match(&t);
+            let c = counts.entry(s).or_default();
+            c.0 += 1;
+            c.1 += verb as usize;
+        }
+        self.activities = counts.into_iter().filter(|(_, (n, v))| *n >= 3 && v * 3 >= n * 2).map(|(s, _)| s).collect();
     }
 
     /// The role a block belongs to: the nearest role section above it, else the role of
@@ -769,6 +857,7 @@ impl<'a> Extractor<'a> {
         }
         let group = self.group_of(i, role);
         let under_rung = self.anchor_of.get(role).copied().flatten().is_some();
+        let team = st.item_team_title.is_match(self.roles[role].title.trim());
         let text_ = b.text.clone();
         let mut took = false;
         for s in text::sentences(&text_) {
@@ -781,19 +870,20 @@ impl<'a> Extractor<'a> {
             if st.item_not_duty.is_match(l) {
                 continue;
             }
-            let take = match (kind, mode) {
-                (Some(Kind::Duties), Mode::Rung) => true,
-                (Some(Kind::Duties), Mode::Posting) => {
-                    st.item_hire_duty.is_match(l) || self.is_duty_line(s) || self.role_subject(s)
-                }
-                // a ladder rung's competency prose: every statement about the person
-                // a rung's competency: every statement under its sub-heading is an expectation
-                (None, Mode::Rung) if under_rung && group.is_some() => true,
-                (None, Mode::Rung) if under_rung => {
-                    st.item_ladder_subject.is_match(l) || st.item_hire_duty.is_match(l) || self.is_duty_line(s)
-                }
-                _ => st.item_hire_duty.is_match(l) || st.item_first_person.is_match(l) || self.role_subject(s),
-            };
+            let take = team && st.item_team_duty.is_match(l)
+                || match (kind, mode) {
+                    (Some(Kind::Duties), Mode::Rung) => true,
+                    (Some(Kind::Duties), Mode::Posting) => {
+                        st.item_hire_duty.is_match(l) || self.is_duty_line(s) || self.role_subject(s)
+                    }
+                    // a ladder rung's competency prose: every statement about the person
+                    // a rung's competency: every statement under its sub-heading is an expectation
+                    (None, Mode::Rung) if under_rung && group.is_some() => true,
+                    (None, Mode::Rung) if under_rung => {
+                        st.item_ladder_subject.is_match(l) || st.item_hire_duty.is_match(l) || self.is_duty_line(s)
+                    }
+                    _ => st.item_hire_duty.is_match(l) || st.item_first_person.is_match(l) || self.role_subject(s),
+                };
             if take {
                 took = true;
                 let g = group.map(|g| self.tree.sections[g].label.clone());

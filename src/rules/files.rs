@@ -193,6 +193,8 @@ pub struct ItemsDef {
     pub hire_duty: S,
     pub ladder_subject: S,
     pub first_person: S,
+    pub team_title: S,
+    pub team_duty: S,
     pub not_duty: S,
     #[serde(default)]
     pub examples: Vec<S>,

@@ -285,6 +285,8 @@ pub struct Structure {
     pub item_hire_duty: Regex,
     pub item_ladder_subject: Regex,
     pub item_first_person: Regex,
+    pub item_team_title: Regex,
+    pub item_team_duty: Regex,
     pub item_not_duty: Regex,
     pub item_examples: Vec<String>,
     pub req_years: Regex,
@@ -1426,6 +1428,8 @@ impl Compiler {
         let item_hire_duty = self.regex(t, &f.items.hire_duty, "hire-duty", false);
         let item_ladder_subject = self.regex(t, &f.items.ladder_subject, "ladder-subject", false);
         let item_first_person = self.regex(t, &f.items.first_person, "first-person", false);
+        let item_team_title = self.regex(t, &f.items.team_title, "team-title", false);
+        let item_team_duty = self.regex(t, &f.items.team_duty, "team-duty", false);
         let item_not_duty = self.regex(t, &f.items.not_duty, "not-duty", false);
         let req_years = self.regex(t, &f.requirements.years, "years", false);
         let req_degree = self.regex(t, &f.requirements.degree, "degree", false);
@@ -1493,6 +1497,8 @@ impl Compiler {
             item_hire_duty: item_hire_duty?,
             item_ladder_subject: item_ladder_subject?,
             item_first_person: item_first_person?,
+            item_team_title: item_team_title?,
+            item_team_duty: item_team_duty?,
             item_not_duty: item_not_duty?,
             item_examples: vals(&f.items.examples),
             req_years: req_years?,
