@@ -175,12 +175,22 @@ pub fn process_raw(raw: crate::model::RawDoc, rules: &Rules, limits: &Limits, t:
         r
     }));
     r.unwrap_or_else(|p| {
-        let msg = p
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| p.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
+        let msg = panic_message(&*p);
         not_processed(&id, Status::Error, format!("internal error (please report): {msg}"), bytes)
+    })
+}
+
+/// The text of a caught panic.
+fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default()
+}
+
+/// Run one entry's whole work (read, decode, front matter, clean, …) so that a panic
+/// anywhere in it becomes an `error` row for that document, never the end of the batch.
+fn guarded(id: &str, bytes: u64, f: impl FnOnce() -> DocResult) -> DocResult {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|p| {
+        let msg = panic_message(&*p);
+        not_processed(id, Status::Error, format!("internal error (please report): {msg}"), bytes)
     })
 }
 
@@ -288,7 +298,21 @@ impl<'a> Iterator for Works<'a> {
     fn next(&mut self) -> Option<Work<'a>> {
         loop {
             if let Some((reader, entry, bytes)) = &mut self.dump {
-                match reader.next() {
+                // a panic while reading a record ends the dump with an error row, not the run
+                let next = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.next())) {
+                    Ok(n) => n,
+                    Err(p) => {
+                        let reason = format!(
+                            "internal error (please report) after {} record(s); the rest of the dump was not read: {}",
+                            reader.summary.records,
+                            panic_message(&*p)
+                        );
+                        let r = not_processed(entry.id(), Status::Error, reason, *bytes);
+                        self.dump = None;
+                        return Some(Work::Done(Box::new(r)));
+                    }
+                };
+                match next {
                     Some(dump::Item::Doc(mut raw)) => {
                         let file_company = self.corpus.sources.get(entry.id()).and_then(|s| s.company.clone());
                         if let (Some(src), Some(c)) = (raw.meta.source.as_mut(), file_company) {
@@ -327,8 +351,14 @@ impl<'a> Iterator for Works<'a> {
             let entry = self.corpus.entries.get(self.next)?;
             self.next += 1;
             // `None`: a dump was opened; go round and read its first record
-            if let Some(w) = self.open(entry) {
-                return Some(w);
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.open(entry))) {
+                Ok(Some(w)) => return Some(w),
+                Ok(None) => {}
+                Err(p) => {
+                    self.dump = None;
+                    let reason = format!("internal error (please report): {}", panic_message(&*p));
+                    return Some(Work::Done(Box::new(not_processed(entry.id(), Status::Error, reason, size(entry)))));
+                }
             }
         }
     }
@@ -353,8 +383,11 @@ pub fn for_each(
                     Work::Done(r) => *r,
                     // the run is being abandoned; this result is never written
                     _ if cancelled() => not_processed("", Status::Error, "interrupted".into(), 0),
-                    Work::Entry(e) => process(e, &corpus.sources, rules, limits, t),
-                    Work::Record(raw) => process_raw(*raw, rules, limits, t),
+                    Work::Entry(e) => guarded(e.id(), 0, || process(e, &corpus.sources, rules, limits, t)),
+                    Work::Record(raw) => {
+                        let (id, bytes) = (raw.meta.id.clone(), raw.meta.bytes);
+                        guarded(&id, bytes, || process_raw(*raw, rules, limits, t))
+                    }
                 };
                 obs.done(r.doc.bytes);
                 r

@@ -374,8 +374,8 @@ pub fn limit_depth(html: &str, max: usize) -> (std::borrow::Cow<'_, str>, usize)
             let mut k = i;
             loop {
                 let at = find(k, b"</");
-                if at >= b.len()
-                    || html[at..].len() >= close.len() && html[at..at + close.len()].eq_ignore_ascii_case(&close)
+                // compared as bytes: `at + close.len()` may fall inside a character
+                if at >= b.len() || b[at..].get(..close.len()).is_some_and(|t| t.eq_ignore_ascii_case(close.as_bytes()))
                 {
                     i = at;
                     break;
@@ -521,6 +521,15 @@ mod tests {
         assert!(h.contains("Product Manager") && h.contains("Own it"));
         let b = parse(&h);
         assert!(b.iter().any(|b| b.text == "Product Manager"));
+    }
+
+    #[test]
+    fn limit_depth_raw_text_end_tag_probe_inside_a_character() {
+        // `</abcde` is probed for `</script` (8 bytes), whose end falls inside the `“`
+        let page = "<p>a</p><script>var s = \"</abcde\u{201c}\";</script><p>b</p>";
+        assert_eq!(limit_depth(page, 4).1, 0);
+        let page = "<style>x</st\u{e9}</style><div>y</div>";
+        assert_eq!(limit_depth(page, 4).1, 0);
     }
 
     #[test]

@@ -113,9 +113,18 @@ fn as_markdown(fm: &str, body_empty: bool, has_h1: bool) -> String {
     out
 }
 
+/// Remove the indent common to the non-blank lines, counted in characters of white space
+/// (a line may be indented by a no-break space, two bytes, and another by a space).
 fn dedent(s: &str) -> String {
-    let indent = s.lines().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min().unwrap_or(0);
-    s.lines().map(|l| if l.len() >= indent { &l[indent..] } else { l.trim_start() }).collect::<Vec<_>>().join("\n")
+    let lead = |l: &str| l.chars().take_while(|c| c.is_whitespace()).count();
+    let indent = s.lines().filter(|l| !l.trim().is_empty()).map(lead).min().unwrap_or(0);
+    s.lines()
+        .map(|l| match l.char_indices().nth(indent) {
+            Some((i, _)) if lead(l) >= indent => &l[i..],
+            _ => l.trim_start(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn scalar(y: &Yaml) -> Option<String> {
@@ -170,6 +179,15 @@ mod tests {
         let fm = take(&mut t);
         assert_eq!(fm["company"], "Acme");
         assert_eq!(t.lines().last(), Some("Body"));
+    }
+
+    #[test]
+    fn indent_of_mixed_white_space_is_counted_in_characters() {
+        // one line indented by a space, another by a no-break space (two bytes)
+        assert_eq!(dedent(" a: 1\n\u{a0}b: 2\n"), "a: 1\nb: 2");
+        assert_eq!(dedent("\u{a0}\u{a0}a: 1\n b: 2"), "\u{a0}a: 1\nb: 2");
+        let mut t = "---\n title: x\n\u{a0}company: Acme\n---\nBody".to_string();
+        take(&mut t);
     }
 
     #[test]

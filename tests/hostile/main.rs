@@ -390,3 +390,81 @@ fn broken_dumps_report_each_record() {
         assert_eq!(sample_rows(out.path(), f), sample_rows(base_out.path(), f), "{f}");
     }
 }
+
+/// The output of a run on the samples alone, made once for every test that compares.
+fn base_out() -> &'static Path {
+    static BASE: std::sync::OnceLock<(tempfile::TempDir, tempfile::TempDir)> = std::sync::OnceLock::new();
+    let (_, out) = BASE.get_or_init(|| {
+        let c = corpus(|_| {});
+        let (o, out) = run_on(c.path(), &[]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        (c, out)
+    });
+    out.path()
+}
+
+/// The samples' rows in `out` are exactly those of a run on the samples alone.
+fn assert_samples_unchanged(out: &Path) {
+    for f in ["documents.csv", "roles.csv", "responsibilities.csv", "roles.jsonl", "responsibilities.jsonl"] {
+        let (a, b) = (sample_rows(out, f), sample_rows(base_out(), f));
+        assert!(!b.is_empty(), "{f}");
+        assert_eq!(a, b, "{f}: the samples' rows changed");
+    }
+}
+
+/// A child's exit code, peak memory (KiB), wall time and stderr: `wait4` gives this one
+/// child's own `ru_maxrss` (getrusage(RUSAGE_CHILDREN) would mix in the other tests' runs).
+#[cfg(unix)]
+#[allow(dead_code)] // used by the tests of the next commits
+#[allow(clippy::zombie_processes)] // reaped by wait4, which std does not know of
+fn run_measured(corpus: &Path, extra: &[&str]) -> (Option<i32>, i64, Duration, String, tempfile::TempDir) {
+    let out = tempfile::tempdir().unwrap();
+    let errf = tempfile::NamedTempFile::new().unwrap();
+    let mut args = vec!["run", "--quiet", "--corpus", s(corpus), "--out", s(out.path())];
+    args.extend(extra);
+    let t = Instant::now();
+    let child = bin().args(&args).stdout(std::process::Stdio::null()).stderr(errf.reopen().unwrap()).spawn().unwrap();
+    let mut status = 0;
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut ru) };
+    assert_eq!(pid, child.id() as i32);
+    let took = t.elapsed();
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    let err = std::fs::read_to_string(errf.path()).unwrap_or_default();
+    (code, ru.ru_maxrss, took, err, out)
+}
+
+fn doc<'a>(docs: &'a BTreeMap<String, serde_json::Value>, id: &str) -> &'a serde_json::Value {
+    docs.get(id).unwrap_or_else(|| panic!("{id} missing: {:?}", docs.keys().collect::<Vec<_>>()))
+}
+
+/// Inputs that used to panic outside the per-document guard and end the whole batch with
+/// exit 101: front matter indented by a space on one line and a no-break space on another,
+/// and a `<script>` whose `</abcde“` made the depth scan slice inside a character.
+#[test]
+fn panicking_inputs_do_not_end_the_batch() {
+    let c = corpus(|d| {
+        std::fs::write(
+            d.join("nbsp-front-matter.md"),
+            "---\n title: Product Owner\n\u{a0}company: Acme\n---\n\n- Own the product backlog\n",
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("script-quote.html"),
+            "<html><body><h1>Product Manager</h1><script>var s = \"</abcde\u{201c}\";</script>\
+             <ul><li>Own the product roadmap</li></ul></body></html>",
+        )
+        .unwrap();
+    });
+    let t = Instant::now();
+    let (o, out) = run_on(c.path(), &[]);
+    assert!(t.elapsed() < Duration::from_secs(60));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let docs = documents(out.path());
+    let d = doc(&docs, "nbsp-front-matter.md");
+    assert_eq!((d["status"].as_str(), d["company"].as_str()), (Some("ok"), Some("Acme")), "{d}");
+    let d = doc(&docs, "script-quote.html");
+    assert_eq!((d["status"].as_str(), d["roles"].as_u64()), (Some("ok"), Some(1)), "{d}");
+    assert_samples_unchanged(out.path());
+}
