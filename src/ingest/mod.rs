@@ -219,7 +219,8 @@ pub fn check_bytes(bytes: &[u8]) -> Result<(), Rejected> {
 pub fn decode_doc(id: &str, bytes: &[u8], sources: &BTreeMap<String, SourceInfo>) -> RawDoc {
     let d = decode::decode(bytes);
     let mut text = d.text;
-    let front_matter = frontmatter::take(&mut text);
+    let mut truncated = Vec::new();
+    let front_matter = frontmatter::take_noting(&mut text, &mut truncated);
     let ext = id.rsplit('.').next().unwrap_or("").to_lowercase();
     let format = sniff(&ext, &text);
     if TEMPLATE_EXTENSIONS.contains(&ext.as_str()) && text.contains("<template") {
@@ -238,7 +239,7 @@ pub fn decode_doc(id: &str, bytes: &[u8], sources: &BTreeMap<String, SourceInfo>
             repairs: d.repairs,
             front_matter,
             source,
-            truncated: Vec::new(),
+            truncated,
         },
         format,
         text,

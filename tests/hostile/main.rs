@@ -415,7 +415,6 @@ fn assert_samples_unchanged(out: &Path) {
 /// A child's exit code, peak memory (KiB), wall time and stderr: `wait4` gives this one
 /// child's own `ru_maxrss` (getrusage(RUSAGE_CHILDREN) would mix in the other tests' runs).
 #[cfg(unix)]
-#[allow(dead_code)] // used by the tests of the next commits
 #[allow(clippy::zombie_processes)] // reaped by wait4, which std does not know of
 fn run_measured(corpus: &Path, extra: &[&str]) -> (Option<i32>, i64, Duration, String, tempfile::TempDir) {
     let out = tempfile::tempdir().unwrap();
@@ -466,5 +465,32 @@ fn panicking_inputs_do_not_end_the_batch() {
     assert_eq!((d["status"].as_str(), d["company"].as_str()), (Some("ok"), Some("Acme")), "{d}");
     let d = doc(&docs, "script-quote.html");
     assert_eq!((d["status"].as_str(), d["roles"].as_u64()), (Some("ok"), Some(1)), "{d}");
+    assert_samples_unchanged(out.path());
+}
+
+/// YAML front matter with anchors nested 9 deep, each aliased 9 times ("billion laughs",
+/// under 600 bytes; expanded it is 9^9 strings): refused while loading, in bounded time and
+/// memory, and reported; the body is still read.
+#[cfg(unix)]
+#[test]
+fn yaml_alias_bomb_in_front_matter_is_refused() {
+    let c = corpus(|d| {
+        let mut y = format!("a0: &a0 [{}]\n", ["\"lol\""; 9].join(", "));
+        for i in 1..9 {
+            y.push_str(&format!("a{i}: &a{i} [{}]\n", vec![format!("*a{}", i - 1); 9].join(",")));
+        }
+        let page = format!("---\ntitle: Product Owner\n{y}---\n\n## Responsibilities\n\n- Own the product backlog\n");
+        assert!(page.len() < 600, "{}", page.len());
+        std::fs::write(d.join("bomb.md"), page).unwrap();
+    });
+    let (code, rss_kib, took, err, out) = run_measured(c.path(), &[]);
+    assert_eq!(code, Some(1), "a cut is exit 1: {err}");
+    assert!(took < Duration::from_secs(30), "took {took:?}");
+    assert!(rss_kib < 300 * 1024, "peak memory {rss_kib} KiB");
+    let docs = documents(out.path());
+    let d = doc(&docs, "bomb.md");
+    assert_eq!(d["status"], "ok", "{d}");
+    assert!(d["truncated"].to_string().contains("YAML aliases expand to over 10000 nodes"), "{d}");
+    assert_eq!(d["responsibilities"], 1, "{d}");
     assert_samples_unchanged(out.path());
 }
