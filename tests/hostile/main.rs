@@ -494,3 +494,64 @@ fn yaml_alias_bomb_in_front_matter_is_refused() {
     assert_eq!(d["responsibilities"], 1, "{d}");
     assert_samples_unchanged(out.path());
 }
+
+/// A `<p>` holding 200 distinct open `<b id=N>`, then 20,000 paragraphs (162 KB): the
+/// HTML parser re-opened the 200 elements in every paragraph (740 MB). The formatting tags
+/// past the bound are removed before parsing and reported.
+#[cfg(unix)]
+#[test]
+fn formatting_element_bomb_is_bounded() {
+    let c = corpus(|d| {
+        let open: String = (0..200).map(|i| format!("<b id={i}>")).collect();
+        let page = format!(
+            "<html><body><h1>Product Manager</h1><ul><li>Own the product roadmap</li></ul><p>{open}x</p>{}</body></html>",
+            "<p>x</p>".repeat(20_000)
+        );
+        std::fs::write(d.join("bold.html"), page).unwrap();
+    });
+    let (code, rss_kib, took, err, out) = run_measured(c.path(), &[]);
+    assert_eq!(code, Some(1), "a cut is exit 1: {err}");
+    assert!(took < Duration::from_secs(30), "took {took:?}");
+    assert!(rss_kib < 300 * 1024, "peak memory {rss_kib} KiB");
+    let docs = documents(out.path());
+    let d = doc(&docs, "bold.html");
+    assert_eq!((d["status"].as_str(), d["roles"].as_u64()), (Some("ok"), Some(1)), "{d}");
+    assert!(d["truncated"].to_string().contains("removed 184 formatting tags"), "{d}");
+    assert_samples_unchanged(out.path());
+}
+
+/// 100,000 nested elements the depth scan did not count (`<div/>`, a quote in an attribute
+/// name, `<!-->` before each `<div>`, `<rt>` outside a `<ruby>`): flattened like `<div>`s,
+/// in bounded time.
+#[test]
+fn depth_limit_is_not_bypassed() {
+    let depth = 100_000;
+    let variants = [
+        ("self-closing.html", "<div/>", ""),
+        ("quote-in-name.html", "<div x\">", "</div>"),
+        ("empty-comment.html", "<!--><div>", "</div>"),
+        ("ruby-text.html", "<rt>", "</rt>"),
+    ];
+    let c = corpus(|d| {
+        for (name, open, close) in variants {
+            let page = format!(
+                "{}<h1>Product Manager</h1><ul><li>Own the product roadmap</li></ul>{}",
+                open.repeat(depth),
+                close.repeat(depth)
+            );
+            std::fs::write(d.join(name), page).unwrap();
+        }
+    });
+    let t = Instant::now();
+    let (o, out) = run_on(c.path(), &[]);
+    assert!(t.elapsed() < Duration::from_secs(60), "took {:?}", t.elapsed());
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = documents(out.path());
+    for (name, _, _) in variants {
+        let d = doc(&docs, name);
+        assert_eq!(d["status"], "ok", "{d}");
+        assert!(d["truncated"].to_string().contains("--max-html-depth"), "{d}");
+        assert_eq!(d["responsibilities"], 1, "{name}: {d}");
+    }
+    assert_samples_unchanged(out.path());
+}
