@@ -259,16 +259,15 @@ impl<'a> Works<'a> {
     fn open(&mut self, entry: &'a Listed) -> Option<Work<'a>> {
         let Listed::Dump { id, path, kind } = entry else { return Some(Work::Entry(entry)) };
         let bytes = size(entry);
-        let input: Result<Box<dyn std::io::Read + Send>, String> = if path.as_os_str() == "-" {
+        let input: Result<Box<dyn std::io::Read + Send>, ingest::Rejected> = if path.as_os_str() == "-" {
             Ok(Box::new(std::io::stdin()))
         } else {
-            std::fs::File::open(path).map(|f| Box::new(f) as Box<dyn std::io::Read + Send>).map_err(|e| e.to_string())
+            // a named pipe or device called `feed.jsonl` is refused, not waited on
+            ingest::open_regular(path).map(|(f, _)| Box::new(f) as Box<dyn std::io::Read + Send>)
         };
         let input = match input {
             Ok(i) => i,
-            Err(e) => {
-                return Some(Work::Done(Box::new(not_processed(id, Status::Error, format!("cannot read: {e}"), bytes))))
-            }
+            Err(r) => return Some(Work::Done(Box::new(not_processed(id, r.status, r.reason, bytes)))),
         };
         Some(match DumpReader::open(id, input, *kind, self.fields, self.limits.max_bytes) {
             Ok(Some(r)) => {

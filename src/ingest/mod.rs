@@ -178,12 +178,33 @@ pub fn read(id: &str, path: &Path, sources: &BTreeMap<String, SourceInfo>, max_b
     Ok(decode_doc(id, &bytes, sources))
 }
 
-/// Read a file's bytes, refusing what is not a regular file or is over `max_bytes`.
-pub fn read_bytes(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Rejected> {
+/// Open a regular file for reading; a pipe, device or socket is refused before it is
+/// opened (opening a named pipe waits for a writer, for ever), and again from the opened
+/// handle, non-blocking, in case the path was swapped in between.
+pub fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), Rejected> {
+    let not_regular = || Rejected::error("not a regular file (device, pipe or socket)".into());
     let meta = std::fs::metadata(path).map_err(|e| Rejected::error(format!("cannot read: {e}")))?;
     if !meta.is_file() {
-        return Err(Rejected::error("not a regular file (device, pipe or socket)".into()));
+        return Err(not_regular());
     }
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NONBLOCK);
+    }
+    let f = o.open(path).map_err(|e| Rejected::error(format!("cannot read: {e}")))?;
+    let meta = f.metadata().map_err(|e| Rejected::error(format!("cannot read: {e}")))?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    Ok((f, meta))
+}
+
+/// Read a file's bytes, refusing what is not a regular file or is over `max_bytes`.
+pub fn read_bytes(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Rejected> {
+    let (f, meta) = open_regular(path)?;
     if meta.len() > max_bytes {
         return Err(Rejected::error(format!(
             "file is {} bytes, over the limit of {max_bytes} (raise it with --max-bytes)",
@@ -191,7 +212,6 @@ pub fn read_bytes(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Rejected> {
         )));
     }
     use std::io::Read;
-    let f = std::fs::File::open(path).map_err(|e| Rejected::error(format!("cannot read: {e}")))?;
     // the size may have changed since `metadata`: never read more than the limit
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     f.take(max_bytes + 1).read_to_end(&mut bytes).map_err(|e| Rejected::error(format!("cannot read: {e}")))?;

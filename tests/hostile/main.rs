@@ -555,3 +555,47 @@ fn depth_limit_is_not_bypassed() {
     }
     assert_samples_unchanged(out.path());
 }
+
+/// Run and kill the run if it takes longer than `limit` (a hang fails the test, not CI).
+fn run_with_timeout(args: &[&str], limit: Duration) -> (Option<i32>, String) {
+    let mut child =
+        bin().args(args).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let t = Instant::now();
+    loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+            return (st.code(), err);
+        }
+        if t.elapsed() > limit {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("{args:?} hung for {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Named pipes called `feed.jsonl` and `jobs.csv` are refused before they are opened
+/// (opening one waits for a writer for ever).
+#[cfg(unix)]
+#[test]
+fn pipes_named_as_dumps_do_not_hang() {
+    let c = corpus(|d| {
+        for name in ["feed.jsonl", "jobs.csv", "jobs.tsv"] {
+            let fifo = std::ffi::CString::new(s(&d.join(name))).unwrap();
+            assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+        }
+    });
+    let out = tempfile::tempdir().unwrap();
+    let (code, err) =
+        run_with_timeout(&["run", "--quiet", "--corpus", s(c.path()), "--out", s(out.path())], Duration::from_secs(60));
+    assert_eq!(code, Some(1), "{err}");
+    let docs = documents(out.path());
+    for name in ["feed.jsonl", "jobs.csv", "jobs.tsv"] {
+        let d = doc(&docs, name);
+        assert_eq!(d["status"], "error", "{d}");
+        assert!(d["reason"].as_str().unwrap().contains("not a regular file"), "{d}");
+    }
+    assert_samples_unchanged(out.path());
+}
