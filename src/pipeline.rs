@@ -414,7 +414,7 @@ pub fn for_each(
 /// Run the whole pipeline: corpus in, output folder out.
 pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary, RunError> {
     let start = Instant::now();
-    let corpus = ingest::list(&opts.corpus)?;
+    let corpus = ingest::list_excluding(&opts.corpus, Some(&opts.out))?;
     let total: u64 = corpus.entries.par_iter().map(size).sum();
     obs.begin(corpus.entries.len(), total);
     let out_err = |source| RunError::Output { path: opts.out.clone(), source };
@@ -488,7 +488,9 @@ pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary,
     if cancelled() {
         return Err(RunError::Interrupted);
     }
-    output.finish(&comparison, &manifest).map_err(out_err)?;
+    if !output.finish(&comparison, &manifest, &cancelled).map_err(out_err)? {
+        return Err(RunError::Interrupted);
+    }
     obs.end();
     Ok(sum)
 }

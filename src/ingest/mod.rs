@@ -61,6 +61,14 @@ pub enum IngestError {
 
 /// List the corpus given as files and folders. Entries are sorted by id.
 pub fn list(paths: &[PathBuf]) -> Result<Corpus, IngestError> {
+    list_excluding(paths, None)
+}
+
+/// `list`, never reading the output folder `out` (a corpus folder may hold it) nor the
+/// run's own lock and staging folders. Hidden folders (`.git/`, `.cache/`) are not read:
+/// each is one `skipped` entry.
+pub fn list_excluding(paths: &[PathBuf], out: Option<&Path>) -> Result<Corpus, IngestError> {
+    let out = out.and_then(|o| std::fs::canonicalize(o).ok());
     let mut corpus = Corpus::default();
     for root in paths {
         if root.as_os_str() == "-" {
@@ -79,14 +87,34 @@ pub fn list(paths: &[PathBuf]) -> Result<Corpus, IngestError> {
         if sources.is_file() {
             corpus.sources.extend(read_sources(&sources)?);
         }
-        for entry in walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name() {
+        let mut walk = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
+        while let Some(entry) = walk.next() {
             match entry {
                 Ok(e) => {
-                    if e.file_type().is_dir() {
+                    let name = e.file_name().to_string_lossy();
+                    if e.depth() > 0 && crate::emit::folder::is_own_name(&name) {
+                        if e.file_type().is_dir() {
+                            walk.skip_current_dir();
+                        }
                         continue;
                     }
                     let rel = e.path().strip_prefix(root).unwrap_or(e.path());
                     let id = rel.to_string_lossy().replace('\\', "/");
+                    if e.file_type().is_dir() {
+                        if e.depth() == 0 {
+                            continue;
+                        }
+                        if out.is_some() && std::fs::canonicalize(e.path()).ok() == out {
+                            // the output folder of this run: ours, not input
+                            walk.skip_current_dir();
+                        } else if name.starts_with('.') {
+                            walk.skip_current_dir();
+                            corpus
+                                .entries
+                                .push(Listed::Skip { id: format!("{id}/"), reason: "hidden folder, not read".into() });
+                        }
+                        continue;
+                    }
                     if e.path_is_symlink() && !e.path().is_file() {
                         corpus.entries.push(Listed::Skip { id, reason: "symbolic link to no regular file".into() });
                         continue;

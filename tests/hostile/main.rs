@@ -281,14 +281,41 @@ fn full_disk_leaves_previous_output_intact() {
         .filter(|n| n.starts_with(".staging"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
+    assert_eq!(beside(out.path()), Vec::<String>::new(), "staging folder or lock left behind");
 }
 
 /// Ctrl-C during a run: exit 130, a clear message, the previous output intact.
 #[cfg(unix)]
 #[test]
 fn sigint_leaves_previous_output_intact() {
-    let out = tempfile::tempdir().unwrap();
-    std::fs::write(out.path().join("roles.csv"), "previous output\n").unwrap();
+    interrupt_leaves_previous_output_intact(libc::SIGINT);
+}
+
+/// SIGTERM and SIGHUP (a `kill`, a closed terminal) are handled as Ctrl-C is.
+#[cfg(unix)]
+#[test]
+fn sigterm_and_sighup_leave_previous_output_intact() {
+    interrupt_leaves_previous_output_intact(libc::SIGTERM);
+    interrupt_leaves_previous_output_intact(libc::SIGHUP);
+}
+
+/// The names of the run's own files beside the output folder `out` (staging, lock).
+fn beside(out: &Path) -> Vec<String> {
+    let name = out.file_name().unwrap().to_string_lossy().into_owned();
+    std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&format!(".{name}.")))
+        .collect()
+}
+
+#[cfg(unix)]
+fn interrupt_leaves_previous_output_intact(signal: i32) {
+    let parent = tempfile::tempdir().unwrap();
+    let out = parent.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let out = out.as_path();
+    std::fs::write(out.join("roles.csv"), "previous output\n").unwrap();
     let mut docs = 4000;
     for _attempt in 0..4 {
         let c = tempfile::tempdir().unwrap();
@@ -300,35 +327,39 @@ fn sigint_leaves_previous_output_intact() {
             std::fs::write(c.path().join(format!("{i:05}.md")), &page).unwrap();
         }
         let child = bin()
-            .args(["run", "--quiet", "--corpus", s(c.path()), "--out", s(out.path())])
+            .args(["run", "--quiet", "--corpus", s(c.path()), "--out", s(out)])
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
         // wait until the run is writing (its staging folder exists), then interrupt it
         let t = Instant::now();
-        while t.elapsed() < Duration::from_secs(20)
-            && !std::fs::read_dir(out.path())
-                .unwrap()
-                .any(|e| e.unwrap().file_name().to_string_lossy().starts_with(".staging"))
-        {
+        while t.elapsed() < Duration::from_secs(20) && !beside(out).iter().any(|n| n.contains(".staging-")) {
             std::thread::sleep(Duration::from_millis(2));
         }
-        unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+        unsafe { libc::kill(child.id() as i32, signal) };
         let o = child.wait_with_output().unwrap();
         if o.status.code() == Some(0) {
             // the run beat the signal: try again with more work
-            std::fs::write(out.path().join("roles.csv"), "previous output\n").unwrap();
+            for e in std::fs::read_dir(out).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    std::fs::remove_dir_all(p).unwrap();
+                } else {
+                    std::fs::remove_file(p).unwrap();
+                }
+            }
+            std::fs::write(out.join("roles.csv"), "previous output\n").unwrap();
             docs *= 2;
             continue;
         }
         let err = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(130), "{err}");
+        assert_eq!(o.status.code(), Some(130), "signal {signal}: {err}");
         assert!(err.contains("interrupted") && err.contains("previous output is left as it was"), "{err}");
-        assert_eq!(std::fs::read_to_string(out.path().join("roles.csv")).unwrap(), "previous output\n");
-        assert!(!out.path().join("manifest.json").exists());
-        let left =
-            std::fs::read_dir(out.path()).unwrap().filter(|e| e.as_ref().unwrap().file_name() != "roles.csv").count();
+        assert_eq!(std::fs::read_to_string(out.join("roles.csv")).unwrap(), "previous output\n");
+        assert!(!out.join("manifest.json").exists());
+        let left = std::fs::read_dir(out).unwrap().filter(|e| e.as_ref().unwrap().file_name() != "roles.csv").count();
         assert_eq!(left, 0, "staging folder left behind");
+        assert_eq!(beside(out), Vec::<String>::new(), "staging folder or lock left behind");
         return;
     }
     panic!("every run finished before SIGINT arrived");
@@ -598,4 +629,140 @@ fn pipes_named_as_dumps_do_not_hang() {
         assert!(d["reason"].as_str().unwrap().contains("not a regular file"), "{d}");
     }
     assert_samples_unchanged(out.path());
+}
+
+/// A corpus of `n` copies of a posting, big enough for a run to take a while.
+fn slow_corpus(n: usize) -> tempfile::TempDir {
+    let c = tempfile::tempdir().unwrap();
+    let page = format!(
+        "# Senior Product Manager\n\n## Responsibilities\n\n{}",
+        (0..60).map(|i| format!("- Own the roadmap for area {i} and talk to customers\n")).collect::<String>()
+    );
+    for i in 0..n {
+        std::fs::write(c.path().join(format!("{i:05}.md")), &page).unwrap();
+    }
+    c
+}
+
+/// Two runs on the same `--out`: the second is refused (exit 3), naming the run that holds
+/// the folder; the first writes its output whole.
+#[cfg(unix)]
+#[test]
+fn a_second_run_on_the_same_output_is_refused() {
+    let parent = tempfile::tempdir().unwrap();
+    let out = parent.path().join("out");
+    let c = slow_corpus(6000);
+    let first = bin()
+        .args(["run", "--quiet", "--corpus", s(c.path()), "--out", s(&out)])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let t = Instant::now();
+    while t.elapsed() < Duration::from_secs(20) && !beside(&out).iter().any(|n| n.contains(".staging-")) {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let second = bin().args(["run", "--quiet", "--out", s(&out)]).output().unwrap();
+    let o = first.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(3), "{err}");
+    assert!(err.contains("being written by another rolemap run (pid ") && err.contains("--out"), "{err}");
+    let docs = documents(&out);
+    assert_eq!(docs.len(), 6000);
+    assert_eq!(beside(&out), Vec::<String>::new());
+}
+
+/// An output folder inside the corpus is never read back (nor its staging folder), and
+/// hidden folders (`.git/`, `.cache/`) are one `skipped` row each: a second run gives the
+/// same documents as the first.
+#[test]
+fn output_folder_inside_the_corpus_is_not_read() {
+    let c = corpus(|d| {
+        std::fs::create_dir_all(d.join(".git/objects")).unwrap();
+        std::fs::write(d.join(".git/objects/readme.md"), "# Product Owner\n\n- Own the backlog\n").unwrap();
+        std::fs::create_dir_all(d.join(".cache")).unwrap();
+        std::fs::write(d.join(".cache/page.html"), "<h1>Product Owner</h1><ul><li>Own the backlog</li></ul>").unwrap();
+        // what a killed run left inside an output folder of an earlier version
+        std::fs::create_dir_all(d.join("out/.staging-999999999")).unwrap();
+        std::fs::write(d.join("out/.staging-999999999/roles.csv"), "x").unwrap();
+    });
+    let out = c.path().join("out");
+    let run = || {
+        let o = bin().args(["run", "--quiet", "--corpus", s(c.path()), "--out", s(&out)]).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read_to_string(out.join("documents.csv")).unwrap()
+    };
+    let first = run();
+    let second = run();
+    assert_eq!(first, second, "the second run read the first one's output");
+    let docs = documents(&out);
+    assert!(docs.keys().all(|k| !k.starts_with("out/")), "{:?}", docs.keys().collect::<Vec<_>>());
+    for hidden in [".git/", ".cache/"] {
+        let d = doc(&docs, hidden);
+        assert_eq!((d["status"].as_str(), d["reason"].as_str()), (Some("skipped"), Some("hidden folder, not read")));
+    }
+    assert_eq!(docs.len(), samples().len() + 2);
+    assert!(!out.join(".staging-999999999").exists(), "a dead run's staging folder was left");
+    assert_samples_unchanged(&out);
+}
+
+/// Staging folders of runs that were killed (SIGKILL: no handler runs) are removed by the
+/// next run; a second Ctrl-C stops at once, removes its staging folder and says which
+/// output is in place.
+#[cfg(unix)]
+#[test]
+fn killed_runs_leave_nothing_behind() {
+    let parent = tempfile::tempdir().unwrap();
+    let out = parent.path().join("out");
+    let c = slow_corpus(4000);
+    let start = || {
+        let child = bin()
+            .args(["run", "--quiet", "--corpus", s(c.path()), "--out", s(&out)])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let t = Instant::now();
+        while t.elapsed() < Duration::from_secs(20) && !beside(&out).iter().any(|n| n.contains(".staging-")) {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        child
+    };
+    let child = start();
+    unsafe { libc::kill(child.id() as i32, libc::SIGKILL) };
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), None, "killed");
+    assert!(beside(&out).iter().any(|n| n.contains(".staging-")), "{:?}", beside(&out));
+    // the next run clears it
+    let o = bin().args(["run", "--quiet", "--out", s(&out)]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(beside(&out), Vec::<String>::new());
+    let before = std::fs::read(out.join("documents.csv")).unwrap();
+    // two interrupts in a row
+    let child = start();
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    assert!(err.contains("previous output is left as it was"), "{err}");
+    assert_eq!(std::fs::read(out.join("documents.csv")).unwrap(), before);
+    assert_eq!(beside(&out), Vec::<String>::new());
+}
+
+/// `out/comparison` planted as a symbolic link to a folder outside: nothing is written
+/// through it (the folder is replaced as a whole; the link goes with the old output).
+#[cfg(unix)]
+#[test]
+fn planted_symlink_in_output_is_not_written_through() {
+    let parent = tempfile::tempdir().unwrap();
+    let (out, outside) = (parent.path().join("out"), parent.path().join("outside"));
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("ladder.csv"), "not yours\n").unwrap();
+    std::os::unix::fs::symlink(&outside, out.join("comparison")).unwrap();
+    let o = bin().args(["run", "--quiet", "--out", s(&out)]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read_to_string(outside.join("ladder.csv")).unwrap(), "not yours\n");
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 1);
+    assert!(!out.join("comparison").is_symlink() && out.join("comparison/ladder.csv").is_file());
 }
