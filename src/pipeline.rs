@@ -252,6 +252,8 @@ struct Works<'a> {
     limits: &'a Limits,
     /// the dump being read: its reader, its entry, its size
     dump: Option<(DumpReader, &'a Listed, u64)>,
+    /// the encoding of the dump being read
+    encoding: &'static str,
 }
 
 impl<'a> Works<'a> {
@@ -268,6 +270,20 @@ impl<'a> Works<'a> {
         let input = match input {
             Ok(i) => i,
             Err(r) => return Some(Work::Done(Box::new(not_processed(id, r.status, r.reason, bytes)))),
+        };
+        // a BOM, UTF-16 or Windows-1252 (judged on the whole file) is decoded as the dump is read
+        let whole = (path.as_os_str() != "-")
+            .then(|| ingest::open_regular(path).ok())
+            .flatten()
+            .map(|(f, _)| Box::new(f) as Box<dyn std::io::Read + Send>);
+        let input = match ingest::decode::stream(input, whole) {
+            Ok((i, encoding)) => {
+                self.encoding = encoding;
+                i
+            }
+            Err(e) => {
+                return Some(Work::Done(Box::new(not_processed(id, Status::Error, format!("cannot read: {e}"), bytes))))
+            }
         };
         Some(match DumpReader::open(id, input, *kind, self.fields, self.limits.max_bytes) {
             Ok(Some(r)) => {
@@ -336,6 +352,10 @@ impl<'a> Iterator for Works<'a> {
                             ),
                             *bytes,
                         );
+                        r.doc.encoding = self.encoding.to_string();
+                        if self.encoding != "utf-8" {
+                            r.doc.repairs.push(format!("records decoded from {}", self.encoding));
+                        }
                         r.doc.format = match entry {
                             Listed::Dump { kind: DumpKind::Jsonl, .. } => "jsonl",
                             Listed::Dump { kind: DumpKind::Tsv, .. } => "tsv",
@@ -393,7 +413,7 @@ pub fn for_each(
             })
             .collect()
     };
-    let mut works = Works { corpus, next: 0, fields, limits, dump: None };
+    let mut works = Works { corpus, next: 0, fields, limits, dump: None, encoding: "utf-8" };
     // the results of one chunk are written while the next chunk is processed
     let mut pending: Vec<DocResult> = Vec::new();
     loop {

@@ -160,7 +160,10 @@ fn classify(id: String, path: PathBuf) -> Listed {
 /// Read `sources.csv`: a `file` column and any of `company`, `url`, `date`.
 pub fn read_sources(path: &Path) -> Result<BTreeMap<String, SourceInfo>, IngestError> {
     let err = |line: u64, message: String| IngestError::Sources { path: path.to_path_buf(), line, message };
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_path(path).map_err(|e| err(0, e.to_string()))?;
+    // decoded as any document is (a spreadsheet may save it as Windows-1252 or UTF-16)
+    let bytes = std::fs::read(path).map_err(|e| err(0, e.to_string()))?;
+    let text = decode::decode(&bytes).text;
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let headers = rdr.headers().map_err(|e| err(1, e.to_string()))?.clone();
     let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.trim().to_lowercase().as_str()));
     let file =

@@ -766,3 +766,46 @@ fn planted_symlink_in_output_is_not_written_through() {
     assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 1);
     assert!(!out.join("comparison").is_symlink() && out.join("comparison/ladder.csv").is_file());
 }
+
+/// Encodings of dumps and of `sources.csv`: a UTF-8 BOM before the first JSON Lines
+/// record, Windows-1252 JSON Lines and CSV dumps (decoded, not read as UTF-8 with U+FFFD),
+/// and a Windows-1252 byte in `sources.csv` (read, not the end of the run).
+#[test]
+fn dump_and_sources_encodings() {
+    let c = corpus(|d| {
+        let rec = |id: &str| {
+            format!(
+                "{{\"id\": \"{id}\", \"title\": \"Product Owner\", \"description\": \"- Own the product backlog\"}}\n"
+            )
+        };
+        std::fs::write(d.join("bom.jsonl"), format!("\u{feff}{}{}", rec("b1"), rec("b2"))).unwrap();
+        let mut jl = b"{\"id\": \"w1\", \"title\": \"Product Owner\", \"location\": \"Z\xfcrich\", \"description\": \"- Own the product backlog \x96 every sprint\"}\n".to_vec();
+        jl.extend(rec("w2").as_bytes());
+        std::fs::write(d.join("cp1252.jsonl"), jl).unwrap();
+        std::fs::write(
+            d.join("cp1252.csv"),
+            b"id,title,description\nc1,Product Owner,\"- Own the product backlog \x96 every sprint\"\n".as_slice(),
+        )
+        .unwrap();
+        std::fs::write(d.join("sources.csv"), b"file,company\nteam.md,Soci\xe9t\xe9 G\xe9n\xe9rale\n".as_slice())
+            .unwrap();
+        std::fs::write(d.join("team.md"), "# Product Owner\n\n- Own the product backlog\n").unwrap();
+    });
+    let (o, out) = run_on(c.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = documents(out.path());
+    for id in ["bom.jsonl#b1", "bom.jsonl#b2", "cp1252.jsonl#w1", "cp1252.jsonl#w2", "cp1252.csv#c1"] {
+        let d = doc(&docs, id);
+        assert_eq!((d["status"].as_str(), d["responsibilities"].as_u64()), (Some("ok"), Some(1)), "{d}");
+    }
+    assert_eq!(doc(&docs, "bom.jsonl")["encoding"], "utf-8-bom");
+    assert!(doc(&docs, "bom.jsonl")["reason"].as_str().unwrap().contains("dump of 2 record(s)"));
+    for id in ["cp1252.jsonl", "cp1252.csv"] {
+        assert_eq!(doc(&docs, id)["encoding"], "windows-1252", "{}", doc(&docs, id));
+    }
+    let resp = std::fs::read_to_string(out.path().join("responsibilities.csv")).unwrap();
+    assert!(resp.contains("Own the product backlog – every sprint"), "{resp}");
+    assert!(!resp.contains('\u{fffd}'), "{resp}");
+    assert_eq!(doc(&docs, "team.md")["company"], "Société Générale");
+    assert_samples_unchanged(out.path());
+}
