@@ -254,6 +254,28 @@ struct Works<'a> {
     dump: Option<(DumpReader, &'a Listed, u64)>,
     /// the encoding of the dump being read
     encoding: &'static str,
+    /// the ids given to dump records
+    ids: Ids,
+}
+
+/// Ids already given (as hashes, so that memory stays small for any number of records):
+/// a record id that repeats one (ids `1`, `1@line3`, `1`) gets `~2`, `~3`, …
+#[derive(Default)]
+struct Ids(std::collections::HashSet<u64>);
+
+impl Ids {
+    fn hash(id: &str) -> u64 {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(id)
+    }
+    fn unique(&mut self, id: String) -> String {
+        if self.0.insert(Self::hash(&id)) {
+            return id;
+        }
+        let new = (2..).map(|n| format!("{id}~{n}")).find(|c| !self.0.contains(&Self::hash(c))).unwrap_or(id);
+        self.0.insert(Self::hash(&new));
+        new
+    }
 }
 
 impl<'a> Works<'a> {
@@ -329,6 +351,7 @@ impl<'a> Iterator for Works<'a> {
                 };
                 match next {
                     Some(dump::Item::Doc(mut raw)) => {
+                        raw.meta.id = self.ids.unique(std::mem::take(&mut raw.meta.id));
                         let file_company = self.corpus.sources.get(entry.id()).and_then(|s| s.company.clone());
                         if let (Some(src), Some(c)) = (raw.meta.source.as_mut(), file_company) {
                             src.company.get_or_insert(c);
@@ -336,6 +359,7 @@ impl<'a> Iterator for Works<'a> {
                         return Some(Work::Record(raw));
                     }
                     Some(dump::Item::Bad { id, status, reason, bytes }) => {
+                        let id = self.ids.unique(id);
                         return Some(Work::Done(Box::new(not_processed(&id, status, reason, bytes))));
                     }
                     None => {
@@ -413,7 +437,11 @@ pub fn for_each(
             })
             .collect()
     };
-    let mut works = Works { corpus, next: 0, fields, limits, dump: None, encoding: "utf-8" };
+    let mut ids = Ids::default();
+    for e in &corpus.entries {
+        ids.0.insert(Ids::hash(e.id()));
+    }
+    let mut works = Works { corpus, next: 0, fields, limits, dump: None, encoding: "utf-8", ids };
     // the results of one chunk are written while the next chunk is processed
     let mut pending: Vec<DocResult> = Vec::new();
     loop {

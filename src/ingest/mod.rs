@@ -70,7 +70,12 @@ pub fn list(paths: &[PathBuf]) -> Result<Corpus, IngestError> {
 pub fn list_excluding(paths: &[PathBuf], out: Option<&Path>) -> Result<Corpus, IngestError> {
     let out = out.and_then(|o| std::fs::canonicalize(o).ok());
     let mut corpus = Corpus::default();
+    // a folder or file given twice (`--corpus x x`) is listed once
+    let mut roots_seen = std::collections::HashSet::new();
     for root in paths {
+        if root.as_os_str() != "-" && !std::fs::canonicalize(root).map(|c| roots_seen.insert(c)).unwrap_or(true) {
+            continue;
+        }
         if root.as_os_str() == "-" {
             corpus.entries.push(Listed::Dump { id: "stdin".into(), path: root.clone(), kind: dump::DumpKind::Jsonl });
             continue;
@@ -79,7 +84,7 @@ pub fn list_excluding(paths: &[PathBuf], out: Option<&Path>) -> Result<Corpus, I
             return Err(IngestError::Missing(root.clone()));
         }
         if root.is_file() {
-            let id = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let id = root.file_name().map(|n| path_id(Path::new(n))).unwrap_or_default();
             corpus.entries.push(classify(id, root.clone()));
             continue;
         }
@@ -99,7 +104,7 @@ pub fn list_excluding(paths: &[PathBuf], out: Option<&Path>) -> Result<Corpus, I
                         continue;
                     }
                     let rel = e.path().strip_prefix(root).unwrap_or(e.path());
-                    let id = rel.to_string_lossy().replace('\\', "/");
+                    let id = path_id(rel);
                     if e.file_type().is_dir() {
                         if e.depth() == 0 {
                             continue;
@@ -138,7 +143,52 @@ pub fn list_excluding(paths: &[PathBuf], out: Option<&Path>) -> Result<Corpus, I
         }
     }
     corpus.entries.sort_by(|a, b| a.id().cmp(b.id()));
+    unique_ids(&mut corpus.entries);
     Ok(corpus)
+}
+
+/// A path as a document id: `/` between its parts, and the bytes of a name that are not
+/// UTF-8 written as `%XX` (so `\xff.md` and `\xfe.md` stay two documents).
+pub fn path_id(rel: &Path) -> String {
+    #[cfg(unix)]
+    let id = {
+        use std::os::unix::ffi::OsStrExt;
+        let mut id = String::new();
+        for c in rel.as_os_str().as_bytes().utf8_chunks() {
+            id.push_str(c.valid());
+            for b in c.invalid() {
+                id.push_str(&format!("%{b:02X}"));
+            }
+        }
+        id
+    };
+    #[cfg(not(unix))]
+    let id = rel.to_string_lossy().into_owned();
+    id.replace('\\', "/")
+}
+
+/// Give every entry its own id: a second file with the id of an earlier one
+/// (`--corpus x/a.md y/a.md`) becomes `a~2.md`.
+fn unique_ids(entries: &mut [Listed]) {
+    let mut seen: std::collections::HashSet<String> = entries.iter().map(|e| e.id().to_string()).collect();
+    let mut first = std::collections::HashSet::new();
+    for e in entries.iter_mut() {
+        if first.insert(e.id().to_string()) {
+            continue;
+        }
+        let id = e.id().to_string();
+        let (stem, ext) = match id.rfind('.') {
+            Some(i) if i > id.rfind('/').map_or(0, |s| s + 1) => (&id[..i], &id[i..]),
+            _ => (id.as_str(), ""),
+        };
+        let new = (2..).map(|n| format!("{stem}~{n}{ext}")).find(|c| !seen.contains(c)).unwrap_or_default();
+        seen.insert(new.clone());
+        match e {
+            Listed::Doc { id, .. } | Listed::Dump { id, .. } | Listed::Skip { id, .. } | Listed::Fail { id, .. } => {
+                *id = new
+            }
+        }
+    }
 }
 
 fn classify(id: String, path: PathBuf) -> Listed {

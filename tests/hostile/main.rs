@@ -809,3 +809,44 @@ fn dump_and_sources_encodings() {
     assert_eq!(doc(&docs, "team.md")["company"], "Société Générale");
     assert_samples_unchanged(out.path());
 }
+
+/// Every `doc` of documents.csv is unique: record ids `1`, `1@line3`, `1`; file names that
+/// are not UTF-8 (`\xff.md`, `\xfe.md`); the same file name in two corpus folders; a folder
+/// given twice.
+#[cfg(unix)]
+#[test]
+fn document_ids_are_unique() {
+    use std::os::unix::ffi::OsStrExt;
+    let page = "# Product Owner\n\n- Own the product backlog\n";
+    let (x, y) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    std::fs::write(x.path().join("a.md"), page).unwrap();
+    std::fs::write(y.path().join("a.md"), page).unwrap();
+    let c = corpus(|d| {
+        let rec = |id: &str| format!("{{\"id\": \"{id}\", \"description\": \"- Own the product backlog\"}}\n");
+        std::fs::write(d.join("ids.jsonl"), format!("{}{}{}", rec("1"), rec("1@line3"), rec("1"))).unwrap();
+        for name in [b"\xff.md".as_slice(), b"\xfe.md".as_slice()] {
+            std::fs::write(d.join(std::ffi::OsStr::from_bytes(name)), page).unwrap();
+        }
+    });
+    let out = tempfile::tempdir().unwrap();
+    let o = bin()
+        .args(["run", "--quiet", "--out", s(out.path()), "--corpus", s(c.path()), s(c.path())])
+        .args([s(&x.path().join("a.md")), s(&y.path().join("a.md"))])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows: Vec<String> = std::fs::read_to_string(out.path().join("documents.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["doc"].as_str().unwrap().to_string())
+        .collect();
+    let unique: std::collections::BTreeSet<&String> = rows.iter().collect();
+    assert_eq!(unique.len(), rows.len(), "{rows:?}");
+    let docs = documents(out.path());
+    for id in ["ids.jsonl#1", "ids.jsonl#1@line3", "ids.jsonl#1@line3~2", "%FF.md", "%FE.md", "a.md", "a~2.md"] {
+        assert_eq!(doc(&docs, id)["status"], "ok", "{id}");
+    }
+    // the folder given twice is read once: samples + ids.jsonl (and its 3 records) + 2 + 2
+    assert_eq!(rows.len(), samples().len() + 4 + 2 + 2, "{rows:?}");
+    assert_samples_unchanged(out.path());
+}
