@@ -236,14 +236,8 @@ impl<'a> Walker<'a> {
     /// Is this element left out with everything inside it?
     fn dropped(&self, node: &ego_tree::NodeRef<'_, Node>, e: &Element) -> bool {
         let name = e.name();
-        if e.attr("hidden").is_some() || e.attr("aria-hidden") == Some("true") {
+        if hidden(e) {
             return true;
-        }
-        if let Some(style) = e.attr("style") {
-            let s = style.to_ascii_lowercase().replace(' ', "");
-            if s.contains("display:none") || s.contains("visibility:hidden") {
-                return true;
-            }
         }
         if let Some(role) = e.attr("role") {
             if self.rules.drop_roles.contains(&role.to_ascii_lowercase()) && !has_h1(node) {
@@ -261,6 +255,76 @@ impl<'a> Walker<'a> {
         let hit = |v: Option<&str>| v.is_some_and(|v| !v.is_empty() && re.is_match(v));
         (hit(e.id()) || hit(e.attr("class"))) && !has_h1(node)
     }
+}
+
+/// Is the element hidden from readers of the page: the `hidden` attribute,
+/// `aria-hidden="true"` (any case), an inline style that hides it (`display: none`,
+/// `visibility: hidden` or `collapse`, `opacity: 0`), or a class that CSS frameworks
+/// hide with (`d-none`, `hidden`, `invisible`, `sr-only`, `visually-hidden`, …) unless
+/// another class shows it again at some screen size (`d-none d-md-block`, `hidden md:flex`).
+/// HTML and CSS semantics, not words of any domain.
+fn hidden(e: &Element) -> bool {
+    if e.attr("hidden").is_some() || e.attr("aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) {
+        return true;
+    }
+    if let Some(style) = e.attr("style") {
+        for decl in style.split(';') {
+            let Some((prop, val)) = decl.split_once(':') else { continue };
+            let prop = prop.trim().to_ascii_lowercase();
+            let val = val.to_ascii_lowercase().replace("!important", "");
+            let val = val.trim();
+            let hides = match prop.as_str() {
+                "display" => val == "none",
+                "visibility" => val == "hidden" || val == "collapse",
+                "opacity" => val.trim_end_matches('%').trim().parse::<f64>().is_ok_and(|o| o <= 0.0),
+                _ => false,
+            };
+            if hides {
+                return true;
+            }
+        }
+    }
+    let Some(class) = e.attr("class") else { return false };
+    const HIDING: &[&str] = &[
+        "d-none",
+        "hidden",
+        "is-hidden",
+        "invisible",
+        "sr-only",
+        "visually-hidden",
+        "visuallyhidden",
+        "screen-reader-text",
+        "hide",
+    ];
+    const SHOWN: &[&str] = &[
+        "block",
+        "inline",
+        "inline-block",
+        "flex",
+        "inline-flex",
+        "grid",
+        "inline-grid",
+        "table",
+        "table-row",
+        "table-cell",
+        "contents",
+        "flow-root",
+        "list-item",
+        "visible",
+        "not-sr-only",
+    ];
+    let tokens: Vec<String> = class.split_ascii_whitespace().map(str::to_ascii_lowercase).collect();
+    let hides = tokens.iter().any(|t| HIDING.contains(&t.as_str()));
+    // `d-md-block` (Bootstrap), `md:flex` (Tailwind): shown again at some size
+    let shown_again = tokens.iter().any(|t| {
+        let (prefix, value) = match t.rsplit_once(':') {
+            Some((p, v)) => (Some(p), v),
+            None => (None, t.as_str()),
+        };
+        prefix.is_some() && SHOWN.contains(&value)
+            || value.strip_prefix("d-").is_some_and(|v| SHOWN.iter().any(|s| v.ends_with(&format!("-{s}")) || v == *s))
+    });
+    hides && !shown_again
 }
 
 /// Does the element hold an `<h1>` (the page's title)? Bounded, so it stays cheap.
@@ -621,6 +685,26 @@ mod tests {
         assert_eq!(b[0].line, 4);
         assert_eq!(b[3].line, 6);
         assert_eq!(b[2].kind, BlockKind::ListItem { depth: 0, ordered: false });
+    }
+
+    #[test]
+    fn hidden_elements_are_dropped() {
+        let b = parse(
+            "<h1>Product Manager</h1><ul>\
+             <li>Own the roadmap</li>\
+             <li class=\"d-none\">h1</li><li class=\"x sr-only\">h2</li><li class=\"visually-hidden\">h3</li>\
+             <li aria-hidden=\"TRUE\">h4</li><li style=\"DISPLAY: none !important\">h5</li>\
+             <li style=\"color:red; visibility:collapse\">h6</li><li style=\"opacity:0\">h7</li>\
+             <li style=\"opacity: 0.0%\">h8</li><li hidden>h9</li>\
+             <li style=\"opacity:0.5\">shown 1</li><li class=\"d-none d-md-block\">shown 2</li>\
+             <li class=\"hidden md:flex\">shown 3</li><li aria-hidden=\"false\">shown 4</li>\
+             <li class=\"hidden-xs-up-not-a-token\">shown 5</li></ul>",
+        );
+        let texts: Vec<&str> = b.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["Product Manager", "Own the roadmap", "shown 1", "shown 2", "shown 3", "shown 4", "shown 5"]
+        );
     }
 
     #[test]

@@ -850,3 +850,32 @@ fn document_ids_are_unique() {
     assert_eq!(rows.len(), samples().len() + 4 + 2 + 2, "{rows:?}");
     assert_samples_unchanged(out.path());
 }
+
+/// Text hidden from readers (framework classes, `aria-hidden` in any case, inline styles
+/// that hide) is not taken as duties.
+#[test]
+fn hidden_text_is_not_a_duty() {
+    let c = corpus(|d| {
+        std::fs::write(
+            d.join("hidden.html"),
+            "<html><body><h1>Product Manager</h1><h2>Responsibilities</h2><ul>\
+             <li>Own the product roadmap</li>\
+             <li class=\"d-none\">Approve secret budgets</li>\
+             <li class=\"sr-only\">Rank secret candidates</li>\
+             <li class=\"visually-hidden\">Write secret keywords</li>\
+             <li aria-hidden=\"TRUE\">Sign secret contracts</li>\
+             <li style=\"display: none\">Hide secret notes</li>\
+             <li style=\"visibility:hidden\">Keep secret plans</li>\
+             <li style=\"opacity:0\">Fake secret reviews</li>\
+             </ul></body></html>",
+        )
+        .unwrap();
+    });
+    let (o, out) = run_on(c.path(), &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let d = &documents(out.path())["hidden.html"];
+    assert_eq!((d["status"].as_str(), d["responsibilities"].as_u64()), (Some("ok"), Some(1)), "{d}");
+    let resp = std::fs::read_to_string(out.path().join("responsibilities.csv")).unwrap();
+    assert!(!resp.contains("secret"), "{resp}");
+    assert_samples_unchanged(out.path());
+}
