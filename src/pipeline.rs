@@ -87,8 +87,9 @@ pub enum RunError {
     Interrupted,
     #[error(transparent)]
     Ingest(#[from] IngestError),
-    #[error("cannot write output folder {path}: {source}")]
-    Output { path: PathBuf, source: std::io::Error },
+    // `error`, not `source`: the message holds it already (else it is printed twice)
+    #[error("cannot write output folder {path}: {error}")]
+    Output { path: PathBuf, error: std::io::Error },
 }
 
 /// Time spent per stage, summed over threads.
@@ -418,6 +419,8 @@ pub fn for_each(
     obs: &dyn Observer,
     mut sink: impl FnMut(DocResult) -> std::io::Result<()> + Send,
 ) -> std::io::Result<()> {
+    // the listed inputs (files, dumps), not the records of dumps: their bytes are the dump's
+    let listed: std::collections::HashSet<&str> = corpus.entries.iter().map(Listed::id).collect();
     let work = |chunk: Vec<Work<'_>>| -> Vec<DocResult> {
         chunk
             .into_par_iter()
@@ -432,7 +435,9 @@ pub fn for_each(
                         guarded(&id, bytes, || process_raw(*raw, rules, limits, t))
                     }
                 };
-                obs.done(r.doc.bytes);
+                if listed.contains(r.doc.doc.as_str()) {
+                    obs.done(r.doc.bytes);
+                }
                 r
             })
             .collect()
@@ -465,7 +470,7 @@ pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary,
     let corpus = ingest::list_excluding(&opts.corpus, Some(&opts.out))?;
     let total: u64 = corpus.entries.par_iter().map(size).sum();
     obs.begin(corpus.entries.len(), total);
-    let out_err = |source| RunError::Output { path: opts.out.clone(), source };
+    let out_err = |error| RunError::Output { path: opts.out.clone(), error };
     let mut output = Output::create(&opts.out, opts.csv_guard).map_err(out_err)?;
     let mut cmp = Comparer::default();
     let mut sum = Summary::default();
@@ -474,6 +479,8 @@ pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary,
     let mut inputs = Sha256::new();
     let t = Timings::default();
     let mut dedup = crate::compare::dedup::Deduper::default();
+    // a dump's bytes are counted once, on its own row (its records hold the same bytes)
+    let listed: std::collections::HashSet<&str> = corpus.entries.iter().map(Listed::id).collect();
     for_each(&corpus, rules, &opts.limits, &opts.fields, &t, obs, |mut r| {
         sum.documents += 1;
         match r.doc.status {
@@ -486,7 +493,9 @@ pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary,
         }
         sum.roles += r.roles.len();
         sum.responsibilities += r.responsibilities.len();
-        sum.bytes += r.doc.bytes;
+        if listed.contains(r.doc.doc.as_str()) {
+            sum.bytes += r.doc.bytes;
+        }
         inputs.update(format!("{}\t{}\t{}\n", r.doc.doc, r.doc.status.as_str(), r.doc.bytes));
         // a near-duplicate is listed, written and counted once in comparisons: as its original
         match dedup.add(&r) {
@@ -551,6 +560,6 @@ pub fn collect(corpus: &[PathBuf], rules: &Rules) -> Result<Vec<DocResult>, RunE
         out.push(r);
         Ok(())
     })
-    .map_err(|source| RunError::Output { path: Path::new("-").to_path_buf(), source })?;
+    .map_err(|error| RunError::Output { path: Path::new("-").to_path_buf(), error })?;
     Ok(out)
 }

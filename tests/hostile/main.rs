@@ -879,3 +879,25 @@ fn hidden_text_is_not_a_duty() {
     assert!(!resp.contains("secret"), "{resp}");
     assert_samples_unchanged(out.path());
 }
+
+/// The manifest counts a dump's bytes once (its records hold the same bytes), and an error
+/// text is printed once, not twice after itself.
+#[test]
+fn manifest_bytes_and_error_texts_are_not_doubled() {
+    let c = tempfile::tempdir().unwrap();
+    let jl =
+        "{\"id\": \"1\", \"title\": \"Product Owner\", \"description\": \"- Own the product backlog\"}\n".repeat(3);
+    std::fs::write(c.path().join("feed.jsonl"), &jl).unwrap();
+    let (o, out) = run_on(c.path(), &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["inputs"]["bytes"].as_u64(), Some(jl.len() as u64), "{m}");
+    assert_eq!(m["counts"]["bytes"].as_u64(), Some(jl.len() as u64), "{m}");
+    let file = c.path().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    let o = bin().args(["run", "--quiet", "--corpus", s(c.path()), "--out", s(&file)]).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert_eq!(err.matches("os error").count(), 1, "{err}");
+}
