@@ -901,3 +901,32 @@ fn manifest_bytes_and_error_texts_are_not_doubled() {
     assert_eq!(o.status.code(), Some(3), "{err}");
     assert_eq!(err.matches("os error").count(), 1, "{err}");
 }
+
+/// 20,000 templated postings (the same eight duties, two of their own), then a copy of one:
+/// near-duplicate detection stays linear (bounded buckets) and still finds the copy.
+#[test]
+fn near_duplicates_of_templated_postings_in_linear_time() {
+    let c = tempfile::tempdir().unwrap();
+    let mut jl = String::new();
+    let shared = "- Own the product roadmap for the team\\n- Talk to customers every single week\\n- Write clear specifications for each release\\n- Define success metrics and report them\\n- Plan launches with marketing and sales\\n- Keep a prioritized backlog for the team\\n- Coach junior product managers on discovery\\n- Work with design on prototypes and tests\\n";
+    let own = |i: usize| {
+        format!("- Run pricing experiment number {i} in region {i}\\n- Review contract {i} with partner {i} each quarter\\n")
+    };
+    for i in 0..20_000 {
+        jl.push_str(&format!(
+            "{{\"id\": \"p{i}\", \"title\": \"Product Manager\", \"company\": \"Acme\", \"description\": \"{shared}{}\"}}\n",
+            own(i)
+        ));
+    }
+    jl.push_str(&format!(
+        "{{\"id\": \"copy\", \"title\": \"Product Manager\", \"company\": \"Acme\", \"description\": \"{shared}{}\"}}\n",
+        own(15_000)
+    ));
+    std::fs::write(c.path().join("feed.jsonl"), jl).unwrap();
+    let t = Instant::now();
+    let (o, out) = run_on(c.path(), &[]);
+    assert!(t.elapsed() < Duration::from_secs(90), "took {:?}", t.elapsed());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let dups = std::fs::read_to_string(out.path().join("duplicates.csv")).unwrap();
+    assert!(dups.lines().any(|l| l.starts_with("feed.jsonl#copy,feed.jsonl#p15000,")), "{dups}");
+}
