@@ -308,6 +308,15 @@ impl<'a> Works<'a> {
                 return Some(Work::Done(Box::new(not_processed(id, Status::Error, format!("cannot read: {e}"), bytes))))
             }
         };
+        let input: Box<dyn std::io::Read + Send> = match kind {
+            DumpKind::Jsonl => input,
+            // a record over the limit is refused before a CSV reader holds it whole
+            DumpKind::Csv | DumpKind::Tsv => Box::new(ingest::CsvRecordCap::new(
+                input,
+                if *kind == DumpKind::Tsv { b'\t' } else { b',' },
+                self.limits.max_bytes.saturating_add(64 * 1024),
+            )),
+        };
         Some(match DumpReader::open(id, input, *kind, self.fields, self.limits.max_bytes) {
             Ok(Some(r)) => {
                 self.dump = Some((r, entry, bytes));

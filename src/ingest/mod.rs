@@ -252,6 +252,68 @@ impl Rejected {
     }
 }
 
+/// A CSV stream that fails (an I/O error of kind `InvalidData`) once one record runs over
+/// `cap` bytes, so that a CSV reader never holds more: an unclosed quote would otherwise
+/// make the rest of the file, however large, one record. Records are told apart as the
+/// CSV reader does: a quote opens a quoted field only at the start of a field, and a line
+/// break inside one does not end the record.
+pub struct CsvRecordCap<R> {
+    inner: R,
+    delimiter: u8,
+    cap: u64,
+    /// bytes since the last record ended
+    run: u64,
+    state: CsvState,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CsvState {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+impl<R> CsvRecordCap<R> {
+    pub fn new(inner: R, delimiter: u8, cap: u64) -> Self {
+        CsvRecordCap { inner, delimiter, cap, run: 0, state: CsvState::FieldStart }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for CsvRecordCap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &c in &buf[..n] {
+            use CsvState::*;
+            let end = matches!(c, b'\n' | b'\r');
+            self.state = match (self.state, c) {
+                (Quoted, b'"') => QuoteInQuoted,
+                (Quoted, _) => Quoted,
+                (FieldStart, b'"') => Quoted,
+                (QuoteInQuoted, b'"') => Quoted,
+                (_, c) if c == self.delimiter => FieldStart,
+                (_, _) if end => FieldStart,
+                _ => Unquoted,
+            };
+            if end && self.state == FieldStart {
+                self.run = 0;
+            } else {
+                self.run += 1;
+            }
+            if self.run > self.cap {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "a record runs over {} bytes (an unclosed quote?); the rest of the file is not read (raise the limit with --max-bytes)",
+                        self.cap
+                    ),
+                ));
+            }
+        }
+        Ok(n)
+    }
+}
+
 /// Read and decode one document.
 pub fn read(id: &str, path: &Path, sources: &BTreeMap<String, SourceInfo>, max_bytes: u64) -> Result<RawDoc, Rejected> {
     let bytes = read_bytes(path, max_bytes)?;

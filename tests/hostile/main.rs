@@ -930,3 +930,33 @@ fn near_duplicates_of_templated_postings_in_linear_time() {
     let dups = std::fs::read_to_string(out.path().join("duplicates.csv")).unwrap();
     assert!(dups.lines().any(|l| l.starts_with("feed.jsonl#copy,feed.jsonl#p15000,")), "{dups}");
 }
+
+/// A CSV dump whose quote is never closed, followed by 30 MB: the record is refused once
+/// it runs over --max-bytes (it is not read whole first), in bounded memory; the records
+/// before it are read.
+#[cfg(unix)]
+#[test]
+fn csv_with_an_unclosed_quote_is_cut_at_max_bytes() {
+    let c = corpus(|d| {
+        let mut csv = String::from("id,title,description\nc1,Product Owner,\"- Own the product backlog\"\n");
+        csv.push_str("c2,Product Manager,\"- Own the roadmap\n");
+        let filler = "Own the roadmap and talk to customers, every week.\n".repeat(30_000_000 / 51);
+        csv.push_str(&filler);
+        std::fs::write(d.join("open-quote.csv"), csv).unwrap();
+    });
+    let (code, rss_kib, took, err, out) = run_measured(c.path(), &["--max-bytes", "1000000"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(took < Duration::from_secs(60), "took {took:?}");
+    assert!(rss_kib < 200 * 1024, "peak memory {rss_kib} KiB");
+    let docs = documents(out.path());
+    assert_eq!(doc(&docs, "open-quote.csv#c1")["status"], "ok");
+    let bad: Vec<_> = docs
+        .iter()
+        .filter(|(k, v)| k.starts_with("open-quote.csv#") && v["status"] == "error")
+        .map(|(_, v)| v["reason"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert!(bad[0].contains("a record runs over 1065536 bytes (an unclosed quote?)"), "{bad:?}");
+    assert!(doc(&docs, "open-quote.csv")["reason"].as_str().unwrap().contains("could not be read"));
+    assert_samples_unchanged(out.path());
+}
