@@ -31,6 +31,8 @@ const SWAPPING: u8 = 1;
 const SWAPPED: u8 = 2;
 /// The staging folder being written, for a signal handler that ends the process.
 static STAGING: Mutex<Option<PathBuf>> = Mutex::new(None);
+/// The lock file held, for the same handler (ending the process runs no `Drop`).
+static LOCK: Mutex<Option<PathBuf>> = Mutex::new(None);
 
 /// What a second interrupt finds when it ends the process at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,13 +51,26 @@ pub fn abandon() -> Abandoned {
     while STATE.load(Ordering::SeqCst) == SWAPPING && t.elapsed() < std::time::Duration::from_secs(10) {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    if STATE.load(Ordering::SeqCst) == SWAPPED {
-        return Abandoned::After;
+    let swapped = STATE.load(Ordering::SeqCst) == SWAPPED;
+    if !swapped {
+        if let Some(st) = STAGING.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            // a file may be being created in it meanwhile: try again
+            for _ in 0..3 {
+                if fs::remove_dir_all(&st).is_ok() || !st.exists() {
+                    break;
+                }
+            }
+        }
     }
-    if let Some(st) = STAGING.lock().unwrap_or_else(|e| e.into_inner()).take() {
-        let _ = fs::remove_dir_all(st);
+    // the lock is released when the process ends; its file is removed now
+    if let Some(lock) = LOCK.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        let _ = fs::remove_file(lock);
     }
-    Abandoned::Before
+    if swapped {
+        Abandoned::After
+    } else {
+        Abandoned::Before
+    }
 }
 
 /// A held output folder: locked, with its staging folder.
@@ -236,6 +251,7 @@ impl Folder {
             let _ = fs::remove_dir_all(&folder.staging);
         })?;
         *STAGING.lock().unwrap_or_else(|e| e.into_inner()) = Some(folder.staging.clone());
+        *LOCK.lock().unwrap_or_else(|e| e.into_inner()) = folder.lock.as_ref().map(|(_, p)| p.clone());
         STATE.store(WRITING, Ordering::SeqCst);
         // the staging folder gets the output folder's permissions
         if let Ok(m) = fs::metadata(&folder.out) {
@@ -351,6 +367,7 @@ impl Drop for Folder {
         // remove the lock file while it is still held (a run that opened it meanwhile sees
         // it gone and takes a new one), then release it
         if let Some((f, path)) = self.lock.take() {
+            *LOCK.lock().unwrap_or_else(|e| e.into_inner()) = None;
             let _ = fs::remove_file(path);
             drop(f);
         }
