@@ -19,6 +19,9 @@ use std::time::{Duration, Instant};
 /// Documents processed together; bounds memory whatever the corpus size.
 pub const CHUNK: usize = 256;
 
+/// Bytes of dump records held in one chunk (bounds memory when records are large).
+pub const CHUNK_BYTES: usize = 32 * 1024 * 1024;
+
 /// Documents larger than this are processed one at a time (bounds peak memory).
 const BIG_DOC: u64 = 1024 * 1024;
 
@@ -462,7 +465,19 @@ pub fn for_each(
         if cancelled() {
             return Err(std::io::Error::from(std::io::ErrorKind::Interrupted));
         }
-        let chunk: Vec<Work<'_>> = works.by_ref().take(CHUNK).collect();
+        // at most CHUNK documents, and records of dumps (held decoded until processed) of at
+        // most CHUNK_BYTES in all: 256 records of a megabyte, or of 100,000 columns, are not
+        // held at once
+        let mut chunk: Vec<Work<'_>> = Vec::with_capacity(CHUNK);
+        let mut held = 0usize;
+        while chunk.len() < CHUNK && held < CHUNK_BYTES {
+            let Some(w) = works.next() else { break };
+            if let Work::Record(raw) = &w {
+                held +=
+                    raw.text.len() + raw.meta.front_matter.iter().map(|(k, v)| k.len() + v.len() + 64).sum::<usize>();
+            }
+            chunk.push(w);
+        }
         if chunk.is_empty() {
             break;
         }
