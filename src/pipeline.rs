@@ -19,6 +19,9 @@ use std::time::{Duration, Instant};
 /// Documents processed together; bounds memory whatever the corpus size.
 pub const CHUNK: usize = 256;
 
+/// Bytes of dump records held in one chunk (bounds memory when records are large).
+pub const CHUNK_BYTES: usize = 32 * 1024 * 1024;
+
 /// Documents larger than this are processed one at a time (bounds peak memory).
 const BIG_DOC: u64 = 1024 * 1024;
 
@@ -87,8 +90,9 @@ pub enum RunError {
     Interrupted,
     #[error(transparent)]
     Ingest(#[from] IngestError),
-    #[error("cannot write output folder {path}: {source}")]
-    Output { path: PathBuf, source: std::io::Error },
+    // `error`, not `source`: the message holds it already (else it is printed twice)
+    #[error("cannot write output folder {path}: {error}")]
+    Output { path: PathBuf, error: std::io::Error },
 }
 
 /// Time spent per stage, summed over threads.
@@ -201,12 +205,22 @@ pub fn process_raw(raw: crate::model::RawDoc, rules: &Rules, limits: &Limits, t:
         }
     }));
     r.unwrap_or_else(|p| {
-        let msg = p
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| p.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
+        let msg = panic_message(&*p);
         not_processed(&id, Status::Error, format!("internal error (please report): {msg}"), bytes)
+    })
+}
+
+/// The text of a caught panic.
+fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default()
+}
+
+/// Run one entry's whole work (read, decode, front matter, clean, …) so that a panic
+/// anywhere in it becomes an `error` row for that document, never the end of the batch.
+fn guarded(id: &str, bytes: u64, f: impl FnOnce() -> DocResult) -> DocResult {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|p| {
+        let msg = panic_message(&*p);
+        not_processed(id, Status::Error, format!("internal error (please report): {msg}"), bytes)
     })
 }
 
@@ -268,6 +282,30 @@ struct Works<'a> {
     limits: &'a Limits,
     /// the dump being read: its reader, its entry, its size
     dump: Option<(DumpReader, &'a Listed, u64)>,
+    /// the encoding of the dump being read
+    encoding: &'static str,
+    /// the ids given to dump records
+    ids: Ids,
+}
+
+/// Ids already given (as hashes, so that memory stays small for any number of records):
+/// a record id that repeats one (ids `1`, `1@line3`, `1`) gets `~2`, `~3`, …
+#[derive(Default)]
+struct Ids(std::collections::HashSet<u64>);
+
+impl Ids {
+    fn hash(id: &str) -> u64 {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(id)
+    }
+    fn unique(&mut self, id: String) -> String {
+        if self.0.insert(Self::hash(&id)) {
+            return id;
+        }
+        let new = (2..).map(|n| format!("{id}~{n}")).find(|c| !self.0.contains(&Self::hash(c))).unwrap_or(id);
+        self.0.insert(Self::hash(&new));
+        new
+    }
 }
 
 impl<'a> Works<'a> {
@@ -275,16 +313,38 @@ impl<'a> Works<'a> {
     fn open(&mut self, entry: &'a Listed) -> Option<Work<'a>> {
         let Listed::Dump { id, path, kind } = entry else { return Some(Work::Entry(entry)) };
         let bytes = size(entry);
-        let input: Result<Box<dyn std::io::Read + Send>, String> = if path.as_os_str() == "-" {
+        let input: Result<Box<dyn std::io::Read + Send>, ingest::Rejected> = if path.as_os_str() == "-" {
             Ok(Box::new(std::io::stdin()))
         } else {
-            std::fs::File::open(path).map(|f| Box::new(f) as Box<dyn std::io::Read + Send>).map_err(|e| e.to_string())
+            // a named pipe or device called `feed.jsonl` is refused, not waited on
+            ingest::open_regular(path).map(|(f, _)| Box::new(f) as Box<dyn std::io::Read + Send>)
         };
         let input = match input {
             Ok(i) => i,
+            Err(r) => return Some(Work::Done(Box::new(not_processed(id, r.status, r.reason, bytes)))),
+        };
+        // a BOM, UTF-16 or Windows-1252 (judged on the whole file) is decoded as the dump is read
+        let whole = (path.as_os_str() != "-")
+            .then(|| ingest::open_regular(path).ok())
+            .flatten()
+            .map(|(f, _)| Box::new(f) as Box<dyn std::io::Read + Send>);
+        let input = match ingest::decode::stream(input, whole) {
+            Ok((i, encoding)) => {
+                self.encoding = encoding;
+                i
+            }
             Err(e) => {
                 return Some(Work::Done(Box::new(not_processed(id, Status::Error, format!("cannot read: {e}"), bytes))))
             }
+        };
+        let input: Box<dyn std::io::Read + Send> = match kind {
+            DumpKind::Jsonl => input,
+            // a record over the limit is refused before a CSV reader holds it whole
+            DumpKind::Csv | DumpKind::Tsv => Box::new(ingest::CsvRecordCap::new(
+                input,
+                if *kind == DumpKind::Tsv { b'\t' } else { b',' },
+                self.limits.max_bytes.saturating_add(64 * 1024),
+            )),
         };
         Some(match DumpReader::open(id, input, *kind, self.fields, self.limits.max_bytes) {
             Ok(Some(r)) => {
@@ -314,8 +374,23 @@ impl<'a> Iterator for Works<'a> {
     fn next(&mut self) -> Option<Work<'a>> {
         loop {
             if let Some((reader, entry, bytes)) = &mut self.dump {
-                match reader.next() {
+                // a panic while reading a record ends the dump with an error row, not the run
+                let next = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.next())) {
+                    Ok(n) => n,
+                    Err(p) => {
+                        let reason = format!(
+                            "internal error (please report) after {} record(s); the rest of the dump was not read: {}",
+                            reader.summary.records,
+                            panic_message(&*p)
+                        );
+                        let r = not_processed(entry.id(), Status::Error, reason, *bytes);
+                        self.dump = None;
+                        return Some(Work::Done(Box::new(r)));
+                    }
+                };
+                match next {
                     Some(dump::Item::Doc(mut raw)) => {
+                        raw.meta.id = self.ids.unique(std::mem::take(&mut raw.meta.id));
                         let file_company = self.corpus.sources.get(entry.id()).and_then(|s| s.company.clone());
                         if let (Some(src), Some(c)) = (raw.meta.source.as_mut(), file_company) {
                             src.company.get_or_insert(c);
@@ -323,6 +398,7 @@ impl<'a> Iterator for Works<'a> {
                         return Some(Work::Record(raw));
                     }
                     Some(dump::Item::Bad { id, status, reason, bytes }) => {
+                        let id = self.ids.unique(id);
                         return Some(Work::Done(Box::new(not_processed(&id, status, reason, bytes))));
                     }
                     None => {
@@ -339,6 +415,10 @@ impl<'a> Iterator for Works<'a> {
                             ),
                             *bytes,
                         );
+                        r.doc.encoding = self.encoding.to_string();
+                        if self.encoding != "utf-8" {
+                            r.doc.repairs.push(format!("records decoded from {}", self.encoding));
+                        }
                         r.doc.format = match entry {
                             Listed::Dump { kind: DumpKind::Jsonl, .. } => "jsonl",
                             Listed::Dump { kind: DumpKind::Tsv, .. } => "tsv",
@@ -353,8 +433,14 @@ impl<'a> Iterator for Works<'a> {
             let entry = self.corpus.entries.get(self.next)?;
             self.next += 1;
             // `None`: a dump was opened; go round and read its first record
-            if let Some(w) = self.open(entry) {
-                return Some(w);
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.open(entry))) {
+                Ok(Some(w)) => return Some(w),
+                Ok(None) => {}
+                Err(p) => {
+                    self.dump = None;
+                    let reason = format!("internal error (please report): {}", panic_message(&*p));
+                    return Some(Work::Done(Box::new(not_processed(entry.id(), Status::Error, reason, size(entry)))));
+                }
             }
         }
     }
@@ -371,6 +457,8 @@ pub fn for_each(
     obs: &dyn Observer,
     mut sink: impl FnMut(DocResult) -> std::io::Result<()> + Send,
 ) -> std::io::Result<()> {
+    // the listed inputs (files, dumps), not the records of dumps: their bytes are the dump's
+    let listed: std::collections::HashSet<&str> = corpus.entries.iter().map(Listed::id).collect();
     let work = |chunk: Vec<Work<'_>>| -> Vec<DocResult> {
         chunk
             .into_par_iter()
@@ -379,22 +467,43 @@ pub fn for_each(
                     Work::Done(r) => *r,
                     // the run is being abandoned; this result is never written
                     _ if cancelled() => not_processed("", Status::Error, "interrupted".into(), 0),
-                    Work::Entry(e) => process(e, &corpus.sources, rules, limits, t),
-                    Work::Record(raw) => process_raw(*raw, rules, limits, t),
+                    Work::Entry(e) => guarded(e.id(), 0, || process(e, &corpus.sources, rules, limits, t)),
+                    Work::Record(raw) => {
+                        let (id, bytes) = (raw.meta.id.clone(), raw.meta.bytes);
+                        guarded(&id, bytes, || process_raw(*raw, rules, limits, t))
+                    }
                 };
-                obs.done(r.doc.bytes);
+                if listed.contains(r.doc.doc.as_str()) {
+                    obs.done(r.doc.bytes);
+                }
                 r
             })
             .collect()
     };
-    let mut works = Works { corpus, next: 0, fields, limits, dump: None };
+    let mut ids = Ids::default();
+    for e in &corpus.entries {
+        ids.0.insert(Ids::hash(e.id()));
+    }
+    let mut works = Works { corpus, next: 0, fields, limits, dump: None, encoding: "utf-8", ids };
     // the results of one chunk are written while the next chunk is processed
     let mut pending: Vec<DocResult> = Vec::new();
     loop {
         if cancelled() {
             return Err(std::io::Error::from(std::io::ErrorKind::Interrupted));
         }
-        let chunk: Vec<Work<'_>> = works.by_ref().take(CHUNK).collect();
+        // at most CHUNK documents, and records of dumps (held decoded until processed) of at
+        // most CHUNK_BYTES in all: 256 records of a megabyte, or of 100,000 columns, are not
+        // held at once
+        let mut chunk: Vec<Work<'_>> = Vec::with_capacity(CHUNK);
+        let mut held = 0usize;
+        while chunk.len() < CHUNK && held < CHUNK_BYTES {
+            let Some(w) = works.next() else { break };
+            if let Work::Record(raw) = &w {
+                held +=
+                    raw.text.len() + raw.meta.front_matter.iter().map(|(k, v)| k.len() + v.len() + 64).sum::<usize>();
+            }
+            chunk.push(w);
+        }
         if chunk.is_empty() {
             break;
         }
@@ -408,10 +517,10 @@ pub fn for_each(
 /// Run the whole pipeline: corpus in, output folder out.
 pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary, RunError> {
     let start = Instant::now();
-    let corpus = ingest::list(&opts.corpus)?;
+    let corpus = ingest::list_excluding(&opts.corpus, Some(&opts.out))?;
     let total: u64 = corpus.entries.par_iter().map(size).sum();
     obs.begin(corpus.entries.len(), total);
-    let out_err = |source| RunError::Output { path: opts.out.clone(), source };
+    let out_err = |error| RunError::Output { path: opts.out.clone(), error };
     let mut output = Output::create(&opts.out, opts.csv_guard).map_err(out_err)?;
     let mut cmp = Comparer::default();
     let mut sum = Summary::default();
@@ -420,6 +529,8 @@ pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary,
     let mut inputs = Sha256::new();
     let t = Timings::default();
     let mut dedup = crate::compare::dedup::Deduper::default();
+    // a dump's bytes are counted once, on its own row (its records hold the same bytes)
+    let listed: std::collections::HashSet<&str> = corpus.entries.iter().map(Listed::id).collect();
     for_each(&corpus, rules, &opts.limits, &opts.fields, &t, obs, |mut r| {
         sum.documents += 1;
         match r.doc.status {
@@ -432,7 +543,9 @@ pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary,
         }
         sum.roles += r.roles.len();
         sum.responsibilities += r.responsibilities.len();
-        sum.bytes += r.doc.bytes;
+        if listed.contains(r.doc.doc.as_str()) {
+            sum.bytes += r.doc.bytes;
+        }
         inputs.update(format!("{}\t{}\t{}\n", r.doc.doc, r.doc.status.as_str(), r.doc.bytes));
         // a near-duplicate is listed, written and counted once in comparisons: as its original
         match dedup.add(&r) {
@@ -482,7 +595,9 @@ pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary,
     if cancelled() {
         return Err(RunError::Interrupted);
     }
-    output.finish(&comparison, &manifest).map_err(out_err)?;
+    if !output.finish(&comparison, &manifest, &cancelled).map_err(out_err)? {
+        return Err(RunError::Interrupted);
+    }
     obs.end();
     Ok(sum)
 }
@@ -495,6 +610,6 @@ pub fn collect(corpus: &[PathBuf], rules: &Rules) -> Result<Vec<DocResult>, RunE
         out.push(r);
         Ok(())
     })
-    .map_err(|source| RunError::Output { path: Path::new("-").to_path_buf(), source })?;
+    .map_err(|error| RunError::Output { path: Path::new("-").to_path_buf(), error })?;
     Ok(out)
 }

@@ -99,13 +99,22 @@ fn failed_write_leaves_previous_output_intact() {
     std::fs::create_dir_all(out.path().join("manifest.json/blocker")).unwrap();
     let corpus = corpus_with(&[("a.md", b"## Product Owner\n\n- Own the backlog\n")]);
     let o = run(&["run", "--quiet", "--corpus", s(corpus.path()), "--out", s(out.path())]);
-    assert_eq!(o.status.code(), Some(3), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(err.contains("manifest.json/ (a folder)") && err.contains("choose another --out"), "{err}");
     let entries: Vec<String> =
         std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    assert!(!entries.iter().any(|e| e.starts_with(".staging")), "{entries:?}");
-    // files are replaced one by one and only after all were written: each is whole
-    let after = std::fs::read_to_string(out.path().join("roles.csv")).unwrap();
-    assert!(after.as_bytes() == before.as_slice() || after.contains("product-owner"));
+    assert!(!entries.iter().any(|e| e.contains(".staging")), "{entries:?}");
+    let name = out.path().file_name().unwrap().to_string_lossy().into_owned();
+    let beside: Vec<String> = std::fs::read_dir(out.path().parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&format!(".{name}.")))
+        .collect();
+    assert!(beside.is_empty(), "{beside:?}");
+    // the folder is replaced as a whole or not at all: here not at all
+    assert_eq!(std::fs::read(out.path().join("roles.csv")).unwrap(), before);
+    assert!(out.path().join("manifest.json/blocker").is_dir());
 }
 
 #[test]

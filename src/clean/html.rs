@@ -236,14 +236,8 @@ impl<'a> Walker<'a> {
     /// Is this element left out with everything inside it?
     fn dropped(&self, node: &ego_tree::NodeRef<'_, Node>, e: &Element) -> bool {
         let name = e.name();
-        if e.attr("hidden").is_some() || e.attr("aria-hidden") == Some("true") {
+        if hidden(e) {
             return true;
-        }
-        if let Some(style) = e.attr("style") {
-            let s = style.to_ascii_lowercase().replace(' ', "");
-            if s.contains("display:none") || s.contains("visibility:hidden") {
-                return true;
-            }
         }
         if let Some(role) = e.attr("role") {
             if self.rules.drop_roles.contains(&role.to_ascii_lowercase()) && !has_h1(node) {
@@ -261,6 +255,76 @@ impl<'a> Walker<'a> {
         let hit = |v: Option<&str>| v.is_some_and(|v| !v.is_empty() && re.is_match(v));
         (hit(e.id()) || hit(e.attr("class"))) && !has_h1(node)
     }
+}
+
+/// Is the element hidden from readers of the page: the `hidden` attribute,
+/// `aria-hidden="true"` (any case), an inline style that hides it (`display: none`,
+/// `visibility: hidden` or `collapse`, `opacity: 0`), or a class that CSS frameworks
+/// hide with (`d-none`, `hidden`, `invisible`, `sr-only`, `visually-hidden`, …) unless
+/// another class shows it again at some screen size (`d-none d-md-block`, `hidden md:flex`).
+/// HTML and CSS semantics, not words of any domain.
+fn hidden(e: &Element) -> bool {
+    if e.attr("hidden").is_some() || e.attr("aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) {
+        return true;
+    }
+    if let Some(style) = e.attr("style") {
+        for decl in style.split(';') {
+            let Some((prop, val)) = decl.split_once(':') else { continue };
+            let prop = prop.trim().to_ascii_lowercase();
+            let val = val.to_ascii_lowercase().replace("!important", "");
+            let val = val.trim();
+            let hides = match prop.as_str() {
+                "display" => val == "none",
+                "visibility" => val == "hidden" || val == "collapse",
+                "opacity" => val.trim_end_matches('%').trim().parse::<f64>().is_ok_and(|o| o <= 0.0),
+                _ => false,
+            };
+            if hides {
+                return true;
+            }
+        }
+    }
+    let Some(class) = e.attr("class") else { return false };
+    const HIDING: &[&str] = &[
+        "d-none",
+        "hidden",
+        "is-hidden",
+        "invisible",
+        "sr-only",
+        "visually-hidden",
+        "visuallyhidden",
+        "screen-reader-text",
+        "hide",
+    ];
+    const SHOWN: &[&str] = &[
+        "block",
+        "inline",
+        "inline-block",
+        "flex",
+        "inline-flex",
+        "grid",
+        "inline-grid",
+        "table",
+        "table-row",
+        "table-cell",
+        "contents",
+        "flow-root",
+        "list-item",
+        "visible",
+        "not-sr-only",
+    ];
+    let tokens: Vec<String> = class.split_ascii_whitespace().map(str::to_ascii_lowercase).collect();
+    let hides = tokens.iter().any(|t| HIDING.contains(&t.as_str()));
+    // `d-md-block` (Bootstrap), `md:flex` (Tailwind): shown again at some size
+    let shown_again = tokens.iter().any(|t| {
+        let (prefix, value) = match t.rsplit_once(':') {
+            Some((p, v)) => (Some(p), v),
+            None => (None, t.as_str()),
+        };
+        prefix.is_some() && SHOWN.contains(&value)
+            || value.strip_prefix("d-").is_some_and(|v| SHOWN.iter().any(|s| v.ends_with(&format!("-{s}")) || v == *s))
+    });
+    hides && !shown_again
 }
 
 /// Does the element hold an `<h1>` (the page's title)? Bounded, so it stays cheap.
@@ -287,18 +351,107 @@ const CONTENT_SLACK: usize = 64;
 const RAW_TEXT: &[&str] =
     &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"];
 
-/// Flatten HTML nested deeper than `max` elements: the tags past that depth are removed
-/// (line breaks inside them kept, so lines stay true), their text stays. The HTML parser
-/// spends time proportional to the depth on every element, so 100,000 nested `<div>`s
-/// would take minutes; real pages nest well under 100 deep. Returns the HTML (borrowed
-/// when nothing was removed) and the number of tags removed. A light scan, not a parser:
-/// comments, raw-text elements (`<script>`) and quoted attribute values are skipped.
+/// Formatting elements: the HTML parser keeps a list of those left open and re-opens every
+/// one of them in each following paragraph (only three identical ones are kept, but
+/// `<b id=1>`, `<b id=2>`, … are all different).
+const FORMATTING: &[&str] =
+    &["a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"];
+/// Formatting elements open at once past which further ones are dropped. Real pages leave
+/// a handful open; 200 open `<b>`s before 20,000 paragraphs make 4 million elements.
+pub const MAX_OPEN_FORMATTING: usize = 16;
+/// Parts of a `<ruby>`: their end tags may be left out inside one, but outside a `<ruby>`
+/// they are ordinary elements that nest.
+const RUBY_PARTS: &[&str] = &["rb", "rt", "rp", "rtc"];
+
+/// What `limit_html` removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Cut {
+    /// tags nested past the depth limit
+    pub deep: usize,
+    /// formatting tags open past `MAX_OPEN_FORMATTING`, and their end tags
+    pub formatting: usize,
+}
+
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+}
+
+/// The end of a tag whose name ends at `j` (the index past its `>`), and whether it closes
+/// itself (`/>`), read as the HTML tokenizer does: a quote starts a value only after `=`
+/// (`<div x">` is an attribute named `x"`), an unquoted value runs to white space or `>`
+/// (`<a href=x/>` does not close itself).
+fn tag_end(b: &[u8], mut j: usize) -> (usize, bool) {
+    let n = b.len();
+    let skip_space = |j: &mut usize| {
+        while *j < n && is_space(b[*j]) {
+            *j += 1;
+        }
+    };
+    loop {
+        skip_space(&mut j);
+        match b.get(j) {
+            None => return (n, false),
+            Some(b'>') => return (j + 1, false),
+            Some(b'/') if b.get(j + 1) == Some(&b'>') => return (j + 2, true),
+            Some(b'/') => {
+                j += 1;
+                continue;
+            }
+            _ => {}
+        }
+        // an attribute name: its first character may be anything (`=` and quotes too)
+        j += 1;
+        while j < n && !is_space(b[j]) && !matches!(b[j], b'/' | b'>' | b'=') {
+            j += 1;
+        }
+        skip_space(&mut j);
+        if b.get(j) == Some(&b'=') {
+            j += 1;
+            skip_space(&mut j);
+            match b.get(j) {
+                Some(&q @ (b'"' | b'\'')) => j = b[j + 1..].iter().position(|&c| c == q).map_or(n, |p| j + 2 + p),
+                _ => {
+                    while j < n && !is_space(b[j]) && b[j] != b'>' {
+                        j += 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `limit_html`, with the tags it removed counted together.
 pub fn limit_depth(html: &str, max: usize) -> (std::borrow::Cow<'_, str>, usize) {
+    let (h, cut) = limit_html(html, max);
+    (h, cut.deep + cut.formatting)
+}
+
+/// Bound the work the HTML parser does on a page, before it parses it. Two things make
+/// the parser's time grow faster than the page:
+///
+/// - nesting: it spends time proportional to the depth on every element, so 100,000
+///   nested `<div>`s would take minutes (real pages nest well under 100 deep). Tags past
+///   `max` elements deep are removed (line breaks inside them kept, so lines stay true),
+///   their text stays.
+/// - formatting elements left open: each is re-opened in every following paragraph.
+///   Formatting tags open past `MAX_OPEN_FORMATTING` are removed with their end tags.
+///
+/// Returns the HTML (borrowed when nothing was removed) and what was removed. A light scan
+/// that follows the HTML tokenizer where it matters for counting: comments (`<!-->` is a
+/// whole one), bogus comments (`<!x>`, `<?x>`), raw-text elements (`<script>`), attributes
+/// (quoted only after `=`), `/>` (ignored on HTML elements: `<div/>` opens a `<div>`;
+/// honoured inside `<svg>` and `<math>`).
+pub fn limit_html(html: &str, max: usize) -> (std::borrow::Cow<'_, str>, Cut) {
     let b = html.as_bytes();
-    let (mut depth, mut removed) = (0usize, 0usize);
+    let mut depth = 0usize;
+    let mut cut = Cut::default();
     // counted elements open past the limit: was each one removed?
     let mut past: Vec<bool> = Vec::new();
     let mut kept_past = 0usize;
+    // formatting elements open (kept, dropped) by name, and kept in all
+    let mut fmt_open = [(0usize, 0usize); 14];
+    let mut fmt_kept = 0usize;
+    let (mut foreign, mut ruby) = (0usize, 0usize);
     let mut out: Option<String> = None;
     let mut copied = 0;
     let mut i = 0;
@@ -309,34 +462,76 @@ pub fn limit_depth(html: &str, max: usize) -> (std::borrow::Cow<'_, str>, usize)
         let start = i + p;
         let rest = &b[start..];
         if rest.starts_with(b"<!--") {
-            i = find(start + 4, b"-->").saturating_add(3);
+            let after = start + 4;
+            i = if b[after..].starts_with(b">") {
+                after + 1
+            } else if b[after..].starts_with(b"->") {
+                after + 2
+            } else {
+                let (a, e) = (find(after, b"-->"), find(after, b"--!>"));
+                if a <= e {
+                    a.saturating_add(3)
+                } else {
+                    e + 4
+                }
+            };
             continue;
         }
         let closing = rest.get(1) == Some(&b'/');
         let name_at = start + 1 + closing as usize;
-        let name_len =
-            b[name_at.min(b.len())..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'-').count();
-        if name_len == 0 || !b[name_at].is_ascii_alphabetic() {
+        if matches!(rest.get(1), Some(b'!' | b'?')) || closing && rest.get(2).is_some_and(|c| !c.is_ascii_alphabetic())
+        {
+            // a bogus comment (`<!DOCTYPE …>`, `<?xml …?>`, `</ x>`) runs to the next `>`
+            i = find(start + 2, b">").saturating_add(1);
+            continue;
+        }
+        if !b.get(name_at).is_some_and(|c| c.is_ascii_alphabetic()) {
             i = start + 1;
             continue;
         }
-        // the end of the tag, skipping quoted attribute values
-        let mut j = name_at + name_len;
-        let mut quote = None;
-        while j < b.len() {
-            match (quote, b[j]) {
-                (Some(q), c) if c == q => quote = None,
-                (None, b'"' | b'\'') => quote = Some(b[j]),
-                (None, b'>') => break,
-                _ => {}
-            }
-            j += 1;
-        }
-        let end = (j + 1).min(b.len());
+        let name_len = b[name_at..].iter().take_while(|c| !is_space(**c) && !matches!(c, b'/' | b'>')).count();
+        let (end, closes_itself) = tag_end(b, name_at + name_len);
         let name = html[name_at..name_at + name_len].to_ascii_lowercase();
-        let self_closing = b[..end].ends_with(b"/>");
-        let counts = !VOID.contains(&name.as_str()) && !OPTIONAL_END.contains(&name.as_str()) && !self_closing;
+        let name = name.as_str();
+        let self_closing = closes_itself && (foreign > 0 || matches!(name, "svg" | "math"));
+        let optional = OPTIONAL_END.contains(&name) && !(RUBY_PARTS.contains(&name) && ruby == 0);
+        let mut counts = !VOID.contains(&name) && !optional && !self_closing;
         let mut remove = false;
+        if let Some(f) = FORMATTING.iter().position(|f| *f == name) {
+            let (kept, dropped) = &mut fmt_open[f];
+            if closing && *dropped > 0 {
+                *dropped -= 1;
+                remove = true;
+            } else if closing {
+                if *kept > 0 {
+                    *kept -= 1;
+                    fmt_kept -= 1;
+                }
+            } else {
+                if matches!(name, "a" | "nobr") && *kept > 0 {
+                    // a new `<a>` closes the open one
+                    *kept -= 1;
+                    fmt_kept -= 1;
+                }
+                if fmt_kept >= MAX_OPEN_FORMATTING {
+                    *dropped += 1;
+                    remove = true;
+                } else {
+                    *kept += 1;
+                    fmt_kept += 1;
+                }
+            }
+            if remove {
+                cut.formatting += 1;
+                counts = false;
+            }
+        }
+        if !self_closing && matches!(name, "svg" | "math") {
+            foreign = if closing { foreign.saturating_sub(1) } else { foreign + 1 };
+        }
+        if !self_closing && name == "ruby" {
+            ruby = if closing { ruby.saturating_sub(1) } else { ruby + 1 };
+        }
         if counts && closing {
             match past.pop() {
                 Some(was_removed) => {
@@ -345,15 +540,17 @@ pub fn limit_depth(html: &str, max: usize) -> (std::borrow::Cow<'_, str>, usize)
                 }
                 None => depth = depth.saturating_sub(1),
             }
+            cut.deep += usize::from(remove);
         } else if counts {
             if depth < max {
                 depth += 1;
             } else {
                 // past the limit, containers go first; content elements (headings, lists,
                 // tables) are kept a little longer so that deep page-builder markup keeps them
-                remove = !(CONTENT.contains(&name.as_str()) && kept_past < CONTENT_SLACK);
+                remove = !(CONTENT.contains(&name) && kept_past < CONTENT_SLACK);
                 kept_past += usize::from(!remove);
                 past.push(remove);
+                cut.deep += usize::from(remove);
             }
         }
         if remove {
@@ -365,17 +562,16 @@ pub fn limit_depth(html: &str, max: usize) -> (std::borrow::Cow<'_, str>, usize)
             }
             o.extend(std::iter::repeat_n('\n', breaks));
             copied = end;
-            removed += 1;
         }
         i = end;
-        if !closing && RAW_TEXT.contains(&name.as_str()) && !self_closing {
+        if !closing && RAW_TEXT.contains(&name) && !self_closing {
             // skip to the end tag, whatever the case of its name
             let close = format!("</{name}");
             let mut k = i;
             loop {
                 let at = find(k, b"</");
-                if at >= b.len()
-                    || html[at..].len() >= close.len() && html[at..at + close.len()].eq_ignore_ascii_case(&close)
+                // compared as bytes: `at + close.len()` may fall inside a character
+                if at >= b.len() || b[at..].get(..close.len()).is_some_and(|t| t.eq_ignore_ascii_case(close.as_bytes()))
                 {
                     i = at;
                     break;
@@ -385,10 +581,10 @@ pub fn limit_depth(html: &str, max: usize) -> (std::borrow::Cow<'_, str>, usize)
         }
     }
     match out {
-        None => (std::borrow::Cow::Borrowed(html), 0),
+        None => (std::borrow::Cow::Borrowed(html), cut),
         Some(mut o) => {
             o.push_str(&html[copied.min(html.len())..]);
-            (std::borrow::Cow::Owned(o), removed)
+            (std::borrow::Cow::Owned(o), cut)
         }
     }
 }
@@ -492,6 +688,26 @@ mod tests {
     }
 
     #[test]
+    fn hidden_elements_are_dropped() {
+        let b = parse(
+            "<h1>Product Manager</h1><ul>\
+             <li>Own the roadmap</li>\
+             <li class=\"d-none\">h1</li><li class=\"x sr-only\">h2</li><li class=\"visually-hidden\">h3</li>\
+             <li aria-hidden=\"TRUE\">h4</li><li style=\"DISPLAY: none !important\">h5</li>\
+             <li style=\"color:red; visibility:collapse\">h6</li><li style=\"opacity:0\">h7</li>\
+             <li style=\"opacity: 0.0%\">h8</li><li hidden>h9</li>\
+             <li style=\"opacity:0.5\">shown 1</li><li class=\"d-none d-md-block\">shown 2</li>\
+             <li class=\"hidden md:flex\">shown 3</li><li aria-hidden=\"false\">shown 4</li>\
+             <li class=\"hidden-xs-up-not-a-token\">shown 5</li></ul>",
+        );
+        let texts: Vec<&str> = b.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["Product Manager", "Own the roadmap", "shown 1", "shown 2", "shown 3", "shown 4", "shown 5"]
+        );
+    }
+
+    #[test]
     fn tables_and_br_cells() {
         let b = parse("<table><tr><th>Role</th><th>Duties</th></tr><tr><td>PM</td><td>a<br>b<br/>c</td></tr></table>");
         assert_eq!(b.len(), 2);
@@ -521,6 +737,58 @@ mod tests {
         assert!(h.contains("Product Manager") && h.contains("Own it"));
         let b = parse(&h);
         assert!(b.iter().any(|b| b.text == "Product Manager"));
+    }
+
+    #[test]
+    fn limit_depth_raw_text_end_tag_probe_inside_a_character() {
+        // `</abcde` is probed for `</script` (8 bytes), whose end falls inside the `“`
+        let page = "<p>a</p><script>var s = \"</abcde\u{201c}\";</script><p>b</p>";
+        assert_eq!(limit_depth(page, 4).1, 0);
+        let page = "<style>x</st\u{e9}</style><div>y</div>";
+        assert_eq!(limit_depth(page, 4).1, 0);
+    }
+
+    #[test]
+    fn depth_counts_what_the_parser_nests() {
+        // each of these nests in the parser; each must count towards the depth
+        for (open, close) in [
+            ("<div/>", ""),
+            ("<div x\">", "</div>"),
+            ("<!--><div>", "</div>"),
+            ("<!---><div>", "</div>"),
+            ("<rt>", "</rt>"),
+            ("<li.>", "</li.>"),
+            ("<a href=x/><span>", "</span>"),
+        ] {
+            let page = format!("{}<p>x</p>{}", open.repeat(100), close.repeat(100));
+            let (_, cut) = limit_html(&page, 10);
+            assert!(cut.deep >= 90, "{open}: {cut:?}");
+        }
+        // … and these do not nest
+        for page in [
+            "<svg><path/><path/><path/><path/><path/><path/></svg><p>x</p>",
+            "<ruby>a<rt>b<rt>c<rt>d<rt>e<rt>f</ruby>",
+            "<p>a<p>b<p>c<p>d<p>e<p>f<p>g",
+            "<!-- <div><div><div><div><div><div> --> x",
+            "<!DOCTYPE html><?xml version='1.0'?></ x><div></div><div x=\"<div><div><div><div><div>\"></div>",
+        ] {
+            assert_eq!(limit_html(page, 4).1, Cut::default(), "{page}");
+        }
+    }
+
+    #[test]
+    fn formatting_elements_left_open_are_bounded() {
+        let open: String = (0..200).map(|i| format!("<b id={i}>")).collect();
+        let page = format!("<p>{open}x</p>{}", "<p>x</p>".repeat(1000));
+        let (h, cut) = limit_html(&page, 256);
+        assert_eq!(cut, Cut { deep: 0, formatting: 200 - MAX_OPEN_FORMATTING });
+        let t = std::time::Instant::now();
+        let b = parse(&h);
+        assert_eq!(b.len(), 1001);
+        assert!(t.elapsed().as_secs_f64() < 2.0, "{:?}", t.elapsed());
+        // closed formatting elements, and links that close each other, are never touched
+        let page = format!("{}{}", "<p><b>x</b> <i>y</i></p>".repeat(100), "<a href=1>a <a href=2>b ".repeat(100));
+        assert_eq!(limit_html(&page, 256).1, Cut::default());
     }
 
     #[test]

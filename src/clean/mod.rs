@@ -25,10 +25,11 @@ pub fn clean(raw: RawDoc, rules: &Rules) -> CleanDoc {
 /// Clean one document within `limits`; what they cut is listed in `meta.truncated`.
 pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
     let html_rules = &rules.boilerplate.html;
-    let mut flattened = 0;
+    let (mut flattened, mut formatting) = (0, 0);
     let mut parse_html = |h: &str, line: usize, fragment: bool| {
-        let (h, n) = html::limit_depth(h, limits.max_html_depth);
-        flattened += n;
+        let (h, cut) = html::limit_html(h, limits.max_html_depth);
+        flattened += cut.deep;
+        formatting += cut.formatting;
         html::blocks(&h, html_rules, line, fragment, limits.max_blocks)
     };
     let mut parsed = match raw.format {
@@ -42,6 +43,12 @@ pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
         truncated.push(format!(
             "flattened {flattened} HTML tags nested deeper than {} elements (--max-html-depth); their text is kept",
             limits.max_html_depth
+        ));
+    }
+    if formatting > 0 {
+        truncated.push(format!(
+            "removed {formatting} formatting tags (<b>, <i>, <a>, …) opened while {} were open already; their text is kept",
+            html::MAX_OPEN_FORMATTING
         ));
     }
     cap_blocks(&mut parsed, limits.max_blocks, truncated);

@@ -76,10 +76,19 @@ impl Observer for Bar {
 
 pub fn run(a: Args) -> Result<u8, CliError> {
     let rules = load_rules(a.rules.as_deref())?;
-    // Ctrl-C: stop starting documents, write nothing, keep the previous output; a second
-    // Ctrl-C ends the process at once
+    // Ctrl-C, SIGTERM, SIGHUP: stop starting documents, write nothing, keep the previous
+    // output; a second one ends the process at once (its staging folder removed), saying
+    // which output it leaves in place
     let _ = ctrlc::set_handler(|| {
         if pipeline::cancelled() {
+            match rolemap::emit::folder::abandon() {
+                rolemap::emit::folder::Abandoned::Before => {
+                    eprintln!("rolemap: error: interrupted again: stopped at once; no output was written; the previous output is left as it was")
+                }
+                rolemap::emit::folder::Abandoned::After => {
+                    eprintln!("rolemap: error: interrupted again: stopped at once, after the new output was put in place whole")
+                }
+            }
             std::process::exit(exit::INTERRUPTED.into());
         }
         pipeline::cancel();
@@ -109,6 +118,10 @@ pub fn run(a: Args) -> Result<u8, CliError> {
         RunError::Ingest(_) | RunError::Output { .. } => CliError::io(e),
         RunError::Interrupted => CliError::interrupted(e),
     })?;
+    if pipeline::cancelled() {
+        // the interrupt came after the new output was put in place: it is whole
+        eprintln!("rolemap: interrupted after the new output was written in full to {}", opts.out.display());
+    }
     if !a.quiet {
         let secs = sum.elapsed.as_secs_f64();
         let mb = sum.bytes as f64 / 1e6;

@@ -18,6 +18,12 @@ const ROWS: usize = HASHES / BANDS;
 pub const THRESHOLD: f64 = 0.8;
 /// Fewer shingles than this say too little to call two postings the same.
 const MIN_SHINGLES: usize = 8;
+/// Documents kept per LSH bucket. Templated postings (the same boilerplate duties, a few
+/// of their own) land in the same buckets by the thousand, and comparing each one with all
+/// before it is quadratic. A bucket keeps its first documents (the originals a later copy
+/// would name); a copy of a later one is found through its other bands, whose buckets are
+/// not crowded. Work per document is at most `BANDS × BUCKET_CAP` comparisons.
+pub const BUCKET_CAP: usize = 64;
 
 /// A document found to be a near-duplicate of an earlier one.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -95,7 +101,11 @@ impl Deduper {
     /// Look at the next document: `Some` when it duplicates one seen before (it is then
     /// not remembered), else it is remembered as a possible original.
     pub fn add(&mut self, r: &DocResult) -> Option<Duplicate> {
-        let sh = shingles(r);
+        self.add_shingles(&r.doc.doc, shingles(r))
+    }
+
+    /// `add`, given the document's id and shingles.
+    pub fn add_shingles(&mut self, id: &str, sh: Vec<u64>) -> Option<Duplicate> {
         if sh.len() < MIN_SHINGLES {
             return None;
         }
@@ -125,16 +135,19 @@ impl Deduper {
         }
         if let Some((cand, sim)) = best {
             return Some(Duplicate {
-                doc: r.doc.doc.clone(),
+                doc: id.to_string(),
                 duplicate_of: self.docs[cand as usize].0.clone(),
                 similarity: (sim * 1000.0).round() / 1000.0,
                 shingles: sh.len(),
             });
         }
         let idx = self.docs.len() as u32;
-        self.docs.push((r.doc.doc.clone(), sig));
+        self.docs.push((id.to_string(), sig));
         for k in keys {
-            self.bands.entry(k).or_default().push(idx);
+            let bucket = self.bands.entry(k).or_default();
+            if bucket.len() < BUCKET_CAP {
+                bucket.push(idx);
+            }
         }
         None
     }
@@ -190,6 +203,29 @@ mod tests {
                      - Write user stories with clear acceptance criteria and examples\n\
                      - Run sprint reviews with stakeholders from operations\n";
         assert_eq!(d.add(&doc("c.md", other)), None);
+    }
+
+    #[test]
+    fn templated_postings_take_linear_time() {
+        // 12 shared duty shingles and 4 of each document's own: similar (Jaccard 0.6, so
+        // many shared buckets), never duplicates; then an exact copy of document 7
+        let doc = |i: u64| -> Vec<u64> {
+            let mut v: Vec<u64> =
+                (0..12).chain((0..4).map(|k| 1_000 + i * 4 + k)).map(|x| fnv(&x.to_le_bytes())).collect();
+            v.sort_unstable();
+            v
+        };
+        let mut d = Deduper::default();
+        let t = std::time::Instant::now();
+        for i in 0..30_000 {
+            assert_eq!(d.add_shingles(&format!("d{i}"), doc(i)), None);
+        }
+        let dup = d.add_shingles("copy", doc(7)).expect("a duplicate");
+        assert_eq!(dup.duplicate_of, "d7");
+        let dup = d.add_shingles("copy", doc(29_000)).expect("a duplicate");
+        assert_eq!(dup.duplicate_of, "d29000");
+        assert!(d.bands.values().all(|b| b.len() <= BUCKET_CAP));
+        assert!(t.elapsed().as_secs_f64() < 10.0, "{:?}", t.elapsed());
     }
 
     #[test]

@@ -9,9 +9,11 @@ use crate::compare::Comparison;
 use crate::model::{DocRecord, DocResult, ReqRecord, RespRecord, RoleRecord};
 use serde::Serialize;
 use std::borrow::Cow;
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+pub mod folder;
 
 /// The files of an output folder, relative to it, in the order they are committed.
 pub const FILES: [&str; 14] = [
@@ -122,8 +124,7 @@ type Csv = csv::Writer<BufWriter<File>>;
 
 /// An output folder being written.
 pub struct Output {
-    out: PathBuf,
-    staging: PathBuf,
+    folder: folder::Folder,
     guard: bool,
     docs_csv: Csv,
     docs_jsonl: BufWriter<File>,
@@ -134,7 +135,6 @@ pub struct Output {
     dups_csv: Csv,
     req_csv: Csv,
     req_jsonl: BufWriter<File>,
-    committed: bool,
 }
 
 fn csv_writer(path: &Path, header: &[&str]) -> io::Result<Csv> {
@@ -164,15 +164,13 @@ fn write_json_line<T: Serialize>(w: &mut BufWriter<File>, v: &T) -> io::Result<(
 
 impl Output {
     /// Start writing into `out` (created if missing). `guard` neutralises formula cells.
+    /// The folder is locked for the run (another run on it is refused, naming it), and
+    /// what runs that were killed left is removed.
     pub fn create(out: &Path, guard: bool) -> io::Result<Output> {
-        fs::create_dir_all(out)?;
-        let staging = out.join(format!(".staging-{}", std::process::id()));
-        if staging.exists() {
-            fs::remove_dir_all(&staging)?;
-        }
-        fs::create_dir_all(staging.join("comparison"))?;
+        let folder = folder::Folder::open(out)?;
+        let staging = folder.staging.clone();
         Ok(Output {
-            out: out.to_path_buf(),
+            folder,
             guard,
             docs_csv: csv_writer(&staging.join("documents.csv"), &DOCUMENT_COLUMNS)?,
             docs_jsonl: jsonl(&staging.join("documents.jsonl"))?,
@@ -183,8 +181,6 @@ impl Output {
             req_csv: csv_writer(&staging.join("requirements.csv"), &REQUIREMENT_COLUMNS)?,
             req_jsonl: jsonl(&staging.join("requirements.jsonl"))?,
             resp_jsonl: jsonl(&staging.join("responsibilities.jsonl"))?,
-            staging,
-            committed: false,
         })
     }
 
@@ -329,8 +325,15 @@ impl Output {
         write_json_line(&mut self.resp_jsonl, r)
     }
 
-    /// Write the comparisons and the manifest, then move every file into place.
-    pub fn finish(mut self, cmp: &Comparison, manifest: &serde_json::Value) -> io::Result<()> {
+    /// Write the comparisons and the manifest, then put the new output in place of the old
+    /// one in one step. `stop` is asked just before: when it says so, nothing is put in place
+    /// and `Ok(false)` is returned.
+    pub fn finish(
+        mut self,
+        cmp: &Comparison,
+        manifest: &serde_json::Value,
+        stop: &dyn Fn() -> bool,
+    ) -> io::Result<bool> {
         self.docs_csv.flush()?;
         self.roles_csv.flush()?;
         self.resp_csv.flush()?;
@@ -340,7 +343,7 @@ impl Output {
         self.dups_csv.flush()?;
         self.req_csv.flush()?;
         self.req_jsonl.flush()?;
-        let st = self.staging.clone();
+        let st = self.folder.staging.clone();
         let g = self.guard;
         let cell = |s: &str| if g { guard_cell(s).into_owned() } else { s.to_string() };
 
@@ -419,21 +422,11 @@ impl Output {
         f.write_all(b"\n")?;
         f.flush()?;
 
-        fs::create_dir_all(self.out.join("comparison"))?;
+        // the data is on disk before the folder that holds it is put in place
         for name in FILES {
-            fs::rename(st.join(name), self.out.join(name))?;
+            File::open(st.join(name))?.sync_all()?;
         }
-        self.committed = true;
-        let _ = fs::remove_dir_all(&st);
-        Ok(())
-    }
-}
-
-impl Drop for Output {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_dir_all(&self.staging);
-        }
+        self.folder.commit(stop)
     }
 }
 

@@ -53,6 +53,127 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     Decoded { text, encoding, repairs }
 }
 
+/// A dump read as a stream of UTF-8, whatever its encoding: a BOM is taken off, UTF-16
+/// (with or without BOM) and Windows-1252 are decoded on the fly, as `decode` reads a whole
+/// file. Whether a file without BOM is Windows-1252 is judged on the whole file when
+/// `whole` (a second reader of the same file) is given, else on its first 64 KiB.
+/// Returns the stream and the encoding's name.
+pub fn stream(
+    mut input: Box<dyn std::io::Read + Send>,
+    whole: Option<Box<dyn std::io::Read + Send>>,
+) -> std::io::Result<(Box<dyn std::io::Read + Send>, &'static str)> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(64 * 1024);
+    (&mut input).take(64 * 1024).read_to_end(&mut head)?;
+    let rest = |mut head: Vec<u8>, skip: usize, input| -> Box<dyn Read + Send> {
+        head.drain(..skip);
+        Box::new(std::io::Cursor::new(head).chain(input))
+    };
+    let transcode = |head: Vec<u8>, skip: usize, enc: &'static encoding_rs::Encoding, input| -> Box<dyn Read + Send> {
+        Box::new(Transcode {
+            inner: rest(head, skip, input),
+            dec: enc.new_decoder_without_bom_handling(),
+            out: Vec::new(),
+            at: 0,
+            done: false,
+        })
+    };
+    Ok(if head.starts_with(b"\xEF\xBB\xBF") {
+        (rest(head, 3, input), "utf-8-bom")
+    } else if head.starts_with(b"\xFF\xFE") {
+        (transcode(head, 2, UTF_16LE, input), "utf-16le")
+    } else if head.starts_with(b"\xFE\xFF") {
+        (transcode(head, 2, UTF_16BE, input), "utf-16be")
+    } else if let Some(enc) = utf16_without_bom(&head) {
+        let name = if enc == UTF_16LE { "utf-16le (no BOM)" } else { "utf-16be (no BOM)" };
+        (transcode(head, 0, enc, input), name)
+    } else {
+        let (valid_multi, invalid) = match whole {
+            Some(w) => utf8_counts(w)?,
+            None => utf8_counts(Box::new(std::io::Cursor::new(head.clone())))?,
+        };
+        if invalid == 0 || valid_multi > 0 && valid_multi * 4 >= invalid {
+            (rest(head, 0, input), "utf-8")
+        } else {
+            (transcode(head, 0, WINDOWS_1252, input), "windows-1252")
+        }
+    })
+}
+
+/// Valid non-ASCII characters and invalid UTF-8 sequences of a stream (as `mostly_utf8`
+/// counts them), read in pieces.
+fn utf8_counts(mut r: Box<dyn std::io::Read + Send>) -> std::io::Result<(usize, usize)> {
+    let (mut valid_multi, mut invalid) = (0, 0);
+    let mut buf = vec![0u8; 1 << 20];
+    let mut carry = 0;
+    loop {
+        let n = match r.read(&mut buf[carry..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let len = carry + n;
+        let mut next_carry = 0;
+        let chunks: Vec<_> = buf[..len].utf8_chunks().collect();
+        for (i, c) in chunks.iter().enumerate() {
+            valid_multi += c.valid().chars().filter(|c| !c.is_ascii()).count();
+            if !c.invalid().is_empty() {
+                // a sequence cut by the end of the piece is read with the next piece
+                if n > 0
+                    && i + 1 == chunks.len()
+                    && c.invalid().len() < 4
+                    && std::str::from_utf8(c.invalid()).is_err_and(|e| e.error_len().is_none())
+                {
+                    next_carry = c.invalid().len();
+                } else {
+                    invalid += 1;
+                }
+            }
+        }
+        if n == 0 {
+            return Ok((valid_multi, invalid));
+        }
+        buf.copy_within(len - next_carry..len, 0);
+        carry = next_carry;
+    }
+}
+
+/// A reader decoding another one to UTF-8.
+struct Transcode {
+    inner: Box<dyn std::io::Read + Send>,
+    dec: encoding_rs::Decoder,
+    out: Vec<u8>,
+    at: usize,
+    done: bool,
+}
+
+impl std::io::Read for Transcode {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at >= self.out.len() {
+            if self.done {
+                return Ok(0);
+            }
+            let mut raw = [0u8; 64 * 1024];
+            let n = loop {
+                match self.inner.read(&mut raw) {
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    r => break r?,
+                }
+            };
+            let last = n == 0;
+            let mut s = String::with_capacity(self.dec.max_utf8_buffer_length(n).unwrap_or(n * 3 + 16));
+            let _ = self.dec.decode_to_string(&raw[..n], &mut s, last);
+            self.done = last;
+            self.out = s.into_bytes();
+            self.at = 0;
+        }
+        let k = buf.len().min(self.out.len() - self.at);
+        buf[..k].copy_from_slice(&self.out[self.at..self.at + k]);
+        self.at += k;
+        Ok(k)
+    }
+}
+
 /// What a file that is not text is, from its first bytes: `Some("PNG image")`. Checks the
 /// signatures of the binary formats that end up in scraped folders, then the share of
 /// control bytes in the first 8 KiB (text has next to none; UTF-16 is recognised first).
@@ -322,6 +443,30 @@ mod tests {
         let utf16: Vec<u8> = "Product Manager".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
         assert_eq!(binary_kind(&utf16), None);
         assert_eq!(binary_kind(b""), None);
+    }
+
+    #[test]
+    fn streams_are_decoded_like_files() {
+        use std::io::Read;
+        let read = |b: Vec<u8>, whole: bool| {
+            let w = whole.then(|| Box::new(std::io::Cursor::new(b.clone())) as Box<dyn Read + Send>);
+            let (mut r, enc) = stream(Box::new(std::io::Cursor::new(b)), w).unwrap();
+            let mut s = String::new();
+            r.read_to_string(&mut s).unwrap();
+            (s, enc)
+        };
+        assert_eq!(read(b"\xEF\xBB\xBF{\"a\":1}\n".to_vec(), true), ("{\"a\":1}\n".into(), "utf-8-bom"));
+        let le: Vec<u8> = "\u{feff}a\tb\nZ\u{fc}rich\n".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        assert_eq!(read(le, false), ("a\tb\nZ\u{fc}rich\n".into(), "utf-16le"));
+        // one Windows-1252 byte after 100 KiB of ASCII: judged on the whole file
+        let mut b = "x".repeat(100_000).into_bytes();
+        b.extend(b"Z\xfcrich\n");
+        assert_eq!(read(b.clone(), true).1, "windows-1252");
+        assert!(read(b, true).0.ends_with("Z\u{fc}rich\n"));
+        // a character cut by the end of a 1 MiB piece is not an invalid sequence
+        let mut b = "x".repeat((1 << 20) - 1).into_bytes();
+        b.extend("é\n".as_bytes());
+        assert_eq!(utf8_counts(Box::new(std::io::Cursor::new(b))).unwrap(), (1, 0));
     }
 
     #[test]

@@ -1,11 +1,24 @@
 //! YAML front matter: metadata, not body text.
 
 use std::collections::BTreeMap;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, ScanError};
 use yaml_rust2::{Yaml, YamlLoader};
+
+/// Nodes a front matter may hold once its aliases are expanded. Real front matter holds a
+/// few dozen; an alias bomb ("billion laughs": anchors nested a few levels deep, each
+/// aliased ten times) holds billions in a few hundred bytes.
+pub const MAX_YAML_NODES: u64 = 10_000;
 
 /// Take the front matter off `text`: its lines are blanked (so line numbers stay true) and
 /// its scalar values returned with lower-case keys. Lists of scalars are joined with "; ".
 pub fn take(text: &mut String) -> BTreeMap<String, String> {
+    take_noting(text, &mut Vec::new())
+}
+
+/// `take`, noting in `truncated` what a limit cut (front matter whose aliases expand past
+/// `MAX_YAML_NODES` is not read).
+pub fn take_noting(text: &mut String, truncated: &mut Vec<String>) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let mut lines = text.split_inclusive('\n');
     let mut offset = 0;
@@ -38,7 +51,10 @@ pub fn take(text: &mut String) -> BTreeMap<String, String> {
     }
     let Some((yaml_end, fm_end)) = end else { return out };
     let yaml = dedent(&text[body_start..yaml_end]);
-    match YamlLoader::load_from_str(&yaml) {
+    match load_bounded(&yaml, MAX_YAML_NODES) {
+        Err(Bounded::TooBig(n)) => truncated.push(format!(
+            "front matter not read: its YAML aliases expand to over {n} nodes (an alias bomb); the body is read"
+        )),
         Ok(docs) => {
             if let Some(Yaml::Hash(h)) = docs.first() {
                 for (k, v) in h {
@@ -48,7 +64,7 @@ pub fn take(text: &mut String) -> BTreeMap<String, String> {
                 }
             }
         }
-        Err(_) => {
+        Err(Bounded::Scan) => {
             for l in yaml.lines() {
                 if let Some((k, v)) = l.split_once(':') {
                     let (k, v) = (k.trim(), v.trim().trim_matches(['"', '\'']));
@@ -113,9 +129,101 @@ fn as_markdown(fm: &str, body_empty: bool, has_h1: bool) -> String {
     out
 }
 
+enum Bounded {
+    Scan,
+    TooBig(u64),
+}
+
+/// Load YAML, refusing it when its aliases would expand to more than `max` nodes: the nodes
+/// are counted from the parser's events (an alias counts as the size of what it names)
+/// before the loader, which expands every alias, is given them.
+fn load_bounded(yaml: &str, max: u64) -> Result<Vec<Yaml>, Bounded> {
+    struct Counting {
+        loader: YamlLoader,
+        max: u64,
+        total: u64,
+        /// size of each anchored node, by anchor id
+        anchors: BTreeMap<usize, u64>,
+        /// open collections: (anchor id, nodes so far)
+        open: Vec<(usize, u64)>,
+        over: bool,
+    }
+    impl Counting {
+        fn add(&mut self, n: u64) {
+            self.total = self.total.saturating_add(n);
+            if let Some(top) = self.open.last_mut() {
+                top.1 = top.1.saturating_add(n);
+            }
+        }
+    }
+    impl MarkedEventReceiver for Counting {
+        fn on_event(&mut self, ev: Event, mark: Marker) {
+            if self.over {
+                return;
+            }
+            match &ev {
+                Event::SequenceStart(aid, _) | Event::MappingStart(aid, _) => {
+                    self.total = self.total.saturating_add(1);
+                    self.open.push((*aid, 1));
+                }
+                Event::SequenceEnd | Event::MappingEnd => {
+                    if let Some((aid, n)) = self.open.pop() {
+                        if aid > 0 {
+                            self.anchors.insert(aid, n);
+                        }
+                        if let Some(top) = self.open.last_mut() {
+                            top.1 = top.1.saturating_add(n);
+                        }
+                    }
+                }
+                Event::Scalar(v, _, aid, _) => {
+                    // a long scalar counts for more: an alias copies its text
+                    let n = 1 + v.len() as u64 / 64;
+                    if *aid > 0 {
+                        self.anchors.insert(*aid, n);
+                    }
+                    self.add(n);
+                }
+                Event::Alias(aid) => {
+                    let n = self.anchors.get(aid).copied().unwrap_or(1);
+                    self.add(n);
+                }
+                _ => {}
+            }
+            if self.total > self.max {
+                self.over = true;
+                return;
+            }
+            self.loader.on_event(ev, mark);
+        }
+    }
+    let mut c = Counting {
+        loader: YamlLoader::default(),
+        max,
+        total: 0,
+        anchors: BTreeMap::new(),
+        open: Vec::new(),
+        over: false,
+    };
+    Parser::new_from_str(yaml).load(&mut c, true).map_err(|_: ScanError| Bounded::Scan)?;
+    if c.over {
+        return Err(Bounded::TooBig(max));
+    }
+    Ok(c.loader.documents().to_vec())
+}
+
+/// Remove the indent common to the non-blank lines, counted in characters of white space
+/// (a line may be indented by a no-break space, two bytes, and another by a space).
 fn dedent(s: &str) -> String {
-    let indent = s.lines().filter(|l| !l.trim().is_empty()).map(|l| l.len() - l.trim_start().len()).min().unwrap_or(0);
-    s.lines().map(|l| if l.len() >= indent { &l[indent..] } else { l.trim_start() }).collect::<Vec<_>>().join("\n")
+    let lead = |l: &str| l.chars().take_while(|c| c.is_whitespace()).count();
+    let indent = s.lines().filter(|l| !l.trim().is_empty()).map(lead).min().unwrap_or(0);
+    s.lines()
+        .map(|l| match l.char_indices().nth(indent) {
+            Some((i, _)) if lead(l) >= indent => &l[i..],
+            _ => l.trim_start(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn scalar(y: &Yaml) -> Option<String> {
@@ -170,6 +278,36 @@ mod tests {
         let fm = take(&mut t);
         assert_eq!(fm["company"], "Acme");
         assert_eq!(t.lines().last(), Some("Body"));
+    }
+
+    #[test]
+    fn indent_of_mixed_white_space_is_counted_in_characters() {
+        // one line indented by a space, another by a no-break space (two bytes)
+        assert_eq!(dedent(" a: 1\n\u{a0}b: 2\n"), "a: 1\nb: 2");
+        assert_eq!(dedent("\u{a0}\u{a0}a: 1\n b: 2"), "\u{a0}a: 1\nb: 2");
+        let mut t = "---\n title: x\n\u{a0}company: Acme\n---\nBody".to_string();
+        take(&mut t);
+    }
+
+    #[test]
+    fn alias_bomb_is_refused_quickly() {
+        let mut y =
+            String::from("a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n");
+        for i in 1..9 {
+            let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+            y.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        let mut t = format!("---\ntitle: Product Owner\n{y}---\n\n- Own the backlog\n");
+        let mut cut = Vec::new();
+        let t0 = std::time::Instant::now();
+        let fm = take_noting(&mut t, &mut cut);
+        assert!(t0.elapsed().as_secs_f64() < 1.0, "{:?}", t0.elapsed());
+        assert!(fm.is_empty(), "{fm:?}");
+        assert!(cut[0].contains("alias bomb"), "{cut:?}");
+        // aliases within bounds are read as before
+        let mut t = "---\nbase: &b Acme\ncompany: *b\ntags: &t [a, b]\nmore: *t\n---\nx".to_string();
+        let fm = take(&mut t);
+        assert_eq!((fm["company"].as_str(), fm["more"].as_str()), ("Acme", "a; b"));
     }
 
     #[test]

@@ -61,8 +61,21 @@ pub enum IngestError {
 
 /// List the corpus given as files and folders. Entries are sorted by id.
 pub fn list(paths: &[PathBuf]) -> Result<Corpus, IngestError> {
+    list_excluding(paths, None)
+}
+
+/// `list`, never reading the output folder `out` (a corpus folder may hold it) nor the
+/// run's own lock and staging folders. Hidden folders (`.git/`, `.cache/`) are not read:
+/// each is one `skipped` entry.
+pub fn list_excluding(paths: &[PathBuf], out: Option<&Path>) -> Result<Corpus, IngestError> {
+    let out = out.and_then(|o| std::fs::canonicalize(o).ok());
     let mut corpus = Corpus::default();
+    // a folder or file given twice (`--corpus x x`) is listed once
+    let mut roots_seen = std::collections::HashSet::new();
     for root in paths {
+        if root.as_os_str() != "-" && !std::fs::canonicalize(root).map(|c| roots_seen.insert(c)).unwrap_or(true) {
+            continue;
+        }
         if root.as_os_str() == "-" {
             corpus.entries.push(Listed::Dump { id: "stdin".into(), path: root.clone(), kind: dump::DumpKind::Jsonl });
             continue;
@@ -71,7 +84,7 @@ pub fn list(paths: &[PathBuf]) -> Result<Corpus, IngestError> {
             return Err(IngestError::Missing(root.clone()));
         }
         if root.is_file() {
-            let id = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let id = root.file_name().map(|n| path_id(Path::new(n))).unwrap_or_default();
             corpus.entries.push(classify(id, root.clone()));
             continue;
         }
@@ -79,14 +92,34 @@ pub fn list(paths: &[PathBuf]) -> Result<Corpus, IngestError> {
         if sources.is_file() {
             corpus.sources.extend(read_sources(&sources)?);
         }
-        for entry in walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name() {
+        let mut walk = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
+        while let Some(entry) = walk.next() {
             match entry {
                 Ok(e) => {
-                    if e.file_type().is_dir() {
+                    let name = e.file_name().to_string_lossy();
+                    if e.depth() > 0 && crate::emit::folder::is_own_name(&name) {
+                        if e.file_type().is_dir() {
+                            walk.skip_current_dir();
+                        }
                         continue;
                     }
                     let rel = e.path().strip_prefix(root).unwrap_or(e.path());
-                    let id = rel.to_string_lossy().replace('\\', "/");
+                    let id = path_id(rel);
+                    if e.file_type().is_dir() {
+                        if e.depth() == 0 {
+                            continue;
+                        }
+                        if out.is_some() && std::fs::canonicalize(e.path()).ok() == out {
+                            // the output folder of this run: ours, not input
+                            walk.skip_current_dir();
+                        } else if name.starts_with('.') {
+                            walk.skip_current_dir();
+                            corpus
+                                .entries
+                                .push(Listed::Skip { id: format!("{id}/"), reason: "hidden folder, not read".into() });
+                        }
+                        continue;
+                    }
                     if e.path_is_symlink() && !e.path().is_file() {
                         corpus.entries.push(Listed::Skip { id, reason: "symbolic link to no regular file".into() });
                         continue;
@@ -110,7 +143,52 @@ pub fn list(paths: &[PathBuf]) -> Result<Corpus, IngestError> {
         }
     }
     corpus.entries.sort_by(|a, b| a.id().cmp(b.id()));
+    unique_ids(&mut corpus.entries);
     Ok(corpus)
+}
+
+/// A path as a document id: `/` between its parts, and the bytes of a name that are not
+/// UTF-8 written as `%XX` (so `\xff.md` and `\xfe.md` stay two documents).
+pub fn path_id(rel: &Path) -> String {
+    #[cfg(unix)]
+    let id = {
+        use std::os::unix::ffi::OsStrExt;
+        let mut id = String::new();
+        for c in rel.as_os_str().as_bytes().utf8_chunks() {
+            id.push_str(c.valid());
+            for b in c.invalid() {
+                id.push_str(&format!("%{b:02X}"));
+            }
+        }
+        id
+    };
+    #[cfg(not(unix))]
+    let id = rel.to_string_lossy().into_owned();
+    id.replace('\\', "/")
+}
+
+/// Give every entry its own id: a second file with the id of an earlier one
+/// (`--corpus x/a.md y/a.md`) becomes `a~2.md`.
+fn unique_ids(entries: &mut [Listed]) {
+    let mut seen: std::collections::HashSet<String> = entries.iter().map(|e| e.id().to_string()).collect();
+    let mut first = std::collections::HashSet::new();
+    for e in entries.iter_mut() {
+        if first.insert(e.id().to_string()) {
+            continue;
+        }
+        let id = e.id().to_string();
+        let (stem, ext) = match id.rfind('.') {
+            Some(i) if i > id.rfind('/').map_or(0, |s| s + 1) => (&id[..i], &id[i..]),
+            _ => (id.as_str(), ""),
+        };
+        let new = (2..).map(|n| format!("{stem}~{n}{ext}")).find(|c| !seen.contains(c)).unwrap_or_default();
+        seen.insert(new.clone());
+        match e {
+            Listed::Doc { id, .. } | Listed::Dump { id, .. } | Listed::Skip { id, .. } | Listed::Fail { id, .. } => {
+                *id = new
+            }
+        }
+    }
 }
 
 fn classify(id: String, path: PathBuf) -> Listed {
@@ -132,7 +210,10 @@ fn classify(id: String, path: PathBuf) -> Listed {
 /// Read `sources.csv`: a `file` column and any of `company`, `url`, `date`.
 pub fn read_sources(path: &Path) -> Result<BTreeMap<String, SourceInfo>, IngestError> {
     let err = |line: u64, message: String| IngestError::Sources { path: path.to_path_buf(), line, message };
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_path(path).map_err(|e| err(0, e.to_string()))?;
+    // decoded as any document is (a spreadsheet may save it as Windows-1252 or UTF-16)
+    let bytes = std::fs::read(path).map_err(|e| err(0, e.to_string()))?;
+    let text = decode::decode(&bytes).text;
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let headers = rdr.headers().map_err(|e| err(1, e.to_string()))?.clone();
     let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.trim().to_lowercase().as_str()));
     let file =
@@ -171,6 +252,68 @@ impl Rejected {
     }
 }
 
+/// A CSV stream that fails (an I/O error of kind `InvalidData`) once one record runs over
+/// `cap` bytes, so that a CSV reader never holds more: an unclosed quote would otherwise
+/// make the rest of the file, however large, one record. Records are told apart as the
+/// CSV reader does: a quote opens a quoted field only at the start of a field, and a line
+/// break inside one does not end the record.
+pub struct CsvRecordCap<R> {
+    inner: R,
+    delimiter: u8,
+    cap: u64,
+    /// bytes since the last record ended
+    run: u64,
+    state: CsvState,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CsvState {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+impl<R> CsvRecordCap<R> {
+    pub fn new(inner: R, delimiter: u8, cap: u64) -> Self {
+        CsvRecordCap { inner, delimiter, cap, run: 0, state: CsvState::FieldStart }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for CsvRecordCap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &c in &buf[..n] {
+            use CsvState::*;
+            let end = matches!(c, b'\n' | b'\r');
+            self.state = match (self.state, c) {
+                (Quoted, b'"') => QuoteInQuoted,
+                (Quoted, _) => Quoted,
+                (FieldStart, b'"') => Quoted,
+                (QuoteInQuoted, b'"') => Quoted,
+                (_, c) if c == self.delimiter => FieldStart,
+                (_, _) if end => FieldStart,
+                _ => Unquoted,
+            };
+            if end && self.state == FieldStart {
+                self.run = 0;
+            } else {
+                self.run += 1;
+            }
+            if self.run > self.cap {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "a record runs over {} bytes (an unclosed quote?); the rest of the file is not read (raise the limit with --max-bytes)",
+                        self.cap
+                    ),
+                ));
+            }
+        }
+        Ok(n)
+    }
+}
+
 /// Read and decode one document.
 pub fn read(id: &str, path: &Path, sources: &BTreeMap<String, SourceInfo>, max_bytes: u64) -> Result<RawDoc, Rejected> {
     let bytes = read_bytes(path, max_bytes)?;
@@ -178,12 +321,33 @@ pub fn read(id: &str, path: &Path, sources: &BTreeMap<String, SourceInfo>, max_b
     Ok(decode_doc(id, &bytes, sources))
 }
 
-/// Read a file's bytes, refusing what is not a regular file or is over `max_bytes`.
-pub fn read_bytes(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Rejected> {
+/// Open a regular file for reading; a pipe, device or socket is refused before it is
+/// opened (opening a named pipe waits for a writer, for ever), and again from the opened
+/// handle, non-blocking, in case the path was swapped in between.
+pub fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), Rejected> {
+    let not_regular = || Rejected::error("not a regular file (device, pipe or socket)".into());
     let meta = std::fs::metadata(path).map_err(|e| Rejected::error(format!("cannot read: {e}")))?;
     if !meta.is_file() {
-        return Err(Rejected::error("not a regular file (device, pipe or socket)".into()));
+        return Err(not_regular());
     }
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NONBLOCK);
+    }
+    let f = o.open(path).map_err(|e| Rejected::error(format!("cannot read: {e}")))?;
+    let meta = f.metadata().map_err(|e| Rejected::error(format!("cannot read: {e}")))?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    Ok((f, meta))
+}
+
+/// Read a file's bytes, refusing what is not a regular file or is over `max_bytes`.
+pub fn read_bytes(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Rejected> {
+    let (f, meta) = open_regular(path)?;
     if meta.len() > max_bytes {
         return Err(Rejected::error(format!(
             "file is {} bytes, over the limit of {max_bytes} (raise it with --max-bytes)",
@@ -191,7 +355,6 @@ pub fn read_bytes(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Rejected> {
         )));
     }
     use std::io::Read;
-    let f = std::fs::File::open(path).map_err(|e| Rejected::error(format!("cannot read: {e}")))?;
     // the size may have changed since `metadata`: never read more than the limit
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     f.take(max_bytes + 1).read_to_end(&mut bytes).map_err(|e| Rejected::error(format!("cannot read: {e}")))?;
@@ -219,7 +382,8 @@ pub fn check_bytes(bytes: &[u8]) -> Result<(), Rejected> {
 pub fn decode_doc(id: &str, bytes: &[u8], sources: &BTreeMap<String, SourceInfo>) -> RawDoc {
     let d = decode::decode(bytes);
     let mut text = d.text;
-    let front_matter = frontmatter::take(&mut text);
+    let mut truncated = Vec::new();
+    let front_matter = frontmatter::take_noting(&mut text, &mut truncated);
     let ext = id.rsplit('.').next().unwrap_or("").to_lowercase();
     let format = sniff(&ext, &text);
     if TEMPLATE_EXTENSIONS.contains(&ext.as_str()) && text.contains("<template") {
@@ -238,7 +402,7 @@ pub fn decode_doc(id: &str, bytes: &[u8], sources: &BTreeMap<String, SourceInfo>
             repairs: d.repairs,
             front_matter,
             source,
-            truncated: Vec::new(),
+            truncated,
         },
         format,
         text,
