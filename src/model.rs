@@ -47,6 +47,8 @@ pub struct DocMeta {
     pub source: Option<SourceInfo>,
     /// What the per-document limits cut (see `Limits`); empty when nothing was cut.
     pub truncated: Vec<String>,
+    /// A record of a dump of postings: one posting, one role.
+    pub record: bool,
 }
 
 /// Per-document limits. They bound the time and memory any one document can take; what a

@@ -41,6 +41,9 @@ pub const SHAPE_ROLES: &str = "several-roles";
 pub const SHAPE_LADDER: &str = "ladder";
 pub const SHAPE_TEXT: &str = "text";
 
+/// Fewest words of text under a heading for it to define a role.
+const MIN_ROLE_WORDS: usize = 12;
+
 /// Extract one document.
 pub fn extract(doc: CleanDoc, posting: &PostingMeta, rules: &Rules) -> Extraction {
     let company = company::detect(&doc, posting, rules);
@@ -107,6 +110,22 @@ impl<'a> Extractor<'a> {
     fn run(&mut self, doc: &CleanDoc, posting: &PostingMeta) -> &'static str {
         let tax = &self.rules.taxonomy;
         self.find_activities();
+        // words of text (not headings) under each section, its sub-sections included
+        let mut words = vec![0usize; self.tree.sections.len()];
+        let mut duty_like = vec![false; self.tree.sections.len()];
+        for (i, b) in self.blocks.iter().enumerate() {
+            if b.is_heading() || self.tree.sections[self.tree.of_block[i]].heading == Some(i) {
+                continue;
+            }
+            let n = text::word_count(&b.text);
+            let duty = self.is_duty_line(strip_numbering(&b.text));
+            let mut at = Some(self.tree.of_block[i]);
+            while let Some(x) = at {
+                words[x] += n;
+                duty_like[x] |= duty;
+                at = self.tree.sections[x].parent;
+            }
+        }
         // 1. role headings and bare rungs
         let mut heads: Vec<Anchor> = Vec::new();
         let mut rungs: Vec<(usize, usize, String)> = Vec::new(); // section, level, rule
@@ -117,9 +136,9 @@ impl<'a> Extractor<'a> {
             }
             let b = &self.blocks[h];
             let t = strip_numbering(&b.text);
-            // a heading with nothing under it (a side menu of tracks) defines no role
-            let empty = self.tree.is_empty(si) && !self.tree.sections.iter().any(|x| x.parent == Some(si));
-            if empty {
+            // a heading with (next to) nothing under it defines no role: a side menu of
+            // tracks, a card in a list of other jobs ("System Engineer", its company, a place)
+            if words[si] < MIN_ROLE_WORDS && !duty_like[si] {
                 continue;
             }
             if let Some(hit) = self.role_heading(t) {
@@ -193,6 +212,18 @@ impl<'a> Extractor<'a> {
                 heads.sort_by_key(|a| a.block);
             }
         }
+        // a dump record or a page with a JobPosting is one posting: other titles on it (a list
+        // of similar jobs) define nothing
+        let one_posting = doc.meta.record || posting.evidence.iter().any(|(f, e)| f == "title" && e == "json-ld");
+        if shape == SHAPE_TEXT && distinct >= 2 && one_posting && primary.as_ref().is_some_and(|p| p.hit.is_some()) {
+            let p = primary.clone().unwrap_or_else(|| heads[0].clone());
+            let role = p.hit.as_ref().map(|h| h.role);
+            heads = heads.into_iter().filter(|a| a.hit.as_ref().map(|h| h.role) == role).take(1).collect();
+            if heads.is_empty() {
+                heads.push(p);
+            }
+        }
+        let distinct = if one_posting { distinct.min(heads.len()) } else { distinct };
         if shape == SHAPE_TEXT && distinct >= 2 {
             shape = SHAPE_ROLES;
         } else if shape == SHAPE_TEXT {

@@ -156,6 +156,8 @@ pub struct DumpReader {
     text_by_length: bool,
     /// CSV records read ahead by `classify`, handed out first
     pending: std::collections::VecDeque<csv::ByteRecord>,
+    /// The error that ended reading ahead: reported when the pending records are used up.
+    pending_err: Option<csv::Error>,
 }
 
 impl DumpReader {
@@ -180,6 +182,7 @@ impl DumpReader {
             chosen_text: None,
             text_by_length: false,
             pending: Default::default(),
+            pending_err: None,
         };
         match kind {
             DumpKind::Jsonl => r.lines = Some(CappedLines::new(input, max_bytes)),
@@ -211,8 +214,12 @@ impl DumpReader {
                         while r.pending.len() < SNIFF_RECORDS {
                             match rdr.read_byte_record(&mut rec) {
                                 Ok(true) => r.pending.push_back(rec.clone()),
+                                Ok(false) => break,
                                 // a bad record is reported when it is reached
-                                Ok(false) | Err(_) => break,
+                                Err(e) => {
+                                    r.pending_err = Some(e);
+                                    break;
+                                }
                             }
                         }
                         let rows: Vec<Vec<String>> = r
@@ -476,6 +483,7 @@ pub fn record_doc(id: &str, text: &str, title: Option<&str>, source: SourceInfo,
             front_matter,
             source: Some(source),
             truncated: Vec::new(),
+            record: true,
         },
         format,
         text,
@@ -585,7 +593,10 @@ impl Iterator for DumpReader {
                         rec = r;
                         Ok(true)
                     }
-                    None => rdr.read_byte_record(&mut rec),
+                    None => match self.pending_err.take() {
+                        Some(e) => Err(e),
+                        None => rdr.read_byte_record(&mut rec),
+                    },
                 };
                 match read {
                     Ok(false) => None,

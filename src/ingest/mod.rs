@@ -403,6 +403,7 @@ pub fn decode_doc(id: &str, bytes: &[u8], sources: &BTreeMap<String, SourceInfo>
             front_matter,
             source,
             truncated,
+            record: false,
         },
         format,
         text,
