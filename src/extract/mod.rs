@@ -112,17 +112,14 @@ impl<'a> Extractor<'a> {
         self.find_activities();
         // words of text (not headings) under each section, its sub-sections included
         let mut words = vec![0usize; self.tree.sections.len()];
-        let mut duty_like = vec![false; self.tree.sections.len()];
         for (i, b) in self.blocks.iter().enumerate() {
             if b.is_heading() || self.tree.sections[self.tree.of_block[i]].heading == Some(i) {
                 continue;
             }
             let n = text::word_count(&b.text);
-            let duty = self.is_duty_line(strip_numbering(&b.text));
             let mut at = Some(self.tree.of_block[i]);
             while let Some(x) = at {
                 words[x] += n;
-                duty_like[x] |= duty;
                 at = self.tree.sections[x].parent;
             }
         }
@@ -138,7 +135,7 @@ impl<'a> Extractor<'a> {
             let t = strip_numbering(&b.text);
             // a heading with (next to) nothing under it defines no role: a side menu of
             // tracks, a card in a list of other jobs ("System Engineer", its company, a place)
-            if words[si] < MIN_ROLE_WORDS && !duty_like[si] {
+            if words[si] < MIN_ROLE_WORDS && !self.holds_a_duty(si) {
                 continue;
             }
             if let Some(hit) = self.role_heading(t) {
@@ -296,7 +293,7 @@ impl<'a> Extractor<'a> {
             // the first top heading with something under it (not a side menu's entry)
             let holds = |i: usize| {
                 let s = self.tree.of_block[i];
-                !self.tree.is_empty(s) || self.tree.sections.iter().any(|x| x.parent == Some(s))
+                !self.tree.is_empty(s) || self.tree.children[s] > 0
             };
             if let Some((i, b)) = self
                 .blocks
@@ -383,6 +380,14 @@ impl<'a> Extractor<'a> {
             }
         }
         first_plain
+    }
+
+    /// Does a line under section `s` (its sub-sections included) read as a duty?
+    fn holds_a_duty(&self, s: usize) -> bool {
+        let from = self.tree.sections[s].heading.map_or(0, |h| h + 1);
+        (from..self.blocks.len())
+            .take_while(|&j| self.tree.within(self.tree.of_block[j], s))
+            .any(|j| !self.blocks[j].is_heading() && self.is_duty_line(strip_numbering(&self.blocks[j].text)))
     }
 
     /// The texts that may name the document: its titles and its first headings.
@@ -503,6 +508,9 @@ impl<'a> Extractor<'a> {
                 continue;
             }
             let s = self.tree.of_block[i];
+            if self.tree.sections[s].kind != Some(Kind::Requirements) {
+                continue;
+            }
             let t = strip_numbering(&b.text).to_lowercase();
             let verb = st.item_duty_verbs.is_match(&t)
                 && !st.req_years.is_match(&t)
@@ -671,7 +679,7 @@ impl<'a> Extractor<'a> {
             return;
         }
         let empty = self.tree.is_empty(s);
-        let has_children = self.tree.sections.iter().any(|x| x.parent == Some(s));
+        let has_children = self.tree.children[s] > 0;
         if (empty && !has_children) || self.opens_with_duty_verb(&label) {
             let detail = self.detail_of(s);
             self.push_item(role, &label, i, RULE_SUBHEADING, None);
@@ -682,13 +690,12 @@ impl<'a> Extractor<'a> {
     }
 
     fn detail_of(&self, s: usize) -> Option<String> {
-        let d: Vec<&str> = self
-            .tree
-            .of_block
-            .iter()
-            .enumerate()
-            .filter(|(j, x)| **x == s && self.blocks[*j].kind == BlockKind::Paragraph)
-            .map(|(j, _)| self.blocks[j].text.as_str())
+        // a section's own blocks follow its heading, before its first sub-section
+        let from = self.tree.sections[s].heading.map_or(0, |h| h + 1);
+        let d: Vec<&str> = (from..self.blocks.len())
+            .take_while(|&j| self.tree.of_block[j] == s)
+            .filter(|&j| self.blocks[j].kind == BlockKind::Paragraph)
+            .map(|j| self.blocks[j].text.as_str())
             .collect();
         (!d.is_empty()).then(|| d.join(" "))
     }
@@ -715,14 +722,8 @@ impl<'a> Extractor<'a> {
         if self.anchor_of.iter().flatten().any(|&a| a != usize::MAX && a != s && self.tree.within(s, a)) {
             return false;
         }
-        let first = self
-            .tree
-            .of_block
-            .iter()
-            .enumerate()
-            .find(|(j, x)| **x == s && Some(*j) != sec.heading && self.blocks[*j].kind == BlockKind::Paragraph);
-        match first {
-            Some((j, _)) => {
+        match self.tree.first_paragraph[s] {
+            Some(j) => {
                 let t = &self.blocks[j].text;
                 let first_sentence = text::sentences(t).into_iter().next().unwrap_or(t);
                 !self.is_duty_line(first_sentence)

@@ -66,6 +66,10 @@ pub struct Tree {
     pub of_block: Vec<usize>,
     /// For every section, how many blocks stand in it (its heading included).
     pub sizes: Vec<usize>,
+    /// For every section, how many sections it holds directly.
+    pub children: Vec<usize>,
+    /// For every section, its first paragraph of its own.
+    pub first_paragraph: Vec<Option<usize>>,
 }
 
 impl Tree {
@@ -206,8 +210,18 @@ pub fn build(blocks: &[Block], rules: &Rules) -> Tree {
         of_block.push(s);
     }
     let mut sizes = vec![0; sections.len()];
-    for &s in &of_block {
+    let mut first_paragraph = vec![None; sections.len()];
+    for (i, &s) in of_block.iter().enumerate() {
         sizes[s] += 1;
+        if first_paragraph[s].is_none() && blocks[i].kind == BlockKind::Paragraph && sections[s].heading != Some(i) {
+            first_paragraph[s] = Some(i);
+        }
     }
-    Tree { sections, of_block, sizes }
+    let mut children = vec![0; sections.len()];
+    for x in &sections {
+        if let Some(p) = x.parent {
+            children[p] += 1;
+        }
+    }
+    Tree { sections, of_block, sizes, children, first_paragraph }
 }
