@@ -845,9 +845,11 @@ impl<'a> Extractor<'a> {
         let label = k.trim().chars().next().is_some_and(char::is_alphabetic)
             && k.chars().all(|c| c.is_alphanumeric() || " &-'’./".contains(c))
             && !v.starts_with("//");
+        // the value: a few words, or a list of names ("Carlos Ruiz, Ana Martínez (SM)")
+        let names = v.split_whitespace().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c == '('));
         label
             && (1..=6).contains(&kw)
-            && (1..=6).contains(&vw)
+            && (vw >= 1 && (vw <= 6 || (names && vw <= 24)))
             && !v.trim_end().ends_with('.')
             && !self.is_duty_line(v.trim())
     }
@@ -1025,7 +1027,12 @@ impl<'a> Extractor<'a> {
         if duty_cols.is_empty() {
             duty_cols = (0..width).filter(|c| Some(*c) != role_col.or(Some(0)) && !dept_cols.contains(c)).collect();
         }
-        let body_from = if has_header { 1 } else { 0 };
+        // a first row of short labels over rows of sentences is a header, even unmarked
+        let short =
+            |r: &Block| r.cells.iter().flatten().all(|c| text::word_count(c) <= 10 && !c.trim_end().ends_with('.'));
+        let long = |r: &Block| r.cells.iter().flatten().any(|c| text::word_count(c) > 10);
+        let label_row = rows.len() > 1 && short(first) && rows[1..].iter().any(long);
+        let body_from = if has_header || (role_col.is_none() && label_row) { 1 } else { 0 };
         for (ri, row) in rows.iter().enumerate().skip(body_from) {
             let at = from + ri;
             let title = row.cells.get(role_col.unwrap_or(0)).map(|c| c.join(" ")).unwrap_or_default();
