@@ -240,9 +240,6 @@ impl<'a> Extractor<'a> {
                 heads = vec![a];
             }
         }
-        if shape == SHAPE_LADDER && heads.len() >= 2 {
-            // ladders are several roles for what follows
-        }
         // 4. roles and items
         for a in &heads {
             self.new_role(a);
@@ -933,21 +930,25 @@ impl<'a> Extractor<'a> {
     /// remove obstacles"), with a duty predicate.
     fn role_subject(&self, sent: &str) -> bool {
         let st = &self.rules.structure;
-        for hit in self.rules.taxonomy.find_titles(sent).into_iter().take(2) {
-            let before = &sent[..hit.start];
-            let clause = before.rsplit([',', ';', ':', '(', '–', '—']).next().unwrap_or(before);
-            let lead = clause.trim_start();
-            let ok_lead = st.prose_lead.is_match(lead)
-                || (text::word_count(lead) <= 1 && lead.chars().next().is_none_or(|c| c.is_uppercase()));
-            if !ok_lead {
-                continue;
-            }
-            let after = sent[hit.end..].trim_start();
-            if st.prose_verbs.is_match(after) && !st.prose_non_duty.is_match(sent) {
-                return true;
-            }
-        }
-        false
+        self.rules
+            .taxonomy
+            .find_titles(sent)
+            .into_iter()
+            .take(2)
+            .any(|hit| self.is_subject(sent, &hit, true) && !st.prose_non_duty.is_match(sent))
+    }
+
+    /// Is the title `hit` the subject of `sent`: only `prose.lead` words before it in its
+    /// clause (or, when `loose`, one capitalised word: "Skilled delivery managers …"), and a
+    /// `prose.verbs` predicate after it?
+    fn is_subject(&self, sent: &str, hit: &TitleHit, loose: bool) -> bool {
+        let st = &self.rules.structure;
+        let before = &sent[..hit.start];
+        let clause = before.rsplit([',', ';', ':', '(', '–', '—']).next().unwrap_or(before);
+        let lead = clause.trim_start();
+        let ok_lead = st.prose_lead.is_match(lead)
+            || (loose && text::word_count(lead) <= 1 && lead.chars().next().is_none_or(|c| c.is_uppercase()));
+        ok_lead && st.prose_verbs.is_match(sent[hit.end..].trim_start())
     }
 
     fn table_end(&self, i: usize) -> usize {
@@ -1103,15 +1104,11 @@ impl<'a> Extractor<'a> {
             }
             for sent in text::sentences(&b.text) {
                 for hit in rules.taxonomy.find_titles(sent) {
+                    if !self.is_subject(sent, &hit, false) {
+                        continue;
+                    }
                     let before = &sent[..hit.start];
-                    let clause = before.rsplit([',', ';', ':', '(', '–', '—']).next().unwrap_or(before);
-                    if !st.prose_lead.is_match(clause.trim_start()) {
-                        continue;
-                    }
                     let after = sent[hit.end..].trim_start();
-                    if !st.prose_verbs.is_match(after) {
-                        continue;
-                    }
                     let level = hit.level.as_ref().map(|l| l.0);
                     let existing = self.roles.iter().position(|r| {
                         r.hit.as_ref().is_some_and(|h| h.role == hit.role && h.level.as_ref().map(|l| l.0) == level)
