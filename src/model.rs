@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 pub enum Format {
     Html,
     Markdown,
+    /// reStructuredText (read through Markdown, line for line)
+    Rst,
     Text,
 }
 
@@ -18,6 +20,7 @@ impl Format {
         match self {
             Format::Html => "html",
             Format::Markdown => "markdown",
+            Format::Rst => "rst",
             Format::Text => "text",
         }
     }

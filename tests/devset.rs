@@ -4,9 +4,9 @@
 //! `tests/devset/SOURCES.csv`). Scored with `rolemap::eval`, which agrees with
 //! `shared/eval/score.py` (tests/corpus.rs checks that on the samples).
 //!
-//! The floors are the figures the current rules reach, less a small margin: a change that
-//! loses accuracy on real documents fails here. The goals of the issues (responsibility F1
-//! 0.80, at most 3 leaks) are higher; raise the floors as the figures rise.
+//! The floors are the issues' goals (responsibility F1 0.80, at most 3 leaks) or, where the
+//! rules reach higher, those figures less a small margin: a change that loses accuracy on
+//! real documents fails here. Raise the floors as the figures rise.
 
 use rolemap::eval;
 use rolemap::pipeline;
@@ -26,9 +26,9 @@ fn development_set_floors() {
     let report = format!("{}\n{}", s.lines.join("\n"), s.summary());
     eprintln!("development set: {}", s.summary());
     assert_eq!(s.docs, 60, "{report}");
-    assert!(s.role_f1 >= 0.91, "role F1 below 0.91:\n{report}");
-    assert!(s.resp_f1 >= 0.79, "responsibility F1 below 0.79:\n{report}");
-    assert!(s.leaks <= 5, "more than 5 leaks:\n{report}\n{:#?}", s.leak_list);
+    assert!(s.role_f1 >= 0.94, "role F1 below 0.94:\n{report}");
+    assert!(s.resp_f1 >= 0.81, "responsibility F1 below 0.81:\n{report}");
+    assert!(s.leaks <= 3, "more than 3 leaks:\n{report}\n{:#?}", s.leak_list);
     assert!(s.company_ok * 100 >= 75 * s.company_n, "company right for under 75 %:\n{report}");
     assert!(s.outside_ok * 100 >= 90 * s.outside_n, "outside roles kept for under 90 %:\n{report}");
 

@@ -77,12 +77,26 @@ fn bullet_len(line: &str) -> Option<usize> {
 }
 
 /// Rewrite typed bullets as Markdown list markers, keeping every line where it was.
+/// An opening tag alone on its line that asks for Markdown inside it (kramdown and Markdown
+/// Extra: `<div class="note" markdown="1">`). Without this, CommonMark reads the lines up to
+/// the next blank line as raw HTML and a heading there comes out as text ("## References").
+static MARKDOWN_INSIDE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"(?i)^\s{0,3}<[a-z][a-z0-9]*\b[^<>]*\smarkdown\s*=\s*["']?(?:1|block|span)\b["']?[^<>]*>\s*$"#)
+        .expect("valid regex")
+});
+
 fn prepare(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.lines().any(|l| bullet_len(l).is_some()) {
+    let markdown_inside = text.contains("markdown=") || text.contains("markdown =");
+    if !markdown_inside && !text.lines().any(|l| bullet_len(l).is_some()) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     for l in text.split_inclusive('\n') {
+        if markdown_inside && MARKDOWN_INSIDE.is_match(l.trim_end_matches(['\r', '\n'])) {
+            // the tag becomes a blank line: its content is Markdown, every line stays in place
+            out.push('\n');
+            continue;
+        }
         match bullet_len(l) {
             Some(n) => {
                 let indent = l.len() - l.trim_start().len();
@@ -385,6 +399,18 @@ mod tests {
 
     fn parse(s: &str) -> Vec<Block> {
         blocks(s, usize::MAX, &mut |_, _| Vec::new())
+    }
+
+    #[test]
+    fn markdown_inside_an_html_block_is_read_as_markdown() {
+        let b =
+            parse("Intro\n\n<div class=\"note\" markdown='1'>\n## References\n\n- [A link](https://x.org)\n</div>\n");
+        let kinds: Vec<_> = b.iter().map(|b| (b.kind, b.text.as_str(), b.line)).collect();
+        assert_eq!(kinds[1], (BlockKind::Heading { level: 2 }, "References", 4), "{kinds:?}");
+        assert_eq!(kinds[2].1, "A link");
+        // without the attribute the block stays raw HTML, as CommonMark says
+        let b = parse("<div class=\"note\">\n## Not a heading\n</div>\n");
+        assert!(b.iter().all(|b| !b.is_heading()), "{b:?}");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod html;
 pub mod markdown;
+pub mod rst;
 pub mod text;
 
 use crate::model::{Block, BlockKind, CleanDoc, Dropped, Format, Limits, RawDoc};
@@ -36,6 +37,10 @@ pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
         Format::Html => parse_html(&raw.text, 1, false),
         Format::Markdown | Format::Text => {
             markdown::blocks(&raw.text, limits.max_blocks, &mut |h, line| parse_html(h, line, true))
+        }
+        Format::Rst => {
+            let md = rst::to_markdown(&raw.text);
+            markdown::blocks(&md, limits.max_blocks, &mut |h, line| parse_html(h, line, true))
         }
     };
     let truncated = &mut raw.meta.truncated;

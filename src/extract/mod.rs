@@ -818,21 +818,7 @@ impl<'a> Extractor<'a> {
 
     /// The kind a paragraph ending in ":" gives the list after it (structure.toml `[lists]`).
     fn lead_in(&self, t: &str) -> Option<Kind> {
-        let st = &self.rules.structure;
-        let t = t.trim_end();
-        if !t.ends_with(':') {
-            return None;
-        }
-        let last = text::sentences(t).into_iter().last().unwrap_or(t);
-        if st.non_duty_lead_in.is_match(last) {
-            Some(Kind::Other)
-        } else if st.requirements_lead_in.is_match(last) {
-            Some(Kind::Requirements)
-        } else if st.duty_lead_in.is_match(last) {
-            Some(Kind::Duties)
-        } else {
-            None
-        }
+        sections::lead_in_kind(t, self.rules)
     }
 
     /// "Nombre: Juan Pérez", "Location: Berlin": a short label and a short value.
@@ -1045,14 +1031,34 @@ impl<'a> Extractor<'a> {
                 if role_col.is_some() { tax.find_titles(&title).into_iter().next() } else { self.role_heading(&title) };
             if role_col.is_none() && hit.is_none() {
                 // a table of duties under a role: every cell item is a duty
+                // With a header naming duty columns, only those columns are duties and the
+                // first column groups them ("Area | Responsibilities"). Cells must read as
+                // duties in a posting's unlabelled table, and in a table with a header under
+                // no duty label (a glossary: "Label | Description" of other things).
                 if let Some(r) = role {
                     if matches!(kind, Some(Kind::Duties) | None) {
-                        for item in row.cells.iter().flatten() {
-                            // in a posting's unlabelled table, only cells that read as duties
-                            if mode == Mode::Posting && kind.is_none() && !self.is_duty_line(item) {
+                        // (a duty word over the first column names the groups: "Responsibility |
+                        // Key Behaviors"; every cell is read then)
+                        let named: Vec<usize> = if has_header { find(&st.table_duty_columns) } else { Vec::new() };
+                        let named = if named.contains(&0) { Vec::new() } else { named };
+                        let labelled = self.tree.sections[self.tree.of_block[from]].kind == Some(Kind::Duties);
+                        let group = row
+                            .cells
+                            .first()
+                            .filter(|_| !named.is_empty())
+                            .map(|c| c.join(" ").trim().to_string())
+                            .filter(|g| !g.is_empty());
+                        for (ci, cell) in row.cells.iter().enumerate() {
+                            if !named.is_empty() && !named.contains(&ci) {
                                 continue;
                             }
-                            self.push_item(r, item, at, RULE_TABLE, None);
+                            for item in cell {
+                                let must_read = (mode == Mode::Posting && kind.is_none()) || (has_header && !labelled);
+                                if must_read && !self.is_duty_line(item) {
+                                    continue;
+                                }
+                                self.push_item(r, item, at, RULE_TABLE, group.clone());
+                            }
                         }
                     }
                 }

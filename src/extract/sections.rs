@@ -144,6 +144,31 @@ pub fn classify(label: &str, rules: &Rules) -> Option<Kind> {
     }
 }
 
+/// The kind a paragraph ending in ":" gives the list after it (structure.toml `[lists]`):
+/// quoted material (values, examples: `Other`), requirements or duties. A question before
+/// a list ("… you should become one, but how?") introduces answers: only the quoted-material
+/// lead-ins apply to it.
+pub fn lead_in_kind(t: &str, rules: &Rules) -> Option<Kind> {
+    let st = &rules.structure;
+    let t = t.trim_end();
+    let question = t.ends_with('?');
+    if !t.ends_with(':') && !question {
+        return None;
+    }
+    let last = text::sentences(t).into_iter().last().unwrap_or(t);
+    if st.non_duty_lead_in.is_match(last) {
+        Some(Kind::Other)
+    } else if question {
+        None
+    } else if st.requirements_lead_in.is_match(last) {
+        Some(Kind::Requirements)
+    } else if st.duty_lead_in.is_match(last) {
+        Some(Kind::Duties)
+    } else {
+        None
+    }
+}
+
 /// The heading depth of block `i`, if it opens a section.
 pub fn heading_level(blocks: &[Block], i: usize, rules: &Rules) -> Option<u8> {
     match blocks[i].kind {

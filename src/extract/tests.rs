@@ -356,3 +356,36 @@ mod company_evidence {
         assert!(failures.is_empty(), "{failures:#?}");
     }
 }
+
+#[test]
+fn tables_under_a_role_duty_columns_groups_and_glossaries() {
+    // a duty column: only its cells are duties, the first column groups them
+    let r = run(
+        "a.md",
+        "## Product Owner\n\n| Area | Responsibilities |\n|---|---|\n| Backlog | Own the backlog<br>Write user stories |\n| Team | Run the sprint review |\n",
+    );
+    assert_eq!(items(&r, "product-owner/mid"), ["Own the backlog", "Write user stories", "Run the sprint review"]);
+    assert!(
+        r.responsibilities.iter().take(2).all(|x| x.group.as_deref() == Some("Backlog")),
+        "{:?}",
+        r.responsibilities
+    );
+    // a glossary of other things under the role: only cells phrased as duties count
+    let r = run(
+        "g.md",
+        "## Product Owner\n\n- Own the backlog\n\nThe labels we use:\n\n| Label | Description |\n|---|---|\n| Must-have | Features defined in the roadmap. |\n| Triage | Review new issues every week. |\n",
+    );
+    assert_eq!(items(&r, "product-owner/mid"), ["Own the backlog", "Review new issues every week."]);
+}
+
+#[test]
+fn restructured_text_role_guides_are_read() {
+    let r = run(
+        "guide.rst",
+        "Roles\n=====\n\nProduct Owner (PO)\n------------------\n\nResponsibilities\n****************\n#. Own the product backlog.\n#. Coordinate the :doc:`reviews`.\n\n.. image:: roles.png\n    :align: center\n\nScrum Master (SM)\n-----------------\n\n+--------------------------+\n| Responsibilities         |\n+==========================+\n|#. Coach the team on      |\n|   agile practices.       |\n+--------------------------+\n",
+    );
+    assert_eq!(keys(&r), ["product-owner/mid", "scrum-master/mid"]);
+    assert_eq!(items(&r, "product-owner/mid"), ["Own the product backlog.", "Coordinate the reviews."]);
+    assert_eq!(items(&r, "scrum-master/mid"), ["Coach the team on agile practices."]);
+    assert_eq!(r.responsibilities[0].line, 9);
+}

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// File extensions read as documents.
-pub const DOC_EXTENSIONS: [&str; 5] = ["html", "htm", "md", "markdown", "txt"];
+pub const DOC_EXTENSIONS: [&str; 7] = ["html", "htm", "md", "markdown", "rst", "rest", "txt"];
 /// Templates of web frameworks and site generators: read as HTML (their markup is the page).
 pub const TEMPLATE_EXTENSIONS: [&str; 10] =
     ["vue", "svelte", "php", "jsx", "tsx", "erb", "hbs", "njk", "liquid", "astro"];
@@ -19,7 +19,7 @@ pub const TEMPLATE_EXTENSIONS: [&str; 10] =
 pub const DUMP_EXTENSIONS: [&str; 4] = ["jsonl", "ndjson", "csv", "tsv"];
 /// What a skipped extension's reason lists.
 const READS: &str =
-    "reads .html .htm .md .markdown .txt, templates .vue .svelte .php .jsx .tsx .erb .hbs .njk .liquid .astro, and .jsonl .ndjson .csv .tsv dumps";
+    "reads .html .htm .md .markdown .rst .txt, templates .vue .svelte .php .jsx .tsx .erb .hbs .njk .liquid .astro, and .jsonl .ndjson .csv .tsv dumps";
 /// Name of the optional metadata file beside the corpus.
 pub const SOURCES_FILE: &str = "sources.csv";
 
@@ -417,6 +417,7 @@ pub fn sniff(ext: &str, text: &str) -> Format {
         "html" | "htm" => return Format::Html,
         _ if TEMPLATE_EXTENSIONS.contains(&ext) => return Format::Html,
         "md" | "markdown" => return Format::Markdown,
+        "rst" | "rest" => return Format::Rst,
         _ => {}
     }
     let head: String = text.trim_start().chars().take(512).collect::<String>().to_lowercase();

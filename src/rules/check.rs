@@ -155,6 +155,37 @@ pub fn run_examples(rules: &Rules) -> ExampleReport {
         let ok = st.req_years.is_match(e) || st.req_degree.is_match(e) || st.req_skills.is_match(e);
         rep.check("structure.toml", "requirement".into(), e, true, ok, || "no years, degree or skills found".into());
     }
+    // section labels and lead-ins: each must get the kind it is filed under
+    let kind_name = |k: Option<crate::extract::sections::Kind>| k.map_or("none", |k| k.as_str());
+    for (want, label) in &st.section_examples {
+        let got = kind_name(crate::extract::sections::classify(label, rules));
+        rep.check("structure.toml", format!("section:{want}"), label, true, got == want, || format!("kind {got}"));
+    }
+    for (want, t) in &st.lead_in_examples {
+        let got = kind_name(crate::extract::sections::lead_in_kind(t, rules));
+        rep.check("structure.toml", format!("list:lead-in:{want}"), t, true, got == want, || format!("kind {got}"));
+    }
+    // item examples read as duties (a duty verb, the hire or the person at the level as
+    // subject); counter-examples match `not-duty`
+    for e in &st.item_examples {
+        let l = e.to_lowercase();
+        let duty = st.item_duty_verbs.is_match(&l)
+            || st.item_hire_duty.is_match(&l)
+            || st.item_ladder_subject.is_match(&l)
+            || st.item_first_person.is_match(&l);
+        let not = st.item_not_duty.is_match(e);
+        rep.check("structure.toml", "item".into(), e, true, duty && !not, || {
+            if not {
+                "matches not-duty".into()
+            } else {
+                "no duty verb or subject".into()
+            }
+        });
+    }
+    for e in &st.item_counter_examples {
+        let ok = st.item_not_duty.is_match(e);
+        rep.check("structure.toml", "item:not-duty".into(), e, false, ok, || "does not match not-duty".into());
+    }
     let kl = &bp.keyword_list;
     for e in &kl.examples {
         rep.check("boilerplate.toml", format!("boilerplate:{}", kl.id), e, true, bp.is_keyword_list(e), || {

@@ -198,6 +198,9 @@ pub struct ItemsDef {
     pub not_duty: S,
     #[serde(default)]
     pub examples: Vec<S>,
+    /// Lines that must match `not-duty`.
+    #[serde(default)]
+    pub counter_examples: Vec<S>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -213,6 +216,10 @@ pub struct SectionsDef {
     pub company: S,
     pub process: S,
     pub legal: S,
+    /// Labels and the kind each must get: kind name (`duties`, `requirements`, …, `other`,
+    /// or `none` for a label that names no section) to labels.
+    #[serde(default)]
+    pub examples: std::collections::BTreeMap<String, Vec<S>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -251,6 +258,10 @@ pub struct ListsDef {
     pub non_duty_lead_in: S,
     pub duty_lead_in: S,
     pub requirements_lead_in: S,
+    /// Lead-ins and the kind each gives the list after it (`duties`, `requirements`,
+    /// `other`, or `none`).
+    #[serde(default)]
+    pub examples: std::collections::BTreeMap<String, Vec<S>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -289,6 +289,11 @@ pub struct Structure {
     pub item_team_duty: Regex,
     pub item_not_duty: Regex,
     pub item_examples: Vec<String>,
+    pub item_counter_examples: Vec<String>,
+    /// (kind name or "none", label) pairs of `[sections] examples`.
+    pub section_examples: Vec<(String, String)>,
+    /// (kind name or "none", lead-in) pairs of `[lists] examples`.
+    pub lead_in_examples: Vec<(String, String)>,
     pub req_years: Regex,
     pub req_degree: Regex,
     pub req_skills: Regex,
@@ -1454,6 +1459,35 @@ impl Compiler {
                 );
             }
         }
+        let mut kind_examples = |map: &BTreeMap<String, Vec<S>>, kinds: &[&str], what: &str| {
+            let mut v = Vec::new();
+            for (kind, labels) in map {
+                if !kinds.contains(&kind.as_str()) {
+                    let at = labels.first().map_or(0, |l| l.span().start);
+                    self.err_at(t, at, format!("{what} examples: unknown kind {kind:?} (one of {})", kinds.join(", ")));
+                }
+                v.extend(labels.iter().map(|l| (kind.clone(), l.get_ref().clone())));
+            }
+            v
+        };
+        let section_examples = kind_examples(
+            &f.sections.examples,
+            &[
+                "duties",
+                "requirements",
+                "nice-to-have",
+                "skills",
+                "benefits",
+                "company",
+                "process",
+                "legal",
+                "other",
+                "none",
+            ],
+            "[sections]",
+        );
+        let lead_in_examples =
+            kind_examples(&f.lists.examples, &["duties", "requirements", "other", "none"], "[lists]");
         let mut languages = Vec::new();
         for l in &f.languages {
             match whatlang::Lang::from_code(l.get_ref().as_str()) {
@@ -1501,6 +1535,9 @@ impl Compiler {
             item_team_duty: item_team_duty?,
             item_not_duty: item_not_duty?,
             item_examples: vals(&f.items.examples),
+            item_counter_examples: vals(&f.items.counter_examples),
+            section_examples,
+            lead_in_examples,
             req_years: req_years?,
             req_degree: req_degree?,
             req_skills: req_skills?,

@@ -141,3 +141,27 @@ fn title_rule_ids_are_unique() {
         assert!(seen.insert(a.rule.clone()), "rule id {} twice", a.rule);
     }
 }
+
+#[test]
+fn section_example_of_an_unknown_kind_names_its_line() {
+    let text = embedded_texts().into_iter().find(|t| t.name == "structure.toml").unwrap().text;
+    let text = text.replacen("[sections.examples]\n", "[sections.examples]\nperks = [\"Perks\"]\n", 1);
+    let line = text.lines().position(|l| l.starts_with("perks = ")).unwrap() + 1;
+    let e = errors("structure.toml", &text);
+    assert!(e.contains(&format!("structure.toml (built in):{line}:")), "{e}");
+    assert!(e.contains("unknown kind \"perks\""), "{e}");
+}
+
+#[test]
+fn a_section_example_filed_under_the_wrong_kind_fails_rules_test() {
+    let text = embedded_texts().into_iter().find(|t| t.name == "structure.toml").unwrap().text;
+    let text =
+        text.replacen("legal = [\"Equal opportunity\"", "legal = [\"Responsibilities\", \"Equal opportunity\"", 1);
+    let rules = Rules::from_texts(&texts_with("structure.toml", &text), "test").unwrap();
+    let rep = check::run_examples(&rules);
+    assert!(
+        rep.failures.iter().any(|f| f.rule == "section:legal" && f.example == "Responsibilities"),
+        "{:?}",
+        rep.failures
+    );
+}
