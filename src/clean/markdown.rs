@@ -28,7 +28,7 @@ pub const HARD: char = '\u{2028}';
 pub const SOFT: char = '\n';
 
 /// Characters people type as bullets.
-fn bullet_len(line: &str) -> Option<usize> {
+pub(crate) fn bullet_len(line: &str) -> Option<usize> {
     let t = line.trim_start();
     let c = t.chars().next()?;
     let is_bullet = matches!(

@@ -162,6 +162,30 @@ fn cap_block_chars(blocks: &mut [Block], max: usize, truncated: &mut Vec<String>
 
 /// Normalize each block's text; split paragraphs on hard breaks, and on soft breaks when
 /// the lines are short or each is a sentence (lines of a plain-text file), not wrapped prose.
+/// A line of a paragraph: a list item when it opens with a typed bullet or number
+/// ("- Rédiger le plan", "• Own the roadmap", "2) Ship it"), as pages that write lists as
+/// lines between `<br>` do.
+fn line_block(kind: BlockKind, t: String, line: usize) -> Block {
+    if kind != BlockKind::Paragraph {
+        return Block::new(kind, t, line);
+    }
+    let bullet = markdown::bullet_len(&t).or_else(|| {
+        let c = t.chars().next()?;
+        (matches!(c, '-' | '*' | '+') && t[1..].starts_with([' ', '\u{a0}'])).then_some(1)
+    });
+    if let Some(n) = bullet {
+        let rest = t[n..].trim_start();
+        if text::word_count(rest) >= 2 {
+            return Block::new(BlockKind::ListItem { depth: 0, ordered: false }, rest.to_string(), line);
+        }
+    }
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    if (1..=2).contains(&digits) && t[digits..].starts_with(['.', ')']) && t[digits + 1..].starts_with(' ') {
+        return Block::new(BlockKind::ListItem { depth: 0, ordered: true }, t, line);
+    }
+    Block::new(kind, t, line)
+}
+
 fn split_lines(blocks: Vec<Block>) -> Vec<Block> {
     let mut out = Vec::with_capacity(blocks.len());
     for mut b in blocks {
@@ -188,7 +212,7 @@ fn split_lines(blocks: Vec<Block>) -> Vec<Block> {
                         for l in part.split(SOFT) {
                             let t = text::normalize(l);
                             if !t.is_empty() {
-                                out.push(Block::new(b.kind, t, line));
+                                out.push(line_block(b.kind, t, line));
                             }
                             line += 1;
                         }
@@ -196,7 +220,7 @@ fn split_lines(blocks: Vec<Block>) -> Vec<Block> {
                     } else {
                         let t = text::normalize(part);
                         if !t.is_empty() {
-                            out.push(Block::new(b.kind, t, line));
+                            out.push(line_block(b.kind, t, line));
                         }
                         line += part.matches(SOFT).count();
                     }

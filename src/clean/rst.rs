@@ -3,8 +3,8 @@
 //!
 //! What is read: section titles (underlined, optionally overlined; the level is the order in
 //! which each adornment style first appears, as docutils does), `#.` auto-numbered lists,
-//! grid tables and simple tables (a table with one column is a box: its header becomes a
-//! label and its content a list; otherwise a Markdown table whose cells hold one item per
+//! grid tables and simple tables (a table with one column is a box: its content is a list
+//! of the section around it; otherwise a Markdown table whose cells hold one item per
 //! list entry), directives (admonitions keep their content, others such as `image` and
 //! `toctree` are dropped), comments, block quotes, and inline roles and links
 //! (`` :doc:`Events` `` is "Events", `` `Acme <https://acme.example>`_ `` is "Acme").
@@ -308,12 +308,11 @@ fn emit_table(rows: Rows, header_rows: usize, n: usize) -> Vec<String> {
     let cells: Vec<Vec<Vec<String>>> = rows.iter().map(|r| r.iter().map(|c| cell_items(c)).collect()).collect();
     let ncols = cells.first().map_or(0, Vec::len);
     if ncols == 1 {
-        // a box: its header introduces its content, a list ("Responsibilities:" and the
-        // items; a heading would also claim what follows the box)
+        // a box: its content is a list of the section it stands in; its header is dropped
+        // (as a heading or label it would also claim what follows the box)
         for (r, row) in cells.iter().enumerate() {
             let items = &row[0];
             if r < header_rows {
-                out.push(format!("{}:", items.join(" ").trim_end_matches(':')));
                 out.push(String::new());
             } else {
                 out.extend(items.iter().map(|it| format!("- {it}")));
@@ -441,7 +440,7 @@ mod tests {
         let src = "+--------------------+\n| Responsibilities   |\n+====================+\n|#. Own the backlog, |\n|   every sprint.    |\n|    * Nested task   |\n+--------------------+\n";
         let md = to_markdown(src);
         assert_eq!(md.lines().count(), 7);
-        assert!(md.contains("\nResponsibilities:\n"), "{md}");
+        assert!(!md.contains("Responsibilities"), "{md}");
         assert!(md.contains("- Own the backlog, every sprint.\n- Nested task"), "{md}");
     }
 

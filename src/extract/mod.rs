@@ -851,6 +851,11 @@ impl<'a> Extractor<'a> {
     fn paragraph(&mut self, i: usize, role: usize, kind: Option<Kind>, mode: Mode) {
         let b = &self.blocks[i];
         let st = &self.rules.structure;
+        if self.tree.sections[self.tree.of_block[i]].heading == Some(i) {
+            // a line that is a label ("Key Requirements") opens its section
+            self.skip(role, i, &b.text.clone(), "a section label, not a duty");
+            return;
+        }
         self.roles[role].context.push(b.text.clone());
         match kind {
             Some(Kind::Requirements) | Some(Kind::NiceToHave) => {
@@ -891,7 +896,10 @@ impl<'a> Extractor<'a> {
                 || match (kind, mode) {
                     (Some(Kind::Duties), Mode::Rung) => true,
                     (Some(Kind::Duties), Mode::Posting) => {
-                        st.item_hire_duty.is_match(l) || self.is_duty_line(s) || self.role_subject(s)
+                        st.item_hire_duty.is_match(l)
+                            || self.is_duty_line(s)
+                            || self.role_subject(s)
+                            || self.is_flat_list_line(i)
                     }
                     // a ladder rung's competency prose: every statement about the person
                     // a rung's competency: every statement under its sub-heading is an expectation
@@ -910,6 +918,22 @@ impl<'a> Extractor<'a> {
         if !took {
             self.skip(role, i, &text_, "prose that states no duty");
         }
+    }
+
+    /// A paragraph that is one short phrase next to another in the same section: a list
+    /// whose markup a scraper flattened to lines ("Verantwortlichkeiten" and a phrase per
+    /// paragraph under it).
+    fn is_flat_list_line(&self, i: usize) -> bool {
+        let short = |j: usize| {
+            self.blocks.get(j).is_some_and(|b| {
+                b.kind == BlockKind::Paragraph
+                    && self.tree.of_block[j] == self.tree.of_block[i]
+                    && text::sentences(&b.text).len() == 1
+                    && (2..=25).contains(&text::word_count(&b.text))
+                    && !b.text.trim_end().ends_with([':', '?'])
+            })
+        };
+        short(i) && ((i > 0 && short(i - 1)) || short(i + 1))
     }
 
     /// A sentence whose subject is a title of the taxonomy ("Skilled delivery managers

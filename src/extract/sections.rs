@@ -174,7 +174,7 @@ pub fn heading_level(blocks: &[Block], i: usize, rules: &Rules) -> Option<u8> {
     match blocks[i].kind {
         BlockKind::Heading { level } => Some(level.clamp(1, 6)),
         BlockKind::ListItem { ordered: true, depth: 0 } if is_numbered_subheading(blocks, i, rules) => Some(7),
-        BlockKind::Paragraph if is_title_line(blocks, i, rules) => Some(7),
+        BlockKind::Paragraph if is_title_line(blocks, i, rules) || is_label_line(blocks, i, rules) => Some(7),
         _ => None,
     }
 }
@@ -196,6 +196,19 @@ fn is_title_line(blocks: &[Block], i: usize, rules: &Rules) -> bool {
     // specialisation words before the title: capitalised, at most three
     let before: Vec<&str> = t[..hits[0].start].split_whitespace().collect();
     before.len() <= 3 && before.iter().all(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()))
+}
+
+/// A plain line that is only a section label ("Verantwortlichkeiten", "Profil recherché :")
+/// with something other than a heading after it: a page whose headings were flattened to
+/// text by a scraper. It opens a section of its kind.
+fn is_label_line(blocks: &[Block], i: usize, rules: &Rules) -> bool {
+    let t = blocks[i].text.trim();
+    if text::word_count(t) > 6 || t.ends_with(['.', '!', ';', ',']) {
+        return false;
+    }
+    let next = blocks.get(i + 1).map(|b| b.kind);
+    matches!(next, Some(BlockKind::Paragraph | BlockKind::ListItem { .. } | BlockKind::TableRow { .. }))
+        && classify(t, rules).is_some()
 }
 
 /// An ordered item is a numbered sub-heading ("1. Product Strategy:") when it is short,

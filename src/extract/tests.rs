@@ -389,3 +389,27 @@ fn restructured_text_role_guides_are_read() {
     assert_eq!(items(&r, "scrum-master/mid"), ["Coach the team on agile practices."]);
     assert_eq!(r.responsibilities[0].line, 9);
 }
+
+#[test]
+fn flattened_pages_label_lines_and_phrase_paragraphs() {
+    // a scraper's text: labels as plain lines, one phrase per paragraph under them
+    let r = run(
+        "f.md",
+        "# Scrum Master (m/w/d)\n\nVerantwortlichkeiten\n\nPlanung und Durchführung von PI-Plannings\n\nMediation von agilen Werten im Team\n\nKey Requirements\n\nErfahrung mit Scrum und SAFe\n\nKenntnisse in Jira\n",
+    );
+    assert_eq!(
+        items(&r, "scrum-master/mid"),
+        ["Planung und Durchführung von PI-Plannings", "Mediation von agilen Werten im Team"]
+    );
+    assert_eq!(r.requirements.len(), 2, "{:?}", r.requirements);
+}
+
+#[test]
+fn typed_bullets_between_line_breaks_are_list_items() {
+    let r = run(
+        "b.html",
+        "<html><body><h1>Ingénieur systèmes H/F</h1><p>Dans ce cadre vous aurez pour missions de :<br>- Rédiger le plan de gestion des exigences<br>- Construire une traçabilité des exigences</p><p>Profil recherché :</p><p>De formation Bac +5, vous justifiez d'une expérience de 5 ans.</p></body></html>",
+    );
+    let all: Vec<String> = r.responsibilities.iter().map(|x| x.text.clone()).collect();
+    assert_eq!(all, ["Rédiger le plan de gestion des exigences", "Construire une traçabilité des exigences"], "{r:#?}");
+}
