@@ -170,13 +170,19 @@ impl<'a> Extractor<'a> {
             k.dedup();
             k.len()
         };
+        // a ladder's title may name only the area: "Data Science Career Ladder" (the area
+        // then titles its levels: "Data Science (Level 2)")
+        let area = || {
+            self.title_texts(doc, posting)
+                .iter()
+                .find_map(|t| tax.find_area(t).map(|h| (t[h.start..h.end].to_string(), h)))
+        };
         let ladder_role =
-            heads.first().and_then(|a| a.hit.clone()).or_else(|| primary.as_ref().and_then(|p| p.hit.clone())).or_else(
-                || {
-                    // a ladder's title may name only the area: "Data Science Career Ladder"
-                    self.title_texts(doc, posting).iter().find_map(|t| tax.find_area(t))
-                },
-            );
+            heads.first().and_then(|a| a.hit.clone()).or_else(|| primary.as_ref().and_then(|p| p.hit.clone()));
+        let (ladder_role, area_title) = match ladder_role {
+            Some(h) => (Some(h), None),
+            None => area().map_or((None, None), |(t, h)| (Some(h), Some(t))),
+        };
         let mut shape = SHAPE_TEXT;
         if rungs.len() >= 2 && distinct <= 1 {
             if let Some(hit) = ladder_role {
@@ -186,6 +192,7 @@ impl<'a> Extractor<'a> {
                     .first()
                     .map(|a| a.title.clone())
                     .or_else(|| primary.as_ref().map(|p| p.title.clone()))
+                    .or(area_title)
                     .unwrap_or_default();
                 for (si, li, rule) in &rungs {
                     let h = self.tree.sections[*si].heading.unwrap_or(0);

@@ -96,6 +96,7 @@ pub fn take_noting(text: &mut String, truncated: &mut Vec<String>) -> BTreeMap<S
 fn as_markdown(fm: &str, body_empty: bool, has_h1: bool) -> String {
     let mut out = String::with_capacity(fm.len());
     let lines: Vec<&str> = fm.split('\n').collect();
+    let ladder = ladder_lines(&lines);
     let indent = lines
         .iter()
         .filter(|l| !l.trim().is_empty() && l.trim() != "---")
@@ -109,7 +110,9 @@ fn as_markdown(fm: &str, body_empty: bool, has_h1: bool) -> String {
         let t = l.trim();
         let top = l.len() - l.trim_start().len() == indent && !t.starts_with('-');
         let unquote = |v: &str| crate::clean::text::decode_entities(v.trim().trim_matches(['"', '\''])).into_owned();
-        if let Some((k, v)) = t.split_once(':').filter(|_| top) {
+        if let Some(l) = ladder.as_ref().and_then(|m| m.get(&i)) {
+            out.push_str(l);
+        } else if let Some((k, v)) = t.split_once(':').filter(|_| top) {
             let (k, v) = (k.trim(), v.trim());
             if k.eq_ignore_ascii_case("title") && !v.is_empty() && !has_h1 {
                 out.push_str("# ");
@@ -127,6 +130,135 @@ fn as_markdown(fm: &str, body_empty: bool, has_h1: bool) -> String {
         }
     }
     out
+}
+
+/// Keys whose value names a level, in front matter that holds a career framework.
+const LEVEL_KEYS: [&str; 5] = ["level", "rung", "grade", "band", "step"];
+/// Keys whose value labels a mapping (a competency), best first.
+const LABEL_KEYS: [&str; 4] = ["title", "label", "heading", "name"];
+
+/// A career framework kept in front matter (a Monzo-style progression framework: `topics`,
+/// each with a `name`/`title` and `content`, a list of `level: N` mappings holding lists of
+/// `criteria`): Markdown for its lines, by line index. Each mapping with a level key is a
+/// heading "Level N" at its first line, each mapping holding such mappings a heading with
+/// its label, and the strings listed under a level are its items, so the body's reader sees
+/// competency → level → criteria. `None` when the front matter holds no such thing (fewer
+/// than two levels with strings under them).
+fn ladder_lines(lines: &[&str]) -> Option<BTreeMap<usize, String>> {
+    struct Node {
+        start: usize,
+        indent: usize,
+        parent: Option<usize>,
+        label: Option<(usize, String)>,
+        level: Option<String>,
+        holds_levels: bool,
+    }
+    let unquote = |v: &str| crate::clean::text::decode_entities(v.trim().trim_matches(['"', '\''])).into_owned();
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut stack: Vec<usize> = Vec::new();
+    let mut strings: Vec<(usize, usize, String)> = Vec::new(); // (line, owner, text)
+    for (i, l) in lines.iter().enumerate() {
+        let t = l.trim();
+        if t.is_empty() || t.starts_with('#') || t == "---" {
+            continue;
+        }
+        let n = l.len() - l.trim_start().len();
+        let (key_indent, rest, item) = match t.strip_prefix("- ") {
+            Some(r) => (n + 2, r.trim_start(), true),
+            None => (n, t, false),
+        };
+        while stack.last().is_some_and(|&s| nodes[s].indent > n || (item && nodes[s].indent >= key_indent)) {
+            stack.pop();
+        }
+        let kv = rest.split_once(':').filter(|(k, v)| {
+            !k.is_empty() && !k.contains(' ') && !k.starts_with(['"', '\'']) && (v.is_empty() || v.starts_with(' '))
+        });
+        let owner = match kv {
+            Some(_) if item || stack.last().is_none_or(|&s| nodes[s].indent != key_indent) => {
+                nodes.push(Node {
+                    start: i,
+                    indent: key_indent,
+                    parent: stack.last().copied(),
+                    label: None,
+                    level: None,
+                    holds_levels: false,
+                });
+                stack.push(nodes.len() - 1);
+                nodes.len() - 1
+            }
+            Some(_) => *stack.last().expect("a mapping"),
+            None => {
+                if item {
+                    if let Some(&s) = stack.last() {
+                        strings.push((i, s, unquote(rest)));
+                    }
+                }
+                continue;
+            }
+        };
+        let (k, v) = kv.expect("a key");
+        let (k, v) = (k.to_ascii_lowercase(), unquote(v));
+        if v.is_empty() {
+            continue;
+        }
+        if LEVEL_KEYS.contains(&k.as_str()) {
+            nodes[owner].level = Some(v);
+        } else if let Some(p) = LABEL_KEYS.iter().position(|x| *x == k) {
+            if nodes[owner].label.as_ref().is_none_or(|(q, _)| p < *q) {
+                nodes[owner].label = Some((p, v));
+            }
+        }
+    }
+    let level_of = |nodes: &[Node], mut s: usize| loop {
+        if nodes[s].level.is_some() {
+            return Some(s);
+        }
+        s = nodes[s].parent?;
+    };
+    let with_items: std::collections::BTreeSet<usize> =
+        strings.iter().filter_map(|&(_, o, _)| level_of(&nodes, o)).collect();
+    if with_items.len() < 2 {
+        return None;
+    }
+    for k in 0..nodes.len() {
+        if nodes[k].level.is_some() {
+            let mut p = nodes[k].parent;
+            while let Some(q) = p {
+                nodes[q].holds_levels = true;
+                p = nodes[q].parent;
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    for node in &nodes {
+        let headed_above = {
+            let (mut d, mut p) = (0, node.parent);
+            while let Some(q) = p {
+                if nodes[q].level.is_some()
+                    || (nodes[q].holds_levels && nodes[q].label.is_some() && nodes[q].parent.is_some())
+                {
+                    d += 1;
+                }
+                p = nodes[q].parent;
+            }
+            d
+        };
+        let hashes = "#".repeat((2 + headed_above).min(6));
+        if let Some(v) = &node.level {
+            let v = if v.chars().all(|c| c.is_ascii_digit()) { format!("Level {v}") } else { v.clone() };
+            out.insert(node.start, format!("{hashes} {v}"));
+        } else if node.holds_levels && node.parent.is_some() {
+            if let Some((_, label)) = &node.label {
+                out.insert(node.start, format!("{hashes} {label}"));
+            }
+        }
+    }
+    for (line, owner, text) in strings {
+        if level_of(&nodes, owner).is_some() && !text.is_empty() {
+            out.insert(line, format!("- {text}"));
+        }
+    }
+    Some(out)
 }
 
 enum Bounded {
@@ -270,6 +402,35 @@ mod tests {
         let fm = take(&mut t);
         assert_eq!(fm["company"], "Beta & Co");
         assert_eq!(t, "\n# Product Owner\n\n## Key duties\n- Own the backlog\n- Write stories\n\n");
+    }
+
+    #[test]
+    fn a_career_framework_in_front_matter_becomes_competency_level_and_criteria() {
+        let src = "---\ntitle: \"Design Framework\"\nlevels: 2\ntopics:\n  - name: \"craft\"\n    title:\n    content:\n      - level: 1\n        criteria:\n            - \"You learn the basics\"\n      - level: 2\n        criteria:\n            - \"You master the toolkit\"\n            - 'You teach others'\n  - name: \"ownership\"\n    title: \"Ownership\"\n    content:\n      - level: 1\n        criteria:\n            - \"You own small tasks\"\n---\n\nBody text.\n";
+        let mut t = src.to_string();
+        take(&mut t);
+        assert_eq!(t.lines().count(), src.lines().count(), "{t}");
+        let lines: Vec<&str> = t.lines().filter(|l| !l.is_empty()).collect();
+        assert_eq!(
+            lines,
+            [
+                "# Design Framework",
+                "## craft",
+                "### Level 1",
+                "- You learn the basics",
+                "### Level 2",
+                "- You master the toolkit",
+                "- You teach others",
+                "## Ownership",
+                "### Level 1",
+                "- You own small tasks",
+                "Body text."
+            ]
+        );
+        // a list under one level only, or lists without levels, stay metadata
+        let mut t = "---\ntags:\n  - a\n  - b\nitems:\n  - level: 1\n    notes:\n      - x\n---\nBody\n".to_string();
+        take(&mut t);
+        assert_eq!(t.trim(), "Body");
     }
 
     #[test]
