@@ -12,6 +12,8 @@ pub enum Format {
     Markdown,
     /// reStructuredText (read through Markdown, line for line)
     Rst,
+    /// Typst markup (read through Markdown, line for line)
+    Typst,
     Text,
 }
 
@@ -21,6 +23,7 @@ impl Format {
             Format::Html => "html",
             Format::Markdown => "markdown",
             Format::Rst => "rst",
+            Format::Typst => "typst",
             Format::Text => "text",
         }
     }

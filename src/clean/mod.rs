@@ -7,6 +7,7 @@ pub mod html;
 pub mod markdown;
 pub mod rst;
 pub mod text;
+pub mod typst;
 
 use crate::model::{Block, BlockKind, CleanDoc, Dropped, Format, Limits, RawDoc};
 use crate::rules::{files::Scope, Rules};
@@ -38,8 +39,9 @@ pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
         Format::Markdown | Format::Text => {
             markdown::blocks(&raw.text, limits.max_blocks, &mut |h, line| parse_html(h, line, true))
         }
-        Format::Rst => {
-            let md = rst::to_markdown(&raw.text);
+        Format::Rst | Format::Typst => {
+            let md =
+                if raw.format == Format::Rst { rst::to_markdown(&raw.text) } else { typst::to_markdown(&raw.text) };
             markdown::blocks(&md, limits.max_blocks, &mut |h, line| parse_html(h, line, true))
         }
     };

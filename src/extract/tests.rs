@@ -413,3 +413,24 @@ fn typed_bullets_between_line_breaks_are_list_items() {
     let all: Vec<String> = r.responsibilities.iter().map(|x| x.text.clone()).collect();
     assert_eq!(all, ["Rédiger le plan de gestion des exigences", "Construire une traçabilité des exigences"], "{r:#?}");
 }
+
+#[test]
+fn a_heading_naming_the_employer_after_at_defines_the_role() {
+    for h in ["Product Marketing Intern at Apple, Inc.", "Product Designer @ Acme", "Product Owner bei Renuo AG"] {
+        let r = run("p.md", &format!("## {h}\n\nYou will:\n\n- Research, refine and pitch a product idea.\n"));
+        assert_eq!(r.roles.len(), 1, "{h}: {:?}", r.roles);
+    }
+    let r = run("p.md", "## Product Marketing Intern at Apple, Inc.\n\n- Research a product idea.\n");
+    assert_eq!(keys(&r), ["product-marketing-manager/intern"]);
+}
+
+#[test]
+fn typst_postings_are_read() {
+    let r = run(
+        "job.typ",
+        "#set page(\n  paper: \"a4\",\n)\n#set text(size: 11pt)\n\n== Product Owner at Acme\n\nYou will:\n\n- Own the product backlog.\n+ Run the sprint review.\n",
+    );
+    assert_eq!(keys(&r), ["product-owner/mid"]);
+    assert_eq!(items(&r, "product-owner/mid"), ["Own the product backlog.", "Run the sprint review."]);
+    assert_eq!(r.doc.format, "typst");
+}

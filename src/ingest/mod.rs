@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// File extensions read as documents.
-pub const DOC_EXTENSIONS: [&str; 7] = ["html", "htm", "md", "markdown", "rst", "rest", "txt"];
+pub const DOC_EXTENSIONS: [&str; 8] = ["html", "htm", "md", "markdown", "rst", "rest", "typ", "txt"];
 /// Templates of web frameworks and site generators: read as HTML (their markup is the page).
 pub const TEMPLATE_EXTENSIONS: [&str; 10] =
     ["vue", "svelte", "php", "jsx", "tsx", "erb", "hbs", "njk", "liquid", "astro"];
@@ -19,7 +19,7 @@ pub const TEMPLATE_EXTENSIONS: [&str; 10] =
 pub const DUMP_EXTENSIONS: [&str; 4] = ["jsonl", "ndjson", "csv", "tsv"];
 /// What a skipped extension's reason lists.
 const READS: &str =
-    "reads .html .htm .md .markdown .rst .txt, templates .vue .svelte .php .jsx .tsx .erb .hbs .njk .liquid .astro, and .jsonl .ndjson .csv .tsv dumps";
+    "reads .html .htm .md .markdown .rst .typ .txt, templates .vue .svelte .php .jsx .tsx .erb .hbs .njk .liquid .astro, and .jsonl .ndjson .csv .tsv dumps";
 /// Name of the optional metadata file beside the corpus.
 pub const SOURCES_FILE: &str = "sources.csv";
 
@@ -410,6 +410,21 @@ pub fn decode_doc(id: &str, bytes: &[u8], sources: &BTreeMap<String, SourceInfo>
     }
 }
 
+/// Typst markup by its look: set/show/let rules at the start of lines and `=` headings.
+pub fn looks_like_typst(text: &str) -> bool {
+    let mut rules = 0;
+    let mut headings = 0;
+    for l in text.lines().take(400) {
+        let t = l.trim_start();
+        if ["#set ", "#show ", "#let ", "#import "].iter().any(|p| t.starts_with(p)) {
+            rules += 1;
+        } else if t.starts_with("= ") || t.starts_with("== ") {
+            headings += 1;
+        }
+    }
+    rules >= 2 && headings >= 1
+}
+
 /// The format of a document: by extension for .html/.md, by content otherwise (the samples
 /// are `.txt` files holding Markdown or an HTML-ish table).
 pub fn sniff(ext: &str, text: &str) -> Format {
@@ -418,7 +433,11 @@ pub fn sniff(ext: &str, text: &str) -> Format {
         _ if TEMPLATE_EXTENSIONS.contains(&ext) => return Format::Html,
         "md" | "markdown" => return Format::Markdown,
         "rst" | "rest" => return Format::Rst,
+        "typ" => return Format::Typst,
         _ => {}
+    }
+    if looks_like_typst(text) {
+        return Format::Typst;
     }
     let head: String = text.trim_start().chars().take(512).collect::<String>().to_lowercase();
     if head.starts_with("<!doctype html") || head.starts_with("<html") {
@@ -473,6 +492,11 @@ mod tests {
         assert_eq!(sniff("txt", "| **Role** | x |\n|---|---|\n| a<br></br>b | c |"), Format::Markdown);
         assert_eq!(sniff("txt", "# Title\n\n- item"), Format::Markdown);
         assert_eq!(sniff("txt", "Just a line.\n\nAnother line."), Format::Text);
+        assert_eq!(
+            sniff("txt", "#set page(paper: \"a4\")\n#set text(size: 11pt)\n\n== Product Owner\n"),
+            Format::Typst
+        );
+        assert_eq!(sniff("txt", "# Title\n\n= not typst\n"), Format::Markdown);
         assert_eq!(sniff("html", "plain"), Format::Html);
     }
 

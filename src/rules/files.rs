@@ -54,6 +54,10 @@ pub struct LeveledTitle {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SeniorityFile {
     pub default: S,
+    /// Words that may follow a seniority word written after a title, the title going on
+    /// with a qualifier: "Product Marketing Intern at Apple".
+    #[serde(default)]
+    pub suffix_followers: Vec<S>,
     #[serde(default)]
     pub codes: Option<CodesDef>,
     #[serde(default)]

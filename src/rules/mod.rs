@@ -965,6 +965,15 @@ impl Compiler {
         let n_err = self.errors.len();
         let mut seen = HashMap::new();
         let mut levels = Vec::new();
+        let followers: Vec<String> = sf
+            .suffix_followers
+            .iter()
+            .map(|w| w.get_ref().trim().to_lowercase())
+            .filter(|w| !w.is_empty())
+            .map(|w| regex::escape(&w))
+            .collect();
+        let followers =
+            if followers.is_empty() { String::new() } else { format!(r"|\s+(?:{})(?:\s|$)", followers.join("|")) };
         for l in &sf.level {
             self.check_id(st, &l.id, &mut seen, "level");
             let cues: Vec<String> = l.title_cues.iter().map(|c| c.get_ref().trim().to_lowercase()).collect();
@@ -988,7 +997,7 @@ impl Compiler {
                     }
                 };
                 let pre = build(format!(r"(?i)(?:^|[^\w.])((?:{alt}))[\s/,]+$"));
-                let suf = build(format!(r"(?i)^[\s,]+(?:-\s+|–\s+)?((?:{alt}))(?:\s*$|\s*[(),.;:|/\]])"));
+                let suf = build(format!(r"(?i)^[\s,]+(?:-\s+|–\s+)?((?:{alt}))(?:\s*$|\s*[(),.;:|/\]]{followers})"));
                 let bare = build(format!(r"(?i)^(?:{alt})$"));
                 (pre, suf, bare)
             };
