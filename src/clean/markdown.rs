@@ -85,13 +85,30 @@ static MARKDOWN_INSIDE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock:
         .expect("valid regex")
 });
 
+/// A kramdown block attribute list alone on its line: `{: .class #id key="v" }`.
+fn is_attribute_list(t: &str) -> bool {
+    t.starts_with("{:") && t.ends_with('}') && !t[2..t.len() - 1].contains(['{', '}'])
+}
+
+/// A Liquid, Jinja or Handlebars tag alone on its line: `{% include x.html %}`, `{{ page.title }}`.
+fn is_template_tag(t: &str) -> bool {
+    (t.starts_with("{%") && t.ends_with("%}")) || (t.starts_with("{{") && t.ends_with("}}"))
+}
+
 fn prepare(text: &str) -> std::borrow::Cow<'_, str> {
     let markdown_inside = text.contains("markdown=") || text.contains("markdown =");
-    if !markdown_inside && !text.lines().any(|l| bullet_len(l).is_some()) {
+    let attributes = text.contains("{:") || text.contains("{%") || text.contains("{{");
+    if !markdown_inside && !attributes && !text.lines().any(|l| bullet_len(l).is_some()) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     for l in text.split_inclusive('\n') {
+        if attributes && (is_attribute_list(l.trim()) || is_template_tag(l.trim())) {
+            // a kramdown attribute list ("{: .no_toc }") styles the block above, a template
+            // tag alone on its line ("{% include level.html %}") is site code: no text
+            out.push('\n');
+            continue;
+        }
         if markdown_inside && MARKDOWN_INSIDE.is_match(l.trim_end_matches(['\r', '\n'])) {
             // the tag becomes a blank line: its content is Markdown, every line stays in place
             out.push('\n');
@@ -399,6 +416,14 @@ mod tests {
 
     fn parse(s: &str) -> Vec<Block> {
         blocks(s, usize::MAX, &mut |_, _| Vec::new())
+    }
+
+    #[test]
+    fn kramdown_attribute_lists_are_no_text() {
+        let b = parse("### Senior\n{: .no_toc }\n\n{% include level.html level='II' %}\nLimited supervision.\n");
+        let texts: Vec<&str> = b.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, ["Senior", "Limited supervision."]);
+        assert_eq!(b[1].line, 5);
     }
 
     #[test]

@@ -889,9 +889,11 @@ impl<'a> Extractor<'a> {
         let team = st.item_team_title.is_match(self.roles[role].title.trim());
         let text_ = b.text.clone();
         let mut took = false;
+        // a rung's own prose is terse ("Close supervision."); elsewhere a duty has a verb
+        let min_words = if mode == Mode::Rung && under_rung && self.rung_prose(i, role) { 2 } else { 3 };
         for s in text::sentences(&text_) {
             let s = s.trim();
-            if s.is_empty() || s.ends_with(':') || s.ends_with('?') || text::word_count(s) < 3 {
+            if s.is_empty() || s.ends_with(':') || s.ends_with('?') || text::word_count(s) < min_words {
                 continue;
             }
             let l = s.to_lowercase();
@@ -911,6 +913,8 @@ impl<'a> Extractor<'a> {
                     // a ladder rung's competency prose: every statement about the person
                     // a rung's competency: every statement under its sub-heading is an expectation
                     (None, Mode::Rung) if under_rung && group.is_some() => true,
+                    // prose right under a rung heading describes the level: every statement
+                    (None, Mode::Rung) if under_rung && self.rung_prose(i, role) => true,
                     (None, Mode::Rung) if under_rung => {
                         st.item_ladder_subject.is_match(l) || st.item_hire_duty.is_match(l) || self.is_duty_line(s)
                     }
@@ -925,6 +929,18 @@ impl<'a> Extractor<'a> {
         if !took {
             self.skip(role, i, &text_, "prose that states no duty");
         }
+    }
+
+    /// A paragraph in the rung's own section (not under a sub-heading) of a ladder, when
+    /// the rung holds no other role (a heading over the levels introduces the family).
+    fn rung_prose(&self, i: usize, role: usize) -> bool {
+        let s = self.tree.of_block[i];
+        self.anchor_of.get(role).copied().flatten() == Some(s)
+            && !self
+                .anchor_of
+                .iter()
+                .enumerate()
+                .any(|(r, a)| r != role && a.is_some_and(|a| a != s && a != usize::MAX && self.tree.within(a, s)))
     }
 
     /// A paragraph that is one short phrase next to another in the same section: a list

@@ -434,3 +434,20 @@ fn typst_postings_are_read() {
     assert_eq!(items(&r, "product-owner/mid"), ["Own the product backlog.", "Run the sprint review."]);
     assert_eq!(r.doc.format, "typst");
 }
+
+#[test]
+fn prose_right_under_a_rung_is_the_level_a_family_heading_is_not() {
+    let r = run(
+        "l.md",
+        "# Data Science Career Ladder\n\nThis ladder helps us hire and grow people in the data team.\n\n## Levels\n\n### Junior\n\nClose supervision. Spends most of the time learning the pre-defined skills of the team.\n\n### Senior\n\nLimited supervision. Highly reliable in every delivery of the team and its partners.\n",
+    );
+    assert_eq!(keys(&r), ["data-scientist/entry", "data-scientist/senior"]);
+    assert_eq!(
+        items(&r, "data-scientist/entry"),
+        ["Close supervision.", "Spends most of the time learning the pre-defined skills of the team."]
+    );
+    assert_eq!(
+        items(&r, "data-scientist/senior"),
+        ["Limited supervision.", "Highly reliable in every delivery of the team and its partners."]
+    );
+}
