@@ -27,7 +27,7 @@ fn development_set_floors() {
     eprintln!("development set: {}", s.summary());
     assert_eq!(s.docs, 60, "{report}");
     assert!(s.role_f1 >= 0.97, "role F1 below 0.97:\n{report}");
-    assert!(s.resp_f1 >= 0.90, "responsibility F1 below 0.90:\n{report}");
+    assert!(s.resp_f1 >= 0.91, "responsibility F1 below 0.91:\n{report}");
     assert!(s.leaks <= 3, "more than 3 leaks:\n{report}\n{:#?}", s.leak_list);
     assert!(s.company_ok * 100 >= 75 * s.company_n, "company right for under 75 %:\n{report}");
     assert!(s.outside_ok * 100 >= 90 * s.outside_n, "outside roles kept for under 90 %:\n{report}");

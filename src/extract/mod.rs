@@ -847,6 +847,12 @@ impl<'a> Extractor<'a> {
     /// Does a line read as a duty: a duty verb first, or the hire as the subject?
     fn is_duty_line(&self, t: &str) -> bool {
         let st = &self.rules.structure;
+        // a bold lead names the area ("User Research: Running open-ended research …"): the
+        // duty is what follows it
+        let t = match t.split_once(':') {
+            Some((lead, rest)) if (1..=6).contains(&text::word_count(lead)) && text::word_count(rest) >= 3 => rest,
+            _ => t,
+        };
         let l = t.trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
         (st.item_duty_verbs.is_match(&l)
             || st.item_hire_duty.is_match(&l)

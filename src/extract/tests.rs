@@ -451,3 +451,22 @@ fn prose_right_under_a_rung_is_the_level_a_family_heading_is_not() {
         ["Limited supervision.", "Highly reliable in every delivery of the team and its partners."]
     );
 }
+
+#[test]
+fn bold_leads_and_french_infinitives_read_as_duties() {
+    let r = run(
+        "i.md",
+        "# Lead UX Designer\n\n## Where You Can Make an Impact:\n\n- **User Research and Synthesis:** Running open-ended user research in the early phase.\n- Perks: free lunch every day\n",
+    );
+    assert_eq!(
+        items(&r, "ux-designer/lead").len() + items(&r, "product-designer/lead").len(),
+        1,
+        "{:?}",
+        r.responsibilities
+    );
+    let r = run(
+        "f.md",
+        "# Chef de produit\n\nLe chef de produit permet :\n\n- D'assurer un pilotage fluide des développements\n- De garantir le respect des standards qualité\n",
+    );
+    assert_eq!(r.responsibilities.len(), 2, "{:?}", r.responsibilities);
+}

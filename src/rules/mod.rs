@@ -1396,7 +1396,8 @@ impl Compiler {
             alts.push(format!("{forms}{rest}"));
         }
         let lead = f.duty_verb_lead.get_ref();
-        let pat = format!(r"^(?:{lead}\s+)*(?:{})\b", alts.join("|"));
+        // (a lead ending in an apostrophe binds without a space: "d'assurer")
+        let pat = format!(r"^(?:(?:{lead})(?:\s+|\b))*(?:{})\b", alts.join("|"));
         let spanned = toml::Spanned::new(f.duty_verb_lead.span(), pat);
         self.regex(t, &spanned, "duty-verbs", false)
     }
