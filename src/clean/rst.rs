@@ -227,13 +227,35 @@ fn cell_items(cell: &[String]) -> Vec<String> {
     items
 }
 
+/// Tables wider than this are read as text: real tables have a handful of columns, and the
+/// work of a table is columns × lines.
+const MAX_COLUMNS: usize = 64;
+
+/// A table too wide to be one, as its text lines (borders blank).
+fn plain(lines: &[&str]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|l| {
+            let t = l.trim();
+            if is_grid_border(t) || is_simple_border(t) {
+                String::new()
+            } else {
+                inline(&t.replace('|', " "))
+            }
+        })
+        .collect()
+}
+
 /// Rows of a table: each row is its cells, each cell its lines.
 type Rows = Vec<Vec<Vec<String>>>;
 
 /// A grid table as Markdown lines, as many as it had.
 fn grid_table(lines: &[&str]) -> Vec<String> {
-    let cols = spans(lines[0].trim_end(), '+');
     let lead = lines[0].len() - lines[0].trim_start().len();
+    let cols = spans(lines[0][lead..].trim_end(), '+');
+    if cols.len() > MAX_COLUMNS {
+        return plain(lines);
+    }
     let mut rows: Rows = Vec::new();
     let mut header_rows = 0;
     let mut current: Vec<Vec<String>> = vec![Vec::new(); cols.len()];
@@ -262,6 +284,9 @@ fn grid_table(lines: &[&str]) -> Vec<String> {
 /// A simple table as Markdown lines, as many as it had.
 fn simple_table(lines: &[&str]) -> Vec<String> {
     let cols = spans(lines[0].trim_end(), '=');
+    if cols.len() > MAX_COLUMNS {
+        return plain(lines);
+    }
     let mut rows: Rows = Vec::new();
     let mut borders = 0;
     let mut header_rows = 0;
@@ -456,6 +481,22 @@ mod tests {
             md.contains("| Label | Description |\n|---|---|\n| Must | Features.<br>Bugs. |\n| Won't | Others. |"),
             "{md}"
         );
+    }
+
+    #[test]
+    fn indented_and_too_wide_tables() {
+        let src = "    +----+----+\n    | ab | cd |\n    +----+----+\n    | ef | gh |\n    +----+----+\n";
+        let md = to_markdown(src);
+        assert!(md.contains("| ab | cd |\n|---|---|\n| ef | gh |"), "{md}");
+        // 50,000 columns: text, in linear time
+        let src = format!("+{}\n{}", "-+".repeat(50_000), "|x\n+-+\n".repeat(400));
+        let t = std::time::Instant::now();
+        let md = to_markdown(&src);
+        assert_eq!(md.lines().count(), src.lines().count());
+        assert!(md.len() < 2 * src.len());
+        assert!(t.elapsed().as_secs_f64() < 2.0);
+        let src = format!("{}\n{}===\n", "= ".repeat(50_000), "x\n".repeat(400));
+        assert!(to_markdown(&src).len() < 2 * src.len());
     }
 
     #[test]

@@ -92,77 +92,70 @@ fn balance(t: &str) -> i64 {
 }
 
 /// Inline markup: `*strong*` is Markdown's `**strong**`, links keep their text, other
-/// `#fn(...)` calls on a text line keep their bracketed content.
+/// `#fn(...)[content]` calls keep their content. One pass, no recursion: a call's `[` is
+/// dropped and remembered, and so is the `]` that closes it.
 fn inline(t: &str) -> String {
     let mut out = String::with_capacity(t.len());
     let cs: Vec<char> = t.chars().collect();
+    // for each open `[`: whether it opened a call's content (its `]` is dropped)
+    let mut brackets: Vec<bool> = Vec::new();
     let mut i = 0;
     while i < cs.len() {
         let c = cs[i];
-        if c == '\\' && i + 1 < cs.len() {
-            out.push(cs[i + 1]);
-            i += 2;
-            continue;
-        }
-        if c == '*' {
-            out.push_str("**");
-            i += 1;
-            continue;
-        }
-        if c == '#' && cs.get(i + 1).is_some_and(|n| n.is_ascii_lowercase()) {
-            // #name(args)[content]: keep the content, or a link's or string's text
-            let mut j = i + 1;
-            while j < cs.len() && (cs[j].is_ascii_alphanumeric() || cs[j] == '.' || cs[j] == '-') {
-                j += 1;
-            }
-            let mut arg = String::new();
-            if cs.get(j) == Some(&'(') {
-                let from = j + 1;
-                let mut d = 0;
-                while j < cs.len() {
-                    match cs[j] {
-                        '(' => d += 1,
-                        ')' => {
-                            d -= 1;
-                            if d == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    j += 1;
-                }
-                arg = cs[from..j.min(cs.len())].iter().collect();
-                j += 1;
-            }
-            if cs.get(j) == Some(&'[') {
-                let from = j + 1;
-                let mut d = 0;
-                while j < cs.len() {
-                    match cs[j] {
-                        '[' => d += 1,
-                        ']' => {
-                            d -= 1;
-                            if d == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    j += 1;
-                }
-                let content: String = cs[from..j.min(cs.len())].iter().collect();
-                out.push_str(&inline(&content));
-                i = j + 1;
+        match c {
+            '\\' if i + 1 < cs.len() => {
+                out.push(cs[i + 1]);
+                i += 2;
                 continue;
             }
-            // no content: a quoted first argument is the text ("#link(\"https://x\")")
-            let quoted = arg.trim().strip_prefix('"').and_then(|a| a.split('"').next()).unwrap_or("");
-            out.push_str(quoted);
-            i = j;
-            continue;
+            '*' => out.push_str("**"),
+            '[' => {
+                brackets.push(false);
+                out.push(c);
+            }
+            ']' => {
+                if !brackets.pop().unwrap_or(false) {
+                    out.push(c);
+                }
+            }
+            '#' if cs.get(i + 1).is_some_and(|n| n.is_ascii_lowercase()) => {
+                let mut j = i + 1;
+                while j < cs.len() && (cs[j].is_ascii_alphanumeric() || cs[j] == '.' || cs[j] == '-') {
+                    j += 1;
+                }
+                let mut arg = String::new();
+                if cs.get(j) == Some(&'(') {
+                    let from = j + 1;
+                    let mut d = 0;
+                    while j < cs.len() {
+                        match cs[j] {
+                            '(' => d += 1,
+                            ')' => {
+                                d -= 1;
+                                if d == 0 {
+                                    break;
+                                }
+                            }
+                            _ => {}
+                        }
+                        j += 1;
+                    }
+                    arg = cs[from..j.min(cs.len())].iter().collect();
+                    j += 1;
+                }
+                if cs.get(j) == Some(&'[') {
+                    brackets.push(true);
+                    i = j + 1;
+                    continue;
+                }
+                // no content: a quoted first argument is the text ("#link(\"https://x\")")
+                let quoted = arg.trim().strip_prefix('"').and_then(|a| a.split('"').next()).unwrap_or("");
+                out.push_str(quoted);
+                i = j;
+                continue;
+            }
+            _ => out.push(c),
         }
-        out.push(c);
         i += 1;
     }
     out
@@ -183,5 +176,15 @@ mod tests {
         assert_eq!(lines[9], "- Research a product idea");
         assert_eq!(lines[10], "1. Pitch it");
         assert_eq!(lines[11], "");
+    }
+
+    #[test]
+    fn nested_calls_are_linear_and_keep_their_content() {
+        assert_eq!(inline("#strong[#emph[deep] text] and [plain]"), "deep text and [plain]");
+        let src = format!("{}x{}", "#f[".repeat(50_000), "]".repeat(50_000));
+        let t = std::time::Instant::now();
+        assert_eq!(to_markdown(&src), "x");
+        assert!(t.elapsed().as_secs_f64() < 1.0);
+        assert_eq!(to_markdown(&"#f[".repeat(20_000)), "");
     }
 }

@@ -109,7 +109,7 @@ fn as_markdown(fm: &str, body_empty: bool, has_h1: bool) -> String {
         }
         let t = l.trim();
         let top = l.len() - l.trim_start().len() == indent && !t.starts_with('-');
-        let unquote = |v: &str| crate::clean::text::decode_entities(v.trim().trim_matches(['"', '\''])).into_owned();
+        let unquote = |v: &str| one_line(&crate::clean::text::decode_entities(v.trim().trim_matches(['"', '\''])));
         if let Some(l) = ladder.as_ref().and_then(|m| m.get(&i)) {
             out.push_str(l);
         } else if let Some((k, v)) = t.split_once(':').filter(|_| top) {
@@ -130,6 +130,12 @@ fn as_markdown(fm: &str, body_empty: bool, has_h1: bool) -> String {
         }
     }
     out
+}
+
+/// A value on one line: an entity that decodes to a line break (`&#10;`) must not add a line
+/// (every line keeps its number).
+fn one_line(v: &str) -> String {
+    v.replace(['\n', '\r', '\u{2028}', '\u{2029}'], " ")
 }
 
 /// Keys whose value names a level, in front matter that holds a career framework.
@@ -153,7 +159,7 @@ fn ladder_lines(lines: &[&str]) -> Option<BTreeMap<usize, String>> {
         level: Option<String>,
         holds_levels: bool,
     }
-    let unquote = |v: &str| crate::clean::text::decode_entities(v.trim().trim_matches(['"', '\''])).into_owned();
+    let unquote = |v: &str| one_line(&crate::clean::text::decode_entities(v.trim().trim_matches(['"', '\''])));
     let mut nodes: Vec<Node> = Vec::new();
     let mut stack: Vec<usize> = Vec::new();
     let mut strings: Vec<(usize, usize, String)> = Vec::new(); // (line, owner, text)
@@ -431,6 +437,18 @@ mod tests {
         let mut t = "---\ntags:\n  - a\n  - b\nitems:\n  - level: 1\n    notes:\n      - x\n---\nBody\n".to_string();
         take(&mut t);
         assert_eq!(t.trim(), "Body");
+    }
+
+    #[test]
+    fn entities_that_decode_to_line_breaks_keep_the_line_count() {
+        for src in [
+            "---\ntitle: a&#10;b\n---\nx\n",
+            "---\ntopics:\n  - name: \"Craft&#10;Injected\"\n    content:\n      - level: 1\n        criteria:\n          - \"First&#10;second\"\n      - level: 2\n        criteria:\n          - \"Third\"\n---\n\nBody.\n",
+        ] {
+            let mut t = src.to_string();
+            take(&mut t);
+            assert_eq!(t.split('\n').count(), src.split('\n').count(), "{t:?}");
+        }
     }
 
     #[test]
