@@ -337,23 +337,24 @@ impl<'a> Works<'a> {
                 return Some(Work::Done(Box::new(not_processed(id, Status::Error, format!("cannot read: {e}"), bytes))))
             }
         };
+        // a CSV's separator from its header line (Excel writes `;` in some locales)
+        let mut delim = b',';
         let input: Box<dyn std::io::Read + Send> = match kind {
             DumpKind::Jsonl => input,
             // a record over the limit is refused before a CSV reader holds it whole
-            DumpKind::Csv | DumpKind::Tsv => Box::new(ingest::CsvRecordCap::new(
-                input,
-                if *kind == DumpKind::Tsv { b'\t' } else { b',' },
-                self.limits.max_bytes.saturating_add(64 * 1024),
-            )),
+            DumpKind::Csv | DumpKind::Tsv => {
+                let mut buffered = std::io::BufReader::with_capacity(64 * 1024, input);
+                delim = dump::sniff_delimiter(std::io::BufRead::fill_buf(&mut buffered).unwrap_or(&[]), *kind);
+                Box::new(ingest::CsvRecordCap::new(buffered, delim, self.limits.max_bytes.saturating_add(64 * 1024)))
+            }
         };
-        Some(match DumpReader::open(id, input, *kind, self.fields, self.limits.max_bytes) {
+        Some(match DumpReader::open(id, input, *kind, delim, self.fields, self.limits.max_bytes) {
             Ok(Some(r)) => {
                 self.dump = Some((r, entry, bytes));
                 return None;
             }
             Ok(None) => {
                 // a CSV without a text column: one table document
-                let delim = if *kind == DumpKind::Tsv { b'\t' } else { b',' };
                 match ingest::read_bytes(path, self.limits.max_bytes) {
                     Ok(b) => {
                         let mut raw = dump::csv_table_doc(id, &b, delim);

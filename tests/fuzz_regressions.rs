@@ -9,7 +9,8 @@ fn replay_dump(data: &[u8]) {
     let Some((&pick, bytes)) = data.split_first() else { return };
     let kind = [DumpKind::Jsonl, DumpKind::Csv, DumpKind::Tsv][pick as usize % 3];
     let input = Box::new(std::io::Cursor::new(bytes.to_vec()));
-    if let Ok(Some(reader)) = DumpReader::open("fuzz", input, kind, &FieldMap::default(), 4096) {
+    let delim = rolemap::ingest::dump::sniff_delimiter(bytes, kind);
+    if let Ok(Some(reader)) = DumpReader::open("fuzz", input, kind, delim, &FieldMap::default(), 4096) {
         for item in reader {
             if let Item::Doc(d) = item {
                 assert!(d.meta.id.starts_with("fuzz#"));
@@ -33,6 +34,7 @@ fn dump_record_of_nul_bytes_is_not_a_document() {
         "d",
         Box::new(std::io::Cursor::new(csv.as_bytes().to_vec())),
         DumpKind::Csv,
+        b',',
         &FieldMap::default(),
         4096,
     )

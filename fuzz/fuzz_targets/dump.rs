@@ -9,7 +9,8 @@ fuzz_target!(|data: &[u8]| {
     let Some((&pick, bytes)) = data.split_first() else { return };
     let kind = [DumpKind::Jsonl, DumpKind::Csv, DumpKind::Tsv][pick as usize % 3];
     let input = Box::new(std::io::Cursor::new(bytes.to_vec()));
-    match DumpReader::open("fuzz", input, kind, &FieldMap::default(), 4096) {
+    let delim = rolemap::ingest::dump::sniff_delimiter(bytes, kind);
+    match DumpReader::open("fuzz", input, kind, delim, &FieldMap::default(), 4096) {
         Ok(Some(reader)) => {
             for item in reader.take(10_000) {
                 if let Item::Doc(d) = item {

@@ -161,12 +161,13 @@ pub struct DumpReader {
 }
 
 impl DumpReader {
-    /// Open a dump. For a CSV, `Ok(None)` means "not a dump of postings" (no text field):
+    /// Open a dump (`delimiter`: a CSV's field separator, see `sniff_delimiter`). For a CSV, `Ok(None)` means "not a dump of postings" (no text field):
     /// read it as a table document instead.
     pub fn open(
         id: &str,
         input: Box<dyn Read + Send>,
         kind: DumpKind,
+        delimiter: u8,
         fields: &FieldMap,
         max_bytes: u64,
     ) -> Result<Option<DumpReader>, Rejected> {
@@ -187,10 +188,7 @@ impl DumpReader {
         match kind {
             DumpKind::Jsonl => r.lines = Some(CappedLines::new(input, max_bytes)),
             DumpKind::Csv | DumpKind::Tsv => {
-                let mut rdr = csv::ReaderBuilder::new()
-                    .delimiter(if kind == DumpKind::Tsv { b'\t' } else { b',' })
-                    .flexible(true)
-                    .from_reader(input);
+                let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(input);
                 let headers: Vec<String> = match rdr.byte_headers() {
                     Ok(h) => h.iter().map(|f| norm_key(&String::from_utf8_lossy(f))).collect(),
                     Err(e) => {
@@ -701,6 +699,35 @@ impl Iterator for CappedLines {
 }
 
 /// A CSV that is not a dump of postings, as a Markdown table document.
+/// The field separator of a CSV from its first line (outside quotes): `,`, or `;` as
+/// Excel writes in German and French locales, or a tab or `|`, whichever the header holds
+/// most of (a comma on a tie).
+pub fn sniff_delimiter(head: &[u8], kind: DumpKind) -> u8 {
+    if kind == DumpKind::Tsv {
+        return b'\t';
+    }
+    let (mut quoted, mut counts) = (false, [0usize; 4]);
+    const SEPARATORS: [u8; 4] = [b',', b';', b'\t', b'|'];
+    for &b in head.iter().take(64 * 1024) {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => break,
+            _ if !quoted => {
+                if let Some(k) = SEPARATORS.iter().position(|&c| c == b) {
+                    counts[k] += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    let best = (0..4).max_by_key(|&k| (counts[k], std::cmp::Reverse(k))).unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        SEPARATORS[best]
+    }
+}
+
 pub fn csv_table_doc(id: &str, bytes: &[u8], delimiter: u8) -> RawDoc {
     let d = decode::decode(bytes);
     let mut rdr =
@@ -742,9 +769,17 @@ mod tests {
     use super::*;
 
     fn read(kind: DumpKind, text: &str, fields: &FieldMap) -> Vec<Item> {
-        let r = DumpReader::open("d", Box::new(std::io::Cursor::new(text.as_bytes().to_vec())), kind, fields, 10_000)
-            .unwrap()
-            .expect("a dump");
+        let delim = sniff_delimiter(text.as_bytes(), kind);
+        let r = DumpReader::open(
+            "d",
+            Box::new(std::io::Cursor::new(text.as_bytes().to_vec())),
+            kind,
+            delim,
+            fields,
+            10_000,
+        )
+        .unwrap()
+        .expect("a dump");
         r.collect()
     }
 
@@ -791,12 +826,24 @@ mod tests {
     }
 
     #[test]
+    fn excel_semicolon_csv_is_read_by_its_separator() {
+        assert_eq!(sniff_delimiter(b"title;company;description\nPM;Acme;Own it\n", DumpKind::Csv), b';');
+        assert_eq!(sniff_delimiter(b"\"a;b\",c,d\n", DumpKind::Csv), b',');
+        assert_eq!(sniff_delimiter(b"title\n", DumpKind::Csv), b',');
+        let csv =
+            "title;company;description\nProduct Owner;Acme GmbH;\"Own the backlog; write stories, run reviews\"\n";
+        let items = read(DumpKind::Csv, csv, &FieldMap::default());
+        assert_eq!(items.len(), 1);
+    }
+
+    #[test]
     fn csv_without_text_column_is_not_a_dump() {
         let csv = "Level,Associate PM,Senior PM\nScope,Feature,Product area\n";
         let r = DumpReader::open(
             "m.csv",
             Box::new(std::io::Cursor::new(csv.as_bytes().to_vec())),
             DumpKind::Csv,
+            b',',
             &FieldMap::default(),
             1000,
         )
