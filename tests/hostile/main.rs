@@ -1008,3 +1008,38 @@ fn large_dump_records_are_not_held_256_at_a_time() {
     assert_eq!(docs.len(), 257);
     assert_eq!(doc(&docs, "big.jsonl#r255")["status"], "ok");
 }
+
+/// Item 15, Excel's CSVs: a `;`-separated dump is read as postings (one document per row,
+/// titles from the title column), not as one table whose titles are whole rows. And the
+/// readers added since: Typst calls nested 50,000 deep and an rst grid table of 50,000
+/// columns finish in bounded time and memory, beside untouched samples.
+#[cfg(unix)]
+#[test]
+fn semicolon_csv_and_new_reader_bombs() {
+    let _g = big_inputs();
+    let c = corpus(|d| {
+        std::fs::write(
+            d.join("excel.csv"),
+            "title;company;description\nProduct Owner (m/w/d);Acme GmbH;\"- Own the product backlog; write user stories\n- Run the sprint review\"\nSenior Product Manager;Beta AG;\"- Own the roadmap\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("nested.typ"),
+            format!("== Product Owner\n\n{}x{}\n", "#f[".repeat(50_000), "]".repeat(50_000)),
+        )
+        .unwrap();
+        std::fs::write(d.join("wide.rst"), format!("+{}\n{}", "-+".repeat(50_000), "|x\n+-+\n".repeat(400))).unwrap();
+    });
+    let (code, peak_kb, took, err, out) = run_measured(c.path(), &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(took < Duration::from_secs(30), "{took:?}");
+    assert!(peak_kb < 400 * 1024, "peak {peak_kb} KiB");
+    let docs = documents(out.path());
+    let d = doc(&docs, "excel.csv#line2");
+    assert_eq!((d["status"].as_str(), d["company"].as_str()), (Some("ok"), Some("Acme GmbH")), "{d}");
+    assert_eq!(doc(&docs, "excel.csv#line4")["roles"].as_u64(), Some(1));
+    for id in ["nested.typ", "wide.rst"] {
+        assert_eq!(doc(&docs, id)["status"].as_str(), Some("ok"), "{id}");
+    }
+    assert_samples_unchanged(out.path());
+}
