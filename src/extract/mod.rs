@@ -655,7 +655,7 @@ impl<'a> Extractor<'a> {
                     }
                 }
                 BlockKind::Paragraph => {
-                    lead_in = self.lead_in(&b.text);
+                    lead_in = sections::lead_in_kind(&b.text, self.rules);
                     self.paragraph(i, role, kind, mode);
                 }
             }
@@ -823,11 +823,6 @@ impl<'a> Extractor<'a> {
             .filter(|s| !s.is_empty())
     }
 
-    /// The kind a paragraph ending in ":" gives the list after it (structure.toml `[lists]`).
-    fn lead_in(&self, t: &str) -> Option<Kind> {
-        sections::lead_in_kind(t, self.rules)
-    }
-
     /// "Nombre: Juan Pérez", "Location: Berlin": a short label and a short value.
     fn is_key_value(&self, t: &str) -> bool {
         let Some((k, v)) = t.split_once(':') else { return false };
@@ -896,7 +891,8 @@ impl<'a> Extractor<'a> {
         let text_ = b.text.clone();
         let mut took = false;
         // a rung's own prose is terse ("Close supervision."); elsewhere a duty has a verb
-        let min_words = if mode == Mode::Rung && under_rung && self.rung_prose(i, role) { 2 } else { 3 };
+        let rung_prose = mode == Mode::Rung && under_rung && self.rung_prose(i, role);
+        let min_words = if rung_prose { 2 } else { 3 };
         for s in text::sentences(&text_) {
             let s = s.trim();
             if s.is_empty() || s.ends_with(':') || s.ends_with('?') || text::word_count(s) < min_words {
@@ -920,7 +916,7 @@ impl<'a> Extractor<'a> {
                     // a rung's competency: every statement under its sub-heading is an expectation
                     (None, Mode::Rung) if under_rung && group.is_some() => true,
                     // prose right under a rung heading describes the level: every statement
-                    (None, Mode::Rung) if under_rung && self.rung_prose(i, role) => true,
+                    (None, Mode::Rung) if rung_prose => true,
                     (None, Mode::Rung) if under_rung => {
                         st.item_ladder_subject.is_match(l) || st.item_hire_duty.is_match(l) || self.is_duty_line(s)
                     }
