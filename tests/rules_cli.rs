@@ -351,3 +351,52 @@ fn a_new_role_added_in_rules_appears_in_the_output() {
     run(&["run", "--quiet", "--corpus", s(corpus.path()), "--out", s(out2.path())]);
     assert!(!std::fs::read_to_string(out2.path().join("roles.jsonl")).unwrap().contains("data-product-manager"));
 }
+
+/// A `title-cues` list too large for the regex size limit is an error at its line, reported
+/// once (it compiles into three regexes), and `run` refuses the rules instead of dropping them.
+#[test]
+fn title_cues_beyond_the_regex_size_limit_are_an_error() {
+    let cues: Vec<String> = (0..200_000).map(|i| format!("\"cue{i}xyzw\"")).collect();
+    let extra = format!("\n[[level]]\nid = \"huge\"\nlabel = \"H\"\ntitle-cues = [{}]\n", cues.join(", "));
+    let (d, line) = broken("seniority.toml", &extra, "title-cues");
+    let o = run(&["rules", "check", "--rules", s(d.path())]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    let want = format!("seniority.toml:{line}:");
+    let hits: Vec<&str> = out.lines().filter(|l| l.starts_with("error:") && l.contains(&want)).collect();
+    assert_eq!(hits.len(), 1, "{out}");
+    assert!(hits[0].contains("title-cues cannot be compiled") && hits[0].contains("size limit"), "{}", hits[0]);
+    let corpus = tempfile::tempdir().unwrap();
+    std::fs::write(corpus.path().join("a.md"), "# Senior Product Manager\n\n- Own the roadmap\n").unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let o = run(&["run", "--rules", s(d.path()), "--corpus", s(corpus.path()), "--out", s(&out_dir.path().join("o"))]);
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("title-cues cannot be compiled"));
+}
+
+/// A named pipe (or device) in place of a rule file is an error, not a read that never ends.
+#[cfg(unix)]
+#[test]
+fn a_pipe_in_place_of_a_rule_file_does_not_hang() {
+    let d = rules_copy();
+    let p = d.path().join("roles.toml");
+    std::fs::remove_file(&p).unwrap();
+    assert!(Command::new("mkfifo").arg(&p).status().unwrap().success());
+    let start = std::time::Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rolemap"))
+        .args(["rules", "check", "--rules", s(d.path())])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("rules check hangs on a pipe named roles.toml");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let o = child.wait_with_output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(out.contains("roles.toml: is not a regular file"), "{out}");
+}

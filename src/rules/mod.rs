@@ -99,6 +99,9 @@ pub fn embedded_texts() -> Vec<RuleText> {
         .collect()
 }
 
+/// The largest rule file read (the shipped ones are a few kilobytes each).
+const MAX_RULE_FILE_BYTES: u64 = 64 << 20;
+
 /// Read the rule files from a folder; a missing file is an error.
 pub fn dir_texts(dir: &Path) -> Result<Vec<RuleText>, RuleErrors> {
     if !dir.is_dir() {
@@ -109,6 +112,22 @@ pub fn dir_texts(dir: &Path) -> Result<Vec<RuleText>, RuleErrors> {
     let mut errs = Vec::new();
     for name in FILE_NAMES {
         let p = dir.join(name);
+        // A pipe or device named like a rule file would block the read for ever, and a
+        // huge file is not a rule file: look before reading.
+        match std::fs::metadata(&p) {
+            Ok(m) if !m.is_file() => {
+                errs.push(RuleError::File { file: p.display().to_string(), message: "is not a regular file".into() });
+                continue;
+            }
+            Ok(m) if m.len() > MAX_RULE_FILE_BYTES => {
+                errs.push(RuleError::File {
+                    file: p.display().to_string(),
+                    message: format!("is {} bytes; a rule file may hold at most {MAX_RULE_FILE_BYTES}", m.len()),
+                });
+                continue;
+            }
+            _ => {}
+        }
         match std::fs::read_to_string(&p) {
             Ok(text) => out.push(RuleText { name, shown_as: p.display().to_string(), text }),
             Err(e) => {
@@ -838,7 +857,11 @@ fn vals(v: &[S]) -> Vec<String> {
 impl Compiler {
     fn err_at(&mut self, file: &RuleText, offset: usize, message: String) {
         let (line, column) = line_col(&file.text, offset);
-        self.errors.push(RuleError::At { file: file.shown_as.clone(), line, column, message });
+        let e = RuleError::At { file: file.shown_as.clone(), line, column, message };
+        // One mistake compiled into several regexes is reported once.
+        if !self.errors.contains(&e) {
+            self.errors.push(e);
+        }
     }
 
     fn parse<T: serde::de::DeserializeOwned>(&mut self, file: &RuleText) -> Option<T> {
