@@ -370,29 +370,52 @@ pub struct Cut {
     pub deep: usize,
     /// formatting tags open past `MAX_OPEN_FORMATTING`, and their end tags
     pub formatting: usize,
+    /// attributes of a tag past its first `MAX_ATTRIBUTES`
+    pub attributes: usize,
+}
+
+/// The attributes of one tag that are kept: the parser checks every new attribute against
+/// the tag's others (time grows as their square), and real tags carry a few dozen at most.
+pub const MAX_ATTRIBUTES: usize = 256;
+
+/// Where `tag_end` found a tag to end.
+struct TagEnd {
+    /// the index past its `>`
+    end: usize,
+    /// it closes itself (`/>`)
+    closes_itself: bool,
+    /// the number of attributes
+    attributes: usize,
+    /// the index past its `MAX_ATTRIBUTES`-th attribute, when it has more
+    keep_to: Option<usize>,
 }
 
 fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
 
-/// The end of a tag whose name ends at `j` (the index past its `>`), and whether it closes
-/// itself (`/>`), read as the HTML tokenizer does: a quote starts a value only after `=`
-/// (`<div x">` is an attribute named `x"`), an unquoted value runs to white space or `>`
-/// (`<a href=x/>` does not close itself).
-fn tag_end(b: &[u8], mut j: usize) -> (usize, bool) {
+/// The end of a tag whose name ends at `j`, read as the HTML tokenizer does: a quote starts
+/// a value only after `=` (`<div x">` is an attribute named `x"`), an unquoted value runs to
+/// white space or `>` (`<a href=x/>` does not close itself).
+fn tag_end(b: &[u8], mut j: usize) -> TagEnd {
     let n = b.len();
     let skip_space = |j: &mut usize| {
         while *j < n && is_space(b[*j]) {
             *j += 1;
         }
     };
+    let (mut attributes, mut keep_to) = (0, None);
     loop {
+        if attributes == MAX_ATTRIBUTES && keep_to.is_none() {
+            keep_to = Some(j);
+        }
         skip_space(&mut j);
         match b.get(j) {
-            None => return (n, false),
-            Some(b'>') => return (j + 1, false),
-            Some(b'/') if b.get(j + 1) == Some(&b'>') => return (j + 2, true),
+            None => return TagEnd { end: n, closes_itself: false, attributes, keep_to },
+            Some(b'>') => return TagEnd { end: j + 1, closes_itself: false, attributes, keep_to },
+            Some(b'/') if b.get(j + 1) == Some(&b'>') => {
+                return TagEnd { end: j + 2, closes_itself: true, attributes, keep_to }
+            }
             Some(b'/') => {
                 j += 1;
                 continue;
@@ -400,6 +423,7 @@ fn tag_end(b: &[u8], mut j: usize) -> (usize, bool) {
             _ => {}
         }
         // an attribute name: its first character may be anything (`=` and quotes too)
+        attributes += 1;
         j += 1;
         while j < n && !is_space(b[j]) && !matches!(b[j], b'/' | b'>' | b'=') {
             j += 1;
@@ -490,7 +514,8 @@ pub fn limit_html(html: &str, max: usize) -> (std::borrow::Cow<'_, str>, Cut) {
             continue;
         }
         let name_len = b[name_at..].iter().take_while(|c| !is_space(**c) && !matches!(c, b'/' | b'>')).count();
-        let (end, closes_itself) = tag_end(b, name_at + name_len);
+        let TagEnd { end, closes_itself, attributes, keep_to } = tag_end(b, name_at + name_len);
+        let keep_to = keep_to.filter(|_| attributes > MAX_ATTRIBUTES);
         let name = html[name_at..name_at + name_len].to_ascii_lowercase();
         let name = name.as_str();
         let self_closing = closes_itself && (foreign > 0 || matches!(name, "svg" | "math"));
@@ -562,6 +587,20 @@ pub fn limit_html(html: &str, max: usize) -> (std::borrow::Cow<'_, str>, Cut) {
             }
             o.extend(std::iter::repeat_n('\n', breaks));
             copied = end;
+        } else if let Some(keep_to) = keep_to {
+            // the tag stays with its first attributes; the rest go, their line breaks kept
+            let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
+            o.push_str(&html[copied..keep_to]);
+            o.extend(std::iter::repeat_n('\n', html[keep_to..end].matches('\n').count()));
+            o.push_str(if closes_itself {
+                "/>"
+            } else if end > keep_to && b[end - 1] == b'>' {
+                ">"
+            } else {
+                ""
+            });
+            copied = end;
+            cut.attributes += attributes - MAX_ATTRIBUTES;
         }
         i = end;
         if !closing && RAW_TEXT.contains(&name) && !self_closing {
@@ -781,7 +820,7 @@ mod tests {
         let open: String = (0..200).map(|i| format!("<b id={i}>")).collect();
         let page = format!("<p>{open}x</p>{}", "<p>x</p>".repeat(1000));
         let (h, cut) = limit_html(&page, 256);
-        assert_eq!(cut, Cut { deep: 0, formatting: 200 - MAX_OPEN_FORMATTING });
+        assert_eq!(cut, Cut { formatting: 200 - MAX_OPEN_FORMATTING, ..Cut::default() });
         let t = std::time::Instant::now();
         let b = parse(&h);
         assert_eq!(b.len(), 1001);
@@ -789,6 +828,32 @@ mod tests {
         // closed formatting elements, and links that close each other, are never touched
         let page = format!("{}{}", "<p><b>x</b> <i>y</i></p>".repeat(100), "<a href=1>a <a href=2>b ".repeat(100));
         assert_eq!(limit_html(&page, 256).1, Cut::default());
+    }
+
+    #[test]
+    fn attributes_past_the_limit_are_removed_lines_kept() {
+        let many: String = (0..MAX_ATTRIBUTES + 10).map(|i| format!(" a{i}=\"v\"\n")).collect();
+        for (close, end) in [(">", ">"), ("/>", "/>")] {
+            let page = format!("<p>x</p><div{many}{close}y</div>\n<p>z</p>");
+            let (h, cut) = limit_html(&page, 256);
+            assert_eq!(cut, Cut { attributes: 10, ..Cut::default() });
+            assert_eq!(h.matches('\n').count(), page.matches('\n').count(), "lines stay true");
+            assert!(
+                h.contains(&format!("a{}=\"v\"", MAX_ATTRIBUTES - 1)) && !h.contains(&format!(" a{}=", MAX_ATTRIBUTES))
+            );
+            assert!(h.contains(&format!("\n{end}y</div>")), "{}", &h[h.len() - 40..]);
+        }
+        // exactly the limit: untouched
+        let few: String = (0..MAX_ATTRIBUTES).map(|i| format!(" a{i}")).collect();
+        let page = format!("<div{few}>y</div>");
+        assert_eq!(limit_html(&page, 256), (std::borrow::Cow::Borrowed(page.as_str()), Cut::default()));
+        // 200,000 attribute names on one tag parse in well under a second
+        let page = format!("<div{}>x</div><h1>Product Manager</h1>", " a".repeat(200_000));
+        let t = std::time::Instant::now();
+        let (h, cut) = limit_html(&page, 256);
+        assert_eq!(cut.attributes, 200_000 - MAX_ATTRIBUTES);
+        assert_eq!(parse(&h).len(), 2);
+        assert!(t.elapsed().as_secs_f64() < 2.0, "{:?}", t.elapsed());
     }
 
     #[test]

@@ -27,11 +27,12 @@ pub fn clean(raw: RawDoc, rules: &Rules) -> CleanDoc {
 /// Clean one document within `limits`; what they cut is listed in `meta.truncated`.
 pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
     let html_rules = &rules.boilerplate.html;
-    let (mut flattened, mut formatting) = (0, 0);
+    let (mut flattened, mut formatting, mut attributes) = (0, 0, 0);
     let mut parse_html = |h: &str, line: usize, fragment: bool| {
         let (h, cut) = html::limit_html(h, limits.max_html_depth);
         flattened += cut.deep;
         formatting += cut.formatting;
+        attributes += cut.attributes;
         html::blocks(&h, html_rules, line, fragment, limits.max_blocks)
     };
     let mut parsed = match raw.format {
@@ -51,6 +52,10 @@ pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
             "flattened {flattened} HTML tags nested deeper than {} elements (--max-html-depth); their text is kept",
             limits.max_html_depth
         ));
+    }
+    if attributes > 0 {
+        truncated
+            .push(format!("removed {attributes} HTML attributes past the first {} of their tag", html::MAX_ATTRIBUTES));
     }
     if formatting > 0 {
         truncated.push(format!(

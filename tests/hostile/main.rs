@@ -1043,3 +1043,39 @@ fn semicolon_csv_and_new_reader_bombs() {
     }
     assert_samples_unchanged(out.path());
 }
+
+/// One tag with 200,000 attribute names (the parser compares each with the others: 11 s,
+/// growing as the square) and "Senior Product Manager" repeated 8,000 times in a paragraph,
+/// a heading, a list item and a posting's title: each document is read in bounded time.
+#[cfg(unix)]
+#[test]
+fn many_attributes_and_repeated_titles_are_bounded() {
+    let _g = big_inputs();
+    let c = corpus(|d| {
+        let attrs = " a".repeat(200_000);
+        std::fs::write(
+            d.join("attrs.html"),
+            format!("<html><body><div {attrs}>x</div><h1>Product Manager</h1><ul><li>Own the product roadmap</li></ul></body></html>"),
+        )
+        .unwrap();
+        let p = ["Senior Product Manager"; 8_000].join(" ");
+        std::fs::write(d.join("repeated.md"), format!("# {p}\n\n- Own the roadmap\n\n## {p}\n\n{p}\n\n- {p}\n"))
+            .unwrap();
+        let rec =
+            serde_json::json!({"title": p, "company": "Acme", "description": format!("{p}\n\n- Own the roadmap")});
+        std::fs::write(d.join("repeated.jsonl"), format!("{rec}\n")).unwrap();
+    });
+    let (code, peak_kb, took, err, out) = run_measured(c.path(), &[]);
+    // exit 1: the attributes past the limit were cut, and the run says so
+    assert_eq!(code, Some(1), "{err}");
+    assert!(took < Duration::from_secs(20), "{took:?}");
+    assert!(peak_kb < 400 * 1024, "peak {peak_kb} KiB");
+    let docs = documents(out.path());
+    let d = doc(&docs, "attrs.html");
+    assert_eq!((d["status"].as_str(), d["roles"].as_u64()), (Some("ok"), Some(1)), "{d}");
+    assert!(d["truncated"][0].as_str().unwrap_or_default().contains("attributes"), "{d}");
+    for id in ["repeated.md", "repeated.jsonl#line1"] {
+        assert_eq!(doc(&docs, id)["status"].as_str(), Some("ok"), "{id}");
+    }
+    assert_samples_unchanged(out.path());
+}
