@@ -273,6 +273,26 @@ enum Work<'a> {
     Done(Box<DocResult>),
 }
 
+/// Whether a text file is a spreadsheet saved as tab-separated text (judged on its opening).
+fn is_tab_text(path: &std::path::Path) -> bool {
+    const HEAD: usize = 64 * 1024;
+    if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")) {
+        return false;
+    }
+    // a pipe or device is left to the document reader, which refuses it
+    let Ok((f, meta)) = ingest::open_regular(path) else { return false };
+    let mut head = Vec::with_capacity(HEAD.min(meta.len() as usize));
+    if std::io::Read::read_to_end(&mut std::io::Read::take(f, HEAD as u64), &mut head).is_err() {
+        return false;
+    }
+    // an odd cut would split a UTF-16 unit
+    let whole = (head.len() as u64) == meta.len();
+    if !whole && head.len() % 2 == 1 {
+        head.pop();
+    }
+    dump::looks_like_tab_table(&ingest::decode::decode(&head).text, whole)
+}
+
 /// The corpus as a stream of work, opening dumps and reading their records lazily, so a
 /// dump larger than memory is processed chunk by chunk like a folder.
 struct Works<'a> {
@@ -281,7 +301,7 @@ struct Works<'a> {
     fields: &'a FieldMap,
     limits: &'a Limits,
     /// the dump being read: its reader, its entry, its size
-    dump: Option<(DumpReader, &'a Listed, u64)>,
+    dump: Option<(DumpReader, &'a Listed, u64, DumpKind)>,
     /// the encoding of the dump being read
     encoding: &'static str,
     /// the ids given to dump records
@@ -311,7 +331,13 @@ impl Ids {
 impl<'a> Works<'a> {
     /// The work of an entry; `None` when it is a dump that is now open for reading.
     fn open(&mut self, entry: &'a Listed) -> Option<Work<'a>> {
-        let Listed::Dump { id, path, kind } = entry else { return Some(Work::Entry(entry)) };
+        let (id, path, kind) = match entry {
+            Listed::Dump { id, path, kind } => (id, path, *kind),
+            // a spreadsheet saved as tab-separated text is a table, not lines of prose
+            Listed::Doc { id, path } if is_tab_text(path) => (id, path, DumpKind::Tsv),
+            _ => return Some(Work::Entry(entry)),
+        };
+        let kind = &kind;
         let bytes = size(entry);
         let input: Result<Box<dyn std::io::Read + Send>, ingest::Rejected> = if path.as_os_str() == "-" {
             Ok(Box::new(std::io::stdin()))
@@ -350,7 +376,7 @@ impl<'a> Works<'a> {
         };
         Some(match DumpReader::open(id, input, *kind, delim, self.fields, self.limits.max_bytes) {
             Ok(Some(r)) => {
-                self.dump = Some((r, entry, bytes));
+                self.dump = Some((r, entry, bytes, *kind));
                 return None;
             }
             Ok(None) => {
@@ -374,7 +400,7 @@ impl<'a> Iterator for Works<'a> {
 
     fn next(&mut self) -> Option<Work<'a>> {
         loop {
-            if let Some((reader, entry, bytes)) = &mut self.dump {
+            if let Some((reader, entry, bytes, kind)) = &mut self.dump {
                 // a panic while reading a record ends the dump with an error row, not the run
                 let next = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.next())) {
                     Ok(n) => n,
@@ -420,10 +446,10 @@ impl<'a> Iterator for Works<'a> {
                         if self.encoding != "utf-8" {
                             r.doc.repairs.push(format!("records decoded from {}", self.encoding));
                         }
-                        r.doc.format = match entry {
-                            Listed::Dump { kind: DumpKind::Jsonl, .. } => "jsonl",
-                            Listed::Dump { kind: DumpKind::Tsv, .. } => "tsv",
-                            _ => "csv",
+                        r.doc.format = match kind {
+                            DumpKind::Jsonl => "jsonl",
+                            DumpKind::Tsv => "tsv",
+                            DumpKind::Csv => "csv",
                         }
                         .to_string();
                         self.dump = None;

@@ -138,7 +138,7 @@ pub struct DumpSummary {
 }
 
 /// An open CSV and its normalized header names.
-type CsvState = (csv::Reader<Box<dyn Read + Send>>, Vec<String>);
+type CsvState = (csv::Reader<CrlfToLf<Box<dyn Read + Send>>>, Vec<String>);
 
 /// Reads a dump record by record.
 pub struct DumpReader {
@@ -188,7 +188,10 @@ impl DumpReader {
         match kind {
             DumpKind::Jsonl => r.lines = Some(CappedLines::new(input, max_bytes)),
             DumpKind::Csv | DumpKind::Tsv => {
-                let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(input);
+                // the csv crate counts a `\r\n` line only once the next record is read, so the
+                // line of every record after the first would be one short (rust-csv #395)
+                let mut rdr =
+                    csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(CrlfToLf::new(input));
                 let headers: Vec<String> = match rdr.byte_headers() {
                     Ok(h) => h.iter().map(|f| norm_key(&String::from_utf8_lossy(f))).collect(),
                     Err(e) => {
@@ -728,6 +731,93 @@ pub fn sniff_delimiter(head: &[u8], kind: DumpKind) -> u8 {
     }
 }
 
+/// A reader that turns each `\r\n` into `\n` (a lone `\r` stays), whatever the chunks.
+pub struct CrlfToLf<R> {
+    inner: R,
+    buf: Box<[u8]>,
+    pos: usize,
+    len: usize,
+}
+
+impl<R> CrlfToLf<R> {
+    pub fn new(inner: R) -> Self {
+        CrlfToLf { inner, buf: vec![0; 64 * 1024].into_boxed_slice(), pos: 0, len: 0 }
+    }
+}
+
+impl<R: Read> Read for CrlfToLf<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let mut w = 0;
+        while w < out.len() {
+            if self.pos == self.len {
+                if w > 0 {
+                    break;
+                }
+                self.len = self.inner.read(&mut self.buf)?;
+                self.pos = 0;
+                if self.len == 0 {
+                    break;
+                }
+                continue;
+            }
+            let c = self.buf[self.pos];
+            if c == b'\r' && self.pos + 1 == self.len {
+                // the byte after a `\r` decides: keep the `\r` alone and read on
+                self.buf[0] = b'\r';
+                self.pos = 0;
+                let n = self.inner.read(&mut self.buf[1..])?;
+                self.len = 1 + n;
+                if n > 0 {
+                    continue;
+                }
+            } else if c == b'\r' && self.buf[self.pos + 1] == b'\n' {
+                self.pos += 1;
+                continue;
+            }
+            out[w] = c;
+            w += 1;
+            self.pos += 1;
+        }
+        Ok(w)
+    }
+}
+
+/// Whether the opening of a `.txt` file (`head`, decoded) is a tab-separated table, as
+/// spreadsheets save "Text (Tab delimited)" and "Unicode text" (UTF-16LE): a header line of
+/// two or more short cells, and rows that mostly have as many cells as the header. Such a
+/// file is read as a dump (of postings, or one table document), not as lines of text.
+pub fn looks_like_tab_table(head: &str, whole: bool) -> bool {
+    const MAX_HEADER_CELL: usize = 60;
+    let first = head.trim_start_matches(['\n', '\r']).lines().next().unwrap_or("");
+    if !first.contains('\t') {
+        return false;
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(head.trim_start_matches(['\n', '\r']).as_bytes());
+    let mut counts: Vec<usize> = Vec::new();
+    let mut header_ok = false;
+    for (i, rec) in rdr.records().take(SNIFF_RECORDS + 1).enumerate() {
+        let Ok(rec) = rec else { break };
+        if i == 0 {
+            header_ok = rec.len() >= 2
+                && rec.iter().all(|c| {
+                    let c = c.trim();
+                    !c.is_empty() && c.chars().count() <= MAX_HEADER_CELL && !c.contains(". ")
+                });
+        }
+        counts.push(rec.len());
+    }
+    // the last record of a cut opening may be cut too
+    if !whole && counts.len() > 2 {
+        counts.pop();
+    }
+    let Some((&header, rows)) = counts.split_first() else { return false };
+    header_ok && !rows.is_empty() && rows.iter().filter(|&&n| n == header).count() * 5 >= rows.len() * 4
+}
+
 pub fn csv_table_doc(id: &str, bytes: &[u8], delimiter: u8) -> RawDoc {
     let d = decode::decode(bytes);
     let mut rdr =
@@ -781,6 +871,65 @@ mod tests {
         .unwrap()
         .expect("a dump");
         r.collect()
+    }
+
+    #[test]
+    fn tab_separated_text_is_told_from_prose() {
+        let export = "Title\tCompany\tDescription\r\nProduct Owner\tAcme\t\"- Own the backlog\r\n- Run reviews\"\r\nSenior PM\tBeta\t- Own the roadmap\r\n";
+        assert!(looks_like_tab_table(export, true));
+        assert!(looks_like_tab_table("Level\tExpectations\nL1\tLearns the craft\nL2\tShips features alone\n", true));
+        for prose in [
+            "# Product Owner\n\n- Own the backlog\n",
+            "Title:\tProduct Manager\nCompany:\tAcme\n\nResponsibilities\n- Own the roadmap\n- Talk to customers\n",
+            "Title\tCompany\n",
+            "We are hiring. Come join us.\tNow\nProduct Manager\tAcme\n",
+            "\tOwn the roadmap\n\tTalk to customers\n",
+        ] {
+            assert!(!looks_like_tab_table(prose, true), "{prose:?}");
+        }
+    }
+
+    #[test]
+    fn crlf_becomes_lf_across_chunks() {
+        /// hands out `step` bytes at a time
+        struct Drip<'a>(&'a [u8], usize);
+        impl Read for Drip<'_> {
+            fn read(&mut self, b: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.1.min(self.0.len()).min(b.len());
+                b[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let input = b"a\r\nb\rc\r\r\n\"x\r\ny\"\r";
+        for step in 1..=input.len() {
+            for out_len in [1, 2, 3, 4096] {
+                let mut r = CrlfToLf::new(Drip(input, step));
+                let (mut got, mut chunk) = (Vec::new(), vec![0; out_len]);
+                loop {
+                    let n = r.read(&mut chunk).unwrap();
+                    if n == 0 {
+                        break;
+                    }
+                    got.extend_from_slice(&chunk[..n]);
+                }
+                assert_eq!(got, b"a\nb\rc\r\n\"x\ny\"\r", "step {step}, out {out_len}");
+            }
+        }
+    }
+
+    #[test]
+    fn crlf_csv_records_have_their_own_lines() {
+        let text = "title,company,description\r\nProduct Owner,Acme,\"- Own the product backlog and its order\r\n- Write user stories with the team\"\r\nProduct Manager,Beta,- Own the product roadmap and explain it to everyone\r\n";
+        let items = read(DumpKind::Csv, text, &FieldMap::default());
+        let ids: Vec<String> = items
+            .iter()
+            .map(|i| match i {
+                Item::Doc(d) => d.meta.id.clone(),
+                Item::Bad { id, .. } => id.clone(),
+            })
+            .collect();
+        assert_eq!(ids, ["d#line2", "d#line4"]);
     }
 
     #[test]

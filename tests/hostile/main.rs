@@ -1079,3 +1079,43 @@ fn many_attributes_and_repeated_titles_are_bounded() {
     }
     assert_samples_unchanged(out.path());
 }
+
+/// Excel's "Unicode text" (UTF-16LE with a BOM, tab-separated, CRLF lines) saved as `.txt`,
+/// and a CRLF CSV: read as postings, each record named by the line it starts on; a
+/// tab-separated levels table in a `.txt` is one table document; UTF-16 prose stays text.
+#[test]
+fn excel_unicode_text_is_read_as_a_table() {
+    let rows = "Title\tCompany\tDescription\r\nProduct Owner (m/w/d)\tAcme GmbH\t\"- Own the product backlog\r\n- Run the sprint review\"\r\nSenior Product Manager\tBeta AG\t- Own the roadmap\r\n";
+    let c = corpus(|d| {
+        let mut bom = vec![0xFF, 0xFE];
+        bom.extend(utf16le(rows));
+        std::fs::write(d.join("export.txt"), bom).unwrap();
+        std::fs::write(d.join("crlf.csv"), rows.replace('\t', ",")).unwrap();
+        std::fs::write(
+            d.join("levels.txt"),
+            "Level\tExpectations\nL1 Associate Product Manager\tShips small features with help\nL2 Product Manager\tOwns a feature area and its roadmap\n",
+        )
+        .unwrap();
+        std::fs::write(d.join("prose.txt"), utf16le("Product Owner\n\n- Own and order the product backlog\n")).unwrap();
+    });
+    let (o, out) = run_on(c.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = documents(out.path());
+    let d = doc(&docs, "export.txt");
+    assert_eq!((d["format"].as_str(), d["encoding"].as_str()), (Some("tsv"), Some("utf-16le")), "{d}");
+    for file in ["export.txt", "crlf.csv"] {
+        let a = doc(&docs, &format!("{file}#line2"));
+        assert_eq!(
+            (a["company"].as_str(), a["roles"].as_u64(), a["responsibilities"].as_u64()),
+            (Some("Acme GmbH"), Some(1), Some(2)),
+            "{a}"
+        );
+        assert_eq!(doc(&docs, &format!("{file}#line4"))["company"].as_str(), Some("Beta AG"));
+    }
+    let l = doc(&docs, "levels.txt");
+    assert_eq!(l["roles"].as_u64(), Some(2), "{l}");
+    assert!(l["repairs"][0].as_str().unwrap_or_default().contains("table document"), "{l}");
+    let p = doc(&docs, "prose.txt");
+    assert_eq!((p["format"].as_str(), p["roles"].as_u64()), (Some("markdown"), Some(1)), "{p}");
+    assert_samples_unchanged(out.path());
+}
