@@ -99,7 +99,13 @@ fn section_notes(tree: &Tree) -> Vec<SectionNote> {
 
 /// Run the pipeline on one document's bytes and explain it.
 pub fn explain(id: &str, bytes: &[u8], rules: &Rules) -> Explanation {
-    let raw = ingest::decode_doc(id, bytes, &BTreeMap::new());
+    explain_raw(ingest::decode_doc(id, bytes, &BTreeMap::new()), rules)
+}
+
+/// Run the pipeline on one decoded document (a file's, or a record's of a dump) and explain it.
+pub fn explain_raw(raw: crate::model::RawDoc, rules: &Rules) -> Explanation {
+    let id = raw.meta.id.clone();
+    let id = id.as_str();
     let meta = raw.meta.clone();
     let limits = crate::model::Limits::default();
     let a = match pipeline::analyse(raw, rules, &limits, &Timings::default()) {

@@ -329,6 +329,14 @@ impl Ids {
 }
 
 impl<'a> Works<'a> {
+    fn new(corpus: &'a Corpus, fields: &'a FieldMap, limits: &'a Limits) -> Self {
+        let mut ids = Ids::default();
+        for e in &corpus.entries {
+            ids.0.insert(Ids::hash(e.id()));
+        }
+        Works { corpus, next: 0, fields, limits, dump: None, encoding: "utf-8", ids }
+    }
+
     /// The work of an entry; `None` when it is a dump that is now open for reading.
     fn open(&mut self, entry: &'a Listed) -> Option<Work<'a>> {
         let (id, path, kind) = match entry {
@@ -473,6 +481,39 @@ impl<'a> Iterator for Works<'a> {
     }
 }
 
+/// One input as `run` reads it: a document (a file, or one record of a dump) to analyse,
+/// or a result known without analysis (skipped, unreadable, a dump's own row).
+pub enum Input {
+    Doc(Box<crate::model::RawDoc>),
+    Done(Box<DocResult>),
+}
+
+/// The inputs of a listed corpus in order, read as `run` reads them (dumps opened and read
+/// record by record, spreadsheets saved as text told from prose); for `explain`.
+pub fn inputs<'a>(corpus: &'a Corpus, limits: &'a Limits, fields: &'a FieldMap) -> impl Iterator<Item = Input> + 'a {
+    Works::new(corpus, fields, limits).map(move |w| match w {
+        Work::Record(raw) => Input::Doc(raw),
+        Work::Done(r) => Input::Done(r),
+        Work::Entry(Listed::Doc { id, path }) => match ingest::read(id, path, &corpus.sources, limits.max_bytes) {
+            Ok(raw) => Input::Doc(Box::new(raw)),
+            Err(r) => {
+                let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+                Input::Done(Box::new(not_processed(id, r.status, r.reason, bytes)))
+            }
+        },
+        Work::Entry(Listed::Skip { id, reason }) => {
+            Input::Done(Box::new(not_processed(id, Status::Skipped, reason.clone(), 0)))
+        }
+        Work::Entry(Listed::Fail { id, reason }) => {
+            Input::Done(Box::new(not_processed(id, Status::Error, reason.clone(), 0)))
+        }
+        // `Works` opens every dump itself
+        Work::Entry(e @ Listed::Dump { .. }) => {
+            Input::Done(Box::new(not_processed(e.id(), Status::Error, "internal error: dump not opened".into(), 0)))
+        }
+    })
+}
+
 /// Process a listed corpus chunk by chunk, calling `sink` with each document's result in
 /// corpus order.
 pub fn for_each(
@@ -507,11 +548,7 @@ pub fn for_each(
             })
             .collect()
     };
-    let mut ids = Ids::default();
-    for e in &corpus.entries {
-        ids.0.insert(Ids::hash(e.id()));
-    }
-    let mut works = Works { corpus, next: 0, fields, limits, dump: None, encoding: "utf-8", ids };
+    let mut works = Works::new(corpus, fields, limits);
     // the results of one chunk are written while the next chunk is processed
     let mut pending: Vec<DocResult> = Vec::new();
     loop {

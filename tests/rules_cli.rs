@@ -290,6 +290,45 @@ fn explain_json_is_machine_readable_and_matches_run() {
     assert_eq!(v["responsibilities"].as_array().unwrap().len(), lines("responsibilities.jsonl"));
 }
 
+/// `explain` reads a dump as `run` does: every record (a JSON array with `--json`), or the
+/// one named by `FILE#ID` or `--record ID`, each with the roles `run` gives it; a record
+/// that is not there is a usage error naming the number of records.
+#[test]
+fn explain_reads_the_records_of_a_dump_as_run_does() {
+    let d = tempfile::tempdir().unwrap();
+    let feed = d.path().join("feed.jsonl");
+    std::fs::write(
+        &feed,
+        "{\"id\": \"in-1\", \"title\": \"Product Owner\", \"company\": \"Acme\", \"description\": \"- Own and order the product backlog\\n- Write user stories with the team\"}\n\
+         {\"id\": \"in-2\", \"title\": \"Senior Product Manager\", \"company\": \"Beta\", \"description\": \"- Own the product roadmap\"}\n",
+    )
+    .unwrap();
+    let o = run(&["explain", "--json", s(&feed)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("a JSON array");
+    let docs: Vec<&str> = v.as_array().unwrap().iter().map(|x| x["doc"].as_str().unwrap()).collect();
+    assert_eq!(docs, ["feed.jsonl#in-1", "feed.jsonl#in-2"]);
+    assert_eq!(v[0]["company"]["name"], "Acme");
+    assert_eq!(v[0]["responsibilities"].as_array().unwrap().len(), 2);
+    assert_eq!(v[1]["roles"][0]["seniority"], "senior");
+    let one = format!("{}#in-2", s(&feed));
+    for args in [vec!["explain", "--json", &one], vec!["explain", "--json", s(&feed), "--record", "in-2"]] {
+        let o = run(&args);
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        let x: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON object");
+        assert_eq!(x["doc"], "feed.jsonl#in-2", "{args:?}");
+    }
+    let o = run(&["explain", s(&feed), "--record", "in-9"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no record \"in-9\" among its 2 record(s)"));
+    // the same dump through `run`: the same roles and responsibilities
+    let out = tempfile::tempdir().unwrap();
+    assert!(run(&["run", "--quiet", "--corpus", s(&feed), "--out", s(out.path())]).status.success());
+    let lines = |f: &str| std::fs::read_to_string(out.path().join(f)).unwrap().lines().count();
+    let sum = |k: &str| v.as_array().unwrap().iter().map(|x| x[k].as_array().unwrap().len()).sum::<usize>();
+    assert_eq!((sum("roles"), sum("responsibilities")), (lines("roles.jsonl"), lines("responsibilities.jsonl")));
+}
+
 #[test]
 fn explain_missing_file_is_an_io_error() {
     let o = run(&["explain", "/nonexistent/posting.html"]);

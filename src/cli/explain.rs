@@ -1,11 +1,16 @@
-//! `rolemap explain FILE`: show, block by block, what the pipeline did with one document.
+//! `rolemap explain FILE`: show, block by block, what the pipeline did with one document,
+//! or with each record of a dump (JSON Lines, CSV, a spreadsheet saved as text), read as
+//! `run` reads them.
 //!
 //! Examples:
 //!   rolemap explain corpus/001_2d0d4a9b4ccb75f5.txt
 //!   rolemap explain posting.html --json | jq '.roles'
+//!   rolemap explain jobs.csv --record in-42      (or: rolemap explain 'jobs.csv#in-42')
 
 use super::{exit, load_rules, CliError};
+use rolemap::ingest::dump::FieldMap;
 use rolemap::model::{Limits, Status};
+use rolemap::pipeline::{self, Input};
 use rolemap::{explain, ingest};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -13,8 +18,13 @@ use std::path::PathBuf;
 /// Explain what the pipeline does with one document.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The document.
+    /// The document, or a dump of postings (every record is explained; `FILE#ID` or
+    /// `--record ID` picks one, by the id documents.csv gives it).
     file: PathBuf,
+    /// The record of a dump to explain: its id in documents.csv (`in-42`, `line7`), with
+    /// or without the `FILE#` before it.
+    #[arg(long)]
+    record: Option<String>,
     /// Rule folder; default: ./rules if present, else the built-in rules.
     #[arg(long)]
     rules: Option<PathBuf>,
@@ -36,22 +46,86 @@ impl Paint {
 
 pub fn run(a: Args) -> Result<u8, CliError> {
     let rules = load_rules(a.rules.as_deref())?;
-    let bytes = ingest::read_bytes(&a.file, Limits::default().max_bytes)
-        .and_then(|b| ingest::check_bytes(&b).map(|()| b))
-        .map_err(|r| {
-            let e = anyhow::anyhow!("{}: {}", a.file.display(), r.reason);
-            if r.status == Status::Skipped {
-                CliError::usage(e)
-            } else {
-                CliError::io(e)
-            }
-        })?;
-    let id = a.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let x = explain::explain(&id, &bytes, &rules);
-    if a.json {
-        println!("{}", serde_json::to_string_pretty(&x).map_err(CliError::io)?);
-        return Ok(exit::OK);
+    // `jobs.csv#in-42`, as documents.csv names a record
+    let (file, record) = match (a.record, a.file.to_str().and_then(|f| f.rsplit_once('#'))) {
+        (None, Some((f, r))) if !a.file.exists() && std::path::Path::new(f).is_file() => {
+            (PathBuf::from(f), Some(r.to_string()))
+        }
+        (r, _) => (a.file, r),
+    };
+    if !file.exists() {
+        return Err(CliError::io(anyhow::anyhow!("{}: does not exist", file.display())));
     }
+    if file.is_dir() {
+        return Err(CliError::usage(anyhow::anyhow!("{}: is a folder; explain takes one file", file.display())));
+    }
+    let corpus = ingest::list(std::slice::from_ref(&file)).map_err(CliError::io)?;
+    let limits = Limits::default();
+    let fields = FieldMap::default();
+    let wanted =
+        |id: &str| record.as_deref().is_none_or(|r| id == r || id.rsplit_once('#').is_some_and(|(_, own)| own == r));
+    let mut shown = 0usize;
+    let mut records = 0usize;
+    let mut failed: Option<(Status, String)> = None;
+    let entry_id = corpus.entries.first().map_or(String::new(), |e| e.id().to_string());
+    // JSON: one object for a document, an array for the records of a dump
+    let mut array = false;
+    for input in pipeline::inputs(&corpus, &limits, &fields) {
+        match input {
+            Input::Doc(raw) => {
+                records += 1;
+                if !wanted(&raw.meta.id) {
+                    continue;
+                }
+                if shown == 0 && a.json && record.is_none() && raw.meta.id != entry_id {
+                    array = true;
+                    println!("[");
+                }
+                let x = explain::explain_raw(*raw, &rules);
+                if a.json {
+                    let j = serde_json::to_string_pretty(&x).map_err(CliError::io)?;
+                    println!("{}{j}", if shown > 0 { "," } else { "" });
+                } else {
+                    if shown > 0 {
+                        println!();
+                    }
+                    print_text(&x);
+                }
+                shown += 1;
+            }
+            Input::Done(r) => {
+                let d = &r.doc;
+                if d.doc == entry_id && d.status == Status::Ok {
+                    // a dump's own row
+                    if !a.json {
+                        eprintln!("{}: {}", d.doc, d.reason);
+                    }
+                } else if d.status == Status::Ok || !wanted(&d.doc) {
+                } else if d.doc == entry_id {
+                    failed = Some((d.status, d.reason.clone()));
+                } else {
+                    records += 1;
+                    shown += 1;
+                    eprintln!("{}: {}: {}", d.doc, d.status.as_str(), d.reason);
+                }
+            }
+        }
+    }
+    if array {
+        println!("]");
+    }
+    if let Some((status, reason)) = failed {
+        let e = anyhow::anyhow!("{}: {reason}", file.display());
+        return Err(if status == Status::Skipped { CliError::usage(e) } else { CliError::io(e) });
+    }
+    if shown == 0 {
+        let what = record.map_or_else(|| "no record".to_string(), |r| format!("no record {r:?}"));
+        return Err(CliError::usage(anyhow::anyhow!("{}: {what} among its {records} record(s)", file.display())));
+    }
+    Ok(exit::OK)
+}
+
+fn print_text(x: &explain::Explanation) {
     let p = Paint(std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
     println!("{} ({}, {})", p.c("1", &x.doc), x.format, x.encoding);
     for r in &x.repairs {
@@ -116,5 +190,4 @@ pub fn run(a: Args) -> Result<u8, CliError> {
             if r.categories.is_empty() { "none".to_string() } else { r.categories.join(", ") }
         );
     }
-    Ok(exit::OK)
 }
