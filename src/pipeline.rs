@@ -578,6 +578,15 @@ pub fn for_each(
     pending.into_iter().try_for_each(sink)
 }
 
+/// The listed file a document id belongs to: itself, or the dump its record came from
+/// (`feed.jsonl#in-1` → `feed.jsonl`; file names may hold `#` too).
+fn file_of<'a>(listed: &std::collections::HashSet<&str>, id: &'a str) -> &'a str {
+    if listed.contains(id) {
+        return id;
+    }
+    id.rmatch_indices('#').map(|(i, _)| &id[..i]).find(|p| listed.contains(p)).unwrap_or(id)
+}
+
 /// Run the whole pipeline: corpus in, output folder out.
 pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary, RunError> {
     let start = Instant::now();
@@ -618,7 +627,7 @@ pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary,
                 sum.duplicates += 1;
                 output.write_duplicate(&d)?;
             }
-            None => cmp.add(&r),
+            None => cmp.add(&r, file_of(&listed, &r.doc.doc)),
         }
         output.write(&r)
     })

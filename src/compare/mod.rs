@@ -1,5 +1,6 @@
-//! Comparisons across documents: how each source (company, else document) defines each
-//! role. Built incrementally from per-document results, so the corpus is never held.
+//! Comparisons across documents: how each source (company, else the file: a document, or
+//! the dump its record came from) defines each role. Built incrementally from
+//! per-document results, so the corpus is never held.
 
 pub mod dedup;
 
@@ -16,10 +17,13 @@ pub const NEAR_IDENTICAL: f64 = 0.6;
 pub const MAX_PAIR_SOURCES: usize = 100;
 /// Responsibilities kept per role and source for near-identical counts.
 const MAX_TEXTS: usize = 400;
+/// Responsibilities kept for near-identical counts in all (~100 bytes each): sources that
+/// come after are paired by their categories alone.
+const MAX_TEXTS_TOTAL: usize = 250_000;
 
 #[derive(Debug, Default)]
 struct Cell {
-    docs: BTreeSet<String>,
+    docs: usize,
     responsibilities: usize,
     categories: BTreeMap<String, usize>,
 }
@@ -31,6 +35,8 @@ pub struct Comparer {
     levels: BTreeMap<usize, String>,
     /// distinct word sets of the responsibilities per (role, source)
     texts: BTreeMap<(String, String), BTreeSet<Vec<String>>>,
+    /// word sets in `texts`
+    held: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -85,19 +91,23 @@ fn round3(x: f64) -> f64 {
 }
 
 impl Comparer {
-    /// Add one document's results. `skip` marks a document counted elsewhere (a duplicate).
-    pub fn add(&mut self, r: &DocResult) {
-        let source = r.doc.company.clone().unwrap_or_else(|| r.doc.doc.clone());
+    /// Add one document's results; `file` is its source when it names no company (the
+    /// document's own id, or the id of the dump its record came from).
+    pub fn add(&mut self, r: &DocResult, file: &str) {
+        let source = r.doc.company.as_deref().unwrap_or(file);
+        let mut counted = BTreeSet::new();
         for role in r.roles.iter().filter(|x| x.role_id != UNMAPPED) {
             self.levels.insert(role.seniority_order, role.seniority.clone());
-            let cell = self.cells.entry((role.role_id.clone(), role.seniority_order, source.clone())).or_default();
-            cell.docs.insert(r.doc.doc.clone());
+            let key = (role.role_id.clone(), role.seniority_order, source.to_string());
+            if counted.insert(key.clone()) {
+                self.cells.entry(key).or_default().docs += 1;
+            }
         }
         for resp in r.responsibilities.iter().filter(|x| x.role_id != UNMAPPED) {
             let Some(role) = r.roles.iter().find(|x| x.role_id == resp.role_id && x.seniority == resp.seniority) else {
                 continue;
             };
-            let cell = self.cells.entry((resp.role_id.clone(), role.seniority_order, source.clone())).or_default();
+            let cell = self.cells.entry((resp.role_id.clone(), role.seniority_order, source.to_string())).or_default();
             cell.responsibilities += 1;
             if resp.categories.is_empty() {
                 *cell.categories.entry(UNMAPPED.to_string()).or_default() += 1;
@@ -105,14 +115,17 @@ impl Comparer {
             for c in &resp.categories {
                 *cell.categories.entry(c.clone()).or_default() += 1;
             }
-            let texts = self.texts.entry((resp.role_id.clone(), source.clone())).or_default();
+            if self.held >= MAX_TEXTS_TOTAL {
+                continue;
+            }
+            let texts = self.texts.entry((resp.role_id.clone(), source.to_string())).or_default();
             if texts.len() < MAX_TEXTS {
                 let mut words: Vec<String> =
                     text::key(&resp.text).split(' ').filter(|w| w.len() > 2).map(String::from).collect();
                 words.sort_unstable();
                 words.dedup();
-                if !words.is_empty() {
-                    texts.insert(words);
+                if !words.is_empty() && texts.insert(words) {
+                    self.held += 1;
                 }
             }
         }
@@ -131,7 +144,7 @@ impl Comparer {
                     role_id: role.clone(),
                     seniority: self.levels[level].clone(),
                     source: source.clone(),
-                    documents: cell.docs.len(),
+                    documents: cell.docs,
                     responsibilities: cell.responsibilities,
                     category: c.clone(),
                     items,
