@@ -50,3 +50,30 @@ fn dump_record_of_nul_bytes_is_not_a_document() {
 fn dump_record_that_decodes_to_nothing_is_not_a_document() {
     replay_dump(include_bytes!("fuzz/dump-text-decodes-to-nothing.bin"));
 }
+
+/// The `limit_html` target's checks: line breaks kept, the page never grows, and a second
+/// pass has nothing left to cut.
+fn replay_limit_html(data: &[u8]) {
+    use rolemap::clean::html::{limit_html, Cut};
+    let Some((&pick, bytes)) = data.split_first() else { return };
+    let Ok(page) = std::str::from_utf8(bytes) else { return };
+    let max = 1 + pick as usize % 8;
+    let (out, _) = limit_html(page, max);
+    assert_eq!(out.matches('\n').count(), page.matches('\n').count(), "line breaks changed");
+    assert!(out.len() <= page.len(), "page grew");
+    assert_eq!(limit_html(&out, max).1, Cut::default(), "a second pass cut more: {out:?}");
+}
+
+/// An `<xmp>` past the depth limit was removed while its text was still skipped as raw
+/// text: the tags inside were never counted, and the parser read them as markup.
+#[test]
+fn raw_text_element_past_the_depth_limit_is_kept() {
+    replay_limit_html(include_bytes!("fuzz/limit-html-raw-text-past-limit.bin"));
+}
+
+/// A removed `<svg>` past the depth limit still made the scan read what followed as
+/// foreign content (where `<x/>` closes itself), so those tags were not counted.
+#[test]
+fn removed_svg_changes_no_mode_of_the_scan() {
+    replay_limit_html(include_bytes!("fuzz/limit-html-removed-svg.bin"));
+}

@@ -30,6 +30,6 @@ fuzz_target!(|data: &[u8]| {
         // UTF-16 halves the byte count per line; allow for it
         assert!(b.line <= lines.max(bytes.len() / 2 + 1), "line {} past the end ({lines} lines)", b.line);
     }
-    let x = rolemap::extract::extract(cleaned, rules());
+    let x = rolemap::extract::extract(cleaned, &rolemap::extract::metadata::PostingMeta::default(), rules());
     let _ = rolemap::normalize::normalize(x, rules());
 });

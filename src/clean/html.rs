@@ -551,12 +551,6 @@ pub fn limit_html(html: &str, max: usize) -> (std::borrow::Cow<'_, str>, Cut) {
                 counts = false;
             }
         }
-        if !self_closing && matches!(name, "svg" | "math") {
-            foreign = if closing { foreign.saturating_sub(1) } else { foreign + 1 };
-        }
-        if !self_closing && name == "ruby" {
-            ruby = if closing { ruby.saturating_sub(1) } else { ruby + 1 };
-        }
         if counts && closing {
             match past.pop() {
                 Some(was_removed) => {
@@ -571,12 +565,21 @@ pub fn limit_html(html: &str, max: usize) -> (std::borrow::Cow<'_, str>, Cut) {
                 depth += 1;
             } else {
                 // past the limit, containers go first; content elements (headings, lists,
-                // tables) are kept a little longer so that deep page-builder markup keeps them
-                remove = !(CONTENT.contains(&name) && kept_past < CONTENT_SLACK);
+                // tables) are kept a little longer so that deep page-builder markup keeps them.
+                // A raw-text element (`<script>`, `<xmp>`) holds no elements and is always
+                // kept: removed, its text would be read as markup by the parser.
+                remove = !(RAW_TEXT.contains(&name) || CONTENT.contains(&name) && kept_past < CONTENT_SLACK);
                 kept_past += usize::from(!remove);
                 past.push(remove);
                 cut.deep += usize::from(remove);
             }
+        }
+        // a removed tag is never seen by the parser: it changes no mode of the scan
+        if !remove && !self_closing && matches!(name, "svg" | "math") {
+            foreign = if closing { foreign.saturating_sub(1) } else { foreign + 1 };
+        }
+        if !remove && !self_closing && name == "ruby" {
+            ruby = if closing { ruby.saturating_sub(1) } else { ruby + 1 };
         }
         if remove {
             let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
@@ -828,6 +831,25 @@ mod tests {
         // closed formatting elements, and links that close each other, are never touched
         let page = format!("{}{}", "<p><b>x</b> <i>y</i></p>".repeat(100), "<a href=1>a <a href=2>b ".repeat(100));
         assert_eq!(limit_html(&page, 256).1, Cut::default());
+    }
+
+    /// Found by the `limit_html` fuzz target: an `<xmp>` past the limit was removed, but
+    /// its text was still skipped as raw text, so the tags in it were never counted (and a
+    /// second pass cut them).
+    #[test]
+    fn raw_text_elements_past_the_limit_are_kept() {
+        let page = "<J><'<>x<xmp><<A/\u{1},xx<";
+        let (h, cut) = limit_html(page, 1);
+        assert!(h.contains("<xmp>"), "{h}");
+        assert_eq!(limit_html(&h, 1).1, Cut::default());
+        assert_eq!(cut, Cut::default());
+        let page = format!("{}<script>if (a<b) {{ x = '<div>'; }}</script><p>duty</p>", "<div>".repeat(10));
+        let (h, _) = limit_html(&page, 4);
+        assert!(h.contains("<script>if (a<b) { x = '<div>'; }</script>"), "{h}");
+        assert_eq!(limit_html(&h, 4).1, Cut::default());
+        // nor does a removed `<svg>` make what follows foreign (where `/>` closes a tag)
+        let (h, _) = limit_html("<q><svg><v/></svg><v/>x", 1);
+        assert_eq!(limit_html(&h, 1).1, Cut::default(), "{h}");
     }
 
     #[test]

@@ -34,12 +34,56 @@ fn corpus(add: impl FnOnce(&Path)) -> tempfile::TempDir {
     d
 }
 
+/// The README's bound on peak memory for any input within the default limits, in KiB:
+/// every run of these tests is held to it, raised by `PER_RAISED_BYTE` for each byte that
+/// `--max-bytes` adds to its default.
+const README_PEAK_KIB: i64 = 300 * 1024;
+/// The README's memory per byte of a document: a raised `--max-bytes` raises the bound.
+const PER_RAISED_BYTE: i64 = 12;
+/// Time any run of these tests may take (they run side by side on 2 cores).
+const MAX_RUN: Duration = Duration::from_secs(180);
+
+/// `rolemap run` on a corpus, held to the README's peak memory and to `MAX_RUN`.
 fn run_on(corpus: &Path, extra: &[&str]) -> (Output, tempfile::TempDir) {
     let out = tempfile::tempdir().unwrap();
     let mut args = vec!["run", "--quiet", "--corpus", s(corpus), "--out", s(out.path())];
     args.extend(extra);
-    let o = bin().args(&args).output().unwrap();
+    let (o, peak_kib, took) = spawn_measured(bin().args(&args));
+    let raised = extra
+        .iter()
+        .position(|a| *a == "--max-bytes")
+        .and_then(|i| extra.get(i + 1)?.parse::<i64>().ok())
+        .map_or(0, |m| (m - rolemap::model::Limits::default().max_bytes as i64).max(0));
+    let bound = README_PEAK_KIB + raised * PER_RAISED_BYTE / 1024;
+    assert!(peak_kib < bound, "peak memory {peak_kib} KiB over the README's bound ({bound} KiB)");
+    assert!(took < MAX_RUN, "took {took:?}");
     (o, out)
+}
+
+/// Run a command to its end; its output, its peak memory (KiB) and its wall time. The peak
+/// is the child's own `VmHWM`, polled from /proc while it runs: `ru_maxrss`
+/// (getrusage/wait4) would charge it with this test process's peak, which Linux carries
+/// over the spawn and `exec`.
+fn spawn_measured(cmd: &mut Command) -> (Output, i64, Duration) {
+    let (outf, errf) = (tempfile::NamedTempFile::new().unwrap(), tempfile::NamedTempFile::new().unwrap());
+    let t = Instant::now();
+    let mut child = cmd.stdout(outf.reopen().unwrap()).stderr(errf.reopen().unwrap()).spawn().unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0i64;
+    let status = loop {
+        if let Ok(st) = std::fs::read_to_string(&status_file) {
+            if let Some(kb) = st.lines().find_map(|l| l.strip_prefix("VmHWM:")) {
+                peak = peak.max(kb.trim().trim_end_matches("kB").trim().parse().unwrap_or(0));
+            }
+        }
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let took = t.elapsed();
+    let (stdout, stderr) = (std::fs::read(outf.path()).unwrap(), std::fs::read(errf.path()).unwrap());
+    (Output { status, stdout, stderr }, peak, took)
 }
 
 /// documents.jsonl as doc id -> record.
@@ -454,34 +498,15 @@ fn assert_samples_unchanged(out: &Path) {
     }
 }
 
-/// A child's exit code, peak memory (KiB), wall time and stderr. The peak is the child's
-/// own `VmHWM`, polled from /proc while it runs: `ru_maxrss` (getrusage/wait4) would charge
-/// it with this test process's peak, which Linux carries over the spawn and `exec`.
+/// A run's exit code, peak memory (KiB), wall time and stderr, for tests that bound them
+/// more tightly than `run_on`.
 #[cfg(unix)]
 fn run_measured(corpus: &Path, extra: &[&str]) -> (Option<i32>, i64, Duration, String, tempfile::TempDir) {
     let out = tempfile::tempdir().unwrap();
-    let errf = tempfile::NamedTempFile::new().unwrap();
     let mut args = vec!["run", "--quiet", "--corpus", s(corpus), "--out", s(out.path())];
     args.extend(extra);
-    let t = Instant::now();
-    let mut child =
-        bin().args(&args).stdout(std::process::Stdio::null()).stderr(errf.reopen().unwrap()).spawn().unwrap();
-    let status_file = format!("/proc/{}/status", child.id());
-    let mut peak = 0i64;
-    let status = loop {
-        if let Ok(st) = std::fs::read_to_string(&status_file) {
-            if let Some(kb) = st.lines().find_map(|l| l.strip_prefix("VmHWM:")) {
-                peak = peak.max(kb.trim().trim_end_matches("kB").trim().parse().unwrap_or(0));
-            }
-        }
-        if let Some(st) = child.try_wait().unwrap() {
-            break st;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let took = t.elapsed();
-    let err = std::fs::read_to_string(errf.path()).unwrap_or_default();
-    (status.code(), peak, took, err, out)
+    let (o, peak, took) = spawn_measured(bin().args(&args));
+    (o.status.code(), peak, took, String::from_utf8_lossy(&o.stderr).into_owned(), out)
 }
 
 fn doc<'a>(docs: &'a BTreeMap<String, serde_json::Value>, id: &str) -> &'a serde_json::Value {
@@ -537,7 +562,7 @@ fn yaml_alias_bomb_in_front_matter_is_refused() {
     let (code, rss_kib, took, err, out) = run_measured(c.path(), &[]);
     assert_eq!(code, Some(1), "a cut is exit 1: {err}");
     assert!(took < Duration::from_secs(30), "took {took:?}");
-    assert!(rss_kib < 300 * 1024, "peak memory {rss_kib} KiB");
+    assert!(rss_kib < README_PEAK_KIB, "peak memory {rss_kib} KiB");
     let docs = documents(out.path());
     let d = doc(&docs, "bomb.md");
     assert_eq!(d["status"], "ok", "{d}");
@@ -563,7 +588,7 @@ fn formatting_element_bomb_is_bounded() {
     let (code, rss_kib, took, err, out) = run_measured(c.path(), &[]);
     assert_eq!(code, Some(1), "a cut is exit 1: {err}");
     assert!(took < Duration::from_secs(30), "took {took:?}");
-    assert!(rss_kib < 300 * 1024, "peak memory {rss_kib} KiB");
+    assert!(rss_kib < README_PEAK_KIB, "peak memory {rss_kib} KiB");
     let docs = documents(out.path());
     let d = doc(&docs, "bold.html");
     assert_eq!((d["status"].as_str(), d["roles"].as_u64()), (Some("ok"), Some(1)), "{d}");
@@ -1032,7 +1057,7 @@ fn semicolon_csv_and_new_reader_bombs() {
     let (code, peak_kb, took, err, out) = run_measured(c.path(), &[]);
     assert_eq!(code, Some(0), "{err}");
     assert!(took < Duration::from_secs(30), "{took:?}");
-    assert!(peak_kb < 400 * 1024, "peak {peak_kb} KiB");
+    assert!(peak_kb < README_PEAK_KIB, "peak {peak_kb} KiB");
     let docs = documents(out.path());
     let d = doc(&docs, "excel.csv#line2");
     assert_eq!((d["status"].as_str(), d["company"].as_str()), (Some("ok"), Some("Acme GmbH")), "{d}");
@@ -1068,7 +1093,7 @@ fn many_attributes_and_repeated_titles_are_bounded() {
     // exit 1: the attributes past the limit were cut, and the run says so
     assert_eq!(code, Some(1), "{err}");
     assert!(took < Duration::from_secs(20), "{took:?}");
-    assert!(peak_kb < 400 * 1024, "peak {peak_kb} KiB");
+    assert!(peak_kb < README_PEAK_KIB, "peak {peak_kb} KiB");
     let docs = documents(out.path());
     let d = doc(&docs, "attrs.html");
     assert_eq!((d["status"].as_str(), d["roles"].as_u64()), (Some("ok"), Some(1)), "{d}");
@@ -1160,7 +1185,7 @@ fn wide_tables_and_many_records_without_a_company_stay_bounded() {
     let (code, peak_kb, took, err, out) = run_measured(c.path(), &[]);
     assert!(matches!(code, Some(0 | 1)), "{err}");
     assert!(took < Duration::from_secs(90), "{took:?}");
-    assert!(peak_kb < 300 * 1024, "peak {peak_kb} KiB");
+    assert!(peak_kb < README_PEAK_KIB, "peak {peak_kb} KiB");
     let docs = documents(out.path());
     assert_eq!(doc(&docs, "feed.jsonl#99999")["roles"].as_u64(), Some(1));
     assert_eq!(doc(&docs, "wide.csv#line41")["company"].as_str(), Some("Acme"));
