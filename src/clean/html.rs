@@ -9,6 +9,7 @@ use crate::model::{Block, BlockKind};
 use crate::rules::HtmlRules;
 use scraper::node::Element;
 use scraper::{Html, Node};
+use std::collections::HashMap;
 
 /// Finds the source line of a block by searching its first words after the last block.
 struct LineFinder<'a> {
@@ -56,6 +57,54 @@ struct Walker<'a> {
     cell: Option<Vec<String>>,
     in_thead: usize,
     lines: LineFinder<'a>,
+    /// text and link-text bytes under each element
+    sizes: HashMap<ego_tree::NodeId, (u32, u32)>,
+    /// text bytes of the whole page
+    page_text: u32,
+}
+
+/// Elements whose text no reader sees as page text.
+const NO_TEXT: &[&str] = &["script", "style", "noscript", "template", "head", "title", "svg", "math"];
+/// An element holding at least this share of the page's text is the page's content.
+const CONTENT_SHARE: f64 = 0.5;
+/// … unless links make up at least this share of its text (a mega-menu).
+const LINK_SHARE: f64 = 0.5;
+/// A container whose links hold this share of its text is link-dense …
+const LINK_DENSE: f64 = 0.9;
+/// … when it holds at least this much text.
+const LINK_DENSE_MIN: u32 = 20;
+/// Pages with less text than this are too small to tell content by its share.
+const MIN_PAGE_TEXT: u32 = 500;
+
+/// The text and link-text bytes under each element (`NO_TEXT` elements hold none): one
+/// pass over the nodes in reverse document order, where every node comes after all of
+/// its descendants.
+fn text_sizes(root: ego_tree::NodeRef<'_, Node>) -> HashMap<ego_tree::NodeId, (u32, u32)> {
+    let nodes: Vec<ego_tree::NodeRef<'_, Node>> = root.descendants().collect();
+    let mut size: HashMap<ego_tree::NodeId, (u32, u32)> = HashMap::with_capacity(nodes.len() / 2);
+    for n in nodes.iter().rev() {
+        let own = match n.value() {
+            Node::Text(t) => (t.trim().len() as u32, 0),
+            Node::Element(e) if NO_TEXT.contains(&e.name()) => continue,
+            Node::Element(e) => {
+                let s = size.get(&n.id()).copied().unwrap_or_default();
+                if e.name() == "a" {
+                    let s = (s.0, s.0);
+                    size.insert(n.id(), s);
+                    s
+                } else {
+                    s
+                }
+            }
+            _ => continue,
+        };
+        if let Some(p) = n.parent() {
+            let e = size.entry(p.id()).or_default();
+            e.0 = e.0.saturating_add(own.0);
+            e.1 = e.1.saturating_add(own.1);
+        }
+    }
+    size
 }
 
 fn is_block(name: &str) -> bool {
@@ -233,10 +282,35 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// Does the element hold most of the page's text, and not as links? Then it is the
+    /// content, whatever its tag, role, id or class say (`<form>` around a whole page,
+    /// `class="no-sidebar"` on the `<body>`, `class="widget Blog"` around the article).
+    fn holds_the_page(&self, node: &ego_tree::NodeRef<'_, Node>) -> bool {
+        let (text, links) = self.sizes.get(&node.id()).copied().unwrap_or_default();
+        self.page_text >= MIN_PAGE_TEXT
+            && f64::from(text) >= CONTENT_SHARE * f64::from(self.page_text)
+            && f64::from(links) < LINK_SHARE * f64::from(text)
+    }
+
+    /// A container whose text is mostly links: a menu, a teaser list, links to other pages.
+    fn link_dense(&self, node: &ego_tree::NodeRef<'_, Node>, name: &str) -> bool {
+        if !matches!(name, "div" | "section" | "ul" | "ol" | "aside" | "table" | "dl") {
+            return false;
+        }
+        let (text, links) = self.sizes.get(&node.id()).copied().unwrap_or_default();
+        text >= LINK_DENSE_MIN && f64::from(links) >= LINK_DENSE * f64::from(text)
+    }
+
     /// Is this element left out with everything inside it?
     fn dropped(&self, node: &ego_tree::NodeRef<'_, Node>, e: &Element) -> bool {
         let name = e.name();
         if hidden(e) {
+            return true;
+        }
+        if !NO_TEXT.contains(&name) && self.holds_the_page(node) {
+            return false;
+        }
+        if self.link_dense(node, name) {
             return true;
         }
         if let Some(role) = e.attr("role") {
@@ -654,7 +728,11 @@ pub fn blocks(html: &str, rules: &HtmlRules, base_line: usize, fragment: bool, m
         cell: None,
         in_thead: 0,
         lines: LineFinder { src: html, cursor: 0, line: base_line },
+        sizes: HashMap::new(),
+        page_text: 0,
     };
+    w.sizes = text_sizes(doc.tree.root());
+    w.page_text = w.sizes.get(&doc.tree.root().id()).map_or(0, |s| s.0);
     enum Step<'a> {
         Enter(ego_tree::NodeRef<'a, Node>),
         Exit(&'a str),
@@ -714,6 +792,37 @@ mod tests {
     fn parse(s: &str) -> Vec<Block> {
         let rules = Rules::embedded().unwrap();
         blocks(s, &rules.boilerplate.html, 1, false, usize::MAX)
+    }
+
+    /// The content model: an element holding most of the page's text (not as links) is
+    /// kept whatever its tag or class says; a container of links alone is dropped.
+    #[test]
+    fn the_element_holding_the_page_is_kept_and_link_lists_dropped() {
+        let article =
+            "<p>Product managers own the roadmap of their area and explain it to everyone who builds it.</p>".repeat(8);
+        let teasers: String = (0..6)
+            .map(|i| format!("<li><a href=\"/a{i}\">Another article about something else {i}</a></li>"))
+            .collect();
+        for wrap in [
+            "<form action=/x>{}</form>",
+            "<div class=\"l-sidebar-fixed l-article-body\">{}</div>",
+            "<div class=\"widget Blog\">{}</div>",
+        ] {
+            let page = format!(
+                "<html><body class=\"no-sidebar nav-below-header\">{}<div class=\"more\"><ul>{teasers}</ul></div></body></html>",
+                wrap.replace("{}", &article)
+            );
+            let b = parse(&page);
+            assert_eq!(b.len(), 8, "{wrap}: {:?}", b.iter().map(|b| &b.text).collect::<Vec<_>>());
+            assert!(b.iter().all(|b| b.text.starts_with("Product managers")), "{wrap}");
+        }
+        // a mega-menu holding most of a thin page's text is still navigation
+        let menu: String = (0..40).map(|i| format!("<li><a href=/{i}>Menu entry number {i}</a></li>")).collect();
+        let page = format!("<html><body><nav><ul>{menu}</ul></nav><p>Own the roadmap.</p></body></html>");
+        assert_eq!(parse(&page).iter().map(|b| b.text.as_str()).collect::<Vec<_>>(), ["Own the roadmap."]);
+        // a duty list with a link in each item is not link-dense
+        let page = "<ul><li>Own the <a href=/r>roadmap</a> of the product and its releases</li><li>Talk to <a href=/c>customers</a> every single week</li></ul>";
+        assert_eq!(parse(page).len(), 2);
     }
 
     #[test]

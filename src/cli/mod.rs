@@ -1,5 +1,6 @@
 //! Subcommands, one file each, registered here.
 
+mod clean;
 mod eval;
 mod explain;
 mod rules;
@@ -42,6 +43,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Cmd {
     Run(run::Args),
+    Clean(clean::Args),
     Eval(eval::Args),
     Explain(explain::Args),
     Rules(rules::Args),
@@ -82,6 +84,7 @@ impl fmt::Display for CliError {
 pub fn dispatch(cli: Cli) -> Result<u8, CliError> {
     match cli.cmd {
         Cmd::Run(a) => run::run(a),
+        Cmd::Clean(a) => clean::run(a),
         Cmd::Eval(a) => eval::run(a),
         Cmd::Explain(a) => explain::run(a),
         Cmd::Rules(a) => rules::run(a),

@@ -13,6 +13,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
+pub mod cleaned;
 pub mod folder;
 
 /// The files of an output folder, relative to it, in the order they are committed.

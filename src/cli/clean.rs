@@ -1,0 +1,136 @@
+//! `rolemap clean`: the cleaned main content of every document, as the pipeline's cleaner
+//! keeps it (the same stage `run` uses), without extracting roles.
+//!
+//! Examples:
+//!   rolemap clean --corpus saved-pages/ --out clean/          # page.html -> clean/page.md
+//!   rolemap clean --corpus a.html --out clean/ --format txt
+//!   rolemap clean --corpus feed.jsonl --out clean/ --format jsonl   # clean/blocks.jsonl
+
+use super::{exit, load_rules, CliError};
+use rayon::prelude::*;
+use rolemap::emit::cleaned::{self, CleanFormat};
+use rolemap::ingest::{self, dump::FieldMap};
+use rolemap::model::{Limits, Status};
+use rolemap::pipeline::{self, Input};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Write the cleaned main content of every document (Markdown by default).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Corpus files or folders, read as `run` reads them (dumps: one document per record)
+    #[arg(long, num_args = 1.., default_value = "corpus")]
+    corpus: Vec<PathBuf>,
+    /// Output folder: one file per document named after it (page.html -> page.md), or
+    /// blocks.jsonl with --format jsonl
+    #[arg(long)]
+    out: PathBuf,
+    /// md: Markdown (headings, nested lists, tables kept); txt: one block per line; jsonl:
+    /// every block, kept or dropped (with the rule), in one blocks.jsonl
+    #[arg(long, value_enum, default_value = "md")]
+    format: CleanFormat,
+    /// Rule folder; default: ./rules if present, else the rules built into the binary.
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// Largest file read, in bytes; larger files are reported as errors
+    #[arg(long, default_value_t = Limits::default().max_bytes)]
+    max_bytes: u64,
+    /// No summary on standard error.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// Documents cleaned at once.
+const CHUNK: usize = 64;
+
+/// Create `path`'s file, never writing through a symbolic link planted in its place.
+fn create(path: &Path) -> std::io::Result<std::io::BufWriter<std::fs::File>> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        std::fs::remove_file(path)?;
+    }
+    Ok(std::io::BufWriter::new(std::fs::File::create(path)?))
+}
+
+pub fn run(a: Args) -> Result<u8, CliError> {
+    let rules = load_rules(a.rules.as_deref())?;
+    let limits = Limits { max_bytes: a.max_bytes, ..Limits::default() };
+    let corpus = ingest::list_excluding(&a.corpus, Some(&a.out)).map_err(CliError::io)?;
+    std::fs::create_dir_all(&a.out).map_err(|e| CliError::io(anyhow::anyhow!("{}: {e}", a.out.display())))?;
+    let io = |p: &Path, e: std::io::Error| CliError::io(anyhow::anyhow!("{}: {e}", p.display()));
+    let blocks_path = a.out.join("blocks.jsonl");
+    let mut blocks = match a.format {
+        CleanFormat::Jsonl => Some(create(&blocks_path).map_err(|e| io(&blocks_path, e))?),
+        _ => None,
+    };
+    let ext = if a.format == CleanFormat::Txt { "txt" } else { "md" };
+    let fields = FieldMap::default();
+    let mut used = std::collections::HashSet::new();
+    let (mut written, mut failed, mut skipped) = (0usize, 0usize, 0usize);
+    let mut inputs = pipeline::inputs(&corpus, &limits, &fields).peekable();
+    let start = std::time::Instant::now();
+    while inputs.peek().is_some() {
+        let chunk: Vec<Input> = inputs.by_ref().take(CHUNK).collect();
+        let done: Vec<Result<rolemap::model::CleanDoc, (String, Status, String)>> = chunk
+            .into_par_iter()
+            .map(|i| match i {
+                Input::Doc(raw) => Ok(rolemap::clean::clean_with(*raw, &rules, &limits)),
+                Input::Done(r) => Err((r.doc.doc.clone(), r.doc.status, r.doc.reason.clone())),
+            })
+            .collect();
+        for d in done {
+            match d {
+                Ok(doc) => {
+                    if let Some(w) = blocks.as_mut() {
+                        for r in cleaned::rows(&doc) {
+                            serde_json::to_writer(&mut *w, &r).map_err(|e| io(&blocks_path, e.into()))?;
+                            w.write_all(b"\n").map_err(|e| io(&blocks_path, e))?;
+                        }
+                    } else {
+                        // two ids may map to one name (page.html, page.md): the later gets the full id
+                        let mut name = cleaned::file_name(&doc.meta.id, ext);
+                        if !used.insert(name.clone()) {
+                            name = cleaned::file_name(&format!("{}.{ext}", doc.meta.id), ext);
+                            used.insert(name.clone());
+                        }
+                        let body =
+                            if a.format == CleanFormat::Txt { cleaned::text(&doc) } else { cleaned::markdown(&doc) };
+                        let path = a.out.join(&name);
+                        let mut f = create(&path).map_err(|e| io(&path, e))?;
+                        f.write_all(body.as_bytes()).and_then(|()| f.flush()).map_err(|e| io(&path, e))?;
+                    }
+                    for t in &doc.meta.truncated {
+                        eprintln!("rolemap: {}: truncated: {t}", doc.meta.id);
+                    }
+                    written += 1;
+                }
+                // a dump's own row: its records follow as documents
+                Err((_, Status::Ok, _)) => {}
+                Err((id, Status::Skipped, reason)) => {
+                    skipped += 1;
+                    if !a.quiet {
+                        eprintln!("rolemap: {id}: skipped: {reason}");
+                    }
+                }
+                Err((id, _, reason)) => {
+                    failed += 1;
+                    eprintln!("rolemap: {id}: error: {reason}");
+                }
+            }
+        }
+    }
+    if let Some(mut w) = blocks {
+        w.flush().map_err(|e| io(&blocks_path, e))?;
+    }
+    if !a.quiet {
+        let secs = start.elapsed().as_secs_f64();
+        eprintln!(
+            "rolemap: cleaned {written} documents ({skipped} skipped, {failed} failed) in {secs:.2} s ({:.0} documents/s) into {}",
+            written as f64 / secs.max(1e-9),
+            a.out.display()
+        );
+    }
+    Ok(if failed > 0 { exit::INPUT_ERRORS } else { exit::OK })
+}

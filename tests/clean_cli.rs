@@ -1,0 +1,100 @@
+//! `rolemap clean`: the cleaned main content of every document, as Markdown (headings,
+//! nested lists, tables kept), text, or blocks.jsonl; and the cleaner's floor on the Zyte
+//! article-extraction benchmark (`../shared/cleanbench`, scored by its own scorer).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rolemap")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+const PAGE: &str = "<html><head><title>T</title></head><body>\n<nav><a href=/>Home</a> <a href=/jobs>Jobs</a></nav>\n\
+<main><h1>Senior Product Manager</h1>\n<p>You will lead a team.</p>\n<h2>Responsibilities</h2>\n\
+<ul><li>Own the roadmap<ul><li>Plan each quarter</li></ul></li><li>Talk to customers</li></ul>\n\
+<table><tr><th>Level</th><th>Scope</th></tr><tr><td>L1</td><td>A feature</td></tr></table>\n</main>\n\
+<footer>© 2026 Acme</footer></body></html>\n";
+
+#[test]
+fn clean_writes_markdown_text_and_blocks() {
+    let c = tempfile::tempdir().unwrap();
+    std::fs::create_dir(c.path().join("sub")).unwrap();
+    std::fs::write(c.path().join("sub/page.html"), PAGE).unwrap();
+    std::fs::write(c.path().join("notes.md"), "# Product Owner\n\n1. Order the backlog\n   - with the team\n").unwrap();
+    std::fs::write(
+        c.path().join("feed.jsonl"),
+        "{\"id\": \"in-1\", \"title\": \"Product Owner\", \"description\": \"- Own and order the product backlog\"}\n",
+    )
+    .unwrap();
+    std::fs::write(c.path().join("logo.png"), b"\x89PNG").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let md = out.path().join("md");
+    let o = run(&["clean", "--corpus", s(c.path()), "--out", s(&md)]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = std::fs::read_to_string(md.join("sub/page.md")).unwrap();
+    assert_eq!(
+        page,
+        "# Senior Product Manager\n\nYou will lead a team.\n\n## Responsibilities\n\n- Own the roadmap\n   - Plan each quarter\n- Talk to customers\n\n| Level | Scope |\n|---|---|\n| L1 | A feature |\n"
+    );
+    assert!(!page.contains("Home") && !page.contains("2026"), "navigation and footer dropped");
+    let notes = std::fs::read_to_string(md.join("notes.md")).unwrap();
+    assert!(notes.starts_with("# Product Owner\n\n1. Order the backlog\n   - with the team"), "{notes}");
+    assert!(std::fs::read_to_string(md.join("feed.jsonl#in-1.md"))
+        .unwrap()
+        .contains("- Own and order the product backlog"));
+    assert!(!md.join("logo.md").exists());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("logo.png: skipped"));
+
+    let txt = out.path().join("txt");
+    assert!(run(&["clean", "--quiet", "--corpus", s(c.path()), "--out", s(&txt), "--format", "txt"]).status.success());
+    let t = std::fs::read_to_string(txt.join("sub/page.txt")).unwrap();
+    assert_eq!(t.lines().next(), Some("Senior Product Manager"));
+    assert!(t.contains("Level | Scope"));
+
+    let jl = out.path().join("jl");
+    assert!(run(&["clean", "--quiet", "--corpus", s(c.path()), "--out", s(&jl), "--format", "jsonl"]).status.success());
+    let rows: Vec<serde_json::Value> = std::fs::read_to_string(jl.join("blocks.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let page_rows: Vec<&serde_json::Value> = rows.iter().filter(|r| r["doc"] == "sub/page.html").collect();
+    assert_eq!(page_rows[0]["kind"], "heading");
+    assert_eq!(page_rows[0]["line"], 3);
+    assert!(page_rows.iter().any(|r| r["kind"] == "list-item" && r["level"] == 1 && r["text"] == "Plan each quarter"));
+    assert!(rows.iter().any(|r| r["doc"] == "feed.jsonl#in-1"));
+    assert!(rows.iter().all(|r| r["kept"] == true || r["rule"].is_string()));
+}
+
+/// The cleaner on the Zyte benchmark's 181 pages, scored by the benchmark's scorer: a floor
+/// under today's F1 (0.900), so that a change that loses main content fails here.
+#[test]
+fn cleaning_benchmark_floor() {
+    let bench = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/cleanbench/score.py");
+    if !bench.is_file() || Command::new("python3").arg("--version").output().is_err() {
+        eprintln!(
+            "SKIPPED cleaning_benchmark_floor: needs python3 and {} (the shared folder beside the checkout)",
+            bench.display()
+        );
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let (html, clean) = (d.path().join("html"), d.path().join("clean"));
+    let o = Command::new("python3").arg(&bench).args(["unpack", s(&html)]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let t = std::time::Instant::now();
+    let o = run(&["clean", "--quiet", "--corpus", s(&html), "--out", s(&clean)]);
+    let took = t.elapsed();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = Command::new("python3").arg(&bench).args(["score", s(&clean)]).output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+    let line = out.lines().find(|l| l.starts_with("zyte: F1=")).unwrap_or_else(|| panic!("no score in:\n{out}"));
+    eprintln!("{line} ({} pages/s)", (181.0 / took.as_secs_f64()).round());
+    let f1: f64 = line["zyte: F1=".len()..].split_whitespace().next().unwrap().parse().unwrap();
+    assert!(f1 >= 0.89, "Zyte F1 {f1} below the floor 0.89: {line}");
+    assert!(line.contains("without output=0"), "{line}");
+}
