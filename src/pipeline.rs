@@ -19,8 +19,9 @@ use std::time::{Duration, Instant};
 /// Documents processed together; bounds memory whatever the corpus size.
 pub const CHUNK: usize = 256;
 
-/// Bytes of dump records held in one chunk (bounds memory when records are large).
-pub const CHUNK_BYTES: usize = 32 * 1024 * 1024;
+/// Input bytes (dump records, files) in one chunk: a chunk's results, several times its
+/// input, are held until written, so large documents make small chunks.
+pub const CHUNK_BYTES: usize = 8 * 1024 * 1024;
 
 /// Documents larger than this are processed one at a time (bounds peak memory).
 const BIG_DOC: u64 = 1024 * 1024;
@@ -562,10 +563,15 @@ pub fn for_each(
         let mut held = 0usize;
         while chunk.len() < CHUNK && held < CHUNK_BYTES {
             let Some(w) = works.next() else { break };
-            if let Work::Record(raw) = &w {
-                held +=
-                    raw.text.len() + raw.meta.front_matter.iter().map(|(k, v)| k.len() + v.len() + 64).sum::<usize>();
-            }
+            // a document's results (rows of its responsibilities) run to several times its
+            // size, and a chunk's are held until written: files count by their size too
+            held += match &w {
+                Work::Record(raw) => {
+                    raw.text.len() + raw.meta.front_matter.iter().map(|(k, v)| k.len() + v.len() + 64).sum::<usize>()
+                }
+                Work::Entry(e) => size(e) as usize,
+                Work::Done(_) => 0,
+            };
             chunk.push(w);
         }
         if chunk.is_empty() {

@@ -95,10 +95,32 @@ fn is_template_tag(t: &str) -> bool {
     (t.starts_with("{%") && t.ends_with("%}")) || (t.starts_with("{{") && t.ends_with("}}"))
 }
 
+/// Cells of a Markdown table row read (the parser holds every cell of a table: 100,000
+/// columns in 2 MB took 210 MB).
+const MAX_TABLE_CELLS: usize = 256;
+
+/// A table row of more than `MAX_TABLE_CELLS` cells: the rest of a row goes into its last
+/// cell (its `|` read as `/`); a delimiter row (`|---|:-:|`) is cut to as many cells.
+fn narrow_row(l: &str) -> String {
+    let (body, end) = match l.strip_suffix('\n') {
+        Some(b) => (b, "\n"),
+        None => (l, ""),
+    };
+    let Some((cut, _)) = body.match_indices('|').nth(MAX_TABLE_CELLS) else { return l.to_string() };
+    let delimiter = body.bytes().all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t' | b'\r'));
+    if delimiter {
+        format!("{}|{end}", &body[..cut])
+    } else {
+        format!("{}{}{end}", &body[..cut], body[cut..].replace('|', "/"))
+    }
+}
+
 fn prepare(text: &str) -> std::borrow::Cow<'_, str> {
     let markdown_inside = text.contains("markdown=") || text.contains("markdown =");
     let attributes = text.contains("{:") || text.contains("{%") || text.contains("{{");
-    if !markdown_inside && !attributes && !text.lines().any(|l| bullet_len(l).is_some()) {
+    let wide =
+        text.lines().any(|l| l.len() > MAX_TABLE_CELLS && l.bytes().filter(|&b| b == b'|').count() > MAX_TABLE_CELLS);
+    if !markdown_inside && !attributes && !wide && !text.lines().any(|l| bullet_len(l).is_some()) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -112,6 +134,10 @@ fn prepare(text: &str) -> std::borrow::Cow<'_, str> {
         if markdown_inside && MARKDOWN_INSIDE.is_match(l.trim_end_matches(['\r', '\n'])) {
             // the tag becomes a blank line: its content is Markdown, every line stays in place
             out.push('\n');
+            continue;
+        }
+        if wide && l.bytes().filter(|&b| b == b'|').count() > MAX_TABLE_CELLS {
+            out.push_str(&narrow_row(l));
             continue;
         }
         match bullet_len(l) {
@@ -447,6 +473,17 @@ mod tests {
         assert_eq!((b[3].text.as_str(), b[3].line), ("two", 6));
         assert_eq!(b[4].text, "1. first");
         assert_eq!(b[4].kind, BlockKind::ListItem { depth: 0, ordered: true });
+    }
+
+    #[test]
+    fn tables_wider_than_the_limit_are_narrowed() {
+        let n = MAX_TABLE_CELLS + 50;
+        let md = format!("# PM\n\n|{}\n|{}\n|{}\n", " h |".repeat(n), "---|".repeat(n), " v |".repeat(n));
+        let b = blocks(&md, 10_000, &mut |_, _| Vec::new());
+        let rows: Vec<_> = b.iter().filter(|b| matches!(b.kind, BlockKind::TableRow { .. })).collect();
+        assert_eq!(rows.len(), 2, "{b:?}");
+        assert_eq!(rows[0].cells.len(), MAX_TABLE_CELLS);
+        assert_eq!(b.last().unwrap().line, 5);
     }
 
     #[test]

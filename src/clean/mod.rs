@@ -28,8 +28,12 @@ pub fn clean(raw: RawDoc, rules: &Rules) -> CleanDoc {
 pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
     let html_rules = &rules.boilerplate.html;
     let (mut flattened, mut formatting, mut attributes) = (0, 0, 0);
-    let mut parse_html = |h: &str, line: usize, fragment: bool| {
-        let (h, cut) = html::limit_html(h, limits.max_html_depth);
+    let mut cut_html: Option<usize> = None;
+    let mut parse_html = |src: &str, line: usize, fragment: bool| {
+        let (h, cut) = html::limit_html_blocks(src, limits.max_html_depth, limits.max_blocks);
+        if let Some(at) = cut.cut_at {
+            cut_html.get_or_insert(line + src[..at].matches('\n').count());
+        }
         flattened += cut.deep;
         formatting += cut.formatting;
         attributes += cut.attributes;
@@ -51,6 +55,12 @@ pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
         truncated.push(format!(
             "flattened {flattened} HTML tags nested deeper than {} elements (--max-html-depth); their text is kept",
             limits.max_html_depth
+        ));
+    }
+    if let Some(from) = cut_html {
+        truncated.push(format!(
+            "HTML cut from line {from} on: more than {} paragraphs, list items, rows and headings (--max-blocks)",
+            limits.max_blocks
         ));
     }
     if attributes > 0 {

@@ -1008,7 +1008,7 @@ fn csv_with_an_unclosed_quote_is_cut_at_max_bytes() {
 }
 
 /// 256 dump records of 1 MB each (6,000 short fields, kept as the record's metadata): a
-/// chunk holds at most 32 MB of records, not all of them (260 MB) at once.
+/// chunk holds at most 8 MB of records, not all of them (260 MB) at once.
 #[cfg(unix)]
 #[test]
 fn large_dump_records_are_not_held_256_at_a_time() {
@@ -1147,7 +1147,7 @@ fn excel_unicode_text_is_read_as_a_table() {
 /// Item 4, memory that grew with the corpus: 100,000 JSON Lines records without a company
 /// (each record was its own source in the comparisons: 820 MB, a 454 MB comparison.json),
 /// a CSV of 100,000 columns (each record copied the headers) and a Markdown table of
-/// 100,000 columns. Peak memory stays under 300 MB; a dump's records without a company are
+/// 100,000 columns × 18 rows (8 MB; over 1.5 GB before rows were narrowed to 256 cells). Peak memory stays under 300 MB; a dump's records without a company are
 /// one source, the dump.
 #[cfg(unix)]
 #[test]
@@ -1175,10 +1175,10 @@ fn wide_tables_and_many_records_without_a_company_stay_bounded() {
         );
         std::fs::write(c.path().join("wide.csv"), format!("{}\n{}", header.join(","), row.repeat(40))).unwrap();
         let md = format!(
-            "# Product Manager\n\n- Own the roadmap\n\n|{}\n|{}\n|{}\n",
+            "# Product Manager\n\n- Own the roadmap\n\n|{}\n|{}\n{}",
             " h |".repeat(cols),
             "---|".repeat(cols),
-            " v |".repeat(cols)
+            format!("|{}\n", " v |".repeat(cols)).repeat(18)
         );
         std::fs::write(c.path().join("wide.md"), md).unwrap();
     }
@@ -1195,4 +1195,59 @@ fn wide_tables_and_many_records_without_a_company_stay_bounded() {
     let cats = std::fs::read_to_string(out.path().join("comparison/role_categories.csv")).unwrap();
     assert!(cats.lines().any(|l| l.contains(",feed.jsonl,")), "the dump is one source");
     assert!(!cats.contains("feed.jsonl#"), "no record is a source of its own");
+}
+
+/// An 8 MiB page of small elements (within the default limits): the parser's tree would
+/// take about 680 MB; the page is cut before its 20,001st paragraph, item, row or heading,
+/// the cut reported with its line.
+#[cfg(unix)]
+#[test]
+fn an_eight_megabyte_page_of_small_elements_is_cut_before_parsing() {
+    let c = corpus(|d| {
+        let _big = big_inputs();
+        let open: String = (0..200).map(|i| format!("<b id={i}>")).collect();
+        let n = (8 * 1024 * 1024 - 4000) / 9;
+        std::fs::write(
+            d.join("small.html"),
+            format!(
+                "<html><body><h1>Senior Product Manager</h1><p>{open}start{}</body></html>",
+                "<p>x</p>\n".repeat(n)
+            ),
+        )
+        .unwrap();
+    });
+    let (code, peak_kb, took, err, out) = run_measured(c.path(), &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(took < Duration::from_secs(60), "{took:?}");
+    assert!(peak_kb < README_PEAK_KIB, "peak {peak_kb} KiB");
+    let d = doc(&documents(out.path()), "small.html").clone();
+    assert_eq!(d["status"], "ok", "{d}");
+    assert!(d["truncated"][0].as_str().unwrap_or_default().starts_with("HTML cut from line 19999 on"), "{d}");
+    assert_samples_unchanged(out.path());
+}
+
+/// 40 postings of 1 MB, each a list of 18,000 duties: a document's results run to about 8
+/// times its size and a chunk's are held until written, so chunks are bounded by input
+/// bytes (records and files alike): 583 MB when 32 MB of records made one chunk.
+#[cfg(unix)]
+#[test]
+fn results_of_large_postings_are_not_held_a_chunk_at_a_time() {
+    let c = tempfile::tempdir().unwrap();
+    {
+        let _big = big_inputs();
+        let body: String = std::iter::once("## Responsibilities\n".to_string())
+            .chain((0..18_000).map(|i| format!("- Own roadmap item number {i} and work with engineering\n")))
+            .collect();
+        let mut jl = String::new();
+        for i in 0..40 {
+            let rec = serde_json::json!({"id": i, "title": "Senior Product Manager", "company": format!("Co{i}"), "description": body});
+            jl.push_str(&format!("{rec}\n"));
+        }
+        std::fs::write(c.path().join("big.jsonl"), jl).unwrap();
+    }
+    let (code, peak_kb, took, err, out) = run_measured(c.path(), &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(took < Duration::from_secs(120), "{took:?}");
+    assert!(peak_kb < README_PEAK_KIB, "peak {peak_kb} KiB");
+    assert_eq!(doc(&documents(out.path()), "big.jsonl#39")["responsibilities"].as_u64(), Some(18_000));
 }
