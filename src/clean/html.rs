@@ -61,6 +61,8 @@ struct Walker<'a> {
     sizes: HashMap<ego_tree::NodeId, (u32, u32)>,
     /// text bytes of the whole page
     page_text: u32,
+    /// classes the page's own `<style>` rules hide
+    hidden_classes: std::collections::HashSet<String>,
 }
 
 /// Elements whose text no reader sees as page text.
@@ -304,7 +306,7 @@ impl<'a> Walker<'a> {
     /// Is this element left out with everything inside it?
     fn dropped(&self, node: &ego_tree::NodeRef<'_, Node>, e: &Element) -> bool {
         let name = e.name();
-        if hidden(e) {
+        if hidden(e) || e.classes().any(|c| self.hidden_classes.contains(&c.to_ascii_lowercase())) {
             return true;
         }
         if !NO_TEXT.contains(&name) && self.holds_the_page(node) {
@@ -341,22 +343,8 @@ fn hidden(e: &Element) -> bool {
     if e.attr("hidden").is_some() || e.attr("aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) {
         return true;
     }
-    if let Some(style) = e.attr("style") {
-        for decl in style.split(';') {
-            let Some((prop, val)) = decl.split_once(':') else { continue };
-            let prop = prop.trim().to_ascii_lowercase();
-            let val = val.to_ascii_lowercase().replace("!important", "");
-            let val = val.trim();
-            let hides = match prop.as_str() {
-                "display" => val == "none",
-                "visibility" => val == "hidden" || val == "collapse",
-                "opacity" => val.trim_end_matches('%').trim().parse::<f64>().is_ok_and(|o| o <= 0.0),
-                _ => false,
-            };
-            if hides {
-                return true;
-            }
-        }
+    if e.attr("style").is_some_and(style_hides) {
+        return true;
     }
     let Some(class) = e.attr("class") else { return false };
     const HIDING: &[&str] = &[
@@ -366,6 +354,7 @@ fn hidden(e: &Element) -> bool {
         "invisible",
         "sr-only",
         "visually-hidden",
+        "visually-hidden-focusable",
         "visuallyhidden",
         "screen-reader-text",
         "hide",
@@ -399,6 +388,132 @@ fn hidden(e: &Element) -> bool {
             || value.strip_prefix("d-").is_some_and(|v| SHOWN.iter().any(|s| v.ends_with(&format!("-{s}")) || v == *s))
     });
     hides && !shown_again
+}
+
+/// A length in pixels (`-9999px`, `-100em` at 16 px, `0`); `None` for other units.
+fn pixels(v: &str) -> Option<f64> {
+    let v = v.trim();
+    if let Some(n) = v.strip_suffix("px") {
+        return n.trim().parse().ok();
+    }
+    if let Some(n) = v.strip_suffix("rem").or_else(|| v.strip_suffix("em")) {
+        return n.trim().parse::<f64>().ok().map(|x| x * 16.0);
+    }
+    v.parse::<f64>().ok().filter(|x| *x == 0.0)
+}
+
+/// Do these CSS declarations (`display: none; …`) hide the element from a reader of the
+/// page: not displayed, invisible, transparent, or moved off screen (`left: -9999px`,
+/// `text-indent: -9999px`, a translate far to the left), clipped to nothing, or shrunk to
+/// nothing with its overflow hidden (the "screen reader only" recipe)?
+fn style_hides(style: &str) -> bool {
+    const FAR: f64 = -999.0;
+    let (mut zero_box, mut overflow_hidden, mut positioned) = (false, false, false);
+    let mut far_offset = false;
+    for decl in style.split(';') {
+        let Some((prop, val)) = decl.split_once(':') else { continue };
+        let prop = prop.trim().to_ascii_lowercase();
+        let val = val.to_ascii_lowercase().replace("!important", "");
+        let val = val.trim();
+        let hides = match prop.as_str() {
+            "display" => val == "none",
+            "visibility" => val == "hidden" || val == "collapse",
+            "opacity" => val.trim_end_matches('%').trim().parse::<f64>().is_ok_and(|o| o <= 0.0),
+            "font-size" => pixels(val).is_some_and(|x| x <= 0.0),
+            "color" => val == "transparent",
+            "text-indent" => pixels(val).is_some_and(|x| x <= FAR),
+            "clip" => val.replace(' ', "").starts_with("rect(0") || val.replace(' ', "") == "rect(1px,1px,1px,1px)",
+            "clip-path" => val.replace(' ', "").starts_with("inset(50%") || val.replace(' ', "") == "circle(0)",
+            "transform" => {
+                val.split(['(', ')', ',']).skip(1).take(2).any(|n| {
+                    pixels(n).is_some_and(|x| x <= FAR)
+                        || n.trim().trim_end_matches('%').parse::<f64>().is_ok_and(|x| x <= -100.0)
+                }) && val.starts_with("translate")
+            }
+            _ => false,
+        };
+        if hides {
+            return true;
+        }
+        match prop.as_str() {
+            "left" | "right" | "top" | "margin-left" => far_offset |= pixels(val).is_some_and(|x| x <= FAR),
+            "position" => positioned |= val == "absolute" || val == "fixed",
+            "height" | "max-height" | "width" | "max-width" => zero_box |= pixels(val).is_some_and(|x| x <= 1.0),
+            "overflow" => overflow_hidden |= val == "hidden" || val == "clip",
+            _ => {}
+        }
+    }
+    far_offset && (positioned || style.to_ascii_lowercase().contains("margin-left")) || zero_box && overflow_hidden
+}
+
+/// The classes the page's own `<style>` rules hide: a rule of one or two declarations that
+/// hide (see `style_hides`) whose every selector is one class (`.promo-secret`, `li.s3`): a
+/// page's own hiding rule. Rules inside `@media` and other at-rules apply only sometimes and
+/// are not read, nor rules with combinators, pseudo-classes or attributes: CSS frameworks
+/// hide tab panes, collapsed sections and carousel slides that way until a script shows
+/// them.
+fn style_hidden_classes(root: ego_tree::NodeRef<'_, Node>) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    for n in root.descendants() {
+        let Node::Element(e) = n.value() else { continue };
+        if e.name() != "style" {
+            continue;
+        }
+        let css: String = n.children().filter_map(|c| c.value().as_text().map(|t| t.to_string())).collect();
+        // comments out, then `selectors { declarations }` at the top level
+        let mut css_clean = String::with_capacity(css.len());
+        let mut rest = css.as_str();
+        while let Some(i) = rest.find("/*") {
+            css_clean.push_str(&rest[..i]);
+            rest = rest[i + 2..].find("*/").map_or("", |j| &rest[i + 2 + j + 2..]);
+        }
+        css_clean.push_str(rest);
+        let (mut depth, mut start, mut at_rule) = (0usize, 0usize, false);
+        let mut selectors = "";
+        for (i, c) in css_clean.char_indices() {
+            match c {
+                '{' => {
+                    if depth == 0 {
+                        selectors = css_clean[start..i].trim();
+                        at_rule = selectors.starts_with('@');
+                        start = i + 1;
+                    }
+                    depth += 1;
+                }
+                '}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        let body = &css_clean[start..i];
+                        let declarations = body.split(';').filter(|d| !d.trim().is_empty()).count();
+                        if !at_rule && declarations <= 2 && style_hides(body) {
+                            let classes: Option<Vec<String>> = selectors
+                                .split(',')
+                                .map(|sel| {
+                                    // `.x` or `li.x` alone: a rule with combinators or more
+                                    // declarations is a component's (`.tab-content > .tab-pane`,
+                                    // `.carousel-item { position: …; display: none }`), shown by
+                                    // its script
+                                    // (bare tag names before it are fine: `ul li.x`)
+                                    let plain = |t: &str| {
+                                        t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                                    };
+                                    let mut parts = sel.split_ascii_whitespace().rev();
+                                    let (tag, class) = parts.next()?.split_once('.')?;
+                                    let context = parts.all(&plain);
+                                    (context && plain(tag) && !class.is_empty() && plain(class))
+                                        .then(|| class.to_ascii_lowercase())
+                                })
+                                .collect();
+                            out.extend(classes.unwrap_or_default());
+                        }
+                        start = i + 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
 }
 
 /// Does the element hold an `<h1>` (the page's title)? Bounded, so it stays cheap.
@@ -755,8 +870,10 @@ pub fn blocks(html: &str, rules: &HtmlRules, base_line: usize, fragment: bool, m
         lines: LineFinder { src: html, cursor: 0, line: base_line },
         sizes: HashMap::new(),
         page_text: 0,
+        hidden_classes: Default::default(),
     };
     w.sizes = text_sizes(doc.tree.root());
+    w.hidden_classes = style_hidden_classes(doc.tree.root());
     w.page_text = w.sizes.get(&doc.tree.root().id()).map_or(0, |s| s.0);
     enum Step<'a> {
         Enter(ego_tree::NodeRef<'a, Node>),

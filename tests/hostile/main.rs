@@ -912,16 +912,32 @@ fn hidden_text_is_not_a_duty() {
              <li style=\"display: none\">Hide secret notes</li>\
              <li style=\"visibility:hidden\">Keep secret plans</li>\
              <li style=\"opacity:0\">Fake secret reviews</li>\
-             </ul></body></html>",
+             <li class=\"secret-x\">Move secret money</li><li class=\"gone2\">Buy secret shares</li>\
+             <li style=\"position:absolute;left:-9999px\">Plan secret trips</li>\
+             <li style=\"text-indent:-9999px\">Read secret mail</li>\
+             <li style=\"clip:rect(0,0,0,0);position:absolute;width:1px;height:1px;overflow:hidden\">Seal secret deals</li>\
+             <li style=\"transform:translateX(-9999px)\">Draw secret maps</li>\
+             <li style=\"height:0;overflow:hidden\">Count secret votes</li>\
+             <li style=\"font-size:0\">Tell secret jokes</li><li style=\"color:transparent\">Keep secret lists</li>\
+             </ul>\
+             <style>.secret-x { display: none } ul li.gone2 {display:none!important}\
+             .tab-content>.tab-pane{display:none} .slide{position:relative;display:none;width:100%}</style>\
+             <div class=\"tab-content\"><ul class=\"tab-pane\"><li>Write the product strategy</li></ul></div>\
+             <ul class=\"slide\"><li>Run the quarterly planning</li></ul>\
+             </body></html>",
         )
         .unwrap();
     });
     let (o, out) = run_on(c.path(), &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let d = &documents(out.path())["hidden.html"];
-    assert_eq!((d["status"].as_str(), d["responsibilities"].as_u64()), (Some("ok"), Some(1)), "{d}");
+    // hidden: by class, by the page's own hiding rule, inline, off screen, clipped, shrunk;
+    // shown: a tab pane and a slide that a framework's component rule hides until a script
+    // shows them
+    assert_eq!((d["status"].as_str(), d["responsibilities"].as_u64()), (Some("ok"), Some(3)), "{d}");
     let resp = std::fs::read_to_string(out.path().join("responsibilities.csv")).unwrap();
     assert!(!resp.contains("secret"), "{resp}");
+    assert!(resp.contains("Write the product strategy") && resp.contains("Run the quarterly planning"), "{resp}");
     assert_samples_unchanged(out.path());
 }
 
