@@ -27,12 +27,20 @@ pub fn decode(bytes: &[u8]) -> Decoded {
         match std::str::from_utf8(bytes) {
             Ok(s) => (s.to_string(), "utf-8"),
             Err(e) if mostly_utf8(bytes) => {
-                let bad = invalid_utf8_runs(bytes);
-                repairs.push(format!(
-                    "replaced {bad} invalid UTF-8 sequence(s) with U+FFFD (first at byte {})",
-                    e.valid_up_to()
-                ));
-                (String::from_utf8_lossy(bytes).into_owned(), "utf-8")
+                let (text, latin, bad) = utf8_mixed(bytes);
+                if latin > 0 {
+                    repairs.push(format!(
+                        "read {latin} byte(s) that are not UTF-8 as Windows-1252 (a letter or mark between ASCII text: \"Caf\\xE9\" is \"Café\"; first invalid UTF-8 at byte {})",
+                        e.valid_up_to()
+                    ));
+                }
+                if bad > 0 {
+                    repairs.push(format!(
+                        "replaced {bad} invalid UTF-8 sequence(s) with U+FFFD (first at byte {})",
+                        e.valid_up_to()
+                    ));
+                }
+                (text, "utf-8")
             }
             Err(_) => (WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(), "windows-1252"),
         }
@@ -268,8 +276,37 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
     valid_multi > 0 && valid_multi * 4 >= invalid
 }
 
-fn invalid_utf8_runs(bytes: &[u8]) -> usize {
-    bytes.utf8_chunks().filter(|c| !c.invalid().is_empty()).count()
+/// Text that is UTF-8 but for some bytes: a single byte between ASCII text (a Windows-1252
+/// letter or mark pasted into a UTF-8 file: `Caf\xE9 Ltd`) is read as Windows-1252; any
+/// other invalid sequence becomes U+FFFD. Returns the text and the counts of each.
+pub fn utf8_mixed(bytes: &[u8]) -> (String, usize, usize) {
+    let chunks: Vec<std::str::Utf8Chunk<'_>> = bytes.utf8_chunks().collect();
+    let mut out = String::with_capacity(bytes.len());
+    let (mut latin, mut bad) = (0, 0);
+    for (i, c) in chunks.iter().enumerate() {
+        out.push_str(c.valid());
+        let inv = c.invalid();
+        if inv.is_empty() {
+            continue;
+        }
+        let before = c.valid().chars().next_back().or_else(|| (i == 0).then_some(' '));
+        let after =
+            chunks.get(i + 1).and_then(|n| n.valid().chars().next()).or_else(|| (i + 1 == chunks.len()).then_some(' '));
+        let ascii = |ch: Option<char>| ch.is_some_and(|ch| ch.is_ascii() && !ch.is_ascii_control() || ch == '\n');
+        let decoded = WINDOWS_1252.decode_without_bom_handling(inv).0;
+        if inv.len() == 1
+            && ascii(before)
+            && ascii(after)
+            && decoded.chars().all(|ch| ch.is_alphabetic() || "’‘“”–—…€".contains(ch))
+        {
+            out.push_str(&decoded);
+            latin += 1;
+        } else {
+            out.push('\u{FFFD}');
+            bad += 1;
+        }
+    }
+    (out, latin, bad)
 }
 
 /// Characters that UTF-8 bytes turn into when read as Windows-1252 or Latin-1.
@@ -490,6 +527,17 @@ mod tests {
         assert!(d.text.starts_with("Product Manager – “roadmap” – café\n"));
         assert!(d.text.ends_with("Zürich – naïve\n"));
         assert_eq!(d.repairs, vec!["replaced 3 invalid UTF-8 sequence(s) with U+FFFD (first at byte 44)".to_string()]);
+    }
+
+    #[test]
+    fn a_windows_1252_letter_in_a_utf8_file_is_read_as_one() {
+        let d = decode("Société Générale\nCaf\u{0}".as_bytes());
+        assert!(d.repairs.iter().all(|r| !r.contains("Windows-1252")));
+        let mut b = "Société Générale\n".as_bytes().to_vec();
+        b.extend(b"Caf\xe9 Ltd \x93quoted\x94\n");
+        let d = decode(&b);
+        assert_eq!(d.text, "Société Générale\nCafé Ltd “quoted”\n");
+        assert!(d.repairs[0].starts_with("read 3 byte(s) that are not UTF-8 as Windows-1252"), "{:?}", d.repairs);
     }
 
     #[test]

@@ -223,11 +223,8 @@ impl DumpReader {
                                 }
                             }
                         }
-                        let rows: Vec<Vec<String>> = r
-                            .pending
-                            .iter()
-                            .map(|rec| rec.iter().map(|v| String::from_utf8_lossy(v).into_owned()).collect())
-                            .collect();
+                        let rows: Vec<Vec<String>> =
+                            r.pending.iter().map(|rec| rec.iter().map(text_of).collect()).collect();
                         match classify(&headers, &rows) {
                             Shape::Postings { text, by_length } => Some((text, by_length)),
                             Shape::Table => None,
@@ -603,11 +600,8 @@ impl Iterator for DumpReader {
                     Ok(false) => None,
                     Ok(true) => {
                         let line = rec.position().map(|p| p.line()).unwrap_or(0);
-                        let fields: Fields = headers
-                            .iter()
-                            .zip(rec.iter())
-                            .map(|(h, v)| (h.clone(), String::from_utf8_lossy(v).into_owned()))
-                            .collect();
+                        let fields: Fields =
+                            headers.iter().zip(rec.iter()).map(|(h, v)| (h.clone(), text_of(v))).collect();
                         self.summary.records += 1;
                         let item = self.record(fields, line);
                         if matches!(item, Item::Bad { .. }) {
@@ -697,7 +691,7 @@ impl Iterator for CappedLines {
                 Err(format!("record is {len} bytes, over the limit of {} (raise it with --max-bytes)", self.cap)),
             ));
         }
-        Some((self.line, Ok(String::from_utf8_lossy(&buf).into_owned())))
+        Some((self.line, Ok(text_of(&buf))))
     }
 }
 
@@ -728,6 +722,15 @@ pub fn sniff_delimiter(head: &[u8], kind: DumpKind) -> u8 {
         b','
     } else {
         SEPARATORS[best]
+    }
+}
+
+/// A field's or line's bytes as text: UTF-8, with a stray Windows-1252 letter read as one
+/// (`decode::utf8_mixed`).
+fn text_of(b: &[u8]) -> String {
+    match std::str::from_utf8(b) {
+        Ok(s) => s.to_string(),
+        Err(_) => decode::utf8_mixed(b).0,
     }
 }
 

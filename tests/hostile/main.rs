@@ -1267,3 +1267,29 @@ fn results_of_large_postings_are_not_held_a_chunk_at_a_time() {
     assert!(peak_kb < README_PEAK_KIB, "peak {peak_kb} KiB");
     assert_eq!(doc(&documents(out.path()), "big.jsonl#39")["responsibilities"].as_u64(), Some(18_000));
 }
+
+/// One Windows-1252 byte in an otherwise UTF-8 `sources.csv` or JSON Lines dump (a name
+/// pasted from another program): read as the letter it is, not U+FFFD.
+#[test]
+fn a_windows_1252_letter_in_utf8_sources_and_dumps() {
+    let c = corpus(|d| {
+        let names: Vec<String> =
+            samples().iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+        let mut src = format!("file,company\n{},Soci\u{e9}t\u{e9} G\u{e9}n\u{e9}rale\n", names[1]).into_bytes();
+        src.extend(format!("{},Caf", names[2]).as_bytes());
+        src.extend(b"\xe9 Ltd\n");
+        std::fs::write(d.join("sources.csv"), src).unwrap();
+        let mut jl = b"{\"id\": \"1\", \"title\": \"Product Manager\", \"company\": \"Caf".to_vec();
+        jl.extend(
+            b"\xe9 S\xc3\xa0rl\", \"description\": \"- Own the roadmap and talk to customers\\n- Plan releases\"}\n",
+        );
+        std::fs::write(d.join("feed.jsonl"), jl).unwrap();
+    });
+    let (o, out) = run_on(c.path(), &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = documents(out.path());
+    let names: Vec<String> = samples().iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(doc(&docs, &names[1])["company"], "Société Générale");
+    assert_eq!(doc(&docs, &names[2])["company"], "Café Ltd");
+    assert_eq!(doc(&docs, "feed.jsonl#1")["company"], "Café Sàrl");
+}
