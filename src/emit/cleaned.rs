@@ -31,12 +31,18 @@ fn row_cells(cells: &[Vec<String>], text: &str) -> Vec<String> {
     }
 }
 
+/// Does the text open with a list number (`2. `, `3) `)?
+fn numbered(t: &str) -> bool {
+    t.find(['.', ')']).is_some_and(|i| {
+        i > 0 && t[..i].bytes().all(|b| b.is_ascii_digit()) && t[i + 1..].chars().next().is_none_or(char::is_whitespace)
+    })
+}
+
 /// Text that Markdown would read as structure at the start of a paragraph (`# `, `- `,
 /// `1. `, `> `, `|`) is escaped.
 fn paragraph(text: &str) -> String {
     let t = text.trim_start();
-    let ordered = t.find(['.', ')']).is_some_and(|i| i > 0 && t[..i].bytes().all(|b| b.is_ascii_digit()));
-    if t.starts_with(['#', '-', '*', '+', '>', '|']) || ordered {
+    if t.starts_with(['#', '-', '*', '+', '>', '|']) || numbered(t) {
         format!("\\{t}")
     } else {
         t.to_string()
@@ -72,10 +78,7 @@ pub fn markdown(doc: &CleanDoc) -> String {
             BlockKind::ListItem { depth, ordered } => {
                 out.push_str(&"   ".repeat(*depth as usize));
                 // an ordered item's text may keep its number ("2. Plan"): not numbered twice
-                let numbered = b.text.find(['.', ')']).is_some_and(|i| {
-                    i > 0 && b.text[..i].bytes().all(|c| c.is_ascii_digit()) && b.text[i + 1..].starts_with(' ')
-                });
-                if !(*ordered && numbered) {
+                if !(*ordered && numbered(&b.text)) {
                     out.push_str(if *ordered { "1. " } else { "- " });
                 }
                 out.push_str(&b.text);

@@ -921,17 +921,22 @@ mod tests {
         }
     }
 
-    #[test]
-    fn crlf_csv_records_have_their_own_lines() {
-        let text = "title,company,description\r\nProduct Owner,Acme,\"- Own the product backlog and its order\r\n- Write user stories with the team\"\r\nProduct Manager,Beta,- Own the product roadmap and explain it to everyone\r\n";
-        let items = read(DumpKind::Csv, text, &FieldMap::default());
-        let ids: Vec<String> = items
+    /// The id of each item, document or not.
+    fn ids(items: &[Item]) -> Vec<String> {
+        items
             .iter()
             .map(|i| match i {
                 Item::Doc(d) => d.meta.id.clone(),
                 Item::Bad { id, .. } => id.clone(),
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn crlf_csv_records_have_their_own_lines() {
+        let text = "title,company,description\r\nProduct Owner,Acme,\"- Own the product backlog and its order\r\n- Write user stories with the team\"\r\nProduct Manager,Beta,- Own the product roadmap and explain it to everyone\r\n";
+        let items = read(DumpKind::Csv, text, &FieldMap::default());
+        let ids = ids(&items);
         assert_eq!(ids, ["d#line2", "d#line4"]);
     }
 
@@ -1044,13 +1049,7 @@ mod tests {
             "{\"id\":1,\"text\":\"a b c\"}\n{\"id\":1,\"text\":\"d e f\"}\n",
             &FieldMap::default(),
         );
-        let ids: Vec<String> = items
-            .iter()
-            .map(|i| match i {
-                Item::Doc(d) => d.meta.id.clone(),
-                Item::Bad { id, .. } => id.clone(),
-            })
-            .collect();
+        let ids = ids(&items);
         assert_eq!(ids, ["d#1", "d#1@line2"]);
     }
 
