@@ -376,11 +376,10 @@ impl<'a> Works<'a> {
         let mut delim = b',';
         let input: Box<dyn std::io::Read + Send> = match kind {
             DumpKind::Jsonl => input,
-            // a record over the limit is refused before a CSV reader holds it whole
             DumpKind::Csv | DumpKind::Tsv => {
                 let mut buffered = std::io::BufReader::with_capacity(64 * 1024, input);
                 delim = dump::sniff_delimiter(std::io::BufRead::fill_buf(&mut buffered).unwrap_or(&[]), *kind);
-                Box::new(ingest::CsvRecordCap::new(buffered, delim, self.limits.max_bytes.saturating_add(64 * 1024)))
+                Box::new(buffered)
             }
         };
         Some(match DumpReader::open(id, input, *kind, delim, self.fields, self.limits.max_bytes) {
@@ -447,8 +446,8 @@ impl<'a> Iterator for Works<'a> {
                                 "dump of {} record(s), one document each{}; fields: {}",
                                 s.records,
                                 if s.bad > 0 { format!(" ({} could not be read)", s.bad) } else { String::new() },
-                                if s.fields.is_empty() { "none found" } else { &s.fields }
-                            ),
+                                if s.fields.is_empty() { "none found in a readable record" } else { &s.fields }
+                            ) + &s.notes(),
                             *bytes,
                         );
                         r.doc.encoding = self.encoding.to_string();

@@ -24,6 +24,21 @@ pub fn is_own_name(name: &str) -> bool {
     name.starts_with('.') && (name.contains(STAGING_MARK) || name.ends_with(LOCK_SUFFIX) || name.contains(OLD_MARK))
 }
 
+/// Whether `dir` is an output folder rolemap wrote (under any name): it holds
+/// `documents.csv` and a small `manifest.json` whose `tool` is rolemap.
+pub fn is_output_folder(dir: &Path) -> bool {
+    const MAX_MANIFEST: u64 = 1 << 20;
+    let manifest = dir.join("manifest.json");
+    let small = std::fs::symlink_metadata(&manifest).is_ok_and(|m| m.is_file() && m.len() <= MAX_MANIFEST);
+    if !small || !dir.join("documents.csv").is_file() {
+        return false;
+    }
+    std::fs::read(&manifest)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .is_some_and(|v| v.get("tool").and_then(|t| t.as_str()) == Some(env!("CARGO_PKG_NAME")))
+}
+
 /// Where the commit of the new output stands, for a signal handler.
 static STATE: AtomicU8 = AtomicU8::new(WRITING);
 const WRITING: u8 = 0;

@@ -135,10 +135,27 @@ pub struct DumpSummary {
     pub bad: usize,
     /// Text field used, and the other fields found.
     pub fields: String,
+    /// A quote never closed: the first and last line of the record that holds the rest of
+    /// the file.
+    pub unclosed: Option<(u64, u64)>,
+}
+
+impl DumpSummary {
+    /// What a reader of the dump's row should know beyond the counts.
+    pub fn notes(&self) -> String {
+        match self.unclosed {
+            Some((from, to)) => format!("; {}", unclosed_note(from, to)),
+            None => String::new(),
+        }
+    }
+}
+
+fn unclosed_note(from: u64, to: u64) -> String {
+    format!("a quote opened on line {from} is never closed: lines {from}-{to} were read as one record")
 }
 
 /// An open CSV and its normalized header names.
-type CsvState = (csv::Reader<CrlfToLf<Box<dyn Read + Send>>>, Vec<String>);
+type CsvState = (csv::Reader<CrlfToLf<crate::ingest::CsvRecordCap<Box<dyn Read + Send>>>>, Vec<String>);
 
 /// Reads a dump record by record.
 pub struct DumpReader {
@@ -158,6 +175,8 @@ pub struct DumpReader {
     pending: std::collections::VecDeque<csv::ByteRecord>,
     /// The error that ended reading ahead: reported when the pending records are used up.
     pending_err: Option<csv::Error>,
+    /// where the CSV stream stands (the line of the record being read, an unclosed quote)
+    progress: Option<std::sync::Arc<crate::ingest::CsvProgress>>,
 }
 
 impl DumpReader {
@@ -184,20 +203,35 @@ impl DumpReader {
             text_by_length: false,
             pending: Default::default(),
             pending_err: None,
+            progress: None,
         };
         match kind {
             DumpKind::Jsonl => r.lines = Some(CappedLines::new(input, max_bytes)),
             DumpKind::Csv | DumpKind::Tsv => {
                 // the csv crate counts a `\r\n` line only once the next record is read, so the
                 // line of every record after the first would be one short (rust-csv #395)
+                // a record over the limit is refused before the CSV reader holds it whole
+                let capped = crate::ingest::CsvRecordCap::new(input, delimiter, max_bytes.saturating_add(64 * 1024));
+                r.progress = Some(capped.progress());
                 let mut rdr =
-                    csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(CrlfToLf::new(input));
-                let headers: Vec<String> = match rdr.byte_headers() {
+                    csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(CrlfToLf::new(capped));
+                let header_err =
+                    |e: csv::Error| Rejected { status: Status::Error, reason: format!("cannot read the header: {e}") };
+                let mut headers: Vec<String> = match rdr.byte_headers() {
                     Ok(h) => h.iter().map(|f| norm_key(&String::from_utf8_lossy(f))).collect(),
-                    Err(e) => {
-                        return Err(Rejected { status: Status::Error, reason: format!("cannot read the header: {e}") })
-                    }
+                    Err(e) => return Err(header_err(e)),
                 };
+                // Excel's `sep=;` line names the separator (`sniff_delimiter` read it): the
+                // header is the next line
+                if headers.first().is_some_and(|h| h.starts_with("sep="))
+                    && headers.iter().skip(1).all(|h| h.is_empty())
+                {
+                    let mut rec = csv::ByteRecord::new();
+                    match rdr.read_byte_record(&mut rec) {
+                        Ok(_) => headers = rec.iter().map(|f| norm_key(&String::from_utf8_lossy(f))).collect(),
+                        Err(e) => return Err(header_err(e)),
+                    }
+                }
                 let text = match &fields.text {
                     Some(t) => {
                         let t = norm_key(t);
@@ -603,14 +637,37 @@ impl Iterator for DumpReader {
                         let fields: Fields =
                             headers.iter().zip(rec.iter()).map(|(h, v)| (h.clone(), text_of(v))).collect();
                         self.summary.records += 1;
-                        let item = self.record(fields, line);
+                        let mut item = self.record(fields, line);
                         if matches!(item, Item::Bad { .. }) {
                             self.summary.bad += 1;
+                        }
+                        // the input ended inside this record's quoted field: say so on it
+                        let unclosed = self.progress.as_ref().map(|p| {
+                            use std::sync::atomic::Ordering::Relaxed;
+                            (p.unclosed_from.load(Relaxed), p.last_line.load(Relaxed))
+                        });
+                        if let Some((from, to)) = unclosed.filter(|&(from, _)| from > 0 && from == line) {
+                            self.summary.unclosed = Some((from, to));
+                            let note = unclosed_note(from, to);
+                            match &mut item {
+                                Item::Doc(d) => d.meta.repairs.push(note),
+                                Item::Bad { reason, .. } => {
+                                    reason.push_str(" (");
+                                    reason.push_str(&note);
+                                    reason.push(')');
+                                }
+                            }
                         }
                         Some(item)
                     }
                     Err(e) => {
-                        let line = e.position().map(|p| p.line()).unwrap_or(0);
+                        // an error of the stream (a record over the limit) has no position:
+                        // the stream knows where the record began
+                        let line = e.position().map(|p| p.line()).unwrap_or_else(|| {
+                            self.progress
+                                .as_ref()
+                                .map_or(0, |p| p.record_line.load(std::sync::atomic::Ordering::Relaxed))
+                        });
                         self.summary.records += 1;
                         self.summary.bad += 1;
                         // an I/O error ends the file; a malformed record does not
@@ -715,6 +772,14 @@ pub fn sniff_delimiter(head: &[u8], kind: DumpKind) -> u8 {
                 }
             }
             _ => {}
+        }
+    }
+    // Excel's first line `sep=;` names it
+    if let Some(rest) = head.strip_prefix(b"sep=") {
+        if let Some(&c) = rest.first().filter(|c| !c.is_ascii_alphanumeric() && !matches!(c, b'\n' | b'\r' | b'"')) {
+            if rest.get(1).is_none_or(|n| matches!(n, b'\n' | b'\r')) {
+                return c;
+            }
         }
     }
     let best = (0..4).max_by_key(|&k| (counts[k], std::cmp::Reverse(k))).unwrap_or(0);
@@ -987,6 +1052,10 @@ mod tests {
         assert_eq!(sniff_delimiter(b"title;company;description\nPM;Acme;Own it\n", DumpKind::Csv), b';');
         assert_eq!(sniff_delimiter(b"\"a;b\",c,d\n", DumpKind::Csv), b',');
         assert_eq!(sniff_delimiter(b"title\n", DumpKind::Csv), b',');
+        // Excel's separator line wins over counting
+        assert_eq!(sniff_delimiter(b"sep=|\r\ntitle;company,description\n", DumpKind::Csv), b'|');
+        assert_eq!(sniff_delimiter(b"sep=;\ntitle,company,description\n", DumpKind::Csv), b';');
+        assert_eq!(sniff_delimiter(b"sep=abc,d\n", DumpKind::Csv), b',');
         let csv =
             "title;company;description\nProduct Owner;Acme GmbH;\"Own the backlog; write stories, run reviews\"\n";
         let items = read(DumpKind::Csv, csv, &FieldMap::default());

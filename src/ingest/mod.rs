@@ -72,7 +72,22 @@ pub fn list_excluding(paths: &[PathBuf], out: Option<&Path>) -> Result<Corpus, I
     let mut corpus = Corpus::default();
     // a folder or file given twice (`--corpus x x`) is listed once
     let mut roots_seen = std::collections::HashSet::new();
+    let folders: Vec<(PathBuf, PathBuf)> = paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .filter_map(|p| std::fs::canonicalize(p).ok().map(|c| (c, p.clone())))
+        .collect();
     for root in paths {
+        // a path inside another corpus folder (`--corpus C C/x`) is read as part of it, once
+        if let Ok(c) = std::fs::canonicalize(root) {
+            if let Some((_, outer)) = folders.iter().find(|(f, _)| c != *f && c.starts_with(f)) {
+                corpus.entries.push(Listed::Skip {
+                    id: path_id(root),
+                    reason: format!("inside corpus folder {}, read as part of it", outer.display()),
+                });
+                continue;
+            }
+        }
         if root.as_os_str() != "-" && !std::fs::canonicalize(root).map(|c| roots_seen.insert(c)).unwrap_or(true) {
             continue;
         }
@@ -83,7 +98,8 @@ pub fn list_excluding(paths: &[PathBuf], out: Option<&Path>) -> Result<Corpus, I
         if !root.exists() {
             return Err(IngestError::Missing(root.clone()));
         }
-        if root.is_file() {
+        if !root.is_dir() {
+            // a file, or a pipe or device (refused when read)
             let id = root.file_name().map(|n| path_id(Path::new(n))).unwrap_or_default();
             corpus.entries.push(classify(id, root.clone()));
             continue;
@@ -112,6 +128,12 @@ pub fn list_excluding(paths: &[PathBuf], out: Option<&Path>) -> Result<Corpus, I
                         if out.is_some() && std::fs::canonicalize(e.path()).ok() == out {
                             // the output folder of this run: ours, not input
                             walk.skip_current_dir();
+                        } else if crate::emit::folder::is_output_folder(e.path()) {
+                            walk.skip_current_dir();
+                            corpus.entries.push(Listed::Skip {
+                                id: format!("{id}/"),
+                                reason: "an output folder of rolemap (its manifest.json says so), not read".into(),
+                            });
                         } else if name.starts_with('.') {
                             walk.skip_current_dir();
                             corpus
@@ -264,6 +286,20 @@ pub struct CsvRecordCap<R> {
     /// bytes since the last record ended
     run: u64,
     state: CsvState,
+    /// the line being read (1-based)
+    line: u64,
+    line_of_last_byte: u64,
+    progress: std::sync::Arc<CsvProgress>,
+}
+
+/// Where a `CsvRecordCap` stands, for the CSV reader reading through it: the line the
+/// record being read began on, and, once the input has ended inside a quoted field, the
+/// line that record began on and the last line (the rest of the file was read into it).
+#[derive(Default, Debug)]
+pub struct CsvProgress {
+    pub record_line: std::sync::atomic::AtomicU64,
+    pub unclosed_from: std::sync::atomic::AtomicU64,
+    pub last_line: std::sync::atomic::AtomicU64,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -276,16 +312,39 @@ enum CsvState {
 
 impl<R> CsvRecordCap<R> {
     pub fn new(inner: R, delimiter: u8, cap: u64) -> Self {
-        CsvRecordCap { inner, delimiter, cap, run: 0, state: CsvState::FieldStart }
+        CsvRecordCap {
+            inner,
+            delimiter,
+            cap,
+            run: 0,
+            state: CsvState::FieldStart,
+            line: 1,
+            line_of_last_byte: 1,
+            progress: Default::default(),
+        }
+    }
+
+    /// What the stream has seen so far, shared with its reader.
+    pub fn progress(&self) -> std::sync::Arc<CsvProgress> {
+        self.progress.clone()
     }
 }
 
 impl<R: std::io::Read> std::io::Read for CsvRecordCap<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::sync::atomic::Ordering::Relaxed;
         let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() && matches!(self.state, CsvState::Quoted) {
+            self.progress.unclosed_from.store(self.progress.record_line.load(Relaxed), Relaxed);
+            // the last line that holds anything
+            self.progress.last_line.store(self.line_of_last_byte, Relaxed);
+        }
         for &c in &buf[..n] {
             use CsvState::*;
             let end = matches!(c, b'\n' | b'\r');
+            if self.run == 0 && !end {
+                self.progress.record_line.store(self.line, Relaxed);
+            }
             self.state = match (self.state, c) {
                 (Quoted, b'"') => QuoteInQuoted,
                 (Quoted, _) => Quoted,
@@ -295,6 +354,10 @@ impl<R: std::io::Read> std::io::Read for CsvRecordCap<R> {
                 (_, _) if end => FieldStart,
                 _ => Unquoted,
             };
+            self.line_of_last_byte = self.line;
+            if c == b'\n' {
+                self.line += 1;
+            }
             if end && self.state == FieldStart {
                 self.run = 0;
             } else {

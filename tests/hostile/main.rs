@@ -456,8 +456,12 @@ fn broken_dumps_report_each_record() {
     );
     assert_eq!(st("jobs.csv#c1").0, "ok");
     assert!(st("jobs.csv#c2").1.contains("missing or empty"), "{:?}", st("jobs.csv#c2"));
-    // the unclosed quote swallows the rest of the file into the last record: still read
+    // the unclosed quote swallows the rest of the file into the last record: still read,
+    // and said on the record and the dump
     assert_eq!(st("jobs.csv#c3").0, "ok");
+    let note = "a quote opened on line 4 is never closed: lines 4-4 were read as one record";
+    assert!(docs["jobs.csv#c3"]["repairs"].to_string().contains(note), "{}", docs["jobs.csv#c3"]);
+    assert!(st("jobs.csv").1.contains(note), "{:?}", st("jobs.csv"));
     let roles = std::fs::read_to_string(out.path().join("roles.csv")).unwrap();
     for doc in ["feed.jsonl#ok-1", "feed.jsonl#ok-2", "jobs.csv#c1", "jobs.csv#c3"] {
         assert!(roles.lines().any(|l| l.starts_with(doc)), "{doc} has no role:\n{roles}");
@@ -1015,9 +1019,11 @@ fn csv_with_an_unclosed_quote_is_cut_at_max_bytes() {
     let bad: Vec<_> = docs
         .iter()
         .filter(|(k, v)| k.starts_with("open-quote.csv#") && v["status"] == "error")
-        .map(|(_, v)| v["reason"].as_str().unwrap().to_string())
+        .map(|(k, v)| format!("{k}: {}", v["reason"].as_str().unwrap()))
         .collect();
     assert_eq!(bad.len(), 1, "{bad:?}");
+    // named by the line its record begins on
+    assert!(bad[0].starts_with("open-quote.csv#line3: "), "{bad:?}");
     assert!(bad[0].contains("a record runs over 1065536 bytes (an unclosed quote?)"), "{bad:?}");
     assert!(doc(&docs, "open-quote.csv")["reason"].as_str().unwrap().contains("could not be read"));
     assert_samples_unchanged(out.path());
@@ -1292,4 +1298,65 @@ fn a_windows_1252_letter_in_utf8_sources_and_dumps() {
     assert_eq!(doc(&docs, &names[1])["company"], "Société Générale");
     assert_eq!(doc(&docs, &names[2])["company"], "Café Ltd");
     assert_eq!(doc(&docs, "feed.jsonl#1")["company"], "Café Sàrl");
+}
+
+/// Excel's `sep=;` first line; a quote never closed in a small CSV (the rest of the file is
+/// one record, said on it); a folder given inside another (`--corpus C C/x`, read once); a
+/// named pipe given as the corpus itself (named, refused); an earlier output of rolemap under
+/// another name inside the corpus (not read back as postings).
+#[cfg(unix)]
+#[test]
+fn csv_quirks_and_corpus_paths() {
+    let text = "We are looking for someone who will own the roadmap, talk to customers every week, and work with engineering and design to ship products people love.";
+    let c = corpus(|d| {
+        std::fs::write(
+            d.join("excel.csv"),
+            format!("sep=;\r\ntitle;company;description\r\nProduct Manager;Acme;\"- {text}\"\r\nProduct Designer;Beta;- {text}\r\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("open.csv"),
+            format!("title,company,description\nProduct Manager,Acme,\"- {text}\nProduct Designer,Beta,- {text}\n"),
+        )
+        .unwrap();
+        std::fs::create_dir(d.join("sub")).unwrap();
+        std::fs::write(d.join("sub/team.md"), "# Product Owner\n\n- Own the product backlog\n").unwrap();
+    });
+    let earlier = run_on(c.path(), &[]).1;
+    let kept = c.path().join("results-2026");
+    std::fs::rename(earlier.path(), &kept).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let fifo = elsewhere.path().join("feed.jsonl");
+    let fifo_c = std::ffi::CString::new(s(&fifo)).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(fifo_c.as_ptr(), 0o644) }, 0);
+    let out = tempfile::tempdir().unwrap();
+    let sub = c.path().join("sub");
+    let args = ["run", "--quiet", "--out", s(out.path()), "--corpus", s(c.path()), s(&sub), s(&fifo)];
+    let (code, err) = run_with_timeout(&args, Duration::from_secs(60));
+    assert_eq!(code, Some(1), "{err}");
+    let docs = documents(out.path());
+    for id in ["excel.csv#line3", "excel.csv#line4"] {
+        let d = doc(&docs, id);
+        assert_eq!((d["status"].as_str(), d["roles"].as_u64()), (Some("ok"), Some(1)), "{d}");
+    }
+    assert_eq!(doc(&docs, "excel.csv#line3")["company"], "Acme");
+    let open = doc(&docs, "open.csv#line2");
+    assert_eq!(open["status"], "ok", "{open}");
+    assert!(open["repairs"].to_string().contains("a quote opened on line 2 is never closed: lines 2-3"), "{open}");
+    assert_eq!(doc(&docs, "sub/team.md")["status"], "ok");
+    let inner = doc(&docs, s(&sub));
+    assert_eq!(inner["status"], "skipped", "{inner}");
+    assert!(inner["reason"].as_str().unwrap().contains("read as part of it"), "{inner}");
+    assert!(!docs.contains_key("team.md"), "read twice: {:?}", docs.keys().collect::<Vec<_>>());
+    let old = doc(&docs, "results-2026/");
+    assert!(old["reason"].as_str().unwrap().contains("output folder of rolemap"), "{old}");
+    assert!(
+        !docs.keys().any(|k| k.starts_with("results-2026/") && k.len() > 13),
+        "{:?}",
+        docs.keys().collect::<Vec<_>>()
+    );
+    let pipe = doc(&docs, "feed.jsonl");
+    assert!(pipe["reason"].as_str().unwrap().contains("not a regular file"), "{pipe}");
+    assert_eq!(docs.keys().filter(|k| k.as_str() == "feed.jsonl" || k.is_empty()).count(), 1);
+    assert_samples_unchanged(out.path());
 }
