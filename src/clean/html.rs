@@ -57,8 +57,14 @@ struct Walker<'a> {
     cell: Option<Vec<String>>,
     in_thead: usize,
     lines: LineFinder<'a>,
-    /// text and link-text bytes under each element
-    sizes: HashMap<ego_tree::NodeId, (u32, u32)>,
+    /// text, link-text bytes and commas under each element
+    sizes: HashMap<ego_tree::NodeId, Size>,
+    /// the page's main content, when it can be told (`main_content`)
+    content: Option<Content>,
+    /// how many content containers (or the page's `<h1>`) the walk is inside
+    inside: usize,
+    /// the containers are being scored (`main_content`), not walked
+    scoring: bool,
     /// text bytes of the whole page
     page_text: u32,
     /// classes the page's own `<style>` rules hide
@@ -75,23 +81,36 @@ const LINK_SHARE: f64 = 0.5;
 const LINK_DENSE: f64 = 0.9;
 /// … when it holds at least this much text.
 const LINK_DENSE_MIN: u32 = 20;
+/// A container holding this many headings that are each a link (and more of them than
+/// other headings) lists other pages.
+const MIN_TEASERS: u32 = 2;
+/// … with at most this many bytes of text for each.
+const TEASER_TEXT: u32 = 400;
 /// Pages with less text than this are too small to tell content by its share.
 const MIN_PAGE_TEXT: u32 = 500;
 
 /// The text and link-text bytes under each element (`NO_TEXT` elements hold none): one
 /// pass over the nodes in reverse document order, where every node comes after all of
 /// its descendants.
-fn text_sizes(root: ego_tree::NodeRef<'_, Node>) -> HashMap<ego_tree::NodeId, (u32, u32)> {
+fn text_sizes(root: ego_tree::NodeRef<'_, Node>) -> HashMap<ego_tree::NodeId, Size> {
     let nodes: Vec<ego_tree::NodeRef<'_, Node>> = root.descendants().collect();
-    let mut size: HashMap<ego_tree::NodeId, (u32, u32)> = HashMap::with_capacity(nodes.len() / 2);
+    let mut size: HashMap<ego_tree::NodeId, Size> = HashMap::with_capacity(nodes.len() / 2);
     for n in nodes.iter().rev() {
         let own = match n.value() {
-            Node::Text(t) => (t.trim().len() as u32, 0),
+            Node::Text(t) => {
+                let t = t.trim();
+                Size { text: t.len() as u32, links: 0, commas: t.matches(COMMAS).count() as u32, ..Size::default() }
+            }
             Node::Element(e) if NO_TEXT.contains(&e.name()) => continue,
             Node::Element(e) => {
                 let s = size.get(&n.id()).copied().unwrap_or_default();
                 if e.name() == "a" {
-                    let s = (s.0, s.0);
+                    let s = Size { links: s.text, ..s };
+                    size.insert(n.id(), s);
+                    s
+                } else if matches!(e.name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6") && s.text > 0 {
+                    let linked = f64::from(s.links) >= LINK_DENSE * f64::from(s.text);
+                    let s = Size { headings: 1, linked_headings: u32::from(linked), ..s };
                     size.insert(n.id(), s);
                     s
                 } else {
@@ -102,11 +121,276 @@ fn text_sizes(root: ego_tree::NodeRef<'_, Node>) -> HashMap<ego_tree::NodeId, (u
         };
         if let Some(p) = n.parent() {
             let e = size.entry(p.id()).or_default();
-            e.0 = e.0.saturating_add(own.0);
-            e.1 = e.1.saturating_add(own.1);
+            e.text = e.text.saturating_add(own.text);
+            e.links = e.links.saturating_add(own.links);
+            e.commas = e.commas.saturating_add(own.commas);
+            e.headings = e.headings.saturating_add(own.headings);
+            e.linked_headings = e.linked_headings.saturating_add(own.linked_headings);
         }
     }
     size
+}
+
+/// Text bytes, link-text bytes and commas under an element.
+#[derive(Clone, Copy, Default, Debug)]
+struct Size {
+    text: u32,
+    links: u32,
+    commas: u32,
+    /// headings inside (not nested in one another), and those that are one link
+    headings: u32,
+    linked_headings: u32,
+}
+
+impl Size {
+    fn link_density(&self) -> f64 {
+        if self.text == 0 {
+            0.0
+        } else {
+            f64::from(self.links) / f64::from(self.text)
+        }
+    }
+}
+
+/// Commas of the scripts we read: they mark sentences of prose.
+const COMMAS: [char; 4] = [',', '，', '、', '،'];
+
+/// Elements that hold a paragraph of text, scored for the content they show.
+const PARAGRAPHS: &[&str] = &["p", "pre", "td", "li", "dd", "blockquote"];
+/// A paragraph shorter than this (bytes of text outside links) is not scored.
+const MIN_PARAGRAPH: u32 = 25;
+/// A page whose paragraphs score less than this has no main content to tell.
+const MIN_CONTENT_SCORE: f64 = 20.0;
+/// Containers scoring this share of the best one are alternatives to it.
+const ALTERNATIVE_SHARE: f64 = 0.75;
+/// A list item's paragraph points count this much.
+const LIST_ITEM_WEIGHT: f64 = 0.5;
+/// The content chosen holds at least this share of the page's paragraph points.
+const MIN_CONTENT_SHARE: f64 = 0.5;
+/// Points for a container whose id or class says it is content (`content-id-class`).
+const CONTENT_HINT: f64 = 25.0;
+/// Siblings of the best container scoring this share of it are content too.
+const SIBLING_SHARE: f64 = 0.2;
+
+/// The page's main content: the containers its paragraphs are in, as readers of web
+/// pages find it (Readability's scoring). Each paragraph of at least `MIN_PARAGRAPH`
+/// bytes outside links scores 1, one per comma and one per 100 bytes (at most 3); its
+/// parent gets the score, its grandparent half, the next three a sixth, ninth and twelfth.
+/// A container's score is scaled by the share of its text outside links. The best
+/// container (climbing to a parent that scores higher, or that is its only child) and its
+/// siblings scoring a fifth of it are the content; everything else but the page's `<h1>`
+/// is left out.
+struct Content {
+    /// the containers of the content
+    nodes: std::collections::HashSet<ego_tree::NodeId>,
+    /// their ancestors: kept open, whatever their tag or class
+    path: std::collections::HashSet<ego_tree::NodeId>,
+}
+
+fn main_content(w: &Walker<'_>, root: ego_tree::NodeRef<'_, Node>) -> Option<Content> {
+    let sizes = &w.sizes;
+    let mut score: HashMap<ego_tree::NodeId, f64> = HashMap::new();
+    // the points of the paragraphs inside each element, and of the whole page
+    let mut inside: HashMap<ego_tree::NodeId, f64> = HashMap::new();
+    let mut total = 0.0;
+    let size = |n: &ego_tree::NodeRef<'_, Node>| sizes.get(&n.id()).copied().unwrap_or_default();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        let Node::Element(e) = n.value() else {
+            if matches!(n.value(), Node::Document | Node::Fragment) {
+                stack.extend(n.children());
+            }
+            continue;
+        };
+        // what the rules drop (navigation, comments, hidden text) is no candidate
+        if NO_TEXT.contains(&e.name()) || w.dropped(&n, e) {
+            continue;
+        }
+        stack.extend(n.children());
+        if !PARAGRAPHS.contains(&e.name()) {
+            continue;
+        }
+        let s = size(&n);
+        let own = s.text.saturating_sub(s.links);
+        if own < MIN_PARAGRAPH {
+            continue;
+        }
+        let mut points = 1.0 + f64::from(s.commas) + f64::from((own / 100).min(3));
+        if e.name() == "li" {
+            // list items are as often links to other pages as duties: they count half
+            points *= LIST_ITEM_WEIGHT;
+        }
+        total += points;
+        for a in n.ancestors() {
+            *inside.entry(a.id()).or_default() += points;
+        }
+        for (level, a) in n.ancestors().filter(|a| a.value().is_element()).take(5).enumerate() {
+            let divider = match level {
+                0 => 1.0,
+                1 => 2.0,
+                l => l as f64 * 3.0,
+            };
+            *score.entry(a.id()).or_insert_with(|| initial_score(&a)) += points / divider;
+        }
+    }
+    // a container named as content counts more, at most twice its paragraphs' points
+    for (id, sc) in score.iter_mut() {
+        if let Some(Node::Element(e)) = root.tree().get(*id).map(|n| n.value()) {
+            if content_hint(e, w.rules) {
+                *sc += sc.clamp(0.0, CONTENT_HINT);
+            }
+        }
+    }
+    let doc = root.tree();
+    let final_score = |id: ego_tree::NodeId| {
+        let n = doc.get(id)?;
+        Some(score.get(&id)? * (1.0 - size(&n).link_density()))
+    };
+    let (mut top, mut best) = score
+        .keys()
+        .filter_map(|&id| Some((id, final_score(id)?)))
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?;
+    if best < MIN_CONTENT_SCORE {
+        return None;
+    }
+    let first = doc_node(root, top)?;
+    let is_top =
+        |n: &ego_tree::NodeRef<'_, Node>| matches!(n.value(), Node::Element(e) if matches!(e.name(), "body" | "html"));
+    // containers scoring nearly as high elsewhere (an article in chunks): their common
+    // ancestor with the best one is the content
+    let near: Vec<ego_tree::NodeId> = score
+        .keys()
+        .filter(|&&id| id != top && final_score(id).is_some_and(|s| s >= ALTERNATIVE_SHARE * best))
+        .copied()
+        .collect();
+    if !near.is_empty() {
+        let top_path: Vec<ego_tree::NodeId> = doc.get(top)?.ancestors().map(|a| a.id()).collect();
+        let unrelated = |id: ego_tree::NodeId| {
+            let n = doc.get(id);
+            !top_path.contains(&id) && !n.is_some_and(|n| n.ancestors().any(|a| a.id() == top))
+        };
+        let mut common: Option<usize> = None; // index into top_path
+        for id in near.into_iter().filter(|&id| unrelated(id)) {
+            let anc: std::collections::HashSet<ego_tree::NodeId> = doc.get(id)?.ancestors().map(|a| a.id()).collect();
+            if let Some(i) = top_path.iter().position(|a| anc.contains(a)) {
+                common = Some(common.map_or(i, |c: usize| c.max(i)));
+            }
+        }
+        if let Some(i) = common {
+            let a = doc.get(top_path[i])?;
+            if !is_top(&a) && a.value().is_element() {
+                top = a.id();
+                best = final_score(top).unwrap_or(best).max(best);
+            }
+        }
+    }
+    // climb while the parent scores higher (the paragraphs are spread over its children),
+    // or while the container is its parent's only child
+    let mut threshold = best / 3.0;
+    let mut node = doc.get(top)?;
+    while let Some(p) = node.parent().filter(|p| p.value().is_element() && !is_top(p)) {
+        match final_score(p.id()) {
+            Some(ps) if ps > best => {
+                top = p.id();
+                best = ps;
+                break;
+            }
+            Some(ps) if ps >= threshold => threshold = ps / 3.0,
+            Some(_) => break,
+            None => {}
+        }
+        node = p;
+    }
+    let mut node = doc.get(top)?;
+    while let Some(p) =
+        node.parent().filter(|p| !is_top(p) && p.children().filter(|c| c.value().is_element()).count() == 1)
+    {
+        node = p;
+    }
+    let mut top_node = node;
+    // the content of a page spread over many containers (tables, sections): climb until
+    // the chosen part holds enough of the page's paragraphs
+    let share = |n: &ego_tree::NodeRef<'_, Node>| inside.get(&n.id()).copied().unwrap_or(0.0) / total;
+    while share(&top_node) < MIN_CONTENT_SHARE {
+        match top_node.parent().filter(|p| p.value().is_element() && !is_top(p)) {
+            Some(p) => top_node = p,
+            None => break,
+        }
+    }
+    let mut nodes = std::collections::HashSet::from([top_node.id()]);
+    if let Some(parent) = top_node.parent() {
+        let min = (best * SIBLING_SHARE).max(10.0);
+        for sib in parent.children().filter(|c| c.id() != top_node.id()) {
+            let Node::Element(e) = sib.value() else { continue };
+            let keep = final_score(sib.id()).is_some_and(|s| s >= min) || {
+                let s = size(&sib);
+                e.name() == "p"
+                    && ((s.text > 80 && s.link_density() < 0.25)
+                        || (s.text > 0 && s.links == 0 && ends_a_sentence(&sib)))
+            };
+            if keep {
+                nodes.insert(sib.id());
+            }
+        }
+    }
+    // the other chunks of an article cut in parts: containers of the same tag and class
+    // as the chosen one, wherever they are
+    let same_kind = |a: &ego_tree::NodeRef<'_, Node>, b: &ego_tree::NodeRef<'_, Node>| match (a.value(), b.value()) {
+        (Node::Element(x), Node::Element(y)) => {
+            x.name() == y.name() && x.attr("class").is_some_and(|c| !c.trim().is_empty() && Some(c) == y.attr("class"))
+        }
+        _ => false,
+    };
+    let min = (best * SIBLING_SHARE).max(10.0);
+    let chunks: Vec<ego_tree::NodeId> = score
+        .keys()
+        .filter(|&&id| !nodes.contains(&id) && final_score(id).is_some_and(|s| s >= min))
+        .filter(|&&id| {
+            doc.get(id).is_some_and(|n| {
+                (same_kind(&n, &top_node) || same_kind(&n, &first)) && !n.ancestors().any(|a| nodes.contains(&a.id()))
+            })
+        })
+        .copied()
+        .collect();
+    nodes.extend(chunks);
+    let mut path: std::collections::HashSet<ego_tree::NodeId> =
+        nodes.iter().filter_map(|&id| doc.get(id)).flat_map(|n| n.ancestors().map(|a| a.id())).collect();
+    path.insert(top_node.id());
+    Some(Content { nodes, path })
+}
+
+/// The starting score of a container by its tag (Readability's): a `<div>` usually holds
+/// prose, a list or form less often, a heading or table header never.
+fn initial_score(n: &ego_tree::NodeRef<'_, Node>) -> f64 {
+    match n.value() {
+        Node::Element(e) => match e.name() {
+            "div" | "article" | "main" | "section" => 5.0,
+            "pre" | "td" | "blockquote" => 3.0,
+            "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+            _ => 0.0,
+        },
+        _ => 0.0,
+    }
+}
+
+fn doc_node<'a>(root: ego_tree::NodeRef<'a, Node>, id: ego_tree::NodeId) -> Option<ego_tree::NodeRef<'a, Node>> {
+    root.tree().get(id)
+}
+
+/// Do the element's id or class say it holds the content (`content-id-class`)?
+fn content_hint(e: &Element, rules: &HtmlRules) -> bool {
+    rules
+        .content_id_class
+        .as_ref()
+        .is_some_and(|re| e.id().is_some_and(|v| re.is_match(v)) || e.attr("class").is_some_and(|v| re.is_match(v)))
+}
+
+/// Does the text of a short paragraph end a sentence?
+fn ends_a_sentence(n: &ego_tree::NodeRef<'_, Node>) -> bool {
+    let text: String = n.descendants().filter_map(|d| d.value().as_text().map(|t| t.to_string())).collect();
+    let t = text.trim_end();
+    t.ends_with('.') || t.contains(". ")
 }
 
 fn is_block(name: &str) -> bool {
@@ -288,7 +572,7 @@ impl<'a> Walker<'a> {
     /// content, whatever its tag, role, id or class say (`<form>` around a whole page,
     /// `class="no-sidebar"` on the `<body>`, `class="widget Blog"` around the article).
     fn holds_the_page(&self, node: &ego_tree::NodeRef<'_, Node>) -> bool {
-        let (text, links) = self.sizes.get(&node.id()).copied().unwrap_or_default();
+        let Size { text, links, .. } = self.sizes.get(&node.id()).copied().unwrap_or_default();
         self.page_text >= MIN_PAGE_TEXT
             && f64::from(text) >= CONTENT_SHARE * f64::from(self.page_text)
             && f64::from(links) < LINK_SHARE * f64::from(text)
@@ -299,8 +583,20 @@ impl<'a> Walker<'a> {
         if !matches!(name, "div" | "section" | "ul" | "ol" | "aside" | "table" | "dl") {
             return false;
         }
-        let (text, links) = self.sizes.get(&node.id()).copied().unwrap_or_default();
-        text >= LINK_DENSE_MIN && f64::from(links) >= LINK_DENSE * f64::from(text)
+        let s = self.sizes.get(&node.id()).copied().unwrap_or_default();
+        s.text >= LINK_DENSE_MIN && f64::from(s.links) >= LINK_DENSE * f64::from(s.text)
+    }
+
+    /// A list of other pages: most of its headings (at least two) are each one link, with
+    /// little text for each (a byline, an excerpt), as cards of other articles or jobs are.
+    fn teasers(&self, node: &ego_tree::NodeRef<'_, Node>, name: &str) -> bool {
+        if !matches!(name, "div" | "section" | "ul" | "ol" | "aside" | "table" | "dl") {
+            return false;
+        }
+        let s = self.sizes.get(&node.id()).copied().unwrap_or_default();
+        s.linked_headings >= MIN_TEASERS
+            && 2 * s.linked_headings > s.headings
+            && s.text <= TEASER_TEXT * s.linked_headings
     }
 
     /// Is this element left out with everything inside it?
@@ -309,7 +605,22 @@ impl<'a> Walker<'a> {
         if hidden(e) || e.classes().any(|c| self.hidden_classes.contains(&c.to_ascii_lowercase())) {
             return true;
         }
-        if !NO_TEXT.contains(&name) && self.holds_the_page(node) {
+        if let Some(c) = &self.content {
+            // the best container and its ancestors are kept open; outside the content only
+            // the page's title
+            if c.path.contains(&node.id()) {
+                return false;
+            }
+            if self.inside == 0 && !c.nodes.contains(&node.id()) && name != "h1" && !has_h1(node) {
+                return true;
+            }
+            if self.teasers(node, name) {
+                return true;
+            }
+        }
+        // (other containers of the content answer to the rules like any element)
+        let in_content = self.content.is_none() || self.inside > 0;
+        if in_content && !NO_TEXT.contains(&name) && self.holds_the_page(node) {
             return false;
         }
         if self.link_dense(node, name) {
@@ -327,9 +638,14 @@ impl<'a> Walker<'a> {
         if matches!(name, "html" | "body" | "main" | "article") {
             return false;
         }
-        let re = &self.rules.drop_id_class;
-        let hit = |v: Option<&str>| v.is_some_and(|v| !v.is_empty() && re.is_match(v));
-        (hit(e.id()) || hit(e.attr("class"))) && !has_h1(node)
+        let hit = |re: &regex::Regex| {
+            [e.id(), e.attr("class")].iter().any(|v| v.is_some_and(|v| !v.is_empty() && re.is_match(v)))
+        };
+        if !hit(&self.rules.drop_id_class) || has_h1(node) {
+            return false;
+        }
+        // scoring, a container named both ways (`content-with-sidebar`) may be the content
+        !(self.scoring && self.rules.keep_id_class.as_ref().is_some_and(hit))
     }
 }
 
@@ -869,15 +1185,25 @@ pub fn blocks(html: &str, rules: &HtmlRules, base_line: usize, fragment: bool, m
         in_thead: 0,
         lines: LineFinder { src: html, cursor: 0, line: base_line },
         sizes: HashMap::new(),
+        content: None,
+        inside: 0,
+        scoring: false,
         page_text: 0,
         hidden_classes: Default::default(),
     };
     w.sizes = text_sizes(doc.tree.root());
     w.hidden_classes = style_hidden_classes(doc.tree.root());
-    w.page_text = w.sizes.get(&doc.tree.root().id()).map_or(0, |s| s.0);
+    w.page_text = w.sizes.get(&doc.tree.root().id()).map_or(0, |s| s.text);
+    if !fragment && w.page_text >= MIN_PAGE_TEXT {
+        w.scoring = true;
+        w.content = main_content(&w, doc.tree.root());
+        w.scoring = false;
+    }
     enum Step<'a> {
         Enter(ego_tree::NodeRef<'a, Node>),
         Exit(&'a str),
+        /// leaving a content container
+        Leave,
     }
     let mut stack = vec![Step::Enter(doc.tree.root())];
     while let Some(step) = stack.pop() {
@@ -886,14 +1212,20 @@ pub fn blocks(html: &str, rules: &HtmlRules, base_line: usize, fragment: bool, m
         }
         match step {
             Step::Exit(name) => w.close(name),
+            Step::Leave => w.inside -= 1,
             Step::Enter(node) => match node.value() {
-                Node::Text(t) => {
+                // text outside the content (in the content's ancestors) is left out
+                Node::Text(t) if w.inside > 0 || w.content.is_none() => {
                     w.buf.push_str(t);
                 }
                 Node::Element(e) => {
                     let name = e.name();
                     if w.dropped(&node, e) {
                         continue;
+                    }
+                    if w.content.as_ref().is_some_and(|c| c.nodes.contains(&node.id())) || name == "h1" {
+                        w.inside += 1;
+                        stack.push(Step::Leave);
                     }
                     if name == "br" {
                         w.br();
@@ -965,6 +1297,57 @@ mod tests {
         // a duty list with a link in each item is not link-dense
         let page = "<ul><li>Own the <a href=/r>roadmap</a> of the product and its releases</li><li>Talk to <a href=/c>customers</a> every single week</li></ul>";
         assert_eq!(parse(page).len(), 2);
+    }
+
+    /// The page's main content is found by scoring its containers: teaser cards of other
+    /// articles (a linked heading, a byline, an excerpt: not link-dense) are left out; an
+    /// article cut into chunks of the same class is kept whole; a posting whose sections sit
+    /// in containers of their own is kept whole; the page's `<h1>` stays.
+    #[test]
+    fn the_main_content_is_told_by_scoring_containers() {
+        let para = |i: usize| {
+            format!("<p>Paragraph {i} of the article, with a clause, another clause, and a full stop at its end.</p>")
+        };
+        let article: String = (0..6).map(para).collect();
+        let card = |i: usize| {
+            format!(
+                "<div class=\"card\"><h5><a href=\"/o{i}\">Other story {i}</a></h5><span>Some Author</span>\
+                 <p>An excerpt of another story, with its own clause, that ends in an ellipsis, like this…</p></div>"
+            )
+        };
+        let cards: String = (0..5).map(card).collect();
+        let page = format!(
+            "<html><body><header><h1>The headline</h1></header><div class=\"story\">{article}</div>\
+             <div class=\"more\">{cards}</div></body></html>"
+        );
+        let texts: Vec<String> = parse(&page).into_iter().map(|b| b.text).collect();
+        assert_eq!(texts.len(), 7, "{texts:?}");
+        assert_eq!(texts[0], "The headline");
+        assert!(texts[1..].iter().all(|t| t.starts_with("Paragraph")), "{texts:?}");
+        // chunks of one article under different parents, with teasers between them
+        let (a, b): (String, String) = ((0..5).map(para).collect(), (5..9).map(para).collect());
+        let page = format!(
+            "<html><body><div><div class=\"body\">{a}</div></div><div class=\"more\">{}</div>\
+             <div><div class=\"body\">{b}</div></div></body></html>",
+            (0..2).map(card).collect::<String>()
+        );
+        let texts: Vec<String> = parse(&page).into_iter().map(|b| b.text).collect();
+        assert_eq!(texts.len(), 9, "{texts:?}");
+        // a posting's sections, each in a container of its own, are one content
+        let section = |h: &str, n: usize| {
+            let items: String = (0..n)
+                .map(|i| format!("<li>{h} item {i}: work with the team, the customers, and the data</li>"))
+                .collect();
+            format!("<section><div><h2>{h}</h2><p>What the {h} part says, in a sentence, with commas.</p><ul>{items}</ul></div></section>")
+        };
+        let page = format!(
+            "<html><body><nav><a href=/>Home</a></nav><h1>Product Manager</h1>{}{}{}</body></html>",
+            section("About", 1),
+            section("Responsibilities", 6),
+            section("Requirements", 5)
+        );
+        let texts: Vec<String> = parse(&page).into_iter().map(|b| b.text).collect();
+        assert_eq!(texts.len(), 1 + 3 * 2 + 12, "{texts:?}");
     }
 
     #[test]

@@ -172,6 +172,10 @@ pub struct HtmlDef {
     pub drop_id_class: S,
     #[serde(default)]
     pub drop_roles: Vec<String>,
+    /// id/class words that mark an element as the page's content (a hint for scoring)
+    pub content_id_class: Option<S>,
+    /// id/class words that keep a `drop-id-class` element a candidate for the content
+    pub keep_id_class: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -262,6 +262,10 @@ pub struct HtmlRules {
     pub drop_tags: HashSet<String>,
     pub drop_id_class: Regex,
     pub drop_roles: HashSet<String>,
+    /// id/class words of content containers (`content-id-class`)
+    pub content_id_class: Option<Regex>,
+    /// id/class words that keep a dropped-by-name container a candidate (`keep-id-class`)
+    pub keep_id_class: Option<Regex>,
 }
 
 #[derive(Debug, Clone)]
@@ -1354,6 +1358,8 @@ impl Compiler {
         let kl = &f.keyword_list;
         self.check_id(bt, &kl.id, &mut seen, "boilerplate rule");
         let drop_id_class = self.regex(bt, &f.html.drop_id_class, "drop-id-class", false);
+        let content_id_class = f.html.content_id_class.as_ref().map(|c| self.regex(bt, c, "content-id-class", false));
+        let keep_id_class = f.html.keep_id_class.as_ref().map(|c| self.regex(bt, c, "keep-id-class", false));
         if self.errors.len() > n_err {
             return None;
         }
@@ -1385,6 +1391,14 @@ impl Compiler {
                 drop_tags: f.html.drop_tags.iter().map(|t| t.to_lowercase()).collect(),
                 drop_id_class: drop_id_class?,
                 drop_roles: f.html.drop_roles.iter().map(|t| t.to_lowercase()).collect(),
+                content_id_class: match content_id_class {
+                    Some(re) => Some(re?),
+                    None => None,
+                },
+                keep_id_class: match keep_id_class {
+                    Some(re) => Some(re?),
+                    None => None,
+                },
             },
         })
     }
