@@ -62,9 +62,17 @@ fn clean_writes_markdown_text_and_blocks() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let page_rows: Vec<&serde_json::Value> = rows.iter().filter(|r| r["doc"] == "sub/page.html").collect();
+    let page_rows: Vec<&serde_json::Value> =
+        rows.iter().filter(|r| r["doc"] == "sub/page.html" && r["kept"] == true).collect();
     assert_eq!(page_rows[0]["kind"], "heading");
     assert_eq!(page_rows[0]["line"], 3);
+    // the elements left out are rows too, with their rule
+    let left_out: Vec<&serde_json::Value> =
+        rows.iter().filter(|r| r["doc"] == "sub/page.html" && r["kept"] == false).collect();
+    assert!(
+        left_out.iter().any(|r| r["text"] == "© 2026 Acme" && r["rule"].as_str().unwrap().starts_with("html:")),
+        "{left_out:?}"
+    );
     assert!(page_rows.iter().any(|r| r["kind"] == "list-item" && r["level"] == 1 && r["text"] == "Plan each quarter"));
     assert!(rows.iter().any(|r| r["doc"] == "feed.jsonl#in-1"));
     assert!(rows.iter().all(|r| r["kept"] == true || r["rule"].is_string()));

@@ -249,6 +249,59 @@ fn explain_shows_kept_and_dropped_blocks_with_rules() {
     assert!(out.contains("roles,") && out.contains("responsibilities"), "{out}");
 }
 
+/// Elements left out before blocks exist are listed with their rule and the opening of
+/// their text: navigation by tag, a hidden item, a list of other jobs (teaser cards),
+/// what lies outside the page's main content.
+#[test]
+fn explain_lists_elements_dropped_before_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("job.html");
+    let duty = |i: usize| format!("<li>Own the product roadmap for area {i}, with engineering, design, and data</li>");
+    let others: String = (0..3)
+        .map(|i| {
+            format!(
+                "<div class=\"job\"><h3><a href=\"/jobs/{i}\">Data Analyst {i}</a></h3><p>Berlin, full time</p></div>"
+            )
+        })
+        .collect();
+    std::fs::write(
+        &p,
+        format!(
+            "<html><body><nav><a href=/>Home</a> <a href=/jobs>Jobs</a></nav>\n<h1>Product Manager</h1>\n\
+             <div class=\"posting\"><nav><a href=/jobs>All jobs</a> <a href=/jobs/product>Product</a></nav><p>We are looking for a product manager, who will own our roadmap, talk to customers, and ship.</p>\
+             <ul>{}<li class=\"sr-only\">Hidden duty</li></ul><div class=\"similar\">{others}</div></div>\n\
+             <div class=\"promo-box\"><p>Download our app, rated five stars, in every store, today.</p></div></body></html>",
+            (0..6).map(duty).collect::<String>()
+        ),
+    )
+    .unwrap();
+    let o = run(&["explain", "--json", s(&p)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let dropped: Vec<(String, String)> = v["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["kept"] == false)
+        .map(|b| (b["notes"][0].as_str().unwrap().to_string(), b["text"].as_str().unwrap().to_string()))
+        .collect();
+    let has =
+        |rule: &str, text: &str| dropped.iter().any(|(r, t)| r == &format!("dropped by {rule}") && t.starts_with(text));
+    assert!(has("html:tag:nav", "All jobs Product"), "{dropped:?}");
+    assert!(has("html:outside-content", "Home Jobs"), "{dropped:?}");
+    assert!(has("html:hidden", "Hidden duty"), "{dropped:?}");
+    assert!(has("html:teasers", "Data Analyst 0"), "{dropped:?}");
+    assert!(has("html:outside-content", "Download our app"), "{dropped:?}");
+    let kept: Vec<&str> = v["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["kept"] == true)
+        .map(|b| b["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(kept.len(), 1 + 1 + 6, "{kept:?}");
+}
+
 #[test]
 fn explain_sorts_notes_to_blocks_on_one_line_and_names_role_prose() {
     let dir = tempfile::tempdir().unwrap();

@@ -5,7 +5,7 @@
 //! page, moving forward.
 
 use super::markdown::HARD;
-use crate::model::{Block, BlockKind};
+use crate::model::{Block, BlockKind, Dropped};
 use crate::rules::HtmlRules;
 use scraper::node::Element;
 use scraper::{Html, Node};
@@ -65,6 +65,8 @@ struct Walker<'a> {
     inside: usize,
     /// the containers are being scored (`main_content`), not walked
     scoring: bool,
+    /// what elements left out held, with the rule
+    removed: Vec<Dropped>,
     /// text bytes of the whole page
     page_text: u32,
     /// classes the page's own `<style>` rules hide
@@ -85,7 +87,7 @@ const LINK_DENSE_MIN: u32 = 20;
 /// other headings) lists other pages.
 const MIN_TEASERS: u32 = 2;
 /// … with at most this many bytes of text for each.
-const TEASER_TEXT: u32 = 400;
+const TEASER_TEXT: u32 = 600;
 /// Pages with less text than this are too small to tell content by its share.
 const MIN_PAGE_TEXT: u32 = 500;
 
@@ -109,7 +111,12 @@ fn text_sizes(root: ego_tree::NodeRef<'_, Node>) -> HashMap<ego_tree::NodeId, Si
                     size.insert(n.id(), s);
                     s
                 } else if matches!(e.name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6") && s.text > 0 {
-                    let linked = f64::from(s.links) >= LINK_DENSE * f64::from(s.text);
+                    // a heading that is one link to another page (not an anchor on this one)
+                    let linked = f64::from(s.links) >= LINK_DENSE * f64::from(s.text)
+                        && n.descendants().any(|d| {
+                            matches!(d.value(), Node::Element(a) if a.name() == "a"
+                                && a.attr("href").is_some_and(|h| !h.trim_start().starts_with('#')))
+                        });
                     let s = Size { headings: 1, linked_headings: u32::from(linked), ..s };
                     size.insert(n.id(), s);
                     s
@@ -578,6 +585,12 @@ impl<'a> Walker<'a> {
             && f64::from(links) < LINK_SHARE * f64::from(text)
     }
 
+    /// Does the element hold at least half of the page's text (links or not)?
+    fn holds_share(&self, node: &ego_tree::NodeRef<'_, Node>) -> bool {
+        let text = self.sizes.get(&node.id()).map_or(0, |s| s.text);
+        f64::from(text) >= CONTENT_SHARE * f64::from(self.page_text)
+    }
+
     /// A container whose text is mostly links: a menu, a teaser list, links to other pages.
     fn link_dense(&self, node: &ego_tree::NodeRef<'_, Node>, name: &str) -> bool {
         if !matches!(name, "div" | "section" | "ul" | "ol" | "aside" | "table" | "dl") {
@@ -587,65 +600,127 @@ impl<'a> Walker<'a> {
         s.text >= LINK_DENSE_MIN && f64::from(s.links) >= LINK_DENSE * f64::from(s.text)
     }
 
-    /// A list of other pages: most of its headings (at least two) are each one link, with
-    /// little text for each (a byline, an excerpt), as cards of other articles or jobs are.
+    /// A list of other pages: cards of other articles or jobs, each a heading that is one
+    /// link with little more (a byline, an excerpt). At least two of the container's parts
+    /// holding text, and most of them, hold such a heading, and the text is short for each.
     fn teasers(&self, node: &ego_tree::NodeRef<'_, Node>, name: &str) -> bool {
         if !matches!(name, "div" | "section" | "ul" | "ol" | "aside" | "table" | "dl") {
             return false;
         }
         let s = self.sizes.get(&node.id()).copied().unwrap_or_default();
-        s.linked_headings >= MIN_TEASERS
-            && 2 * s.linked_headings > s.headings
-            && s.text <= TEASER_TEXT * s.linked_headings
+        if s.linked_headings < MIN_TEASERS || s.text > TEASER_TEXT * s.linked_headings {
+            return false;
+        }
+        let (mut parts, mut cards) = (0u32, 0u32);
+        for c in node.children().take(1000) {
+            let Some(cs) = self.sizes.get(&c.id()).filter(|cs| cs.text > 0) else { continue };
+            parts += 1;
+            cards += u32::from(cs.linked_headings > 0);
+        }
+        cards >= MIN_TEASERS && 10 * cards >= 6 * parts
     }
 
     /// Is this element left out with everything inside it?
     fn dropped(&self, node: &ego_tree::NodeRef<'_, Node>, e: &Element) -> bool {
+        self.drop_rule(node, e).is_some()
+    }
+
+    /// The rule that leaves this element out with everything inside it, if one does:
+    /// `html:hidden`, `html:outside-content`, `html:teasers`, `html:link-dense`,
+    /// `html:role:NAME`, `html:tag:NAME` or `html:id-class`.
+    fn drop_rule(&self, node: &ego_tree::NodeRef<'_, Node>, e: &Element) -> Option<String> {
         let name = e.name();
+        let rule = |r: &str| Some(r.to_string());
         if hidden(e) || e.classes().any(|c| self.hidden_classes.contains(&c.to_ascii_lowercase())) {
-            return true;
+            return rule(RULE_HIDDEN);
         }
         if let Some(c) = &self.content {
             // the best container and its ancestors are kept open; outside the content only
             // the page's title
             if c.path.contains(&node.id()) {
-                return false;
+                return None;
             }
             if self.inside == 0 && !c.nodes.contains(&node.id()) && name != "h1" && !has_h1(node) {
-                return true;
+                return rule(RULE_OUTSIDE);
             }
             if self.teasers(node, name) {
-                return true;
+                return rule(RULE_TEASERS);
             }
+        }
+        // scoring, a wrapper of half the page's text is looked into whatever it is called
+        // (a `<form>` around the page): only the text outside links scores
+        if self.scoring && !NO_TEXT.contains(&name) && self.holds_share(node) {
+            return None;
         }
         // (other containers of the content answer to the rules like any element)
         let in_content = self.content.is_none() || self.inside > 0;
         if in_content && !NO_TEXT.contains(&name) && self.holds_the_page(node) {
-            return false;
+            return None;
         }
         if self.link_dense(node, name) {
-            return true;
+            return rule(RULE_LINK_DENSE);
         }
         if let Some(role) = e.attr("role") {
-            if self.rules.drop_roles.contains(&role.to_ascii_lowercase()) && !has_h1(node) {
-                return true;
+            let role = role.to_ascii_lowercase();
+            if self.rules.drop_roles.contains(&role) && !has_h1(node) {
+                return Some(format!("html:role:{role}"));
             }
         }
         if self.rules.drop_tags.contains(name) {
             // an article's own <header> holds its title
-            return !(name == "header" && has_h1(node));
+            return (!(name == "header" && has_h1(node))).then(|| format!("html:tag:{name}"));
         }
         if matches!(name, "html" | "body" | "main" | "article") {
-            return false;
+            return None;
         }
         let hit = |re: &regex::Regex| {
             [e.id(), e.attr("class")].iter().any(|v| v.is_some_and(|v| !v.is_empty() && re.is_match(v)))
         };
         if !hit(&self.rules.drop_id_class) || has_h1(node) {
-            return false;
+            return None;
         }
         // scoring, a container named both ways (`content-with-sidebar`) may be the content
-        !(self.scoring && self.rules.keep_id_class.as_ref().is_some_and(hit))
+        (!(self.scoring && self.rules.keep_id_class.as_ref().is_some_and(hit))).then(|| RULE_ID_CLASS.to_string())
+    }
+
+    /// Keep what an element left out held, with its rule, for `explain` and `clean
+    /// --format jsonl` (the opening of its text, at most `MAX_REMOVED` elements a page).
+    fn removed(&mut self, node: &ego_tree::NodeRef<'_, Node>, rule: String) {
+        if self.removed.len() >= MAX_REMOVED || self.sizes.get(&node.id()).is_none_or(|s| s.text == 0) {
+            return;
+        }
+        let mut text = String::new();
+        let mut stack = vec![*node];
+        while let Some(n) = stack.pop() {
+            if text.len() >= REMOVED_TEXT {
+                break;
+            }
+            match n.value() {
+                Node::Text(t) => {
+                    for w in t.split_whitespace() {
+                        if !text.is_empty() {
+                            text.push(' ');
+                        }
+                        text.push_str(w);
+                    }
+                }
+                Node::Element(e) if NO_TEXT.contains(&e.name()) => {}
+                _ => stack.extend(n.children().rev()),
+            }
+        }
+        if text.is_empty() {
+            return;
+        }
+        if text.len() > REMOVED_TEXT {
+            let mut cut = REMOVED_TEXT;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+            text.push('…');
+        }
+        let line = self.lines.find(&text);
+        self.removed.push(Dropped { line, text, rule });
     }
 }
 
@@ -1171,7 +1246,25 @@ fn memfind(hay: &[u8], pat: &[u8]) -> Option<usize> {
 
 /// Parse a page (or, with `fragment`, a piece of HTML inside Markdown starting at
 /// `base_line`) into blocks, stopping once there are more than `max_blocks`.
-pub fn blocks(html: &str, rules: &HtmlRules, base_line: usize, fragment: bool, max_blocks: usize) -> Vec<Block> {
+/// Rule ids of elements left out before blocks exist (`drop_rule`).
+pub const RULE_HIDDEN: &str = "html:hidden";
+pub const RULE_OUTSIDE: &str = "html:outside-content";
+pub const RULE_TEASERS: &str = "html:teasers";
+pub const RULE_LINK_DENSE: &str = "html:link-dense";
+pub const RULE_ID_CLASS: &str = "html:id-class";
+/// At most this many left-out elements are kept per page, each with this much text.
+const MAX_REMOVED: usize = 2000;
+const REMOVED_TEXT: usize = 200;
+
+/// The blocks of a page (or fragment), and what its elements left out held (`removed`).
+pub fn blocks(
+    html: &str,
+    rules: &HtmlRules,
+    base_line: usize,
+    fragment: bool,
+    max_blocks: usize,
+    removed: &mut Vec<Dropped>,
+) -> Vec<Block> {
     let doc = if fragment { Html::parse_fragment(html) } else { Html::parse_document(html) };
     let mut w = Walker {
         rules,
@@ -1188,6 +1281,7 @@ pub fn blocks(html: &str, rules: &HtmlRules, base_line: usize, fragment: bool, m
         content: None,
         inside: 0,
         scoring: false,
+        removed: Vec::new(),
         page_text: 0,
         hidden_classes: Default::default(),
     };
@@ -1220,7 +1314,8 @@ pub fn blocks(html: &str, rules: &HtmlRules, base_line: usize, fragment: bool, m
                 }
                 Node::Element(e) => {
                     let name = e.name();
-                    if w.dropped(&node, e) {
+                    if let Some(rule) = w.drop_rule(&node, e) {
+                        w.removed(&node, rule);
                         continue;
                     }
                     if w.content.as_ref().is_some_and(|c| c.nodes.contains(&node.id())) || name == "h1" {
@@ -1255,6 +1350,7 @@ pub fn blocks(html: &str, rules: &HtmlRules, base_line: usize, fragment: bool, m
         }
     }
     w.flush();
+    removed.append(&mut w.removed);
     w.out
 }
 
@@ -1265,7 +1361,7 @@ mod tests {
 
     fn parse(s: &str) -> Vec<Block> {
         let rules = Rules::embedded().unwrap();
-        blocks(s, &rules.boilerplate.html, 1, false, usize::MAX)
+        blocks(s, &rules.boilerplate.html, 1, false, usize::MAX, &mut Vec::new())
     }
 
     /// The content model: an element holding most of the page's text (not as links) is

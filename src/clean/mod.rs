@@ -29,6 +29,7 @@ pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
     let html_rules = &rules.boilerplate.html;
     let (mut flattened, mut formatting, mut attributes) = (0, 0, 0);
     let mut cut_html: Option<usize> = None;
+    let mut removed = Vec::new();
     let mut parse_html = |src: &str, line: usize, fragment: bool| {
         let (h, cut) = html::limit_html_blocks(src, limits.max_html_depth, limits.max_blocks);
         if let Some(at) = cut.cut_at {
@@ -37,7 +38,7 @@ pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
         flattened += cut.deep;
         formatting += cut.formatting;
         attributes += cut.attributes;
-        html::blocks(&h, html_rules, line, fragment, limits.max_blocks)
+        html::blocks(&h, html_rules, line, fragment, limits.max_blocks, &mut removed)
     };
     let mut parsed = match raw.format {
         Format::Html => parse_html(&raw.text, 1, false),
@@ -80,7 +81,7 @@ pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
     if !blocks.iter().any(Block::is_heading) {
         promote_title_lines(&mut blocks);
     }
-    let mut dropped = Vec::new();
+    let mut dropped = removed;
     let blocks = drop_boilerplate(blocks, rules, &mut dropped);
     let blocks = drop_repeats(blocks, &mut dropped);
     CleanDoc { meta: raw.meta, format: raw.format, blocks, dropped }
