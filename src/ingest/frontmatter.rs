@@ -9,6 +9,11 @@ use yaml_rust2::{Yaml, YamlLoader};
 /// few dozen; an alias bomb ("billion laughs": anchors nested a few levels deep, each
 /// aliased ten times) holds billions in a few hundred bytes.
 pub const MAX_YAML_NODES: u64 = 10_000;
+/// Collections a front matter may nest (real ones nest two or three): deeper nesting is
+/// refused before it is built (dropping and reading it would recurse as deep).
+pub const MAX_YAML_DEPTH: usize = 200;
+/// Lines a front matter may span before its closing `---`.
+const MAX_FRONT_MATTER_LINES: usize = 10_000;
 
 /// Take the front matter off `text`: its lines are blanked (so line numbers stay true) and
 /// its scalar values returned with lower-case keys. Lists of scalars are joined with "; ".
@@ -39,7 +44,7 @@ pub fn take_noting(text: &mut String, truncated: &mut Vec<String>) -> BTreeMap<S
     let body_start = offset;
     let mut end = None;
     for (n, l) in lines.enumerate() {
-        if n > 500 {
+        if n > MAX_FRONT_MATTER_LINES {
             break;
         }
         let t = l.trim();
@@ -52,9 +57,15 @@ pub fn take_noting(text: &mut String, truncated: &mut Vec<String>) -> BTreeMap<S
     let Some((yaml_end, fm_end)) = end else { return out };
     let yaml = dedent(&text[body_start..yaml_end]);
     match load_bounded(&yaml, MAX_YAML_NODES) {
-        Err(Bounded::TooBig(n)) => truncated.push(format!(
-            "front matter not read: its YAML aliases expand to over {n} nodes (an alias bomb); the body is read"
+        Err(Bounded::TooBig { max, aliases: true }) => truncated.push(format!(
+            "front matter not read: its YAML aliases expand to over {max} nodes (an alias bomb); the body is read"
         )),
+        Err(Bounded::TooBig { max, aliases: false }) => {
+            truncated.push(format!("front matter not read: it holds over {max} YAML nodes; the body is read"))
+        }
+        Err(Bounded::TooDeep(max)) => {
+            truncated.push(format!("front matter not read: its YAML nests deeper than {max} levels; the body is read"))
+        }
         Ok(docs) => {
             if let Some(Yaml::Hash(h)) = docs.first() {
                 for (k, v) in h {
@@ -269,7 +280,13 @@ fn ladder_lines(lines: &[&str]) -> Option<BTreeMap<usize, String>> {
 
 enum Bounded {
     Scan,
-    TooBig(u64),
+    /// The nodes (aliases expanded, if it has any) exceed the bound.
+    TooBig {
+        max: u64,
+        aliases: bool,
+    },
+    /// Collections nest deeper than the bound.
+    TooDeep(usize),
 }
 
 /// Load YAML, refusing it when its aliases would expand to more than `max` nodes: the nodes
@@ -285,6 +302,8 @@ fn load_bounded(yaml: &str, max: u64) -> Result<Vec<Yaml>, Bounded> {
         /// open collections: (anchor id, nodes so far)
         open: Vec<(usize, u64)>,
         over: bool,
+        too_deep: bool,
+        aliases: bool,
     }
     impl Counting {
         fn add(&mut self, n: u64) {
@@ -303,6 +322,11 @@ fn load_bounded(yaml: &str, max: u64) -> Result<Vec<Yaml>, Bounded> {
                 Event::SequenceStart(aid, _) | Event::MappingStart(aid, _) => {
                     self.total = self.total.saturating_add(1);
                     self.open.push((*aid, 1));
+                    if self.open.len() > MAX_YAML_DEPTH {
+                        self.over = true;
+                        self.too_deep = true;
+                        return;
+                    }
                 }
                 Event::SequenceEnd | Event::MappingEnd => {
                     if let Some((aid, n)) = self.open.pop() {
@@ -323,12 +347,15 @@ fn load_bounded(yaml: &str, max: u64) -> Result<Vec<Yaml>, Bounded> {
                     self.add(n);
                 }
                 Event::Alias(aid) => {
+                    self.aliases = true;
                     let n = self.anchors.get(aid).copied().unwrap_or(1);
                     self.add(n);
                 }
                 _ => {}
             }
-            if self.total > self.max {
+            // without aliases the nodes are the text's own: a long list of tags is no bomb
+            let limit = if self.aliases { self.max } else { self.max.saturating_mul(10) };
+            if self.total > limit {
                 self.over = true;
                 return;
             }
@@ -342,12 +369,54 @@ fn load_bounded(yaml: &str, max: u64) -> Result<Vec<Yaml>, Bounded> {
         anchors: BTreeMap::new(),
         open: Vec::new(),
         over: false,
+        too_deep: false,
+        aliases: false,
     };
+    // the parser recurses once per level, whatever the receiver does: refuse deep text first
+    if nesting_bound(yaml) > MAX_YAML_DEPTH {
+        return Err(Bounded::TooDeep(MAX_YAML_DEPTH));
+    }
     Parser::new_from_str(yaml).load(&mut c, true).map_err(|_: ScanError| Bounded::Scan)?;
+    if c.too_deep {
+        return Err(Bounded::TooDeep(MAX_YAML_DEPTH));
+    }
     if c.over {
-        return Err(Bounded::TooBig(max));
+        let max = if c.aliases { max } else { max.saturating_mul(10) };
+        return Err(Bounded::TooBig { max, aliases: c.aliases });
     }
     Ok(c.loader.documents().to_vec())
+}
+
+/// An upper bound of how deep YAML text can nest, without parsing it: on each line, its
+/// indent (a level takes at least one column) plus the `- `/`? ` that open nested block
+/// collections on it, and the depth of flow brackets (outside quotes).
+fn nesting_bound(yaml: &str) -> usize {
+    let mut most = 0;
+    let (mut flow, mut quote) = (0usize, None::<char>);
+    for line in yaml.lines() {
+        let rest = line.trim_start_matches([' ', '\t']);
+        let mut depth = line.len() - rest.len();
+        let mut r = rest;
+        while let Some(t) = r.strip_prefix("- ").or_else(|| r.strip_prefix("? ")) {
+            depth += 1;
+            r = t.trim_start_matches(' ');
+        }
+        for ch in line.chars() {
+            match (quote, ch) {
+                (None, '"' | '\'') => quote = Some(ch),
+                (Some(q), c) if c == q => quote = None,
+                (None, '#') => break,
+                (None, '[' | '{') => flow += 1,
+                (None, ']' | '}') => flow = flow.saturating_sub(1),
+                _ => {}
+            }
+            most = most.max(flow);
+        }
+        // a quote does not run across lines in front matter we read
+        quote = None;
+        most = most.max(depth + flow);
+    }
+    most
 }
 
 /// Remove the indent common to the non-blank lines, counted in characters of white space

@@ -593,8 +593,10 @@ impl Taxonomy {
             let alias = &self.aliases[a];
             let mut start = s;
             let mut level = alias.level.map(|l| (l, text[s..e].to_string(), alias.rule.clone()));
-            // seniority words and level codes before the title, nearest first
-            let mut before = &text[..s];
+            // seniority words and level codes before the title, nearest first, after the
+            // title before it ("Tech Lead, Technical Lead": the second does not take "Lead")
+            let base = last_end;
+            let mut before = &text[base..s];
             for _ in 0..3 {
                 if let Some((li, m)) = self.levels.iter().enumerate().find_map(|(li, lv)| {
                     lv.prefix.as_ref().and_then(|re| re.captures(before)).map(|c| (li, c.get(1).unwrap()))
@@ -602,14 +604,14 @@ impl Taxonomy {
                     if level.is_none() {
                         level = Some((li, m.as_str().to_string(), format!("seniority:{}:title", self.levels[li].id)));
                     }
-                    start = m.start();
-                    before = &text[..m.start()];
+                    start = base + m.start();
+                    before = &text[base..start];
                 } else if let Some((li, m)) = self.code_before(before) {
                     if level.is_none() {
                         level = Some((li, m.0, format!("seniority:{}:code", self.levels[li].id)));
                     }
-                    start = m.1;
-                    before = &text[..m.1];
+                    start = base + m.1;
+                    before = &text[base..start];
                 } else {
                     break;
                 }

@@ -53,6 +53,31 @@ fn never_matching_pattern_is_an_error() {
     assert!(e.contains("can never match"), "{e}");
 }
 
+/// Titles found in one text never overlap: a seniority word before a title is not taken
+/// from the title before it ("Tech Lead, Technical Lead"; found by an attack run, where
+/// slicing between overlapping titles panicked).
+#[test]
+fn titles_found_in_a_text_do_not_overlap() {
+    let r = Rules::embedded().unwrap();
+    for text in [
+        "Design Lead, Design Systems",
+        "Tech Lead, Technical Lead",
+        "design lead design lead design",
+        "engineering lead engineering lead",
+        "Senior Product Manager, Senior Product Owner",
+        "Lead Designer Lead Product Designer Lead",
+    ] {
+        let hits = r.taxonomy.find_titles(text);
+        assert!(!hits.is_empty(), "{text}");
+        for h in &hits {
+            assert!(h.start < h.end && h.end <= text.len(), "{text}: {h:?}");
+        }
+        for w in hits.windows(2) {
+            assert!(w[0].end <= w[1].start, "{text}: {:?} overlaps {:?}", w[0], w[1]);
+        }
+    }
+}
+
 #[test]
 fn titles_match_whole_words_only() {
     let r = Rules::embedded().unwrap();

@@ -1360,3 +1360,39 @@ fn csv_quirks_and_corpus_paths() {
     assert_eq!(docs.keys().filter(|k| k.as_str() == "feed.jsonl" || k.is_empty()).count(), 1);
     assert_samples_unchanged(out.path());
 }
+
+/// Front matter nested thousands of levels deep (`- - - …`, `? ? ? …`, `[[[…]]]`), which
+/// made the YAML parser recurse until a worker's stack overflowed and the whole batch
+/// aborted: refused unread and reported; a long tag list (no aliases) and front matter of
+/// 600 lines are read (found by an attack run).
+#[test]
+fn deeply_nested_front_matter_is_refused_not_fatal() {
+    let c = corpus(|d| {
+        let body = "# Product Owner\n\n- Own the product backlog\n";
+        std::fs::write(d.join("dash.md"), format!("---\n{}x\n---\n{body}", "- ".repeat(3000))).unwrap();
+        std::fs::write(d.join("question.txt"), format!("---\n{}x\n---\n{body}", "? ".repeat(3000))).unwrap();
+        std::fs::write(
+            d.join("flow.md"),
+            format!("---\ncompany: Acme\nx: {}{}\n---\n{body}", "[".repeat(50_000), "]".repeat(50_000)),
+        )
+        .unwrap();
+        let tags = vec!["python"; 12_000].join(",");
+        std::fs::write(d.join("tags.md"), format!("---\ncompany: Acme\ntags: [{tags}]\n---\n{body}")).unwrap();
+        let long: String = (0..600).map(|i| format!("  line {i}\n")).collect();
+        std::fs::write(d.join("long.md"), format!("---\ncompany: Acme\ndescription: |\n{long}---\n{body}")).unwrap();
+    });
+    let (o, out) = run_on(c.path(), &[]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{err}");
+    let docs = documents(out.path());
+    for id in ["dash.md", "question.txt", "flow.md"] {
+        let d = doc(&docs, id);
+        assert_eq!((d["status"].as_str(), d["roles"].as_u64()), (Some("ok"), Some(1)), "{d}");
+        assert!(d["truncated"].to_string().contains("nests deeper than 200 levels"), "{d}");
+    }
+    for id in ["tags.md", "long.md"] {
+        let d = doc(&docs, id);
+        assert_eq!((d["status"].as_str(), d["company"].as_str()), (Some("ok"), Some("Acme")), "{d}");
+    }
+    assert_samples_unchanged(out.path());
+}
