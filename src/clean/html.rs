@@ -1088,11 +1088,13 @@ pub fn limit_html_blocks(html: &str, max: usize, max_blocks: usize) -> (std::bor
             } else if b[after..].starts_with(b"->") {
                 after + 2
             } else {
-                let (a, e) = (find(after, b"-->"), find(after, b"--!>"));
-                if a <= e {
-                    a.saturating_add(3)
-                } else {
-                    e + 4
+                // the first `-->` or `--!>`: the second is looked for only before the first
+                // (looking through the rest of the page for each comment took the square
+                // of their number)
+                let a = find(after, b"-->");
+                match memfind(&b[after..a.min(b.len())], b"--!>") {
+                    Some(e) => after + e + 4,
+                    None => a.saturating_add(3),
                 }
             };
             continue;

@@ -1396,3 +1396,24 @@ fn deeply_nested_front_matter_is_refused_not_fatal() {
     }
     assert_samples_unchanged(out.path());
 }
+
+/// 700,000 HTML comments in one page (6.7 MB; a server-rendered listing has tens of
+/// thousands of `<!-- -->` separators): each comment's end was looked for through the rest
+/// of the page, the square of their number (more than 15 minutes); now linear.
+#[test]
+fn many_html_comments_take_linear_time() {
+    let c = corpus(|d| {
+        let page = format!(
+            "<html><body><h1>Product Owner</h1>{}<ul><li>Own the product backlog</li></ul></body></html>",
+            "<!-- c -->".repeat(700_000)
+        );
+        std::fs::write(d.join("comments.html"), page).unwrap();
+    });
+    let (code, peak_kib, took, err, out) = run_measured(c.path(), &[]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(took < Duration::from_secs(30), "{took:?}");
+    assert!(peak_kib < README_PEAK_KIB, "peak {peak_kib} KiB");
+    let d = doc(&documents(out.path()), "comments.html").clone();
+    assert_eq!((d["status"].as_str(), d["responsibilities"].as_u64()), (Some("ok"), Some(1)), "{d}");
+    assert_samples_unchanged(out.path());
+}
