@@ -106,3 +106,38 @@ fn cleaning_benchmark_floor() {
     assert!(f1 >= 0.93, "Zyte F1 {f1} below the floor 0.93: {line}");
     assert!(line.contains("without output=0"), "{line}");
 }
+
+/// `clean` never overwrites what it did not write: into the corpus folder itself it is
+/// refused and the sources stay as they were; a second clean into its own earlier output
+/// replaces it (no stale file of the earlier corpus stays); and `run` does not read a
+/// clean output inside its corpus back as documents (found by an attack run).
+#[test]
+fn clean_writes_only_into_its_own_folder() {
+    let c = tempfile::tempdir().unwrap();
+    let page = "---\ntitle: Product Owner\n---\n# Product Owner\n\n- Own the product backlog\n";
+    std::fs::write(c.path().join("posting.md"), page).unwrap();
+    std::fs::write(c.path().join("page.html"), "<h1>Product Manager</h1><ul><li>Own the roadmap</li></ul>").unwrap();
+    let o = run(&["clean", "--quiet", "--corpus", s(c.path()), "--out", s(c.path())]);
+    assert_eq!(o.status.code(), Some(3), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("holds what rolemap clean did not write"));
+    assert_eq!(std::fs::read_to_string(c.path().join("posting.md")).unwrap(), page);
+    assert!(!c.path().join("page.md").exists());
+
+    let out = c.path().join("cleaned");
+    assert!(run(&["clean", "--quiet", "--corpus", s(c.path()), "--out", s(&out)]).status.success());
+    assert!(out.join("posting.md").is_file() && out.join("page.md").is_file());
+    let other = tempfile::tempdir().unwrap();
+    std::fs::write(other.path().join("team.md"), "# Product Designer\n").unwrap();
+    assert!(run(&["clean", "--quiet", "--corpus", s(other.path()), "--out", s(&out)]).status.success());
+    let mut names: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["manifest.json", "team.md"]);
+
+    let ro = tempfile::tempdir().unwrap();
+    let o = run(&["run", "--quiet", "--corpus", s(c.path()), "--out", s(ro.path())]);
+    assert!(o.status.code().is_some_and(|c| c <= 1), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = std::fs::read_to_string(ro.path().join("documents.csv")).unwrap();
+    assert!(docs.lines().any(|l| l.starts_with("cleaned/,skipped,")), "{docs}");
+    assert!(!docs.contains("cleaned/team.md"), "{docs}");
+}

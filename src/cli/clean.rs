@@ -54,12 +54,63 @@ fn create(path: &Path) -> std::io::Result<std::io::BufWriter<std::fs::File>> {
     Ok(std::io::BufWriter::new(std::fs::File::create(path)?))
 }
 
+fn ext_name(f: CleanFormat) -> &'static str {
+    match f {
+        CleanFormat::Md => "md",
+        CleanFormat::Txt => "txt",
+        CleanFormat::Jsonl => "jsonl",
+    }
+}
+
+/// Make the output folder ready: empty, or an earlier `clean`'s output, whose files (listed
+/// in its manifest) are removed so that none is left stale. A folder holding anything else
+/// (the corpus itself, another program's files) is refused: cleaning never overwrites what
+/// it did not write.
+fn clear_earlier(out: &Path) -> std::io::Result<()> {
+    let listed: Option<std::collections::HashSet<String>> = rolemap::emit::folder::own_manifest(out)
+        .filter(|m| m.get("command").and_then(|c| c.as_str()) == Some("clean"))
+        .and_then(|m| m.get("files").and_then(|f| f.as_array()).cloned())
+        .map(|fs| fs.iter().filter_map(|f| f.as_str().map(str::to_string)).collect());
+    let mut foreign = Vec::new();
+    let mut ours = Vec::new();
+    for e in walkdir::WalkDir::new(out).min_depth(1).sort_by_file_name() {
+        let e = e.map_err(std::io::Error::other)?;
+        if e.file_type().is_dir() {
+            continue;
+        }
+        let rel = ingest::path_id(e.path().strip_prefix(out).unwrap_or(e.path()));
+        if rel == "manifest.json" && listed.is_some() {
+            continue;
+        }
+        match &listed {
+            Some(l) if l.contains(&rel) => ours.push(e.path().to_path_buf()),
+            _ => foreign.push(rel),
+        }
+    }
+    if !foreign.is_empty() {
+        let more = if foreign.len() > 5 { format!(" and {} more", foreign.len() - 5) } else { String::new() };
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!(
+                "{} holds what rolemap clean did not write ({}{more}); choose an empty or new --out",
+                out.display(),
+                foreign.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
+    for p in ours {
+        std::fs::remove_file(p)?;
+    }
+    Ok(())
+}
+
 pub fn run(a: Args) -> Result<u8, CliError> {
     let rules = load_rules(a.rules.as_deref())?;
     let limits = Limits { max_bytes: a.max_bytes, ..Limits::default() };
     let corpus = ingest::list_excluding(&a.corpus, Some(&a.out)).map_err(CliError::io)?;
-    std::fs::create_dir_all(&a.out).map_err(|e| CliError::io(anyhow::anyhow!("{}: {e}", a.out.display())))?;
     let io = |p: &Path, e: std::io::Error| CliError::io(anyhow::anyhow!("{}: {e}", p.display()));
+    let _lock = rolemap::emit::folder::Lock::take(&a.out).map_err(|e| CliError::io(anyhow::anyhow!("{e}")))?;
+    clear_earlier(&a.out).map_err(|e| CliError::io(anyhow::anyhow!("{e}")))?;
     let blocks_path = a.out.join("blocks.jsonl");
     let mut blocks = match a.format {
         CleanFormat::Jsonl => Some(create(&blocks_path).map_err(|e| io(&blocks_path, e))?),
@@ -123,7 +174,24 @@ pub fn run(a: Args) -> Result<u8, CliError> {
     }
     if let Some(mut w) = blocks {
         w.flush().map_err(|e| io(&blocks_path, e))?;
+        used.insert(PathBuf::from("blocks.jsonl"));
     }
+    // what this clean wrote, so that the next one into the same folder replaces it
+    let mut files: Vec<String> = used.iter().map(|p| ingest::path_id(p)).collect();
+    files.sort();
+    let manifest = serde_json::json!({
+        "tool": env!("CARGO_PKG_NAME"),
+        "version": env!("CARGO_PKG_VERSION"),
+        "command": "clean",
+        "format": ext_name(a.format),
+        "corpus": a.corpus.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "documents": written,
+        "files": files,
+    });
+    let mp = a.out.join("manifest.json");
+    let mut f = create(&mp).map_err(|e| io(&mp, e))?;
+    serde_json::to_writer_pretty(&mut f, &manifest).map_err(|e| io(&mp, e.into()))?;
+    f.write_all(b"\n").and_then(|()| f.flush()).map_err(|e| io(&mp, e))?;
     if !a.quiet {
         let secs = start.elapsed().as_secs_f64();
         eprintln!(

@@ -24,19 +24,54 @@ pub fn is_own_name(name: &str) -> bool {
     name.starts_with('.') && (name.contains(STAGING_MARK) || name.ends_with(LOCK_SUFFIX) || name.contains(OLD_MARK))
 }
 
-/// Whether `dir` is an output folder rolemap wrote (under any name): it holds
-/// `documents.csv` and a small `manifest.json` whose `tool` is rolemap.
+/// Whether `dir` is an output folder rolemap wrote (under any name, by `run` or `clean`):
+/// it holds a `manifest.json` whose `tool` is rolemap.
 pub fn is_output_folder(dir: &Path) -> bool {
-    const MAX_MANIFEST: u64 = 1 << 20;
+    own_manifest(dir).is_some()
+}
+
+/// The `manifest.json` of an output folder rolemap wrote (its `tool` is rolemap), if `dir`
+/// holds one (of at most 64 MiB).
+pub fn own_manifest(dir: &Path) -> Option<serde_json::Value> {
+    const MAX_MANIFEST: u64 = 64 << 20;
     let manifest = dir.join("manifest.json");
     let small = std::fs::symlink_metadata(&manifest).is_ok_and(|m| m.is_file() && m.len() <= MAX_MANIFEST);
-    if !small || !dir.join("documents.csv").is_file() {
-        return false;
+    if !small {
+        return None;
     }
     std::fs::read(&manifest)
         .ok()
         .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-        .is_some_and(|v| v.get("tool").and_then(|t| t.as_str()) == Some(env!("CARGO_PKG_NAME")))
+        .filter(|v| v.get("tool").and_then(|t| t.as_str()) == Some(env!("CARGO_PKG_NAME")))
+}
+
+/// The lock of an output folder written in place (`rolemap clean`): the same lock file
+/// `run` takes, so that neither writes into a folder the other is writing; removed when
+/// dropped.
+#[derive(Debug)]
+pub struct Lock {
+    held: Option<(File, PathBuf)>,
+}
+
+impl Lock {
+    pub fn take(out: &Path) -> io::Result<Lock> {
+        fs::create_dir_all(out)?;
+        let (parent, name) = split(out)?;
+        let path = parent.join(format!(".{name}{LOCK_SUFFIX}"));
+        let f = lock(&path, out)?;
+        *LOCK.lock().unwrap_or_else(|e| e.into_inner()) = Some(path.clone());
+        Ok(Lock { held: Some((f, path)) })
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        if let Some((f, path)) = self.held.take() {
+            *LOCK.lock().unwrap_or_else(|e| e.into_inner()) = None;
+            let _ = fs::remove_file(path);
+            drop(f);
+        }
+    }
 }
 
 /// Where the commit of the new output stands, for a signal handler.
