@@ -391,7 +391,7 @@ impl<'a> Works<'a> {
                 // a CSV without a text column: one table document
                 match ingest::read_bytes(path, self.limits.max_bytes) {
                     Ok(b) => {
-                        let mut raw = dump::csv_table_doc(id, &b, delim);
+                        let mut raw = dump::csv_table_doc(id, &b, delim, self.limits.max_blocks);
                         raw.meta.source = self.corpus.sources.get(id.as_str()).cloned();
                         Work::Record(Box::new(raw))
                     }

@@ -955,7 +955,13 @@ pub struct Cut {
     /// the page was cut here (a byte offset of the input): past it, more paragraphs,
     /// items, rows and headings than blocks are kept
     pub cut_at: Option<usize>,
+    /// … because it holds more than `ELEMENTS_PER_BLOCK` elements per block kept
+    pub by_elements: bool,
 }
+
+/// A page is cut before its element past this many per block kept (`--max-blocks`): the
+/// tree costs a few hundred bytes per element (1.6 million `<br>` in one paragraph: 635 MB).
+pub const ELEMENTS_PER_BLOCK: usize = 16;
 
 /// Elements that make one block each (when they hold text): counted to cut a page that
 /// holds more of them than blocks are kept, before the parser builds a tree of all of them.
@@ -1063,6 +1069,7 @@ pub fn limit_html(html: &str, max: usize) -> (std::borrow::Cow<'_, str>, Cut) {
 pub fn limit_html_blocks(html: &str, max: usize, max_blocks: usize) -> (std::borrow::Cow<'_, str>, Cut) {
     let b = html.as_bytes();
     let mut leaves = 0usize;
+    let mut elements = 0usize;
     let mut depth = 0usize;
     let mut cut = Cut::default();
     // counted elements open past the limit: was each one removed?
@@ -1116,9 +1123,14 @@ pub fn limit_html_blocks(html: &str, max: usize, max_blocks: usize) -> (std::bor
         let keep_to = keep_to.filter(|_| attributes > MAX_ATTRIBUTES);
         let name = html[name_at..name_at + name_len].to_ascii_lowercase();
         let name = name.as_str();
-        if !closing && LEAF_BLOCKS.contains(&name) {
-            leaves += 1;
-            if leaves > max_blocks {
+        if !closing {
+            elements += 1;
+        }
+        let too_many = !closing && elements > max_blocks.saturating_mul(ELEMENTS_PER_BLOCK);
+        if too_many || !closing && LEAF_BLOCKS.contains(&name) {
+            leaves += usize::from(!too_many);
+            if leaves > max_blocks || too_many {
+                cut.by_elements = too_many;
                 cut.cut_at = Some(start);
                 let o = out.get_or_insert_with(|| String::with_capacity(start));
                 o.push_str(&html[copied..start]);

@@ -29,10 +29,14 @@ pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
     let html_rules = &rules.boilerplate.html;
     let (mut flattened, mut formatting, mut attributes) = (0, 0, 0);
     let mut cut_html: Option<usize> = None;
+    let mut by_elements = false;
     let mut removed = Vec::new();
     let mut parse_html = |src: &str, line: usize, fragment: bool| {
         let (h, cut) = html::limit_html_blocks(src, limits.max_html_depth, limits.max_blocks);
         if let Some(at) = cut.cut_at {
+            if cut_html.is_none() {
+                by_elements = cut.by_elements;
+            }
             cut_html.get_or_insert(line + src[..at].matches('\n').count());
         }
         flattened += cut.deep;
@@ -40,15 +44,20 @@ pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
         attributes += cut.attributes;
         html::blocks(&h, html_rules, line, fragment, limits.max_blocks, &mut removed)
     };
+    let mut cut_md: Option<usize> = None;
     let mut parsed = match raw.format {
         Format::Html => parse_html(&raw.text, 1, false),
         Format::Markdown | Format::Text => {
-            markdown::blocks(&raw.text, limits.max_blocks, &mut |h, line| parse_html(h, line, true))
+            let (md, cut) = cut_markdown(&raw.text, limits.max_blocks);
+            cut_md = cut;
+            markdown::blocks(md, limits.max_blocks, &mut |h, line| parse_html(h, line, true))
         }
         Format::Rst | Format::Typst => {
             let md =
                 if raw.format == Format::Rst { rst::to_markdown(&raw.text) } else { typst::to_markdown(&raw.text) };
-            markdown::blocks(&md, limits.max_blocks, &mut |h, line| parse_html(h, line, true))
+            let (md, cut) = cut_markdown(&md, limits.max_blocks);
+            cut_md = cut;
+            markdown::blocks(md, limits.max_blocks, &mut |h, line| parse_html(h, line, true))
         }
     };
     let truncated = &mut raw.meta.truncated;
@@ -59,8 +68,23 @@ pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
         ));
     }
     if let Some(from) = cut_html {
+        truncated.push(if by_elements {
+            format!(
+                "HTML cut from line {from} on: more than {} elements ({} for each of --max-blocks {})",
+                limits.max_blocks.saturating_mul(html::ELEMENTS_PER_BLOCK),
+                html::ELEMENTS_PER_BLOCK,
+                limits.max_blocks
+            )
+        } else {
+            format!(
+                "HTML cut from line {from} on: more than {} paragraphs, list items, rows and headings (--max-blocks)",
+                limits.max_blocks
+            )
+        });
+    }
+    if let Some(from) = cut_md {
         truncated.push(format!(
-            "HTML cut from line {from} on: more than {} paragraphs, list items, rows and headings (--max-blocks)",
+            "text cut from line {from} on: more than {} blocks begin before it (--max-blocks)",
             limits.max_blocks
         ));
     }
@@ -85,6 +109,44 @@ pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
     let blocks = drop_boilerplate(blocks, rules, &mut dropped);
     let blocks = drop_repeats(blocks, &mut dropped);
     CleanDoc { meta: raw.meta, format: raw.format, blocks, dropped }
+}
+
+/// Markdown (or text) cut before the line where its `max_blocks + 1`-th block can begin, so
+/// that the parser never holds more (a table of a million rows took 794 MB): a block begins
+/// on a line after a blank one or on a line opening a heading, quote, table row, list item
+/// or HTML; lines inside fenced code are not counted. That counts at least the blocks
+/// there are, so nothing the limit keeps is cut. The cut text, and the line it begins on.
+fn cut_markdown(text: &str, max_blocks: usize) -> (&str, Option<usize>) {
+    let (mut starts, mut blank, mut fence) = (0usize, true, None::<&str>);
+    let mut at = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let t = line.trim_start();
+        if let Some(f) = fence {
+            if t.starts_with(f) {
+                fence = None;
+            }
+        } else if t.trim_end().is_empty() {
+            blank = true;
+        } else {
+            let opens = t.starts_with(['#', '>', '|', '-', '*', '+', '<', '`', '~'])
+                || t.split_once(['.', ')'])
+                    .is_some_and(|(d, _)| !d.is_empty() && d.len() <= 9 && d.bytes().all(|c| c.is_ascii_digit()));
+            if blank || opens {
+                starts += 1;
+                if starts > max_blocks {
+                    return (&text[..at], Some(n + 1));
+                }
+            }
+            if t.starts_with("```") {
+                fence = Some("```");
+            } else if t.starts_with("~~~") {
+                fence = Some("~~~");
+            }
+            blank = false;
+        }
+        at += line.len();
+    }
+    (text, None)
 }
 
 /// The language of a cleaned document (ISO 639-3), from about 500 characters of its

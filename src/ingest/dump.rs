@@ -886,13 +886,20 @@ pub fn looks_like_tab_table(head: &str, whole: bool) -> bool {
     header_ok && !rows.is_empty() && rows.iter().filter(|&&n| n == header).count() * 5 >= rows.len() * 4
 }
 
-pub fn csv_table_doc(id: &str, bytes: &[u8], delimiter: u8) -> RawDoc {
+/// At most `max_rows` rows are read (each becomes a block; `--max-blocks`), the rest noted.
+pub fn csv_table_doc(id: &str, bytes: &[u8], delimiter: u8, max_rows: usize) -> RawDoc {
     let d = decode::decode(bytes);
     let mut rdr =
         csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(d.text.as_bytes());
     let mut md = String::new();
     let mut first = true;
-    for rec in rdr.records().flatten() {
+    let mut truncated = Vec::new();
+    for (n, rec) in rdr.records().flatten().enumerate() {
+        if n > max_rows {
+            let line = rec.position().map_or(0, |p| p.line());
+            truncated.push(format!("table cut from line {line} on: more than {max_rows} rows (--max-blocks)"));
+            break;
+        }
         let cells: Vec<String> = rec.iter().map(|c| c.replace('|', "/").replace('\n', "<br>")).collect();
         md.push_str("| ");
         md.push_str(&cells.join(" | "));
@@ -915,6 +922,7 @@ pub fn csv_table_doc(id: &str, bytes: &[u8], delimiter: u8) -> RawDoc {
             )
             .chain(d.repairs)
             .collect(),
+            truncated,
             ..Default::default()
         },
         format: Format::Markdown,
@@ -1075,7 +1083,7 @@ mod tests {
         )
         .unwrap();
         assert!(r.is_none());
-        let d = csv_table_doc("m.csv", csv.as_bytes(), b',');
+        let d = csv_table_doc("m.csv", csv.as_bytes(), b',', 20_000);
         assert!(d.text.starts_with("| Level | Associate PM | Senior PM |\n|---|---|---|\n| Scope |"));
     }
 
