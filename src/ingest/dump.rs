@@ -584,12 +584,21 @@ impl Iterator for DumpReader {
                         });
                     }
                 };
-                let t = line.trim();
+                // a BOM starts each dump that was concatenated into this one
+                let t = line.trim().trim_start_matches('\u{feff}').trim_start();
                 if t.is_empty() {
                     continue;
                 }
                 self.summary.records += 1;
-                let v: serde_json::Value = match serde_json::from_str(t) {
+                let mut repaired = None;
+                let parsed = serde_json::from_str(t).or_else(|e| match fix_lone_surrogates(t) {
+                    Some(fixed) => {
+                        repaired = Some("lone UTF-16 surrogate escapes (\\ud800) read as U+FFFD".to_string());
+                        serde_json::from_str(&fixed).map_err(|_| e)
+                    }
+                    None => Err(e),
+                });
+                let v: serde_json::Value = match parsed {
                     Ok(v) => v,
                     Err(e) => {
                         self.summary.bad += 1;
@@ -611,7 +620,10 @@ impl Iterator for DumpReader {
                     });
                 };
                 let fields: Fields = obj.iter().filter_map(|(k, v)| json_text(v).map(|s| (norm_key(k), s))).collect();
-                let item = self.record(fields, line_no);
+                let mut item = self.record(fields, line_no);
+                if let (Item::Doc(d), Some(r)) = (&mut item, repaired) {
+                    d.meta.repairs.push(r);
+                }
                 if matches!(item, Item::Bad { .. }) {
                     self.summary.bad += 1;
                 }
@@ -687,6 +699,55 @@ impl Iterator for DumpReader {
     }
 }
 
+/// A JSON text with every `\\uXXXX` escape of a lone UTF-16 surrogate (as JavaScript's
+/// `JSON.stringify` writes for half of an emoji cut in two) replaced by `\\ufffd`; `None`
+/// when it has none.
+fn fix_lone_surrogates(t: &str) -> Option<String> {
+    let b = t.as_bytes();
+    let hex = |at: usize| -> Option<u32> {
+        let h = b.get(at..at + 4)?;
+        u32::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()
+    };
+    // the code unit of an escape `\uXXXX` starting at `at` (a backslash not itself escaped)
+    let escape_at = |at: usize| -> Option<u32> {
+        if b.get(at) != Some(&b'\\') || b.get(at + 1) != Some(&b'u') {
+            return None;
+        }
+        let slashes = b[..at].iter().rev().take_while(|&&c| c == b'\\').count();
+        if slashes % 2 == 1 {
+            return None;
+        }
+        hex(at + 2)
+    };
+    let mut out = String::with_capacity(t.len());
+    let (mut i, mut copied, mut changed) = (0, 0, false);
+    while let Some(p) = t[i..].find("\\u") {
+        let at = i + p;
+        let Some(unit) = escape_at(at) else {
+            i = at + 2;
+            continue;
+        };
+        let lone = match unit {
+            0xD800..=0xDBFF => !escape_at(at + 6).is_some_and(|u| (0xDC00..=0xDFFF).contains(&u)),
+            0xDC00..=0xDFFF => true,
+            _ => false,
+        };
+        if lone {
+            out.push_str(&t[copied..at]);
+            out.push_str("\\ufffd");
+            copied = at + 6;
+            changed = true;
+            i = at + 6;
+        } else if (0xD800..=0xDBFF).contains(&unit) {
+            i = at + 12;
+        } else {
+            i = at + 6;
+        }
+    }
+    out.push_str(&t[copied..]);
+    changed.then_some(out)
+}
+
 /// Lines of a stream, each at most `cap` bytes: a longer line is reported (and skipped)
 /// without being held in memory.
 struct CappedLines {
@@ -732,7 +793,7 @@ impl Iterator for CappedLines {
                 Some(i) => (i + 1, true),
                 None => (chunk.len(), false),
             };
-            if len + (take as u64) <= self.cap + 1 {
+            if len + (take as u64) <= self.cap.saturating_add(1) {
                 buf.extend_from_slice(&chunk[..take]);
             }
             len += take as u64;
@@ -742,7 +803,7 @@ impl Iterator for CappedLines {
             }
         }
         self.line += 1;
-        if len > self.cap + 1 {
+        if len > self.cap.saturating_add(1) {
             return Some((
                 self.line,
                 Err(format!("record is {len} bytes, over the limit of {} (raise it with --max-bytes)", self.cap)),
@@ -1011,6 +1072,24 @@ mod tests {
         let items = read(DumpKind::Csv, text, &FieldMap::default());
         let ids = ids(&items);
         assert_eq!(ids, ["d#line2", "d#line4"]);
+    }
+
+    #[test]
+    fn lone_surrogates_become_replacement_characters() {
+        assert_eq!(fix_lone_surrogates(r#"{"a": "x\ud800y"}"#).as_deref(), Some(r#"{"a": "x\ufffdy"}"#));
+        assert_eq!(fix_lone_surrogates(r#"{"a": "\udc00"}"#).as_deref(), Some(r#"{"a": "\ufffd"}"#));
+        // a pair stays, an escaped backslash is no escape
+        assert_eq!(fix_lone_surrogates(r#"{"a": "\ud83d\ude00"}"#), None);
+        assert_eq!(fix_lone_surrogates(r#"{"a": "\\ud800"}"#), None);
+        let items = read(
+            DumpKind::Jsonl,
+            "\u{feff}{\"id\": \"a\", \"description\": \"Own the roadmap \\ud83d\"}\n\u{feff}{\"id\": \"b\", \"description\": \"Talk to customers\"}\n",
+            &FieldMap::default(),
+        );
+        assert_eq!(ids(&items), ["d#a", "d#b"]);
+        let Item::Doc(d) = &items[0] else { panic!("{:?}", items[0]) };
+        assert!(d.text.contains("Own the roadmap \u{fffd}"), "{}", d.text);
+        assert!(d.meta.repairs.iter().any(|r| r.contains("surrogate")), "{:?}", d.meta.repairs);
     }
 
     #[test]

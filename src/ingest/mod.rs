@@ -420,7 +420,9 @@ pub fn read_bytes(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Rejected> {
     use std::io::Read;
     // the size may have changed since `metadata`: never read more than the limit
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    f.take(max_bytes + 1).read_to_end(&mut bytes).map_err(|e| Rejected::error(format!("cannot read: {e}")))?;
+    f.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Rejected::error(format!("cannot read: {e}")))?;
     if bytes.len() as u64 > max_bytes {
         return Err(Rejected::error(format!("file grew over the limit of {max_bytes} bytes while being read")));
     }

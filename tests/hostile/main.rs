@@ -287,7 +287,9 @@ fn a_million_list_items_are_cut_to_max_blocks() {
     let d = &documents(out.path())["list.md"];
     assert_eq!(d["status"], "ok", "{d}");
     assert!(
-        d["truncated"].to_string().contains("text cut from line 5002 on: more than 5000 blocks begin before it (--max-blocks)"),
+        d["truncated"]
+            .to_string()
+            .contains("text cut from line 5002 on: more than 5000 blocks begin before it (--max-blocks)"),
         "{d}"
     );
     assert_eq!(d["responsibilities"], 4999, "{d}");
@@ -1428,11 +1430,8 @@ fn huge_tables_and_element_floods_are_cut_before_parsing() {
     let c = corpus(|d| {
         let _big = big_inputs();
         std::fs::write(d.join("cells.csv"), format!("description\n{}", "x\n".repeat(3_000_000))).unwrap();
-        std::fs::write(
-            d.join("table.md"),
-            format!("# Product Owner\n\n|a|b|\n|-|-|\n{}", "|x|y|\n".repeat(1_000_000)),
-        )
-        .unwrap();
+        std::fs::write(d.join("table.md"), format!("# Product Owner\n\n|a|b|\n|-|-|\n{}", "|x|y|\n".repeat(1_000_000)))
+            .unwrap();
         std::fs::write(d.join("br.html"), format!("<h1>Product Owner</h1><p>{}", "a<br>".repeat(1_600_000))).unwrap();
         let paras: String = (0..2_000_000).map(|i| format!("p{i}\n\n")).collect();
         std::fs::write(d.join("paras.txt"), &paras[..paras.len().min(8_000_000)]).unwrap();
@@ -1452,5 +1451,27 @@ fn huge_tables_and_element_floods_are_cut_before_parsing() {
         assert_eq!(d["status"], "ok", "{d}");
         assert!(d["truncated"].to_string().contains(says), "{id}: {d}");
     }
+    assert_samples_unchanged(out.path());
+}
+
+/// The largest `--max-bytes` is no limit, not a wrap to zero (every file was "empty").
+#[test]
+fn the_largest_max_bytes_is_no_limit() {
+    let c = corpus(|d| {
+        std::fs::write(
+            d.join("feed.jsonl"),
+            "{\"id\": \"r1\", \"title\": \"Product Owner\", \"description\": \"- Own the product backlog\"}\n",
+        )
+        .unwrap();
+    });
+    let out = tempfile::tempdir().unwrap();
+    let o = bin()
+        .args(["run", "--quiet", "--corpus", s(c.path()), "--out", s(out.path()), "--max-bytes", &u64::MAX.to_string()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = documents(out.path());
+    assert!(docs.values().all(|d| d["status"] == "ok"), "{docs:?}");
+    assert_eq!(doc(&docs, "feed.jsonl#r1")["responsibilities"], 1);
     assert_samples_unchanged(out.path());
 }
