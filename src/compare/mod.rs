@@ -33,8 +33,11 @@ struct Cell {
 pub struct Comparer {
     cells: BTreeMap<(String, usize, String), Cell>,
     levels: BTreeMap<usize, String>,
-    /// distinct word sets of the responsibilities per (role, source)
-    texts: BTreeMap<(String, String), BTreeSet<Vec<String>>>,
+    /// distinct word sets of the responsibilities per (role, source), as word numbers
+    /// (`vocab`): a word is held once, however many sets hold it
+    texts: BTreeMap<(String, String), BTreeSet<Vec<u32>>>,
+    vocab: std::collections::HashMap<String, u32>,
+    words: Vec<String>,
     /// word sets in `texts`
     held: usize,
 }
@@ -120,11 +123,22 @@ impl Comparer {
             }
             let texts = self.texts.entry((resp.role_id.clone(), source.to_string())).or_default();
             if texts.len() < MAX_TEXTS {
-                let mut words: Vec<String> =
-                    text::key(&resp.text).split(' ').filter(|w| w.len() > 2).map(String::from).collect();
-                words.sort_unstable();
-                words.dedup();
-                if !words.is_empty() && texts.insert(words) {
+                let mut set: Vec<u32> = Vec::new();
+                for w in text::key(&resp.text).split(' ').filter(|w| w.len() > 2) {
+                    let id = match self.vocab.get(w) {
+                        Some(&id) => id,
+                        None => {
+                            let id = self.words.len() as u32;
+                            self.vocab.insert(w.to_string(), id);
+                            self.words.push(w.to_string());
+                            id
+                        }
+                    };
+                    set.push(id);
+                }
+                set.sort_unstable();
+                set.dedup();
+                if !set.is_empty() && texts.insert(set) {
                     self.held += 1;
                 }
             }
@@ -161,16 +175,20 @@ impl Comparer {
             e.1.extend(cell.categories.keys().map(String::as_str).filter(|c| *c != UNMAPPED));
         }
         // word ids by ascending frequency: the rarest words form the prefixes of the join
-        let mut freq: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut freq: Vec<usize> = vec![0; self.words.len()];
         for sets in self.texts.values() {
-            for w in sets.iter().flatten() {
-                *freq.entry(w).or_default() += 1;
+            for &w in sets.iter().flatten() {
+                freq[w as usize] += 1;
             }
         }
-        let mut order: Vec<(&str, usize)> = freq.into_iter().collect();
-        order.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(b.0)));
-        let rank: std::collections::HashMap<&str, u32> =
-            order.iter().enumerate().map(|(i, (w, _))| (*w, i as u32)).collect();
+        let mut order: Vec<u32> = (0..self.words.len() as u32).filter(|&w| freq[w as usize] > 0).collect();
+        order.sort_by(|&a, &b| {
+            freq[a as usize].cmp(&freq[b as usize]).then(self.words[a as usize].cmp(&self.words[b as usize]))
+        });
+        let mut rank: Vec<u32> = vec![0; self.words.len()];
+        for (i, &w) in order.iter().enumerate() {
+            rank[w as usize] = i as u32;
+        }
         let ids: BTreeMap<&(String, String), Vec<Vec<u32>>> = self
             .texts
             .iter()
@@ -178,7 +196,7 @@ impl Comparer {
                 let v = sets
                     .iter()
                     .map(|set| {
-                        let mut ids: Vec<u32> = set.iter().map(|w| rank[w.as_str()]).collect();
+                        let mut ids: Vec<u32> = set.iter().map(|&w| rank[w as usize]).collect();
                         ids.sort_unstable();
                         ids
                     })
