@@ -79,7 +79,7 @@ fn clean_writes_markdown_text_and_blocks() {
 }
 
 /// The cleaner on the Zyte benchmark's 181 pages, scored by the benchmark's scorer: a floor
-/// under today's F1 (0.939), so that a change that loses main content fails here.
+/// under today's F1 (0.950), so that a change that loses main content fails here.
 #[test]
 fn cleaning_benchmark_floor() {
     let bench = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/cleanbench/score.py");
@@ -103,7 +103,7 @@ fn cleaning_benchmark_floor() {
     let line = out.lines().find(|l| l.starts_with("zyte: F1=")).unwrap_or_else(|| panic!("no score in:\n{out}"));
     eprintln!("{line} ({} pages/s)", (181.0 / took.as_secs_f64()).round());
     let f1: f64 = line["zyte: F1=".len()..].split_whitespace().next().unwrap().parse().unwrap();
-    assert!(f1 >= 0.93, "Zyte F1 {f1} below the floor 0.93: {line}");
+    assert!(f1 >= 0.94, "Zyte F1 {f1} below the floor 0.94: {line}");
     assert!(line.contains("without output=0"), "{line}");
 }
 

@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         Ok(None) => {
-            let d = rolemap::ingest::dump::csv_table_doc("fuzz", bytes, b',');
+            let d = rolemap::ingest::dump::csv_table_doc("fuzz", bytes, b',', 20_000);
             assert_eq!(d.meta.id, "fuzz");
         }
         Err(_) => {}
