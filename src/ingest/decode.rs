@@ -42,7 +42,14 @@ pub fn decode(bytes: &[u8]) -> Decoded {
                 }
                 (text, "utf-8")
             }
-            Err(_) => (WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(), "windows-1252"),
+            Err(_) => match declared_charset(bytes) {
+                // a page that says what it is (`<meta charset="gbk">`, `encoding="koi8-r"`)
+                Some(enc) if enc != WINDOWS_1252 => {
+                    repairs.push(format!("decoded as {}, the charset the document declares", enc.name()));
+                    (enc.decode_without_bom_handling(bytes).0.into_owned(), enc.name())
+                }
+                _ => (WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(), "windows-1252"),
+            },
         }
     };
     if text.contains('\0') {
@@ -59,6 +66,33 @@ pub fn decode(bytes: &[u8]) -> Decoded {
         text = fixed;
     }
     Decoded { text, encoding, repairs }
+}
+
+/// The encoding a document that is not UTF-8 declares in its first 4 KiB, as browsers look
+/// for it: `charset=NAME` (a `<meta>` tag or its `http-equiv` content) or an XML
+/// declaration's `encoding="NAME"`, any label the Encoding Standard knows (`gbk`,
+/// `shift_jis`, `koi8-r`, `iso-8859-2`, …). UTF-8 and UTF-16 labels are not taken: the bytes
+/// are not those.
+fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &bytes[..bytes.len().min(4096)];
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    for key in [&b"charset="[..], &b"encoding="[..]] {
+        let mut from = 0;
+        while let Some(p) = lower[from..].windows(key.len()).position(|w| w == key) {
+            let at = from + p + key.len();
+            let rest = &lower[at..];
+            let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
+            let len =
+                rest.iter().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b':' | b'.')).count();
+            if let Some(enc) = encoding_rs::Encoding::for_label(&rest[..len]) {
+                if enc != encoding_rs::UTF_8 && enc != UTF_16LE && enc != UTF_16BE {
+                    return Some(enc);
+                }
+            }
+            from = at;
+        }
+    }
+    None
 }
 
 /// A dump read as a stream of UTF-8, whatever its encoding: a BOM is taken off, UTF-16
@@ -538,6 +572,21 @@ mod tests {
         let d = decode(&b);
         assert_eq!(d.text, "Société Générale\nCafé Ltd “quoted”\n");
         assert!(d.repairs[0].starts_with("read 3 byte(s) that are not UTF-8 as Windows-1252"), "{:?}", d.repairs);
+    }
+
+    #[test]
+    fn a_declared_charset_is_used_for_bytes_that_are_not_utf8() {
+        let (bytes, _, _) =
+            encoding_rs::KOI8_R.encode("<html><head><meta charset=\"koi8-r\"></head><body><p>Менеджер продукта</p>");
+        let d = decode(&bytes);
+        assert_eq!(d.encoding, "KOI8-R");
+        assert!(d.text.contains("Менеджер продукта"), "{}", d.text);
+        assert!(d.repairs.iter().any(|r| r.contains("the charset the document declares")));
+        let (bytes, _, _) = encoding_rs::GBK
+            .encode("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gbk\"><p>产品经理</p>");
+        assert!(decode(&bytes).text.contains("产品经理"));
+        // no declaration (or one naming UTF-8 for bytes that are not): Windows-1252 as before
+        assert_eq!(decode(b"<meta charset=utf-8><p>Caf\xe9 \xe0 la carte \xe9t\xe9</p>").encoding, "windows-1252");
     }
 
     #[test]
