@@ -95,7 +95,7 @@ pub fn list_excluding(paths: &[PathBuf], out: Option<&Path>) -> Result<Corpus, I
             corpus.entries.push(Listed::Dump { id: "stdin".into(), path: root.clone(), kind: dump::DumpKind::Jsonl });
             continue;
         }
-        if !root.exists() {
+        if std::fs::symlink_metadata(root).is_err() {
             return Err(IngestError::Missing(root.clone()));
         }
         if !root.is_dir() {

@@ -1475,3 +1475,19 @@ fn the_largest_max_bytes_is_no_limit() {
     assert_eq!(doc(&docs, "feed.jsonl#r1")["responsibilities"], 1);
     assert_samples_unchanged(out.path());
 }
+
+/// A corpus path that is a symbolic link to itself is an error row naming the loop, not
+/// "does not exist" for the whole run.
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_given_as_the_corpus_is_an_error_row() {
+    let d = tempfile::tempdir().unwrap();
+    let lp = d.path().join("loop.md");
+    std::os::unix::fs::symlink(&lp, &lp).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = bin().args(["run", "--quiet", "--corpus", s(&lp), "--out", s(out.path())]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let d = doc(&documents(out.path()), "loop.md").clone();
+    assert_eq!(d["status"], "error");
+    assert!(d["reason"].as_str().unwrap().contains("symbolic links"), "{d}");
+}
