@@ -45,19 +45,23 @@ pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
         html::blocks(&h, html_rules, line, fragment, limits.max_blocks, &mut removed)
     };
     let mut cut_md: Option<usize> = None;
+    // lines cut before parsing: how many, and the first
+    let mut long_lines: (usize, usize) = (0, 0);
     let mut parsed = match raw.format {
         Format::Html => parse_html(&raw.text, 1, false),
         Format::Markdown | Format::Text => {
             let (md, cut) = cut_markdown(&raw.text, limits.max_blocks);
             cut_md = cut;
-            markdown::blocks(md, limits.max_blocks, &mut |h, line| parse_html(h, line, true))
+            let md = cut_long_lines(md, limits.max_block_chars, &mut long_lines);
+            markdown::blocks(&md, limits.max_blocks, &mut |h, line| parse_html(h, line, true))
         }
         Format::Rst | Format::Typst => {
             let md =
                 if raw.format == Format::Rst { rst::to_markdown(&raw.text) } else { typst::to_markdown(&raw.text) };
             let (md, cut) = cut_markdown(&md, limits.max_blocks);
             cut_md = cut;
-            markdown::blocks(md, limits.max_blocks, &mut |h, line| parse_html(h, line, true))
+            let md = cut_long_lines(md, limits.max_block_chars, &mut long_lines);
+            markdown::blocks(&md, limits.max_blocks, &mut |h, line| parse_html(h, line, true))
         }
     };
     let truncated = &mut raw.meta.truncated;
@@ -81,6 +85,14 @@ pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
                 limits.max_blocks
             )
         });
+    }
+    if long_lines.0 > 0 {
+        truncated.push(format!(
+            "cut {} line(s) to {} characters before parsing, the first at line {} (--max-block-chars)",
+            long_lines.0,
+            LONG_LINE * limits.max_block_chars,
+            long_lines.1
+        ));
     }
     if let Some(from) = cut_md {
         truncated.push(format!(
@@ -147,6 +159,40 @@ fn cut_markdown(text: &str, max_blocks: usize) -> (&str, Option<usize>) {
         at += line.len();
     }
     (text, None)
+}
+
+/// A source line may be this many times `--max-block-chars` before it is cut.
+const LONG_LINE: usize = 2;
+
+/// Markdown with every line longer than `LONG_LINE × max_chars` bytes cut there, before the
+/// parser sees it: a block is cut to `max_chars` anyway, and a line of six million `*` or
+/// `[a](<` made the parser hold 500–660 MB. `cut` counts the lines cut and names the first.
+fn cut_long_lines<'a>(text: &'a str, max_chars: usize, cut: &mut (usize, usize)) -> std::borrow::Cow<'a, str> {
+    let cap = max_chars.saturating_mul(LONG_LINE);
+    if text.len() <= cap || !text.split('\n').any(|l| l.len() > cap) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len().min(cap * 4));
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        if body.len() > cap {
+            let mut at = cap;
+            while !body.is_char_boundary(at) {
+                at -= 1;
+            }
+            out.push_str(&body[..at]);
+            if line.ends_with('\n') {
+                out.push('\n');
+            }
+            if cut.0 == 0 {
+                cut.1 = n + 1;
+            }
+            cut.0 += 1;
+        } else {
+            out.push_str(line);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The language of a cleaned document (ISO 639-3), from about 500 characters of its

@@ -1491,3 +1491,30 @@ fn a_symlink_loop_given_as_the_corpus_is_an_error_row() {
     assert_eq!(d["status"], "error");
     assert!(d["reason"].as_str().unwrap().contains("symbolic links"), "{d}");
 }
+
+/// One line of six million delimiters (`*…a_…` in Markdown, `*…` in reStructuredText,
+/// `*_…` in Typst) or of a million `[a](<` made the Markdown parser hold 500–660 MB of a
+/// 6 MB file (found by an attack run): a line is cut to twice --max-block-chars before
+/// parsing, said so, within the README's bound.
+#[test]
+fn lines_of_millions_of_delimiters_are_cut_before_parsing() {
+    let c = corpus(|d| {
+        let _big = big_inputs();
+        let (stars, unders) = ("*".repeat(3_000_000), "_".repeat(3_000_000));
+        std::fs::write(d.join("emph.md"), format!("# Product Owner\n\n{stars}a{unders}\n")).unwrap();
+        std::fs::write(d.join("emph.rst"), format!("Product Owner\n=============\n\n{stars}a{stars}\n")).unwrap();
+        std::fs::write(d.join("emph.typ"), format!("= Product Owner\n\n{}\n", "*_".repeat(2_000_000))).unwrap();
+        std::fs::write(d.join("links.md"), format!("# Product Owner\n\n{}\n", "[a](<".repeat(1_000_000))).unwrap();
+    });
+    let (code, peak_kib, took, err, out) = run_measured(c.path(), &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(took < Duration::from_secs(60), "{took:?}");
+    assert!(peak_kib < README_PEAK_KIB, "peak {peak_kib} KiB");
+    let docs = documents(out.path());
+    for id in ["emph.md", "emph.rst", "emph.typ", "links.md"] {
+        let d = doc(&docs, id);
+        assert_eq!(d["status"], "ok", "{d}");
+        assert!(d["truncated"].to_string().contains("to 400000 characters before parsing"), "{id}: {d}");
+    }
+    assert_samples_unchanged(out.path());
+}
