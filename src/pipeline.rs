@@ -23,8 +23,10 @@ pub const CHUNK: usize = 256;
 /// input, are held until written, so large documents make small chunks.
 pub const CHUNK_BYTES: usize = 8 * 1024 * 1024;
 
-/// Documents larger than this are processed one at a time (bounds peak memory).
-const BIG_DOC: u64 = 1024 * 1024;
+/// Documents (files, dump records) of at least this many bytes are processed one at a
+/// time, each in a chunk of its own: a parsed page takes up to a hundred bytes per byte of
+/// tags, which every core taking at once would multiply.
+const BIG_DOC: usize = 1024 * 1024;
 
 /// What a run does.
 #[derive(Debug, Clone)]
@@ -239,12 +241,6 @@ pub fn process(
         // dumps are opened by `Works`, which hands their records over one by one
         Listed::Dump { id, .. } => not_processed(id, Status::Error, "internal error: dump not opened".into(), 0),
         Listed::Doc { id, path } => match timed(&t.ingest, || ingest::read(id, path, sources, limits.max_bytes)) {
-            Ok(raw) if raw.meta.bytes > BIG_DOC => {
-                // a parsed page takes up to ~20 times its size: one big document at a time
-                static BIG: std::sync::Mutex<()> = std::sync::Mutex::new(());
-                let _one = BIG.lock().unwrap_or_else(|e| e.into_inner());
-                process_raw(raw, rules, limits, t)
-            }
             Ok(raw) => process_raw(raw, rules, limits, t),
             Err(rejected) => {
                 let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
@@ -551,6 +547,8 @@ pub fn for_each(
     let mut works = Works::new(corpus, fields, limits);
     // the results of one chunk are written while the next chunk is processed
     let mut pending: Vec<DocResult> = Vec::new();
+    // the document that did not fit the last chunk
+    let mut carried: Option<Work<'_>> = None;
     loop {
         if cancelled() {
             return Err(std::io::Error::from(std::io::ErrorKind::Interrupted));
@@ -561,17 +559,26 @@ pub fn for_each(
         let mut chunk: Vec<Work<'_>> = Vec::with_capacity(CHUNK);
         let mut held = 0usize;
         while chunk.len() < CHUNK && held < CHUNK_BYTES {
-            let Some(w) = works.next() else { break };
+            let Some(w) = carried.take().or_else(|| works.next()) else { break };
             // a document's results (rows of its responsibilities) run to several times its
             // size, and a chunk's are held until written: files count by their size too
-            held += match &w {
+            let bytes = match &w {
                 Work::Record(raw) => {
                     raw.text.len() + raw.meta.front_matter.iter().map(|(k, v)| k.len() + v.len() + 64).sum::<usize>()
                 }
                 Work::Entry(e) => size(e) as usize,
                 Work::Done(_) => 0,
             };
+            // a large document is processed alone (`BIG_DOC`)
+            if bytes >= BIG_DOC && !chunk.is_empty() {
+                carried = Some(w);
+                break;
+            }
+            held += bytes;
             chunk.push(w);
+            if bytes >= BIG_DOC {
+                break;
+            }
         }
         if chunk.is_empty() {
             break;

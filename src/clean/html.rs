@@ -309,9 +309,10 @@ fn main_content(w: &Walker<'_>, root: ego_tree::NodeRef<'_, Node>) -> Option<Con
         node = p;
     }
     let mut node = doc.get(top)?;
-    while let Some(p) =
-        node.parent().filter(|p| !is_top(p) && p.children().filter(|c| c.value().is_element()).count() == 1)
-    {
+    // (never past `<body>`/`<html>` to the document itself, which the walk never enters)
+    while let Some(p) = node.parent().filter(|p| {
+        p.value().is_element() && !is_top(p) && p.children().filter(|c| c.value().is_element()).count() == 1
+    }) {
         node = p;
     }
     let mut top_node = node;
@@ -961,7 +962,7 @@ pub struct Cut {
 
 /// A page is cut before its element past this many per block kept (`--max-blocks`): the
 /// tree costs a few hundred bytes per element (1.6 million `<br>` in one paragraph: 635 MB).
-pub const ELEMENTS_PER_BLOCK: usize = 16;
+pub const ELEMENTS_PER_BLOCK: usize = 8;
 
 /// Elements that make one block each (when they hold text): counted to cut a page that
 /// holds more of them than blocks are kept, before the parser builds a tree of all of them.
@@ -1458,6 +1459,21 @@ mod tests {
         );
         let texts: Vec<String> = parse(&page).into_iter().map(|b| b.text).collect();
         assert_eq!(texts.len(), 1 + 3 * 2 + 12, "{texts:?}");
+    }
+
+    /// The content is an element of the page: a root named as content (`<html class=page>`)
+    /// holding one `<body>` is not climbed past to the document itself (which left nothing).
+    #[test]
+    fn content_named_on_the_root_keeps_the_page() {
+        let para =
+            |i: usize| format!("<p>Paragraph {i}, with a clause, another clause, and a full stop at its end.</p>");
+        let article: String = (0..10).map(para).collect();
+        for open in
+            ["<html class=\"page\"><body>", "<html id=\"content\"><body class=\"main\">", "<html class=\"page\">"]
+        {
+            let texts: Vec<String> = parse(&format!("{open}{article}")).into_iter().map(|b| b.text).collect();
+            assert_eq!(texts.len(), 10, "{open}: {texts:?}");
+        }
     }
 
     #[test]

@@ -1323,6 +1323,8 @@ fn csv_quirks_and_corpus_paths() {
         .unwrap();
         std::fs::create_dir(d.join("sub")).unwrap();
         std::fs::write(d.join("sub/team.md"), "# Product Owner\n\n- Own the product backlog\n").unwrap();
+        std::fs::create_dir(d.join(".drafts")).unwrap();
+        std::fs::write(d.join(".drafts/draft.md"), "# Product Designer\n\n- Run the design critique\n").unwrap();
     });
     let earlier = run_on(c.path(), &[]).1;
     let kept = c.path().join("results-2026");
@@ -1333,7 +1335,9 @@ fn csv_quirks_and_corpus_paths() {
     assert_eq!(unsafe { libc::mkfifo(fifo_c.as_ptr(), 0o644) }, 0);
     let out = tempfile::tempdir().unwrap();
     let sub = c.path().join("sub");
-    let args = ["run", "--quiet", "--out", s(out.path()), "--corpus", s(c.path()), s(&sub), s(&fifo)];
+    // a folder inside the corpus folder that its walk leaves out (hidden) is read when named
+    let drafts = c.path().join(".drafts");
+    let args = ["run", "--quiet", "--out", s(out.path()), "--corpus", s(c.path()), s(&sub), s(&drafts), s(&fifo)];
     let (code, err) = run_with_timeout(&args, Duration::from_secs(60));
     assert_eq!(code, Some(1), "{err}");
     let docs = documents(out.path());
@@ -1350,6 +1354,8 @@ fn csv_quirks_and_corpus_paths() {
     assert_eq!(inner["status"], "skipped", "{inner}");
     assert!(inner["reason"].as_str().unwrap().contains("read as part of it"), "{inner}");
     assert!(!docs.contains_key("team.md"), "read twice: {:?}", docs.keys().collect::<Vec<_>>());
+    assert_eq!(doc(&docs, "draft.md")["roles"], 1, "{:?}", docs.keys().collect::<Vec<_>>());
+    assert_eq!(doc(&docs, ".drafts/")["reason"], "hidden folder, not read");
     let old = doc(&docs, "results-2026/");
     assert!(old["reason"].as_str().unwrap().contains("output folder of rolemap"), "{old}");
     assert!(
@@ -1442,9 +1448,9 @@ fn huge_tables_and_element_floods_are_cut_before_parsing() {
     assert!(peak_kib < README_PEAK_KIB, "peak {peak_kib} KiB");
     let docs = documents(out.path());
     for (id, says) in [
-        ("cells.csv", "table cut from line 20002 on: more than 20000 rows"),
-        ("table.md", "text cut from line 20002 on: more than 20000 blocks begin before it"),
-        ("br.html", "more than 320000 elements"),
+        ("cells.csv", "table cut from line 20001 on: more than 20000 rows"),
+        ("table.md", "text cut from line 20003 on: more than 20000 blocks begin before it"),
+        ("br.html", "more than 160000 elements"),
         ("paras.txt", "text cut from line 40001 on"),
     ] {
         let d = doc(&docs, id);
