@@ -133,6 +133,24 @@ fn clean_writes_only_into_its_own_folder() {
         std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
     assert_eq!(names, ["manifest.json", "team.md"]);
+    // a clean killed while writing (its manifest says it did not end) left files no list
+    // names: the next clean into the folder replaces them, it does not refuse the folder
+    std::fs::write(
+        out.join("manifest.json"),
+        r#"{"tool": "rolemap", "command": "clean", "complete": false, "files": []}"#,
+    )
+    .unwrap();
+    std::fs::write(out.join("half-written.md"), "# Prod").unwrap();
+    std::fs::write(out.join("manifest.json.tmp"), "{").unwrap();
+    let o = run(&["clean", "--quiet", "--corpus", s(other.path()), "--out", s(&out)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut names: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["manifest.json", "team.md"]);
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!((m["complete"].as_bool(), m["files"].as_array().map(Vec::len)), (Some(true), Some(1)), "{m}");
 
     let ro = tempfile::tempdir().unwrap();
     let o = run(&["run", "--quiet", "--corpus", s(c.path()), "--out", s(ro.path())]);

@@ -123,42 +123,145 @@ pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
     CleanDoc { meta: raw.meta, format: raw.format, blocks, dropped }
 }
 
-/// Markdown (or text) cut before the line where its `max_blocks + 1`-th block can begin, so
-/// that the parser never holds more (a table of a million rows took 794 MB): a block begins
-/// on a line after a blank one or on a line opening a heading, quote, table row, list item
-/// or HTML; lines inside fenced code are not counted. That counts at least the blocks
-/// there are, so nothing the limit keeps is cut. The cut text, and the line it begins on.
+/// Markdown (or text) cut before the line where its `max_blocks + 1`-th block begins, so
+/// that the parser never holds more (a table of a million rows took 794 MB). A block begins
+/// on a line after a blank one, or on a line that opens a heading (`# `), a quote, a list
+/// item (`- `, `1. `), or a table row (a table's header row and the rows after its
+/// delimiter row, which is no block). A line that continues a paragraph (`*emphasis*`,
+/// `#hashtag`, a setext underline, `2024. was`, `| x`), a quote, an HTML block or indented
+/// code begins none; fenced code and a line of HTML tags alone (`<div>`) are none. So the
+/// count stays at or under the blocks the parser finds (but for HTML the cleaner drops,
+/// `<nav>…</nav>`), and the text is not cut before the limit would cut it. The cut text,
+/// and the line it begins on.
 fn cut_markdown(text: &str, max_blocks: usize) -> (&str, Option<usize>) {
-    let (mut starts, mut blank, mut fence) = (0usize, true, None::<&str>);
+    let mut starts = 0usize;
+    // the line before was blank, a quote line, a table's delimiter row or one of its rows
+    let (mut blank, mut quote, mut table, mut after_header) = (true, false, false, false);
+    // a fence open (its character and length), an indented code block open, a list open
+    let mut fence: Option<(u8, usize)> = None;
+    let (mut code, mut list, mut ordered_list, mut html) = (false, false, false, false);
     let mut at = 0;
-    for (n, line) in text.split_inclusive('\n').enumerate() {
-        let t = line.trim_start();
-        if let Some(f) = fence {
-            if t.starts_with(f) {
+    let is_delimiter_row = |t: &str| {
+        t.contains('-') && t.contains('|') && t.bytes().all(|c| matches!(c, b'|' | b'-' | b':' | b' ' | b'\t'))
+    };
+    let mut lines = text.split_inclusive('\n').enumerate().peekable();
+    while let Some((n, line)) = lines.next() {
+        let body = line.trim_end();
+        let t = body.trim_start();
+        let indent: usize = body[..body.len() - t.len()].chars().map(|c| if c == '\t' { 4 } else { 1 }).sum();
+        at += line.len();
+        if let Some((c, len)) = fence {
+            let run = t.bytes().take_while(|&b| b == c).count();
+            if indent < 4 && run >= len && t.bytes().all(|b| b == c) {
                 fence = None;
             }
-        } else if t.trim_end().is_empty() {
-            blank = true;
-        } else {
-            let opens = t.starts_with(['#', '>', '|', '-', '*', '+', '<', '`', '~'])
-                || t.split_once(['.', ')'])
-                    .is_some_and(|(d, _)| !d.is_empty() && d.len() <= 9 && d.bytes().all(|c| c.is_ascii_digit()));
-            if blank || opens {
-                starts += 1;
-                if starts > max_blocks {
-                    return (&text[..at], Some(n + 1));
-                }
-            }
-            if t.starts_with("```") {
-                fence = Some("```");
-            } else if t.starts_with("~~~") {
-                fence = Some("~~~");
-            }
-            blank = false;
+            continue;
         }
-        at += line.len();
+        if t.is_empty() {
+            (blank, quote, table, html, after_header) = (true, false, false, false, false);
+            continue;
+        }
+        if html {
+            // an HTML block runs to a blank line
+            continue;
+        }
+        if indent >= 4 && (code || blank && !list) {
+            // indented code: one block, whatever its lines hold
+            if !code {
+                starts += 1;
+            }
+            (code, blank) = (true, false);
+            if starts > max_blocks {
+                return (&text[..at - line.len()], Some(n + 1));
+            }
+            continue;
+        }
+        code = false;
+        let b = t.as_bytes();
+        let marker_then_space = |m: usize| b.get(m).is_none_or(|c| matches!(c, b' ' | b'\t'));
+        // a list item (an empty one cannot interrupt a paragraph; a number but 1 cannot start
+        // a list there)
+        let bullet = matches!(b[0], b'-' | b'*' | b'+') && marker_then_space(1) && (blank || b.len() > 2);
+        let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+        let ordered = (1..=9).contains(&digits)
+            && matches!(b.get(digits), Some(b'.' | b')'))
+            && marker_then_space(digits + 1)
+            && (blank || b.len() > digits + 2 && (&t[..digits] == "1" || ordered_list));
+        let hashes = b.iter().take_while(|&&c| c == b'#').count();
+        let heading = (1..=6).contains(&hashes) && marker_then_space(hashes);
+        let delimiter_row = is_delimiter_row(t);
+        let bullet = bullet && !is_thematic(t);
+        let item = bullet || ordered;
+        // a table's header row: the next line is its delimiter row
+        // (after a blank line: a table does not interrupt a paragraph)
+        let header_row = blank && t.contains('|') && lines.peek().is_some_and(|(_, l)| is_delimiter_row(l.trim()));
+        let run = |c: u8| b.iter().take_while(|&&x| x == c).count();
+        let opens_fence = indent < 4 && (run(b'`') >= 3 || run(b'~') >= 3);
+        let opens = if delimiter_row && after_header || is_thematic(t) {
+            table = delimiter_row;
+            false
+        } else {
+            // fenced code is no block, nor an HTML line of tags alone (`<div>`), nor an
+            // indented paragraph of a list item (its text is the item's)
+            (blank && !opens_fence && (b[0] != b'<' || text_outside_tags(t)) && !(list && indent > 0))
+                || heading
+                || item
+                || b[0] == b'>' && !quote
+                || header_row
+                || table && t.contains('|')
+        };
+        if opens {
+            starts += 1;
+            if starts > max_blocks {
+                return (&text[..at - line.len()], Some(n + 1));
+            }
+        }
+        if opens_fence {
+            let c = b[0];
+            fence = Some((c, run(c)));
+        }
+        // an HTML block (which may interrupt a paragraph) runs to a blank line; if the line
+        // is a paragraph's, not counting its next lines only counts fewer
+        if b[0] == b'<' && indent < 4 {
+            html = true;
+        }
+        if item {
+            (list, ordered_list) = (true, ordered);
+        } else if indent == 0 && (blank || opens || opens_fence || is_thematic(t)) {
+            // a block at the margin (a paragraph after a blank line, a heading, a break) ends a list
+            (list, ordered_list) = (false, false);
+        }
+        // (a line continuing a quote's paragraph lazily keeps it open)
+        quote = b[0] == b'>' || quote && !opens;
+        after_header = header_row;
+        table = table && t.contains('|');
+        blank = false;
     }
     (text, None)
+}
+
+/// Is a Markdown line a thematic break (`---`, `* * *`, `___`)? It is no block.
+fn is_thematic(t: &str) -> bool {
+    let b = t.as_bytes();
+    matches!(b.first(), Some(b'-' | b'*' | b'_'))
+        && t.bytes().filter(|&c| c == b[0]).count() >= 3
+        && t.bytes().all(|c| c == b[0] || c == b' ' || c == b'\t')
+}
+
+/// Does an HTML line hold text outside its tags (`<p>Own the roadmap</p>`, not `<div>`)?
+fn text_outside_tags(line: &str) -> bool {
+    let mut inside = false;
+    line.chars().any(|c| match c {
+        '<' => {
+            inside = true;
+            false
+        }
+        '>' => {
+            inside = false;
+            false
+        }
+        c => !inside && !c.is_whitespace(),
+    })
 }
 
 /// A source line may be this many times `--max-block-chars` before it is cut.
@@ -181,6 +284,12 @@ fn cut_long_lines<'a>(text: &'a str, max_chars: usize, cut: &mut (usize, usize))
                 at -= 1;
             }
             out.push_str(&body[..at]);
+            // an end marker in the part cut off (`</script>`, `-->`) still ends what it
+            // ended: without it, the rest of the text would be read as script or comment
+            for m in end_markers(&body[at..]) {
+                out.push(' ');
+                out.push_str(m);
+            }
             if line.ends_with('\n') {
                 out.push('\n');
             }
@@ -193,6 +302,26 @@ fn cut_long_lines<'a>(text: &'a str, max_chars: usize, cut: &mut (usize, usize))
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// What ends Markdown's HTML blocks of raw text, comments and the like (`</script>`, `-->`):
+/// those in `cut`, each once, in the order they first appear there.
+fn end_markers(cut: &str) -> Vec<&'static str> {
+    const MARKERS: [&str; 7] = ["</script>", "</style>", "</pre>", "</textarea>", "-->", "?>", "]]>"];
+    static FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build(MARKERS).expect("fixed markers")
+    });
+    let mut found: Vec<&'static str> = Vec::new();
+    for m in FINDER.find_iter(cut) {
+        let marker = MARKERS[m.pattern().as_usize()];
+        if !found.contains(&marker) {
+            found.push(marker);
+            if found.len() == MARKERS.len() {
+                break;
+            }
+        }
+    }
+    found
 }
 
 /// The language of a cleaned document (ISO 639-3), from about 500 characters of its

@@ -93,3 +93,77 @@ fn html_page_is_cleaned() {
     );
     assert_eq!(texts(&c), ["Product Owner", "Own the backlog"]);
 }
+
+fn md_blocks(text: &str) -> Vec<String> {
+    static RULES: std::sync::OnceLock<Rules> = std::sync::OnceLock::new();
+    let rules = RULES.get_or_init(|| Rules::embedded().unwrap());
+    let mut html =
+        |h: &str, line: usize| html::blocks(h, &rules.boilerplate.html, line, true, usize::MAX, &mut Vec::new());
+    // (spaces as one: a loose list cut before its end is tight, "1.  a" is then "1. a")
+    markdown::blocks(text, usize::MAX, &mut html)
+        .into_iter()
+        .map(|b| format!("{:?} {}", b.kind, b.text.split_whitespace().collect::<Vec<_>>().join(" ")))
+        .collect()
+}
+
+/// `cut_markdown` counts no block the parser does not find: a paragraph's `*emphasis*`,
+/// `#hashtag` and setext underline, a table's delimiter row, the lines of a quote and of
+/// fenced or indented code begin none, so a text within the limit is not cut.
+#[test]
+fn markdown_is_not_cut_within_the_block_limit() {
+    let text = "Title\n=====\n\nA paragraph\n*emphasis* at a line start\n#hashtag too\n2024. was a year\n\
+                <b>bold</b> inline\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n> a quote\n> of two lines\n\n\
+                ````\n```\n# not a heading\n- not an item\n````\n\n    indented code\n    - not an item\n    # nor this\n\nEnd\n";
+    let found = md_blocks(text).len();
+    assert_eq!(found, 7, "{:?}", md_blocks(text));
+    assert_eq!(cut_markdown(text, found), (text, None));
+    let (kept, at) = cut_markdown(text, found - 1);
+    assert_eq!((kept.len(), at), (text.len() - 4, Some(text.lines().count())));
+    // rows of a table without outer pipes are blocks too: a million of them are cut
+    let big = format!("a | b\n--|--\n{}", "x | y\n".repeat(1_000_000));
+    assert_eq!(cut_markdown(&big, 20_000).1, Some(20_002));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5000))]
+    /// Whatever the lines, the blocks kept by the cut are the first blocks of the whole text.
+    #[test]
+    fn markdown_cut_keeps_the_first_blocks(
+        lines in proptest::collection::vec(proptest::sample::select(vec![
+            "", "", "text of a paragraph", "- item", "* item", "*emph* text", "1. first", "2024. year", "# Head",
+            "#tag", "> quote", "===", "---", "|a|b|", "|-|-|", "a | b", "    code - x", "```", "````", "~~~",
+            "<div>", "</div>", "<p>html text</p>", "\tindented", "  - nested", "+ plus", "***",
+        ]), 1..50),
+        max in 1usize..12,
+    ) {
+        let text = lines.join("\n");
+        let (kept, at) = cut_markdown(&text, max);
+        let whole = md_blocks(&text);
+        let part = md_blocks(kept);
+        if at.is_some() {
+            proptest::prop_assert!(whole.len() > max, "cut at {at:?} though {} blocks: {whole:?}", whole.len());
+            proptest::prop_assert_eq!(&part[..max.min(part.len())], &whole[..max.min(part.len())]);
+            proptest::prop_assert!(part.len() >= max.min(whole.len()), "{part:?} vs {whole:?}");
+        } else {
+            proptest::prop_assert_eq!(kept, text.as_str());
+        }
+    }
+}
+
+/// A line cut before parsing keeps the end markers of what it closes: a `<script>`, a
+/// comment or a `<pre>` ended in the part cut off does not swallow the rest of the text.
+#[test]
+fn a_cut_line_still_ends_its_script_or_comment() {
+    let long = "x".repeat(500_000);
+    for (open, close) in [("<script>var s = '", "';</script>"), ("<!-- ", " -->"), ("<pre>", "</PRE>")] {
+        let text = format!("{open}{long}{close} trailing {long}\n\n# Product Owner\n\n- Own the product backlog\n");
+        let c = clean_text("p.md", &text);
+        let t = texts(&c);
+        assert!(
+            t.contains(&"Product Owner") && t.contains(&"Own the product backlog"),
+            "{open}: {:?}",
+            &t[t.len().saturating_sub(2)..]
+        );
+        assert!(c.meta.truncated.iter().any(|m| m.contains("line(s) to 400000 characters")), "{:?}", c.meta.truncated);
+    }
+}

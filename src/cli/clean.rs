@@ -54,6 +54,16 @@ fn create(path: &Path) -> std::io::Result<std::io::BufWriter<std::fs::File>> {
     Ok(std::io::BufWriter::new(std::fs::File::create(path)?))
 }
 
+/// Write `manifest.json` whole: to a temporary name first, then renamed over the old one.
+fn write_manifest(path: &Path, manifest: &serde_json::Value) -> std::io::Result<()> {
+    let tmp = path.with_extension("json.tmp");
+    let mut f = create(&tmp)?;
+    serde_json::to_writer_pretty(&mut f, manifest)?;
+    f.write_all(b"\n")?;
+    f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    std::fs::rename(&tmp, path)
+}
+
 fn ext_name(f: CleanFormat) -> &'static str {
     match f {
         CleanFormat::Md => "md",
@@ -67,8 +77,12 @@ fn ext_name(f: CleanFormat) -> &'static str {
 /// (the corpus itself, another program's files) is refused: cleaning never overwrites what
 /// it did not write.
 fn clear_earlier(out: &Path) -> std::io::Result<()> {
-    let listed: Option<std::collections::HashSet<String>> = rolemap::emit::folder::own_manifest(out)
-        .filter(|m| m.get("command").and_then(|c| c.as_str()) == Some("clean"))
+    let earlier =
+        rolemap::emit::folder::own_manifest(out).filter(|m| m.get("command").and_then(|c| c.as_str()) == Some("clean"));
+    // a clean that did not end (killed, a full disk) wrote only into a folder it had found
+    // empty (`IN_PROGRESS`): everything there is its own
+    let interrupted = earlier.as_ref().is_some_and(|m| m.get("complete").and_then(|c| c.as_bool()) == Some(false));
+    let listed: Option<std::collections::HashSet<String>> = earlier
         .and_then(|m| m.get("files").and_then(|f| f.as_array()).cloned())
         .map(|fs| fs.iter().filter_map(|f| f.as_str().map(str::to_string)).collect());
     let mut foreign = Vec::new();
@@ -82,7 +96,13 @@ fn clear_earlier(out: &Path) -> std::io::Result<()> {
         if rel == "manifest.json" && listed.is_some() {
             continue;
         }
+        // a manifest being written when the clean was killed
+        if rel == "manifest.json.tmp" && listed.is_some() {
+            ours.push(e.path().to_path_buf());
+            continue;
+        }
         match &listed {
+            Some(_) if interrupted => ours.push(e.path().to_path_buf()),
             Some(l) if l.contains(&rel) => ours.push(e.path().to_path_buf()),
             _ => foreign.push(rel),
         }
@@ -111,6 +131,14 @@ pub fn run(a: Args) -> Result<u8, CliError> {
     let io = |p: &Path, e: std::io::Error| CliError::io(anyhow::anyhow!("{}: {e}", p.display()));
     let _lock = rolemap::emit::folder::Lock::take(&a.out).map_err(|e| CliError::io(anyhow::anyhow!("{e}")))?;
     clear_earlier(&a.out).map_err(|e| CliError::io(anyhow::anyhow!("{e}")))?;
+    // the folder is empty now: said so before the first document is written, so that the
+    // files of a clean that does not end are known as its own by the next one
+    let mp = a.out.join("manifest.json");
+    write_manifest(
+        &mp,
+        &serde_json::json!({ "tool": env!("CARGO_PKG_NAME"), "command": "clean", "complete": false, "files": [] }),
+    )
+    .map_err(|e| io(&mp, e))?;
     let blocks_path = a.out.join("blocks.jsonl");
     let mut blocks = match a.format {
         CleanFormat::Jsonl => Some(create(&blocks_path).map_err(|e| io(&blocks_path, e))?),
@@ -186,12 +214,10 @@ pub fn run(a: Args) -> Result<u8, CliError> {
         "format": ext_name(a.format),
         "corpus": a.corpus.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "documents": written,
+        "complete": true,
         "files": files,
     });
-    let mp = a.out.join("manifest.json");
-    let mut f = create(&mp).map_err(|e| io(&mp, e))?;
-    serde_json::to_writer_pretty(&mut f, &manifest).map_err(|e| io(&mp, e.into()))?;
-    f.write_all(b"\n").and_then(|()| f.flush()).map_err(|e| io(&mp, e))?;
+    write_manifest(&mp, &manifest).map_err(|e| io(&mp, e))?;
     if !a.quiet {
         let secs = start.elapsed().as_secs_f64();
         eprintln!(

@@ -84,7 +84,9 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
             let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
             let len =
                 rest.iter().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b':' | b'.')).count();
-            if let Some(enc) = encoding_rs::Encoding::for_label(&rest[..len]) {
+            // a label of the replacement encoding (iso-2022-kr, hz-gb-2312: decoding gives one
+            // U+FFFD for the whole file) is no usable declaration
+            if let Some(enc) = encoding_rs::Encoding::for_label_no_replacement(&rest[..len]) {
                 if enc != encoding_rs::UTF_8 && enc != UTF_16LE && enc != UTF_16BE {
                     return Some(enc);
                 }
@@ -587,6 +589,14 @@ mod tests {
         assert!(decode(&bytes).text.contains("产品经理"));
         // no declaration (or one naming UTF-8 for bytes that are not): Windows-1252 as before
         assert_eq!(decode(b"<meta charset=utf-8><p>Caf\xe9 \xe0 la carte \xe9t\xe9</p>").encoding, "windows-1252");
+        // a label of the replacement encoding would make the whole page one U+FFFD
+        for label in ["iso-2022-kr", "hz-gb-2312", "csiso2022kr"] {
+            let page = format!("<meta charset={label}><p>Caf\u{e9} \u{e0} la carte</p>");
+            let bytes = encoding_rs::WINDOWS_1252.encode(&page).0;
+            let d = decode(&bytes);
+            assert_eq!(d.encoding, "windows-1252", "{label}");
+            assert!(d.text.contains("Café à la carte"), "{label}: {}", d.text);
+        }
     }
 
     #[test]

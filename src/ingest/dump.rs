@@ -955,8 +955,13 @@ pub fn csv_table_doc(id: &str, bytes: &[u8], delimiter: u8, max_rows: usize) -> 
     let mut md = String::new();
     let mut first = true;
     let mut truncated = Vec::new();
-    for (n, rec) in rdr.records().flatten().enumerate() {
-        if n > max_rows {
+    // Excel's `sep=;` line names the separator (`sniff_delimiter` read it): no row
+    let is_sep_line = |rec: &csv::StringRecord| {
+        rec.get(0).is_some_and(|c| c.starts_with("sep=")) && rec.iter().skip(1).all(str::is_empty)
+    };
+    let rows = rdr.records().flatten().enumerate().skip_while(|(n, rec)| *n == 0 && is_sep_line(rec));
+    for (n, rec) in rows.map(|(_, r)| r).enumerate() {
+        if n >= max_rows {
             let line = rec.position().map_or(0, |p| p.line());
             truncated.push(format!("table cut from line {line} on: more than {max_rows} rows (--max-blocks)"));
             break;
@@ -1164,6 +1169,12 @@ mod tests {
         assert!(r.is_none());
         let d = csv_table_doc("m.csv", csv.as_bytes(), b',', 20_000);
         assert!(d.text.starts_with("| Level | Associate PM | Senior PM |\n|---|---|---|\n| Scope |"));
+        // Excel's `sep=` line is no row; rows past the limit are cut, the limit kept
+        let d = csv_table_doc("m.csv", format!("sep=,\r\n{csv}").as_bytes(), b',', 20_000);
+        assert!(d.text.starts_with("| Level | Associate PM | Senior PM |\n|---|---|---|\n| Scope |"), "{}", d.text);
+        let d = csv_table_doc("m.csv", b"sep=;\na;b\n1;2\n3;4\n5;6\n", b';', 3);
+        assert_eq!(d.text, "| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n");
+        assert_eq!(d.meta.truncated, ["table cut from line 5 on: more than 3 rows (--max-blocks)"]);
     }
 
     #[test]

@@ -80,7 +80,10 @@ pub fn list_excluding(paths: &[PathBuf], out: Option<&Path>) -> Result<Corpus, I
     for root in paths {
         // a path inside another corpus folder (`--corpus C C/x`) is read as part of it, once
         if let Ok(c) = std::fs::canonicalize(root) {
-            if let Some((_, outer)) = folders.iter().find(|(f, _)| c != *f && c.starts_with(f)) {
+            // (unless that walk leaves it out: under a hidden or output folder, it is read alone)
+            if let Some((_, outer)) =
+                folders.iter().find(|(f, _)| c != *f && c.starts_with(f) && walk_reaches(f, &c, out.as_deref()))
+            {
                 corpus.entries.push(Listed::Skip {
                     id: path_id(root),
                     reason: format!("inside corpus folder {}, read as part of it", outer.display()),
@@ -167,6 +170,21 @@ pub fn list_excluding(paths: &[PathBuf], out: Option<&Path>) -> Result<Corpus, I
     corpus.entries.sort_by(|a, b| a.id().cmp(b.id()));
     unique_ids(&mut corpus.entries);
     Ok(corpus)
+}
+
+/// Does the walk of corpus folder `outer` reach `inner` (both canonical), or does it leave
+/// it out, under a hidden folder, an output folder or the run's own?
+fn walk_reaches(outer: &Path, inner: &Path, out: Option<&Path>) -> bool {
+    let Ok(rel) = inner.strip_prefix(outer) else { return false };
+    let mut at = outer.to_path_buf();
+    rel.components().all(|part| {
+        at.push(part);
+        let name = part.as_os_str().to_string_lossy();
+        let dir = at.is_dir();
+        !(name.starts_with('.') && dir
+            || crate::emit::folder::is_own_name(&name)
+            || dir && (Some(at.as_path()) == out || crate::emit::folder::is_output_folder(&at)))
+    })
 }
 
 /// A path as a document id: `/` between its parts, and the bytes of a name that are not
