@@ -26,6 +26,7 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    rolemap::pipeline::report_document_panics_on_their_rows();
     let args = cli::Cli::parse();
     match cli::dispatch(args) {
         Ok(code) => code.into(),

@@ -218,12 +218,37 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
     p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default()
 }
 
+thread_local! {
+    /// Is this thread inside `guarded`? Where did its last panic there happen?
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static PANICKED_AT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// A panic inside one document's work (`guarded`) is told on its `error` row, with where it
+/// happened, instead of a message and backtrace on stderr amid the run's own lines; any
+/// other panic is printed as before. For the command-line tool; call once.
+pub fn report_document_panics_on_their_rows() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if GUARDED.with(std::cell::Cell::get) {
+            let at = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+            PANICKED_AT.with(|p| *p.borrow_mut() = at);
+        } else {
+            default(info);
+        }
+    }));
+}
+
 /// Run one entry's whole work (read, decode, front matter, clean, …) so that a panic
 /// anywhere in it becomes an `error` row for that document, never the end of the batch.
 fn guarded(id: &str, bytes: u64, f: impl FnOnce() -> DocResult) -> DocResult {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|p| {
+    let was = GUARDED.with(|g| g.replace(true));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(was));
+    r.unwrap_or_else(|p| {
         let msg = panic_message(&*p);
-        not_processed(id, Status::Error, format!("internal error (please report): {msg}"), bytes)
+        let at = PANICKED_AT.with(|p| p.borrow_mut().take()).map(|a| format!(" (at {a})")).unwrap_or_default();
+        not_processed(id, Status::Error, format!("internal error (please report): {msg}{at}"), bytes)
     })
 }
 
@@ -697,4 +722,28 @@ pub fn collect(corpus: &[PathBuf], rules: &Rules) -> Result<Vec<DocResult>, RunE
     })
     .map_err(|error| RunError::Output { path: Path::new("-").to_path_buf(), error })?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A panic in one document's work is its row's reason, with where it happened.
+    #[test]
+    fn a_panic_inside_a_document_is_told_on_its_row() {
+        report_document_panics_on_their_rows();
+        let r = guarded("bad.md", 7, || panic!("index out of range"));
+        assert_eq!((r.doc.status, r.doc.bytes), (Status::Error, 7));
+        assert!(
+            r.doc.reason.starts_with("internal error (please report): index out of range (at src/pipeline.rs:"),
+            "{}",
+            r.doc.reason
+        );
+        // the next document is processed as before
+        let ok = guarded("good.md", 0, || {
+            process_text("good.md", "# Product Owner\n\n- Own the backlog\n", &Rules::embedded().unwrap())
+        });
+        assert_eq!(ok.doc.status, Status::Ok);
+        let _ = std::panic::take_hook();
+    }
 }
