@@ -21,21 +21,49 @@ const MAX_TEXTS: usize = 400;
 /// come after are paired by their categories alone.
 const MAX_TEXTS_TOTAL: usize = 250_000;
 
+/// Counts of one role × level × source: categories as (name number, items), in the
+/// order first seen.
 #[derive(Debug, Default)]
 struct Cell {
-    docs: usize,
-    responsibilities: usize,
-    categories: BTreeMap<String, usize>,
+    docs: u32,
+    responsibilities: u32,
+    categories: Vec<(u32, u32)>,
 }
 
-/// Accumulates per-document results.
+/// Strings held once, by number: role ids, sources, categories (a corpus of a hundred
+/// thousand files without a company has as many sources, each named in several cells).
+#[derive(Debug, Default)]
+struct Names {
+    numbers: std::collections::HashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+}
+
+impl Names {
+    fn number(&mut self, name: &str) -> u32 {
+        if let Some(&n) = self.numbers.get(name) {
+            return n;
+        }
+        let n = self.names.len() as u32;
+        self.names.push(name.into());
+        self.numbers.insert(name.into(), n);
+        n
+    }
+
+    fn name(&self, n: u32) -> &str {
+        &self.names[n as usize]
+    }
+}
+
+/// Accumulates per-document results in a few hundred bytes per role × level × source.
 #[derive(Debug, Default)]
 pub struct Comparer {
-    cells: BTreeMap<(String, usize, String), Cell>,
+    /// (role, level, source) by name number
+    cells: std::collections::HashMap<(u32, usize, u32), Cell>,
+    names: Names,
     levels: BTreeMap<usize, String>,
     /// distinct word sets of the responsibilities per (role, source), as word numbers
     /// (`vocab`): a word is held once, however many sets hold it
-    texts: BTreeMap<(String, String), BTreeSet<Vec<u32>>>,
+    texts: std::collections::HashMap<(u32, u32), Vec<Box<[u32]>>>,
     vocab: std::collections::HashMap<String, u32>,
     words: Vec<String>,
     /// word sets in `texts`
@@ -84,9 +112,130 @@ pub struct LadderRow {
 pub struct Comparison {
     pub near_identical_threshold: f64,
     pub max_pair_sources: usize,
-    pub role_categories: Vec<RoleCategoryRow>,
-    pub role_similarity: Vec<SimilarityRow>,
+    pub role_categories: CategoryRows,
+    pub role_similarity: SimilarityRows,
     pub ladder: Vec<LadderRow>,
+}
+
+/// The rows of `role_categories`, held as numbers (a few dozen bytes a row, not a few
+/// hundred: a corpus of many sources has hundreds of thousands) and made one at a time
+/// when written.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CategoryRows {
+    rows: Vec<CategoryRow>,
+    names: Vec<Box<str>>,
+    levels: BTreeMap<usize, String>,
+}
+
+/// role, level, source and category (`NO_CATEGORY` for a cell without responsibilities) by
+/// number, and the counts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct CategoryRow {
+    role: u32,
+    level: usize,
+    source: u32,
+    category: u32,
+    documents: u32,
+    responsibilities: u32,
+    items: u32,
+}
+
+const NO_CATEGORY: u32 = u32::MAX;
+
+/// A cell by its role, level and source, with its items per category.
+type Resolved<'a> = ((&'a str, usize, &'a str), BTreeMap<&'a str, usize>, &'a Cell);
+/// A source's responsibilities for a role (all levels) and their categories.
+type SourceCategories<'a> = (usize, BTreeSet<&'a str>);
+
+/// The rows of `role_similarity`, made one at a time when written (a pair's near-identical
+/// count is work, and a taxonomy of many roles paired across 100 sources each has
+/// thousands of pairs per role): per role, its paired sources.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SimilarityRows {
+    roles: Vec<(String, Vec<PairedSource>)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct PairedSource {
+    source: String,
+    responsibilities: usize,
+    categories: BTreeSet<String>,
+    /// word sets of its responsibilities (`near_identical`)
+    sets: Vec<Vec<u32>>,
+}
+
+impl SimilarityRows {
+    pub fn len(&self) -> usize {
+        self.roles.iter().map(|(_, l)| l.len() * l.len().saturating_sub(1) / 2).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = SimilarityRow> + '_ {
+        self.roles.iter().flat_map(|(role, list)| {
+            list.iter().enumerate().flat_map(move |(i, a)| {
+                list[i + 1..].iter().map(move |b| {
+                    let (ca, cb) = (&a.categories, &b.categories);
+                    let shared: Vec<String> = ca.intersection(cb).cloned().collect();
+                    let union = ca.union(cb).count();
+                    SimilarityRow {
+                        role_id: role.clone(),
+                        source_a: a.source.clone(),
+                        source_b: b.source.clone(),
+                        responsibilities_a: a.responsibilities,
+                        responsibilities_b: b.responsibilities,
+                        jaccard: if union > 0 { round3(shared.len() as f64 / union as f64) } else { 0.0 },
+                        shared,
+                        only_a: ca.difference(cb).cloned().collect(),
+                        only_b: cb.difference(ca).cloned().collect(),
+                        near_identical: near_identical(&a.sets, &b.sets),
+                    }
+                })
+            })
+        })
+    }
+}
+
+impl Serialize for SimilarityRows {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl CategoryRows {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = RoleCategoryRow> + '_ {
+        let name = |n: u32| if n == NO_CATEGORY { String::new() } else { self.names[n as usize].to_string() };
+        self.rows.iter().map(move |r| RoleCategoryRow {
+            role_id: name(r.role),
+            seniority: self.levels[&r.level].clone(),
+            source: name(r.source),
+            documents: r.documents as usize,
+            responsibilities: r.responsibilities as usize,
+            category: name(r.category),
+            items: r.items as usize,
+            share: if r.responsibilities > 0 {
+                round3(f64::from(r.items) / f64::from(r.responsibilities))
+            } else {
+                0.0
+            },
+        })
+    }
+}
+
+impl Serialize for CategoryRows {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
 }
 
 fn round3(x: f64) -> f64 {
@@ -97,31 +246,38 @@ impl Comparer {
     /// Add one document's results; `file` is its source when it names no company (the
     /// document's own id, or the id of the dump its record came from).
     pub fn add(&mut self, r: &DocResult, file: &str) {
-        let source = r.doc.company.as_deref().unwrap_or(file);
+        let source = self.names.number(r.doc.company.as_deref().unwrap_or(file));
         let mut counted = BTreeSet::new();
         for role in r.roles.iter().filter(|x| x.role_id != UNMAPPED) {
             self.levels.insert(role.seniority_order, role.seniority.clone());
-            let key = (role.role_id.clone(), role.seniority_order, source.to_string());
-            if counted.insert(key.clone()) {
+            let key = (self.names.number(&role.role_id), role.seniority_order, source);
+            if counted.insert(key) {
                 self.cells.entry(key).or_default().docs += 1;
             }
         }
+        let unmapped = self.names.number(UNMAPPED);
         for resp in r.responsibilities.iter().filter(|x| x.role_id != UNMAPPED) {
             let Some(role) = r.roles.iter().find(|x| x.role_id == resp.role_id && x.seniority == resp.seniority) else {
                 continue;
             };
-            let cell = self.cells.entry((resp.role_id.clone(), role.seniority_order, source.to_string())).or_default();
+            let role_n = self.names.number(&resp.role_id);
+            let cats: Vec<u32> = if resp.categories.is_empty() {
+                vec![unmapped]
+            } else {
+                resp.categories.iter().map(|c| self.names.number(c)).collect()
+            };
+            let cell = self.cells.entry((role_n, role.seniority_order, source)).or_default();
             cell.responsibilities += 1;
-            if resp.categories.is_empty() {
-                *cell.categories.entry(UNMAPPED.to_string()).or_default() += 1;
-            }
-            for c in &resp.categories {
-                *cell.categories.entry(c.clone()).or_default() += 1;
+            for c in cats {
+                match cell.categories.iter_mut().find(|(k, _)| *k == c) {
+                    Some((_, n)) => *n += 1,
+                    None => cell.categories.push((c, 1)),
+                }
             }
             if self.held >= MAX_TEXTS_TOTAL {
                 continue;
             }
-            let texts = self.texts.entry((resp.role_id.clone(), source.to_string())).or_default();
+            let texts = self.texts.entry((role_n, source)).or_default();
             if texts.len() < MAX_TEXTS {
                 let mut set: Vec<u32> = Vec::new();
                 for w in text::key(&resp.text).split(' ').filter(|w| w.len() > 2) {
@@ -138,7 +294,8 @@ impl Comparer {
                 }
                 set.sort_unstable();
                 set.dedup();
-                if !set.is_empty() && texts.insert(set) {
+                if !set.is_empty() && !texts.iter().any(|t| **t == *set) {
+                    texts.push(set.into_boxed_slice());
                     self.held += 1;
                 }
             }
@@ -148,31 +305,52 @@ impl Comparer {
     pub fn finish(self, rules: &Rules) -> Comparison {
         let mut cats: Vec<String> = rules.categories.iter().map(|c| c.id.clone()).collect();
         cats.push(UNMAPPED.to_string());
-        let mut role_categories = Vec::new();
-        for ((role, level, source), cell) in &self.cells {
-            for c in &cats {
-                let items = cell.categories.get(c).copied().unwrap_or(0);
-                let share =
-                    if cell.responsibilities > 0 { round3(items as f64 / cell.responsibilities as f64) } else { 0.0 };
-                role_categories.push(RoleCategoryRow {
-                    role_id: role.clone(),
-                    seniority: self.levels[level].clone(),
-                    source: source.clone(),
-                    documents: cell.docs,
-                    responsibilities: cell.responsibilities,
-                    category: c.clone(),
-                    items,
-                    share,
-                });
+        let name = |n: u32| self.names.name(n);
+        // the cells in the order of their role, level and source
+        let mut cells: Vec<Resolved<'_>> = self
+            .cells
+            .iter()
+            .map(|(&(r, l, s), c)| {
+                let counts = c.categories.iter().map(|&(k, n)| (name(k), n as usize)).collect();
+                ((name(r), l, name(s)), counts, c)
+            })
+            .collect();
+        cells.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        // a row per category a cell's responsibilities are in (in the order of the rules),
+        // and one with no category for a cell without responsibilities
+        let cat_numbers: Vec<u32> = cats.iter().filter_map(|c| self.names.numbers.get(c.as_str()).copied()).collect();
+        let mut order: Vec<(&(u32, usize, u32), &Cell)> = self.cells.iter().collect();
+        order.sort_unstable_by(|a, b| {
+            let key = |k: &(u32, usize, u32)| (name(k.0), k.1, name(k.2));
+            key(a.0).cmp(&key(b.0))
+        });
+        let mut rows = Vec::new();
+        for (&(role, level, source), cell) in order {
+            let row = |category: u32, items: u32| CategoryRow {
+                role,
+                level,
+                source,
+                category,
+                documents: cell.docs,
+                responsibilities: cell.responsibilities,
+                items,
+            };
+            if cell.responsibilities == 0 {
+                rows.push(row(NO_CATEGORY, 0));
+            }
+            for &c in &cat_numbers {
+                if let Some(&(_, items)) = cell.categories.iter().find(|(k, _)| *k == c) {
+                    rows.push(row(c, items));
+                }
             }
         }
 
         // per role and source, all levels together
-        let mut by_role: BTreeMap<&str, BTreeMap<&str, (usize, BTreeSet<&str>)>> = BTreeMap::new();
-        for ((role, _, source), cell) in &self.cells {
+        let mut by_role: BTreeMap<&str, BTreeMap<&str, SourceCategories<'_>>> = BTreeMap::new();
+        for ((role, _, source), counts, cell) in &cells {
             let e = by_role.entry(role).or_default().entry(source).or_default();
-            e.0 += cell.responsibilities;
-            e.1.extend(cell.categories.keys().map(String::as_str).filter(|c| *c != UNMAPPED));
+            e.0 += cell.responsibilities as usize;
+            e.1.extend(counts.keys().copied().filter(|c| *c != UNMAPPED));
         }
         // word ids by ascending frequency: the rarest words form the prefixes of the join
         let mut freq: Vec<usize> = vec![0; self.words.len()];
@@ -189,10 +367,31 @@ impl Comparer {
         for (i, &w) in order.iter().enumerate() {
             rank[w as usize] = i as u32;
         }
-        let ids: BTreeMap<&(String, String), Vec<Vec<u32>>> = self
+        // (the sets of a role and source in the order of their words, as they are paired)
+        // (only of the sources paired: `MAX_PAIR_SOURCES` per role)
+        let mut paired: std::collections::HashMap<&str, Vec<(&str, &SourceCategories<'_>)>> =
+            std::collections::HashMap::new();
+        for (role, sources) in &by_role {
+            let mut list: Vec<(&str, &SourceCategories<'_>)> = sources.iter().map(|(s, v)| (*s, v)).collect();
+            list.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
+            list.truncate(MAX_PAIR_SOURCES);
+            list.sort_by(|a, b| a.0.cmp(b.0));
+            paired.insert(role, list);
+        }
+        let is_paired = |role: &str, source: &str| {
+            paired.get(role).is_some_and(|l| l.binary_search_by(|(s, _)| s.cmp(&source)).is_ok())
+        };
+        let mut ids: std::collections::HashMap<(&str, &str), Vec<Vec<u32>>> = self
             .texts
             .iter()
-            .map(|(k, sets)| {
+            .filter(|(&(role, source), _)| is_paired(name(role), name(source)))
+            .map(|(&(role, source), sets)| {
+                let mut sets: Vec<&[u32]> = sets.iter().map(|s| &s[..]).collect();
+                sets.sort_unstable_by(|a, b| {
+                    let (a, b) =
+                        (a.iter().map(|&w| &self.words[w as usize]), b.iter().map(|&w| &self.words[w as usize]));
+                    a.cmp(b)
+                });
                 let v = sets
                     .iter()
                     .map(|set| {
@@ -201,43 +400,33 @@ impl Comparer {
                         ids
                     })
                     .collect();
-                (k, v)
+                ((name(role), name(source)), v)
             })
             .collect();
-        let mut role_similarity = Vec::new();
-        for (role, sources) in &by_role {
-            let mut list: Vec<(&str, &(usize, BTreeSet<&str>))> = sources.iter().map(|(s, v)| (*s, v)).collect();
-            list.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
-            list.truncate(MAX_PAIR_SOURCES);
-            list.sort_by(|a, b| a.0.cmp(b.0));
-            for (i, (sa, (na, ca))) in list.iter().enumerate() {
-                for (sb, (nb, cb)) in &list[i + 1..] {
-                    let shared: Vec<String> = ca.intersection(cb).map(|s| s.to_string()).collect();
-                    let union = ca.union(cb).count();
-                    let ta = ids.get(&(role.to_string(), sa.to_string()));
-                    let tb = ids.get(&(role.to_string(), sb.to_string()));
-                    role_similarity.push(SimilarityRow {
-                        role_id: role.to_string(),
-                        source_a: sa.to_string(),
-                        source_b: sb.to_string(),
-                        responsibilities_a: *na,
-                        responsibilities_b: *nb,
-                        jaccard: if union > 0 { round3(shared.len() as f64 / union as f64) } else { 0.0 },
-                        shared,
-                        only_a: ca.difference(cb).map(|s| s.to_string()).collect(),
-                        only_b: cb.difference(ca).map(|s| s.to_string()).collect(),
-                        near_identical: near_identical(ta.map_or(&[][..], |v| v), tb.map_or(&[][..], |v| v)),
-                    });
-                }
-            }
-        }
+        let role_similarity = SimilarityRows {
+            roles: by_role
+                .keys()
+                .map(|role| {
+                    let list = paired[role]
+                        .iter()
+                        .map(|(source, (n, cats))| PairedSource {
+                            source: source.to_string(),
+                            responsibilities: *n,
+                            categories: cats.iter().map(|c| c.to_string()).collect(),
+                            sets: ids.remove(&(*role, *source)).unwrap_or_default(),
+                        })
+                        .collect();
+                    (role.to_string(), list)
+                })
+                .collect(),
+        };
 
         // ladders: per source, and across all sources ("*")
         let mut ladder = Vec::new();
         let mut all: BTreeMap<(&str, usize), BTreeSet<&str>> = BTreeMap::new();
         let mut per: BTreeMap<(&str, &str), BTreeMap<usize, BTreeSet<&str>>> = BTreeMap::new();
-        for ((role, level, source), cell) in &self.cells {
-            let cs: BTreeSet<&str> = cell.categories.keys().map(String::as_str).filter(|c| *c != UNMAPPED).collect();
+        for ((role, level, source), counts, _) in &cells {
+            let cs: BTreeSet<&str> = counts.keys().copied().filter(|c| *c != UNMAPPED).collect();
             all.entry((role, *level)).or_default().extend(cs.iter().copied());
             per.entry((role, source)).or_default().insert(*level, cs);
         }
@@ -269,6 +458,8 @@ impl Comparer {
                 emit(role, "*", levels);
             }
         }
+        drop(cells);
+        let role_categories = CategoryRows { rows, names: self.names.names, levels: self.levels };
         Comparison {
             near_identical_threshold: NEAR_IDENTICAL,
             max_pair_sources: MAX_PAIR_SOURCES,

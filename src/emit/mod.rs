@@ -348,11 +348,22 @@ impl Output {
         let g = self.guard;
         let cell = |s: &str| if g { guard_cell(s).into_owned() } else { s.to_string() };
 
+        // comparison.json is written with the tables, a row at a time (they are made one
+        // at a time: `Comparison`)
+        let mut json = BufWriter::new(File::create(st.join("comparison.json"))?);
+        write!(
+            json,
+            "{{\n  \"near_identical_threshold\": {},\n  \"max_pair_sources\": {},\n  \"role_categories\": [",
+            serde_json::to_string(&cmp.near_identical_threshold).map_err(io::Error::other)?,
+            cmp.max_pair_sources
+        )?;
         let mut w = csv_writer(
             &st.join("comparison/role_categories.csv"),
             &["role_id", "seniority", "source", "documents", "responsibilities", "category", "items", "share"],
         )?;
-        for r in &cmp.role_categories {
+        let mut rows = JsonArray::default();
+        for r in cmp.role_categories.iter() {
+            rows.element(&mut json, &r)?;
             w.write_record([
                 r.role_id.clone(),
                 r.seniority.clone(),
@@ -381,7 +392,9 @@ impl Output {
                 "near_identical",
             ],
         )?;
-        for r in &cmp.role_similarity {
+        rows.close(&mut json, "role_similarity")?;
+        for r in cmp.role_similarity.iter() {
+            rows.element(&mut json, &r)?;
             w.write_record([
                 r.role_id.clone(),
                 cell(&r.source_a),
@@ -401,7 +414,9 @@ impl Output {
             &st.join("comparison/ladder.csv"),
             &["role_id", "source", "from_level", "to_level", "appeared", "disappeared", "kept"],
         )?;
+        rows.close(&mut json, "ladder")?;
         for r in &cmp.ladder {
+            rows.element(&mut json, r)?;
             w.write_record([
                 r.role_id.clone(),
                 cell(&r.source),
@@ -414,10 +429,9 @@ impl Output {
             .map_err(io::Error::other)?;
         }
         w.flush()?;
-        let mut f = BufWriter::new(File::create(st.join("comparison.json"))?);
-        serde_json::to_writer_pretty(&mut f, cmp).map_err(io::Error::other)?;
-        f.write_all(b"\n")?;
-        f.flush()?;
+        rows.close(&mut json, "")?;
+        json.write_all(b"}\n")?;
+        json.flush()?;
         let mut f = BufWriter::new(File::create(st.join("manifest.json"))?);
         serde_json::to_writer_pretty(&mut f, manifest).map_err(io::Error::other)?;
         f.write_all(b"\n")?;
@@ -428,6 +442,33 @@ impl Output {
             File::open(st.join(name))?.sync_all()?;
         }
         self.folder.commit(stop)
+    }
+}
+
+/// A JSON array written an element at a time, one element per line.
+#[derive(Default)]
+struct JsonArray {
+    elements: usize,
+}
+
+impl JsonArray {
+    fn element(&mut self, w: &mut impl Write, v: &impl serde::Serialize) -> io::Result<()> {
+        w.write_all(if self.elements == 0 { b"\n    " } else { b",\n    " })?;
+        serde_json::to_writer(&mut *w, v).map_err(io::Error::other)?;
+        self.elements += 1;
+        Ok(())
+    }
+
+    /// End the array; open the next one, named `next`, unless it is empty.
+    fn close(&mut self, w: &mut impl Write, next: &str) -> io::Result<()> {
+        w.write_all(if self.elements == 0 { b"]" } else { b"\n  ]" })?;
+        if next.is_empty() {
+            w.write_all(b"\n")?;
+        } else {
+            write!(w, ",\n  \"{next}\": [")?;
+        }
+        self.elements = 0;
+        Ok(())
     }
 }
 
