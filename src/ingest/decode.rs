@@ -289,12 +289,58 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     let odd = head.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
     let (p, few) = (pairs as f64 * 0.6, pairs as f64 * 0.02);
     if odd as f64 >= p && (even as f64) <= few {
-        Some(UTF_16LE)
+        return Some(UTF_16LE);
     } else if even as f64 >= p && (odd as f64) <= few {
-        Some(UTF_16BE)
-    } else {
-        None
+        return Some(UTF_16BE);
     }
+    // a script whose code units have no zero byte (Chinese, Japanese, Korean): its spaces,
+    // line ends and ASCII digits still have one (which no Windows-1252 text has), the bytes
+    // are no UTF-8, and in one byte order they are text alone
+    let utf8 = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    };
+    if utf8 {
+        return None;
+    }
+    [(UTF_16LE, odd, even), (UTF_16BE, even, odd)]
+        .into_iter()
+        .find(|&(enc, high, low)| high >= 2 && high as f64 >= pairs as f64 * 0.005 && low <= high && is_text(enc, head))
+        .map(|(enc, _, _)| enc)
+}
+
+/// Does `head` decode as `enc` to text alone: no malformed unit (a pair cut at the end
+/// aside), no control but tab and line ends, and nearly all letters, digits, spaces and
+/// punctuation (what random bytes decoded as UTF-16 are not)?
+fn is_text(enc: &'static encoding_rs::Encoding, head: &[u8]) -> bool {
+    // a surrogate pair cut at the end of the head
+    let unit = |i: usize| {
+        if enc == UTF_16LE {
+            u16::from_le_bytes([head[i], head[i + 1]])
+        } else {
+            u16::from_be_bytes([head[i], head[i + 1]])
+        }
+    };
+    let mut end = head.len() & !1;
+    if end >= 2 && (0xD800..0xDC00).contains(&unit(end - 2)) {
+        end -= 2;
+    }
+    let Some(text) = enc.decode_without_bom_handling_and_without_replacement(&head[..end]) else { return false };
+    let (mut chars, mut texty) = (0usize, 0usize);
+    for c in text.chars() {
+        if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+            return false;
+        }
+        chars += 1;
+        if c.is_alphanumeric()
+            || c.is_whitespace()
+            || c.is_ascii_punctuation()
+            || matches!(c, '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}')
+        {
+            texty += 1;
+        }
+    }
+    chars >= 4 && texty as f64 >= chars as f64 * 0.97
 }
 
 /// A UTF-8 file with a few bad bytes (a paste gone wrong), not a Windows-1252 file: valid
@@ -551,6 +597,40 @@ mod tests {
         assert_eq!((d.text.as_str(), d.encoding), (text, "utf-16le (no BOM)"));
         let d = decode(&be);
         assert_eq!((d.text.as_str(), d.encoding), (text, "utf-16be (no BOM)"));
+    }
+
+    /// UTF-16 without BOM of a script with no zero byte in its code units (Chinese,
+    /// Korean, Japanese) is read as such, not as binary data; Windows-1252 text, UTF-8 text
+    /// and random bytes are not taken for it.
+    #[test]
+    fn utf16_without_bom_of_cjk_text_is_detected() {
+        let text = "高级产品经理（上海）\n职责：\n1. 负责产品路线图的制定与执行，与研发团队紧密合作。\n2. 每周与客户沟通，收集需求 2024 年。\n시니어 프로덕트 매니저\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        assert_eq!(binary_kind(&le), None);
+        let d = decode(&le);
+        assert_eq!((d.text.as_str(), d.encoding), (text, "utf-16le (no BOM)"));
+        let d = decode(&be);
+        assert_eq!((d.text.as_str(), d.encoding), (text, "utf-16be (no BOM)"));
+        // a head cut inside a surrogate pair
+        let emoji = format!("{}😀 done", text.repeat(30));
+        let le: Vec<u8> = emoji.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        assert_eq!(utf16_without_bom(&le), Some(UTF_16LE));
+        // not UTF-16: Windows-1252 text, UTF-8 text, random bytes
+        let cp1252 = encoding_rs::WINDOWS_1252.encode("Café résumé, naïve façade – Zürich\n").0.repeat(20);
+        assert_eq!(decode(&cp1252).encoding, "windows-1252");
+        assert_eq!(decode(text.as_bytes()).encoding, "utf-8");
+        let mut x: u32 = 7;
+        let random: Vec<u8> = (0..8192)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                x as u8
+            })
+            .collect();
+        assert_eq!(utf16_without_bom(&random), None);
+        assert_eq!(binary_kind(&random), Some("binary data"));
     }
 
     #[test]
