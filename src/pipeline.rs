@@ -198,7 +198,7 @@ pub fn analyse(
 pub fn process_raw(raw: crate::model::RawDoc, rules: &Rules, limits: &Limits, t: &Timings) -> DocResult {
     let id = raw.meta.id.clone();
     let bytes = raw.meta.bytes;
-    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match analyse(raw, rules, limits, t) {
+    guarded(&id, bytes, || match analyse(raw, rules, limits, t) {
         Err(skipped) => *skipped,
         Ok(a) => {
             let mut r = timed(&t.normalize, || normalize::normalize(a.extraction, rules));
@@ -206,10 +206,6 @@ pub fn process_raw(raw: crate::model::RawDoc, rules: &Rules, limits: &Limits, t:
             r.doc.language = a.language;
             r
         }
-    }));
-    r.unwrap_or_else(|p| {
-        let msg = panic_message(&*p);
-        not_processed(&id, Status::Error, format!("internal error (please report): {msg}"), bytes)
     })
 }
 
@@ -239,17 +235,23 @@ pub fn report_document_panics_on_their_rows() {
     }));
 }
 
-/// Run one entry's whole work (read, decode, front matter, clean, …) so that a panic
-/// anywhere in it becomes an `error` row for that document, never the end of the batch.
-fn guarded(id: &str, bytes: u64, f: impl FnOnce() -> DocResult) -> DocResult {
+/// Run `f`, catching a panic: its message and where it happened ("index out of range (at
+/// src/x.rs:12)"), reported on its document's row, never printed amid the run's lines.
+fn caught<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let was = GUARDED.with(|g| g.replace(true));
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     GUARDED.with(|g| g.set(was));
-    r.unwrap_or_else(|p| {
-        let msg = panic_message(&*p);
+    r.map_err(|p| {
         let at = PANICKED_AT.with(|p| p.borrow_mut().take()).map(|a| format!(" (at {a})")).unwrap_or_default();
-        not_processed(id, Status::Error, format!("internal error (please report): {msg}{at}"), bytes)
+        format!("{}{at}", panic_message(&*p))
     })
+}
+
+/// Run one entry's whole work (read, decode, front matter, clean, …) so that a panic
+/// anywhere in it becomes an `error` row for that document, never the end of the batch.
+fn guarded(id: &str, bytes: u64, f: impl FnOnce() -> DocResult) -> DocResult {
+    caught(f)
+        .unwrap_or_else(|msg| not_processed(id, Status::Error, format!("internal error (please report): {msg}"), bytes))
 }
 
 /// Process one listed entry.
@@ -431,13 +433,12 @@ impl<'a> Iterator for Works<'a> {
         loop {
             if let Some((reader, entry, bytes, kind)) = &mut self.dump {
                 // a panic while reading a record ends the dump with an error row, not the run
-                let next = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.next())) {
+                let next = match caught(|| reader.next()) {
                     Ok(n) => n,
-                    Err(p) => {
+                    Err(msg) => {
                         let reason = format!(
-                            "internal error (please report) after {} record(s); the rest of the dump was not read: {}",
+                            "internal error (please report) after {} record(s); the rest of the dump was not read: {msg}",
                             reader.summary.records,
-                            panic_message(&*p)
                         );
                         let r = not_processed(entry.id(), Status::Error, reason, *bytes);
                         self.dump = None;
@@ -489,12 +490,12 @@ impl<'a> Iterator for Works<'a> {
             let entry = self.corpus.entries.get(self.next)?;
             self.next += 1;
             // `None`: a dump was opened; go round and read its first record
-            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.open(entry))) {
+            match caught(|| self.open(entry)) {
                 Ok(Some(w)) => return Some(w),
                 Ok(None) => {}
-                Err(p) => {
+                Err(msg) => {
                     self.dump = None;
-                    let reason = format!("internal error (please report): {}", panic_message(&*p));
+                    let reason = format!("internal error (please report): {msg}");
                     return Some(Work::Done(Box::new(not_processed(entry.id(), Status::Error, reason, size(entry)))));
                 }
             }
@@ -739,6 +740,9 @@ mod tests {
             "{}",
             r.doc.reason
         );
+        // a guard inside a guard (a document's stages inside its whole work) tells it too
+        let r = guarded("outer.md", 0, || guarded("inner.md", 0, || panic!("nested")));
+        assert!(r.doc.reason.contains("nested (at src/pipeline.rs:"), "{}", r.doc.reason);
         // the next document is processed as before
         let ok = guarded("good.md", 0, || {
             process_text("good.md", "# Product Owner\n\n- Own the backlog\n", &Rules::embedded().unwrap())

@@ -141,7 +141,16 @@ fn clean_writes_only_into_its_own_folder() {
     )
     .unwrap();
     std::fs::write(out.join("half-written.md"), "# Prod").unwrap();
+    std::fs::write(out.join("manifest.json.writing"), "team.md\nhalf-written.md\n").unwrap();
     std::fs::write(out.join("manifest.json.tmp"), "{").unwrap();
+    // … but what it did not name is not its own: the folder is refused, nothing removed
+    std::fs::create_dir(out.join("notes")).unwrap();
+    std::fs::write(out.join("notes/mine.md"), "# Mine\n").unwrap();
+    let o = run(&["clean", "--quiet", "--corpus", s(other.path()), "--out", s(&out)]);
+    assert_eq!(o.status.code(), Some(3), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("notes/mine.md"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.join("half-written.md").is_file() && out.join("notes/mine.md").is_file());
+    std::fs::remove_dir_all(out.join("notes")).unwrap();
     let o = run(&["clean", "--quiet", "--corpus", s(other.path()), "--out", s(&out)]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let mut names: Vec<String> =

@@ -44,7 +44,7 @@ pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
         attributes += cut.attributes;
         html::blocks(&h, html_rules, line, fragment, limits.max_blocks, &mut removed)
     };
-    let mut cut_md: Option<usize> = None;
+    let mut cut_md: Option<(usize, bool)> = None;
     // lines cut before parsing: how many, and the first
     let mut long_lines: (usize, usize) = (0, 0);
     let mut parsed = match raw.format {
@@ -94,11 +94,19 @@ pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
             long_lines.1
         ));
     }
-    if let Some(from) = cut_md {
-        truncated.push(format!(
-            "text cut from line {from} on: more than {} blocks begin before it (--max-blocks)",
-            limits.max_blocks
-        ));
+    if let Some((from, by_guard)) = cut_md {
+        truncated.push(if by_guard {
+            format!(
+                "text cut from line {from} on: more than {} lines that may begin a block, or {} lines, before it ({}, {} for each of --max-blocks {})",
+                GUARD_STARTS * limits.max_blocks + GUARD_SLACK,
+                GUARD_LINES * limits.max_blocks + GUARD_SLACK,
+                GUARD_STARTS,
+                GUARD_LINES,
+                limits.max_blocks
+            )
+        } else {
+            format!("text cut from line {from} on: more than {} blocks begin before it (--max-blocks)", limits.max_blocks)
+        });
     }
     if attributes > 0 {
         truncated
@@ -131,10 +139,18 @@ pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
 /// `#hashtag`, a setext underline, `2024. was`, `| x`), a quote, an HTML block or indented
 /// code begins none; fenced code and a line of HTML tags alone (`<div>`) are none. So the
 /// count stays at or under the blocks the parser finds (but for HTML the cleaner drops,
-/// `<nav>…</nav>`), and the text is not cut before the limit would cut it. The cut text,
-/// and the line it begins on.
-fn cut_markdown(text: &str, max_blocks: usize) -> (&str, Option<usize>) {
-    let mut starts = 0usize;
+/// `<nav>…</nav>`), and the text is not cut before the limit would cut it. Shapes this
+/// count misses are cut by a guard (`GUARD_STARTS`). The cut text, and the line it begins on.
+/// Whatever the shape of a text, it is cut past `GUARD_STARTS × max_blocks` lines that
+/// may begin a block (a heading, quote, row, item or HTML line, or one after a blank line)
+/// or `GUARD_LINES × max_blocks` lines that are not blank (plus `GUARD_SLACK`): the parser
+/// never holds many more blocks than the limit keeps.
+const GUARD_STARTS: usize = 4;
+const GUARD_LINES: usize = 8;
+const GUARD_SLACK: usize = 1000;
+
+fn cut_markdown(text: &str, max_blocks: usize) -> (&str, Option<(usize, bool)>) {
+    let (mut starts, mut may_begin_n, mut nonblank) = (0usize, 0usize, 0usize);
     // the line before was blank, a quote line, a table's delimiter row or one of its rows
     let (mut blank, mut quote, mut table, mut after_header) = (true, false, false, false);
     // a fence open (its character and length), an indented code block open, a list open
@@ -150,6 +166,22 @@ fn cut_markdown(text: &str, max_blocks: usize) -> (&str, Option<usize>) {
         let t = body.trim_start();
         let indent: usize = body[..body.len() - t.len()].chars().map(|c| if c == '\t' { 4 } else { 1 }).sum();
         at += line.len();
+        // the guard on memory, whatever this count misses (rows of a table that follows a
+        // heading, items in a quote, lines of an HTML block or of fenced code): lines that
+        // may begin a block, and lines
+        if !t.is_empty() {
+            nonblank += 1;
+            let may_begin = blank
+                || t.starts_with(['#', '>', '|', '-', '*', '+', '<', '`', '~'])
+                || t.split_once(['.', ')'])
+                    .is_some_and(|(d, _)| !d.is_empty() && d.len() <= 9 && d.bytes().all(|c| c.is_ascii_digit()));
+            may_begin_n += usize::from(may_begin);
+            if may_begin_n > GUARD_STARTS * max_blocks + GUARD_SLACK
+                || nonblank > GUARD_LINES * max_blocks + GUARD_SLACK
+            {
+                return (&text[..at - line.len()], Some((n + 1, true)));
+            }
+        }
         if let Some((c, len)) = fence {
             let run = t.bytes().take_while(|&b| b == c).count();
             if indent < 4 && run >= len && t.bytes().all(|b| b == c) {
@@ -172,7 +204,7 @@ fn cut_markdown(text: &str, max_blocks: usize) -> (&str, Option<usize>) {
             }
             (code, blank) = (true, false);
             if starts > max_blocks {
-                return (&text[..at - line.len()], Some(n + 1));
+                return (&text[..at - line.len()], Some((n + 1, false)));
             }
             continue;
         }
@@ -213,7 +245,7 @@ fn cut_markdown(text: &str, max_blocks: usize) -> (&str, Option<usize>) {
         if opens {
             starts += 1;
             if starts > max_blocks {
-                return (&text[..at - line.len()], Some(n + 1));
+                return (&text[..at - line.len()], Some((n + 1, false)));
             }
         }
         if opens_fence {
@@ -285,8 +317,10 @@ fn cut_long_lines<'a>(text: &'a str, max_chars: usize, cut: &mut (usize, usize))
             }
             out.push_str(&body[..at]);
             // an end marker in the part cut off (`</script>`, `-->`) still ends what it
-            // ended: without it, the rest of the text would be read as script or comment
-            for m in end_markers(&body[at..]) {
+            // ended, when that is open: without it, the rest of the text would be read as
+            // script or comment
+            let open = open_raw_text(&out);
+            for m in end_markers(&body[at..]).into_iter().filter(|m| open.contains(m)) {
                 out.push(' ');
                 out.push_str(m);
             }
@@ -322,6 +356,40 @@ fn end_markers(cut: &str) -> Vec<&'static str> {
         }
     }
     found
+}
+
+/// The end markers of what is open at the end of `kept` (a `<script>` not yet closed, a
+/// comment): each opener whose last one comes after its end marker's last one.
+fn open_raw_text(kept: &str) -> Vec<&'static str> {
+    const PAIRS: [(&str, &str); 7] = [
+        ("<script", "</script>"),
+        ("<style", "</style>"),
+        ("<pre", "</pre>"),
+        ("<textarea", "</textarea>"),
+        ("<!--", "-->"),
+        ("<?", "?>"),
+        ("<![cdata[", "]]>"),
+    ];
+    static FINDER: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        let patterns: Vec<&str> = PAIRS.iter().flat_map(|(o, c)| [*c, *o]).collect();
+        aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build(patterns).expect("fixed markers")
+    });
+    // per pair, where its opener and its end marker were last seen
+    let mut last = [(None::<usize>, None::<usize>); 7];
+    for m in FINDER.find_iter(kept) {
+        let (pair, is_open) = (m.pattern().as_usize() / 2, m.pattern().as_usize() % 2 == 1);
+        if is_open {
+            last[pair].0 = Some(m.start());
+        } else {
+            last[pair].1 = Some(m.start());
+        }
+    }
+    PAIRS
+        .iter()
+        .zip(last)
+        .filter(|(_, (o, c))| o.is_some() && (c.is_none() || o > c))
+        .map(|((_, close), _)| *close)
+        .collect()
 }
 
 /// The language of a cleaned document (ISO 639-3), from about 500 characters of its

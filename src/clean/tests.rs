@@ -118,10 +118,28 @@ fn markdown_is_not_cut_within_the_block_limit() {
     assert_eq!(found, 7, "{:?}", md_blocks(text));
     assert_eq!(cut_markdown(text, found), (text, None));
     let (kept, at) = cut_markdown(text, found - 1);
-    assert_eq!((kept.len(), at), (text.len() - 4, Some(text.lines().count())));
+    assert_eq!((kept.len(), at), (text.len() - 4, Some((text.lines().count(), false))));
     // rows of a table without outer pipes are blocks too: a million of them are cut
     let big = format!("a | b\n--|--\n{}", "x | y\n".repeat(1_000_000));
-    assert_eq!(cut_markdown(&big, 20_000).1, Some(20_002));
+    assert_eq!(cut_markdown(&big, 20_000).1, Some((20_002, false)));
+    // shapes the count does not read (a table after a heading, items in a quote, a list
+    // after an HTML line, rows without pipes, a paragraph of a million lines) are cut by
+    // the guard, within a few times the limit (found by a review: up to 2 GB before)
+    for (head, row) in [
+        ("# Roles\n| a |\n|---|\n", "|x|\n"),
+        ("> Duties\n", "> - x\n"),
+        ("<b>Duties</b>\n", "- x\n"),
+        ("| Role |\n|---|\n", "x\n"),
+        ("Text\n", "more text\n"),
+    ] {
+        let big = format!("{head}{}", row.repeat(100_000));
+        let (kept, at) = cut_markdown(&big, 1000);
+        assert!(
+            at.is_some_and(|(line, guard)| guard && line <= GUARD_LINES * 1000 + GUARD_SLACK + 4),
+            "{head:?}: {at:?}"
+        );
+        assert!(kept.lines().count() <= GUARD_LINES * 1000 + GUARD_SLACK, "{head:?}");
+    }
 }
 
 proptest::proptest! {
@@ -166,4 +184,11 @@ fn a_cut_line_still_ends_its_script_or_comment() {
         );
         assert!(c.meta.truncated.iter().any(|m| m.contains("line(s) to 400000 characters")), "{:?}", c.meta.truncated);
     }
+    // a marker whose opener is not open adds nothing (a review found "A --> B" in a link
+    // text give "Own the roadmap -->")
+    let mut cut = (0, 0);
+    let line = format!("[Own the roadmap](https://example.com/{}) and lead the team; flow: A --> B\n", "p".repeat(200));
+    let kept = cut_long_lines(&line, 50, &mut cut);
+    assert!(!kept.contains("-->"), "{kept}");
+    assert_eq!(cut.0, 1);
 }

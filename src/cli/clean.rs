@@ -72,6 +72,10 @@ fn ext_name(f: CleanFormat) -> &'static str {
     }
 }
 
+/// The names of the files a clean writes, each added before the file is written, while
+/// it runs (removed when it ends): what an interrupted clean wrote, for the next one.
+const WRITING: &str = "manifest.json.writing";
+
 /// Make the output folder ready: empty, or an earlier `clean`'s output, whose files (listed
 /// in its manifest) are removed so that none is left stale. A folder holding anything else
 /// (the corpus itself, another program's files) is refused: cleaning never overwrites what
@@ -79,12 +83,18 @@ fn ext_name(f: CleanFormat) -> &'static str {
 fn clear_earlier(out: &Path) -> std::io::Result<()> {
     let earlier =
         rolemap::emit::folder::own_manifest(out).filter(|m| m.get("command").and_then(|c| c.as_str()) == Some("clean"));
-    // a clean that did not end (killed, a full disk) wrote only into a folder it had found
-    // empty (`IN_PROGRESS`): everything there is its own
+    // a clean that did not end (killed, a full disk) named each file in `WRITING` before
+    // writing it: those are its own
     let interrupted = earlier.as_ref().is_some_and(|m| m.get("complete").and_then(|c| c.as_bool()) == Some(false));
-    let listed: Option<std::collections::HashSet<String>> = earlier
+    let mut listed: Option<std::collections::HashSet<String>> = earlier
         .and_then(|m| m.get("files").and_then(|f| f.as_array()).cloned())
         .map(|fs| fs.iter().filter_map(|f| f.as_str().map(str::to_string)).collect());
+    if interrupted {
+        if let (Some(l), Ok(names)) = (listed.as_mut(), std::fs::read_to_string(out.join(WRITING))) {
+            l.extend(names.lines().map(str::to_string));
+            l.insert(WRITING.to_string());
+        }
+    }
     let mut foreign = Vec::new();
     let mut ours = Vec::new();
     for e in walkdir::WalkDir::new(out).min_depth(1).sort_by_file_name() {
@@ -102,7 +112,6 @@ fn clear_earlier(out: &Path) -> std::io::Result<()> {
             continue;
         }
         match &listed {
-            Some(_) if interrupted => ours.push(e.path().to_path_buf()),
             Some(l) if l.contains(&rel) => ours.push(e.path().to_path_buf()),
             _ => foreign.push(rel),
         }
@@ -139,9 +148,15 @@ pub fn run(a: Args) -> Result<u8, CliError> {
         &serde_json::json!({ "tool": env!("CARGO_PKG_NAME"), "command": "clean", "complete": false, "files": [] }),
     )
     .map_err(|e| io(&mp, e))?;
+    let writing_path = a.out.join(WRITING);
+    let mut writing = create(&writing_path).map_err(|e| io(&writing_path, e))?;
+    let mut name_it = |name: &str| writeln!(writing, "{name}").and_then(|()| writing.flush());
     let blocks_path = a.out.join("blocks.jsonl");
     let mut blocks = match a.format {
-        CleanFormat::Jsonl => Some(create(&blocks_path).map_err(|e| io(&blocks_path, e))?),
+        CleanFormat::Jsonl => {
+            name_it("blocks.jsonl").map_err(|e| io(&writing_path, e))?;
+            Some(create(&blocks_path).map_err(|e| io(&blocks_path, e))?)
+        }
         _ => None,
     };
     let ext = if a.format == CleanFormat::Txt { "txt" } else { "md" };
@@ -177,6 +192,7 @@ pub fn run(a: Args) -> Result<u8, CliError> {
                         let body =
                             if a.format == CleanFormat::Txt { cleaned::text(&doc) } else { cleaned::markdown(&doc) };
                         let path = a.out.join(&name);
+                        name_it(&ingest::path_id(&name)).map_err(|e| io(&writing_path, e))?;
                         let mut f = create(&path).map_err(|e| io(&path, e))?;
                         f.write_all(body.as_bytes()).and_then(|()| f.flush()).map_err(|e| io(&path, e))?;
                     }
@@ -218,6 +234,7 @@ pub fn run(a: Args) -> Result<u8, CliError> {
         "files": files,
     });
     write_manifest(&mp, &manifest).map_err(|e| io(&mp, e))?;
+    std::fs::remove_file(&writing_path).map_err(|e| io(&writing_path, e))?;
     if !a.quiet {
         let secs = start.elapsed().as_secs_f64();
         eprintln!(

@@ -367,7 +367,6 @@ impl Comparer {
         for (i, &w) in order.iter().enumerate() {
             rank[w as usize] = i as u32;
         }
-        // (the sets of a role and source in the order of their words, as they are paired)
         // (only of the sources paired: `MAX_PAIR_SOURCES` per role)
         let mut paired: std::collections::HashMap<&str, Vec<(&str, &SourceCategories<'_>)>> =
             std::collections::HashMap::new();
@@ -386,12 +385,10 @@ impl Comparer {
             .iter()
             .filter(|(&(role, source), _)| is_paired(name(role), name(source)))
             .map(|(&(role, source), sets)| {
+                // (in the order of their word numbers, as they were paired before: ties of
+                // the greedy pairing fall the same way)
                 let mut sets: Vec<&[u32]> = sets.iter().map(|s| &s[..]).collect();
-                sets.sort_unstable_by(|a, b| {
-                    let (a, b) =
-                        (a.iter().map(|&w| &self.words[w as usize]), b.iter().map(|&w| &self.words[w as usize]));
-                    a.cmp(b)
-                });
+                sets.sort_unstable();
                 let v = sets
                     .iter()
                     .map(|set| {

@@ -1586,3 +1586,33 @@ fn many_files_without_a_company_stay_bounded() {
     assert_eq!(json["role_similarity"].as_array().map(Vec::len), Some(pairs));
     assert!(pairs <= 4 * 100 * 99 / 2 + 200, "at most 100 sources paired per role: {pairs}");
 }
+
+/// Shapes of Markdown whose blocks the exact count does not read (found by a review: a
+/// table right after a heading, items inside a quote, a list after an HTML line, table rows
+/// without pipes; up to 2 GB): the guard cuts each within a few times `--max-blocks`.
+#[cfg(unix)]
+#[test]
+fn markdown_shapes_the_block_count_misses_are_cut_by_the_guard() {
+    let c = corpus(|d| {
+        let _big = big_inputs();
+        for (name, head, row, n) in [
+            ("heading-table.md", "# Product Owner\n| a |\n|---|\n", "|x|\n", 2_000_000),
+            ("quote-items.md", "# Product Owner\n\n> Duties\n", "> - x\n", 1_300_000),
+            ("html-list.md", "# Product Owner\n\n<b>Duties</b>\n", "- x\n", 2_000_000),
+            ("pipeless.md", "# Product Owner\n\n| Role |\n|---|\n", "x\n", 4_000_000),
+        ] {
+            std::fs::write(d.join(name), format!("{head}{}", row.repeat(n))).unwrap();
+        }
+    });
+    let (code, peak_kib, took, err, out) = run_measured(c.path(), &[]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(took < Duration::from_secs(90), "{took:?}");
+    assert!(peak_kib < README_PEAK_KIB, "peak {peak_kib} KiB");
+    let docs = documents(out.path());
+    for id in ["heading-table.md", "quote-items.md", "html-list.md", "pipeless.md"] {
+        let d = doc(&docs, id);
+        assert_eq!(d["status"], "ok", "{d}");
+        assert!(d["truncated"].to_string().contains("lines that may begin a block"), "{d}");
+    }
+    assert_samples_unchanged(out.path());
+}
