@@ -142,8 +142,6 @@ struct CategoryRow {
 
 const NO_CATEGORY: u32 = u32::MAX;
 
-/// A cell by its role, level and source, with its items per category.
-type Resolved<'a> = ((&'a str, usize, &'a str), BTreeMap<&'a str, usize>, &'a Cell);
 /// A source's responsibilities for a role (all levels) and their categories.
 type SourceCategories<'a> = (usize, BTreeSet<&'a str>);
 
@@ -307,25 +305,20 @@ impl Comparer {
         cats.push(UNMAPPED.to_string());
         let name = |n: u32| self.names.name(n);
         // the cells in the order of their role, level and source
-        let mut cells: Vec<Resolved<'_>> = self
-            .cells
-            .iter()
-            .map(|(&(r, l, s), c)| {
-                let counts = c.categories.iter().map(|&(k, n)| (name(k), n as usize)).collect();
-                ((name(r), l, name(s)), counts, c)
-            })
-            .collect();
-        cells.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        // a row per category a cell's responsibilities are in (in the order of the rules),
-        // and one with no category for a cell without responsibilities
-        let cat_numbers: Vec<u32> = cats.iter().filter_map(|c| self.names.numbers.get(c.as_str()).copied()).collect();
-        let mut order: Vec<(&(u32, usize, u32), &Cell)> = self.cells.iter().collect();
-        order.sort_unstable_by(|a, b| {
+        let mut cells: Vec<(&(u32, usize, u32), &Cell)> = self.cells.iter().collect();
+        cells.sort_unstable_by(|a, b| {
             let key = |k: &(u32, usize, u32)| (name(k.0), k.1, name(k.2));
             key(a.0).cmp(&key(b.0))
         });
+        // the categories of a cell's responsibilities but `unmapped`
+        let mapped = |cell: &Cell| -> BTreeSet<&str> {
+            cell.categories.iter().map(|&(k, _)| name(k)).filter(|c| *c != UNMAPPED).collect()
+        };
+        // a row per category a cell's responsibilities are in (in the order of the rules),
+        // and one with no category for a cell without responsibilities
+        let cat_numbers: Vec<u32> = cats.iter().filter_map(|c| self.names.numbers.get(c.as_str()).copied()).collect();
         let mut rows = Vec::new();
-        for (&(role, level, source), cell) in order {
+        for &(&(role, level, source), cell) in &cells {
             let row = |category: u32, items: u32| CategoryRow {
                 role,
                 level,
@@ -347,10 +340,10 @@ impl Comparer {
 
         // per role and source, all levels together
         let mut by_role: BTreeMap<&str, BTreeMap<&str, SourceCategories<'_>>> = BTreeMap::new();
-        for ((role, _, source), counts, cell) in &cells {
-            let e = by_role.entry(role).or_default().entry(source).or_default();
+        for &(&(role, _, source), cell) in &cells {
+            let e = by_role.entry(name(role)).or_default().entry(name(source)).or_default();
             e.0 += cell.responsibilities as usize;
-            e.1.extend(counts.keys().copied().filter(|c| *c != UNMAPPED));
+            e.1.extend(mapped(cell));
         }
         // word ids by ascending frequency: the rarest words form the prefixes of the join
         let mut freq: Vec<usize> = vec![0; self.words.len()];
@@ -422,10 +415,10 @@ impl Comparer {
         let mut ladder = Vec::new();
         let mut all: BTreeMap<(&str, usize), BTreeSet<&str>> = BTreeMap::new();
         let mut per: BTreeMap<(&str, &str), BTreeMap<usize, BTreeSet<&str>>> = BTreeMap::new();
-        for ((role, level, source), counts, _) in &cells {
-            let cs: BTreeSet<&str> = counts.keys().copied().filter(|c| *c != UNMAPPED).collect();
-            all.entry((role, *level)).or_default().extend(cs.iter().copied());
-            per.entry((role, source)).or_default().insert(*level, cs);
+        for &(&(role, level, source), cell) in &cells {
+            let cs = mapped(cell);
+            all.entry((name(role), level)).or_default().extend(cs.iter().copied());
+            per.entry((name(role), name(source))).or_default().insert(level, cs);
         }
         let mut across: BTreeMap<&str, BTreeMap<usize, BTreeSet<&str>>> = BTreeMap::new();
         for ((role, level), cs) in all {
