@@ -55,6 +55,24 @@ fn clean_writes_markdown_text_and_blocks() {
     assert_eq!(t.lines().next(), Some("Senior Product Manager"));
     assert!(t.contains("Level | Scope"));
 
+    // --no-title: the body alone; the title is a dropped block of the JSON Lines
+    let body = out.path().join("body");
+    assert!(run(&["clean", "--quiet", "--no-title", "--corpus", s(c.path()), "--out", s(&body)]).status.success());
+    let page_body = std::fs::read_to_string(body.join("sub/page.md")).unwrap();
+    assert!(page_body.starts_with("You will lead a team.\n\n## Responsibilities\n"), "{page_body}");
+    assert!(std::fs::read_to_string(body.join("notes.md")).unwrap().starts_with("1. Order the backlog\n"));
+    let jt = out.path().join("jt");
+    assert!(run(&["clean", "--quiet", "--no-title", "--format", "jsonl", "--corpus", s(c.path()), "--out", s(&jt)])
+        .status
+        .success());
+    let title = std::fs::read_to_string(jt.join("blocks.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|r| r["doc"] == "sub/page.html" && r["rule"] == "clean:title")
+        .expect("the title is a dropped row");
+    assert_eq!(title["text"], "Senior Product Manager");
+
     let jl = out.path().join("jl");
     assert!(run(&["clean", "--quiet", "--corpus", s(c.path()), "--out", s(&jl), "--format", "jsonl"]).status.success());
     let rows: Vec<serde_json::Value> = std::fs::read_to_string(jl.join("blocks.jsonl"))
@@ -78,8 +96,11 @@ fn clean_writes_markdown_text_and_blocks() {
     assert!(rows.iter().all(|r| r["kept"] == true || r["rule"].is_string()));
 }
 
-/// The cleaner on the Zyte benchmark's 181 pages, scored by the benchmark's scorer: a floor
-/// under today's F1 (0.955), so that a change that loses main content fails here.
+/// The cleaner on the Zyte benchmark's 181 pages, scored by the benchmark's scorer. The
+/// benchmark's truth is the article's body without its headline, so the figure to compare
+/// with other extractors is that of `--no-title` (0.970 today, floor 0.96, the issue's
+/// target); the Markdown with the title kept (0.958) has a floor of its own. A change that
+/// loses main content fails here.
 #[test]
 fn cleaning_benchmark_floor() {
     let bench = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/cleanbench/score.py");
@@ -91,20 +112,25 @@ fn cleaning_benchmark_floor() {
         return;
     }
     let d = tempfile::tempdir().unwrap();
-    let (html, clean) = (d.path().join("html"), d.path().join("clean"));
+    let html = d.path().join("html");
     let o = Command::new("python3").arg(&bench).args(["unpack", s(&html)]).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let t = std::time::Instant::now();
-    let o = run(&["clean", "--quiet", "--corpus", s(&html), "--out", s(&clean)]);
-    let took = t.elapsed();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = Command::new("python3").arg(&bench).args(["score", s(&clean)]).output().unwrap();
-    let out = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
-    let line = out.lines().find(|l| l.starts_with("zyte: F1=")).unwrap_or_else(|| panic!("no score in:\n{out}"));
-    eprintln!("{line} ({} pages/s)", (181.0 / took.as_secs_f64()).round());
-    let f1: f64 = line["zyte: F1=".len()..].split_whitespace().next().unwrap().parse().unwrap();
-    assert!(f1 >= 0.94, "Zyte F1 {f1} below the floor 0.94: {line}");
-    assert!(line.contains("without output=0"), "{line}");
+    for (extra, floor) in [(&["--no-title"][..], 0.96), (&[][..], 0.95)] {
+        let clean = d.path().join(format!("clean{}", extra.len()));
+        let t = std::time::Instant::now();
+        let mut args = vec!["clean", "--quiet", "--corpus", s(&html), "--out", s(&clean)];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        let took = t.elapsed();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = Command::new("python3").arg(&bench).args(["score", s(&clean)]).output().unwrap();
+        let out = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+        let line = out.lines().find(|l| l.starts_with("zyte: F1=")).unwrap_or_else(|| panic!("no score in:\n{out}"));
+        eprintln!("clean {extra:?}: {line} ({} pages/s)", (181.0 / took.as_secs_f64()).round());
+        let f1: f64 = line["zyte: F1=".len()..].split_whitespace().next().unwrap().parse().unwrap();
+        assert!(f1 >= floor, "Zyte F1 {f1} of clean {extra:?} below the floor {floor}: {line}");
+        assert!(line.contains("without output=0"), "{line}");
+    }
 }
 
 /// `clean` never overwrites what it did not write: into the corpus folder itself it is

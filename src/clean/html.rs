@@ -621,6 +621,46 @@ impl<'a> Walker<'a> {
         cards >= MIN_TEASERS && 10 * cards >= 6 * parts
     }
 
+    /// A box of other pages under its own heading ("Related posts", "Você pode gostar…",
+    /// "Mehr zum Thema"): a container whose first text is a heading that a boilerplate rule
+    /// of scope `tail` matches. The id of that rule.
+    fn section_end(&self, node: &ego_tree::NodeRef<'_, Node>, name: &str) -> Option<&str> {
+        if self.rules.section_ends.is_empty() || !matches!(name, "div" | "section" | "article" | "aside") {
+            return None;
+        }
+        // the first child holding text, through at most two wrappers (`<div class=head><h3>`)
+        let mut at = *node;
+        for _ in 0..3 {
+            let first = at.children().find(|c| match c.value() {
+                Node::Text(t) => !t.trim().is_empty(),
+                Node::Element(_) => self.sizes.get(&c.id()).is_some_and(|s| s.text > 0),
+                _ => false,
+            })?;
+            let Node::Element(e) = first.value() else { return None };
+            match e.name() {
+                "h2" | "h3" | "h4" | "h5" | "h6" => {
+                    let text = first
+                        .descendants()
+                        .filter_map(|d| d.value().as_text().map(|t| &**t))
+                        .flat_map(str::split_whitespace)
+                        .take(64)
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let words = text.split(' ').count();
+                    return self
+                        .rules
+                        .section_ends
+                        .iter()
+                        .find(|r| words <= r.max_words && r.re.is_match(&text))
+                        .map(|r| r.id.as_str());
+                }
+                "div" | "header" | "span" | "strong" | "b" => at = first,
+                _ => return None,
+            }
+        }
+        None
+    }
+
     /// Is this element left out with everything inside it?
     fn dropped(&self, node: &ego_tree::NodeRef<'_, Node>, e: &Element) -> bool {
         self.drop_rule(node, e).is_some()
@@ -647,6 +687,9 @@ impl<'a> Walker<'a> {
             if self.teasers(node, name) {
                 return rule(RULE_TEASERS);
             }
+        }
+        if let Some(id) = self.section_end(node, name) {
+            return Some(format!("{RULE_HEADED}:{id}"));
         }
         // scoring, a wrapper of half the page's text is looked into whatever it is called
         // (a `<form>` around the page): only the text outside links scores
@@ -1266,6 +1309,8 @@ pub const RULE_HIDDEN: &str = "html:hidden";
 pub const RULE_OUTSIDE: &str = "html:outside-content";
 pub const RULE_TEASERS: &str = "html:teasers";
 pub const RULE_LINK_DENSE: &str = "html:link-dense";
+/// (followed by `:` and the id of the boilerplate rule its heading matched)
+pub const RULE_HEADED: &str = "html:headed";
 pub const RULE_ID_CLASS: &str = "html:id-class";
 /// At most this many left-out elements are kept per page, each with this much text.
 const MAX_REMOVED: usize = 2000;
@@ -1381,6 +1426,37 @@ mod tests {
 
     /// The content model: an element holding most of the page's text (not as links) is
     /// kept whatever its tag or class says; a container of links alone is dropped.
+    /// A box of other pages under a heading a `tail` boilerplate rule names ("Related
+    /// posts", in any language the rule lists) goes whole, even when its excerpts hold more
+    /// text than the article (so that the scoring would have chosen them); a section under
+    /// another heading stays.
+    #[test]
+    fn a_box_headed_related_is_left_out_whole() {
+        let article = "<p>Quem se ama encontra na vida um amor de verdade, e isso depende de cada um de nós.</p>";
+        let teaser = |i: usize| {
+            format!(
+                "<article class=\"post post-{i}\"><p>{}</p></article>",
+                "Outro texto longo de outra página do mesmo sítio, com vírgulas, frases e ideias. ".repeat(4)
+            )
+        };
+        for heading in ["<h3>Você pode gostar...</h3>", "<div class=\"box-head\"><h2>Related posts</h2></div>"] {
+            let page = format!(
+                "<html><body><article class=\"post post-1\"><h1>Só quem se ama</h1>{article}\
+                 <section><h2>Responsibilities</h2><p>Own the roadmap, and explain it to everyone who builds it.</p></section>\
+                 </article><div class=\"box\">{heading}{}</div></body></html>",
+                (2..6).map(teaser).collect::<String>()
+            );
+            let rules = Rules::embedded().unwrap();
+            let mut removed = Vec::new();
+            let b = blocks(&page, &rules.boilerplate.html, 1, false, usize::MAX, &mut removed);
+            let texts: Vec<&str> = b.iter().map(|b| b.text.as_str()).collect();
+            assert!(texts.iter().any(|t| t.starts_with("Quem se ama")), "{texts:?}");
+            assert!(texts.contains(&"Responsibilities"), "{texts:?}");
+            assert!(!texts.iter().any(|t| t.contains("Outro texto")), "{heading}: {texts:?}");
+            assert!(removed.iter().any(|d| d.rule == "html:headed:related-posts"), "{removed:?}");
+        }
+    }
+
     #[test]
     fn the_element_holding_the_page_is_kept_and_link_lists_dropped() {
         let article =

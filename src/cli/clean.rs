@@ -29,6 +29,11 @@ pub struct Args {
     /// every block, kept or dropped (with the rule), in one blocks.jsonl
     #[arg(long, value_enum, default_value = "md")]
     format: CleanFormat,
+    /// Leave out each document's title (the level-1 headings before its first text): the
+    /// body alone, as article-extraction benchmarks score it (dropped with rule
+    /// `clean:title` in --format jsonl)
+    #[arg(long)]
+    no_title: bool,
     /// Rule folder; default: ./rules if present, else the rules built into the binary.
     #[arg(long)]
     rules: Option<PathBuf>,
@@ -176,7 +181,10 @@ pub fn run(a: Args) -> Result<u8, CliError> {
             .collect();
         for d in done {
             match d {
-                Ok(doc) => {
+                Ok(mut doc) => {
+                    if a.no_title {
+                        cleaned::drop_title(&mut doc);
+                    }
                     if let Some(w) = blocks.as_mut() {
                         for r in cleaned::rows(&doc) {
                             serde_json::to_writer(&mut *w, &r).map_err(|e| io(&blocks_path, e.into()))?;
@@ -228,6 +236,7 @@ pub fn run(a: Args) -> Result<u8, CliError> {
         "version": env!("CARGO_PKG_VERSION"),
         "command": "clean",
         "format": ext_name(a.format),
+        "title": !a.no_title,
         "corpus": a.corpus.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "documents": written,
         "complete": true,

@@ -2,7 +2,7 @@
 //! (headings, nested lists, tables and quotes kept), plain text, or JSON Lines rows of
 //! blocks (kept and dropped, each with its line and, when dropped, the rule).
 
-use crate::model::{BlockKind, CleanDoc};
+use crate::model::{BlockKind, CleanDoc, Dropped};
 use serde::Serialize;
 use std::path::{Component, Path, PathBuf};
 
@@ -114,6 +114,24 @@ pub fn text(doc: &CleanDoc) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The rule `clean --no-title` gives the title it leaves out.
+pub const RULE_TITLE: &str = "clean:title";
+
+/// Leave out the document's title, for tools that hold the title apart from the body
+/// (article-extraction benchmarks score the body alone): the level-1 headings before the
+/// first block that is not a heading. They become dropped blocks with `RULE_TITLE`.
+pub fn drop_title(doc: &mut CleanDoc) {
+    let body = doc.blocks.iter().position(|b| !b.is_heading()).unwrap_or(doc.blocks.len());
+    let blocks = std::mem::take(&mut doc.blocks);
+    for (i, b) in blocks.into_iter().enumerate() {
+        if i < body && matches!(b.kind, BlockKind::Heading { level: 1 }) {
+            doc.dropped.push(Dropped { line: b.line, text: b.text, rule: RULE_TITLE.to_string() });
+        } else {
+            doc.blocks.push(b);
+        }
+    }
 }
 
 /// One block in `blocks.jsonl`.
@@ -235,6 +253,26 @@ mod tests {
         let parsed: Vec<_> = pulldown_cmark::Parser::new_ext(&md, pulldown_cmark::Options::ENABLE_TABLES).collect();
         assert!(parsed.iter().any(|e| matches!(e, pulldown_cmark::Event::Start(pulldown_cmark::Tag::Table(_)))));
         assert_eq!(text(&d).lines().count(), 8);
+    }
+
+    /// `--no-title`: the level-1 headings before the first text go (a headline split in
+    /// two `<h1>`s too); a sub-heading before the text and a level-1 heading later stay.
+    #[test]
+    fn drop_title_leaves_the_body() {
+        let mut d = doc(vec![
+            Block::new(BlockKind::Heading { level: 1 }, "Acme".into(), 1),
+            Block::new(BlockKind::Heading { level: 1 }, "Product Manager".into(), 2),
+            Block::new(BlockKind::Heading { level: 2 }, "About the role".into(), 3),
+            Block::new(BlockKind::Paragraph, "You lead.".into(), 4),
+            Block::new(BlockKind::Heading { level: 1 }, "Benefits".into(), 5),
+        ]);
+        drop_title(&mut d);
+        assert_eq!(markdown(&d), "## About the role\n\nYou lead.\n\n# Benefits\n");
+        let titles: Vec<&str> = d.dropped.iter().filter(|x| x.rule == RULE_TITLE).map(|x| x.text.as_str()).collect();
+        assert_eq!(titles, ["Acme", "Product Manager"]);
+        let mut only = doc(vec![Block::new(BlockKind::Heading { level: 1 }, "Just a title".into(), 1)]);
+        drop_title(&mut only);
+        assert!(only.blocks.is_empty());
     }
 
     #[test]

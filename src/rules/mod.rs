@@ -266,6 +266,9 @@ pub struct HtmlRules {
     pub content_id_class: Option<Regex>,
     /// id/class words that keep a dropped-by-name container a candidate (`keep-id-class`)
     pub keep_id_class: Option<Regex>,
+    /// the boilerplate rules of scope `tail` (a "Related posts" heading): a container
+    /// whose first text is a heading they match is left out whole
+    pub section_ends: Vec<BoilerRule>,
 }
 
 #[derive(Debug, Clone)]
@@ -1377,6 +1380,7 @@ impl Compiler {
                 return None;
             }
         };
+        let section_ends = rules.iter().filter(|r| r.scope == Scope::Tail).cloned().collect();
         Some(Boilerplate {
             max_words: rules.iter().map(|r| r.max_words).max().unwrap_or(0),
             rules,
@@ -1401,6 +1405,7 @@ impl Compiler {
                     Some(re) => Some(re?),
                     None => None,
                 },
+                section_ends,
             },
         })
     }
