@@ -330,6 +330,23 @@ struct Works<'a> {
     encoding: &'static str,
     /// the ids given to dump records
     ids: Ids,
+    /// bytes read so far from standard input, when the open dump is read from it (its size
+    /// is known only at its end)
+    stdin_bytes: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+}
+
+/// A reader that counts the bytes it gives.
+struct Counting<R> {
+    inner: R,
+    read: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: std::io::Read> std::io::Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 /// Ids already given (as hashes, so that memory stays small for any number of records):
@@ -358,7 +375,7 @@ impl<'a> Works<'a> {
         for e in &corpus.entries {
             ids.0.insert(Ids::hash(e.id()));
         }
-        Works { corpus, next: 0, fields, limits, dump: None, encoding: "utf-8", ids }
+        Works { corpus, next: 0, fields, limits, dump: None, encoding: "utf-8", ids, stdin_bytes: None }
     }
 
     /// The work of an entry; `None` when it is a dump that is now open for reading.
@@ -372,8 +389,11 @@ impl<'a> Works<'a> {
         let kind = &kind;
         let bytes = size(entry);
         let input: Result<Box<dyn std::io::Read + Send>, ingest::Rejected> = if path.as_os_str() == "-" {
-            Ok(Box::new(std::io::stdin()))
+            let read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+            self.stdin_bytes = Some(read.clone());
+            Ok(Box::new(Counting { inner: std::io::stdin(), read }))
         } else {
+            self.stdin_bytes = None;
             // a named pipe or device called `feed.jsonl` is refused, not waited on
             ingest::open_regular(path).map(|(f, _)| Box::new(f) as Box<dyn std::io::Read + Send>)
         };
@@ -461,6 +481,10 @@ impl<'a> Iterator for Works<'a> {
                     None => {
                         // the dump file's own row, after its records: what was read
                         let s = &reader.summary;
+                        let bytes = match self.stdin_bytes.take() {
+                            Some(read) => read.load(std::sync::atomic::Ordering::Relaxed),
+                            None => *bytes,
+                        };
                         let mut r = not_processed(
                             entry.id(),
                             Status::Ok,
@@ -470,7 +494,7 @@ impl<'a> Iterator for Works<'a> {
                                 if s.bad > 0 { format!(" ({} could not be read)", s.bad) } else { String::new() },
                                 if s.fields.is_empty() { "none found in a readable record" } else { &s.fields }
                             ) + &s.notes(),
-                            *bytes,
+                            bytes,
                         );
                         r.doc.encoding = self.encoding.to_string();
                         if self.encoding != "utf-8" {

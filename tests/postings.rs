@@ -117,6 +117,8 @@ fn jsonl_from_stdin_with_named_fields_and_broken_lines() {
     assert!(d["stdin#line3"]["reason"].as_str().unwrap().contains("not a JSON object"));
     assert!(d["stdin#p-3"]["reason"].as_str().unwrap().contains("\"body_md\" is missing or empty"));
     assert_eq!(d["stdin"]["format"], "jsonl");
+    // the dump's row counts what was read from standard input (no file size to ask)
+    assert_eq!(d["stdin"]["bytes"].as_u64(), Some(feed.len() as u64));
     let roles = jsonl(out.path(), "roles.jsonl");
     assert_eq!(roles.len(), 1);
     assert_eq!(
