@@ -688,6 +688,15 @@ impl<'a> Walker<'a> {
                 return rule(RULE_TEASERS);
             }
         }
+        // links marked as the page's tags (`rel="tag"`, the rel-tag microformat WordPress
+        // and most blog engines write) in a row of links: an index of other pages (a tag
+        // linked inside a sentence stays)
+        if name == "a"
+            && e.attr("rel").is_some_and(|r| r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("tag")))
+            && node.parent().and_then(|p| self.sizes.get(&p.id())).is_some_and(|s| s.link_density() >= LINK_SHARE)
+        {
+            return rule(RULE_REL_TAG);
+        }
         if let Some(id) = self.section_end(node, name) {
             return Some(format!("{RULE_HEADED}:{id}"));
         }
@@ -1309,6 +1318,7 @@ pub const RULE_HIDDEN: &str = "html:hidden";
 pub const RULE_OUTSIDE: &str = "html:outside-content";
 pub const RULE_TEASERS: &str = "html:teasers";
 pub const RULE_LINK_DENSE: &str = "html:link-dense";
+pub const RULE_REL_TAG: &str = "html:rel-tag";
 /// (followed by `:` and the id of the boilerplate rule its heading matched)
 pub const RULE_HEADED: &str = "html:headed";
 pub const RULE_ID_CLASS: &str = "html:id-class";
@@ -1426,6 +1436,22 @@ mod tests {
 
     /// The content model: an element holding most of the page's text (not as links) is
     /// kept whatever its tag or class says; a container of links alone is dropped.
+    /// Tag links (`rel="tag"`) in a row of links go; one inside a sentence stays.
+    #[test]
+    fn rows_of_tag_links_are_left_out_and_tags_in_prose_kept() {
+        let page = "<html><body><article><p>Hibernation would need smaller spacecraft for \
+                    <a href=/t/deep-space rel=tag>deep space travel</a>, the study says.</p>\
+                    <p><strong>Tags<br><a href=/t/a rel=\"category tag\">space</a>, <a href=/t/b rel=tag>hibernation</a>, \
+                    <a href=/t/c rel=tag>astronauts</a></strong></p></article></body></html>";
+        let rules = Rules::embedded().unwrap();
+        let mut removed = Vec::new();
+        let b = blocks(page, &rules.boilerplate.html, 1, false, usize::MAX, &mut removed);
+        let text: String = b.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("\n");
+        assert!(text.contains("for deep space travel, the study says"), "{text}");
+        assert!(!text.contains("hibernation,") && !text.contains("astronauts"), "{text}");
+        assert_eq!(removed.iter().filter(|d| d.rule == RULE_REL_TAG).count(), 3, "{removed:?}");
+    }
+
     /// A box of other pages under a heading a `tail` boilerplate rule names ("Related
     /// posts", in any language the rule lists) goes whole, even when its excerpts hold more
     /// text than the article (so that the scoring would have chosen them); a section under

@@ -18,6 +18,9 @@ use std::collections::HashSet;
 pub const RULE_REPEATED_BLOCK: &str = "duplicate:repeated-block";
 pub const RULE_TABLE_COPY: &str = "duplicate:table-copy";
 pub const RULE_REPEATED_TEXT: &str = "duplicate:repeated-text";
+/// A block of nothing but separators (the commas left between tag links that were dropped).
+pub const RULE_NO_WORDS: &str = "clean:no-words";
+const SEPARATORS: &[char] = &[',', ';', '|', '/', '·', '•', '-', '–', '—', '、', '，'];
 
 /// Clean one document with the default limits.
 pub fn clean(raw: RawDoc, rules: &Rules) -> CleanDoc {
@@ -617,6 +620,10 @@ fn drop_boilerplate(blocks: Vec<Block>, rules: &Rules, dropped: &mut Vec<Dropped
         }
         if matches!(b.kind, BlockKind::TableRow { .. }) {
             out.push(b);
+            continue;
+        }
+        if b.text.chars().all(|c| c.is_whitespace() || SEPARATORS.contains(&c)) {
+            dropped.push(Dropped { line: b.line, text: clip(&b.text), rule: RULE_NO_WORDS.to_string() });
             continue;
         }
         if bp.is_keyword_list(&b.text) {

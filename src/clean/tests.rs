@@ -36,6 +36,14 @@ fn boilerplate_and_tail_are_dropped() {
     assert_eq!(rules, ["nav-page-anchor", "related-posts", "related-posts", "related-posts", "related-posts"]);
 }
 
+/// What dropped links leave behind (", , ,") goes; a block with a word stays.
+#[test]
+fn blocks_of_separators_alone_are_dropped() {
+    let c = clean_text("p.txt", "The product manager owns the roadmap.\n\n, , ; | ·\n\n- Plan the quarter\n\n2 / 3\n");
+    assert_eq!(texts(&c), ["The product manager owns the roadmap.", "Plan the quarter", "2 / 3"]);
+    assert_eq!(c.dropped.iter().map(|d| d.rule.as_str()).collect::<Vec<_>>(), [RULE_NO_WORDS]);
+}
+
 #[test]
 fn related_posts_at_the_top_drops_only_itself() {
     let c =
