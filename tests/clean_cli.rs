@@ -98,9 +98,9 @@ fn clean_writes_markdown_text_and_blocks() {
 
 /// The cleaner on the Zyte benchmark's 181 pages, scored by the benchmark's scorer. The
 /// benchmark's truth is the article's body without its headline, so the figure to compare
-/// with other extractors is that of `--no-title` (0.970 today, floor 0.96, the issue's
-/// target); the Markdown with the title kept (0.959) has a floor of its own. A change that
-/// loses main content fails here.
+/// with other extractors is that of `--no-title` (0.973 today, floor 0.965, above the
+/// issue's target 0.96); the Markdown with the title kept (0.961, floor 0.955) is held
+/// too. A change that loses main content fails here.
 #[test]
 fn cleaning_benchmark_floor() {
     let bench = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/cleanbench/score.py");
@@ -115,7 +115,7 @@ fn cleaning_benchmark_floor() {
     let html = d.path().join("html");
     let o = Command::new("python3").arg(&bench).args(["unpack", s(&html)]).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    for (extra, floor) in [(&["--no-title"][..], 0.96), (&[][..], 0.95)] {
+    for (extra, floor) in [(&["--no-title"][..], 0.965), (&[][..], 0.955)] {
         let clean = d.path().join(format!("clean{}", extra.len()));
         let t = std::time::Instant::now();
         let mut args = vec!["clean", "--quiet", "--corpus", s(&html), "--out", s(&clean)];

@@ -83,6 +83,9 @@ const LINK_SHARE: f64 = 0.5;
 const LINK_DENSE: f64 = 0.9;
 /// … when it holds at least this much text.
 const LINK_DENSE_MIN: u32 = 20;
+/// After a label of links ("Don't miss"), a paragraph whose links hold this share of its
+/// text is one of them ("Title of another article [VIDEO]").
+const RUN_LINKS: f64 = 0.75;
 /// A container holding this many headings that are each a link (and more of them than
 /// other headings) lists other pages.
 const MIN_TEASERS: u32 = 2;
@@ -661,6 +664,42 @@ impl<'a> Walker<'a> {
         None
     }
 
+    /// A link to another page on its own (a paragraph or item that is one link) in a run
+    /// of them right after a line a `tail` rule matches ("You may also like…", then one
+    /// title link per paragraph): the id of that rule. At most `RUN_BACK` siblings back.
+    fn after_section_end(&self, node: &ego_tree::NodeRef<'_, Node>, name: &str) -> Option<&str> {
+        const RUN_BACK: usize = 50;
+        let linked = |n: &ego_tree::NodeRef<'_, Node>| {
+            self.sizes.get(&n.id()).is_some_and(|s| s.text > 0 && f64::from(s.links) >= RUN_LINKS * f64::from(s.text))
+        };
+        if self.rules.section_ends.is_empty() || !matches!(name, "p" | "li" | "div") || !linked(node) {
+            return None;
+        }
+        for sib in node.prev_siblings().filter(|c| self.sizes.get(&c.id()).is_some_and(|s| s.text > 0)).take(RUN_BACK) {
+            if !sib.value().is_element() {
+                return None;
+            }
+            if linked(&sib) {
+                continue;
+            }
+            let text = sib
+                .descendants()
+                .filter_map(|d| d.value().as_text().map(|t| &**t))
+                .flat_map(str::split_whitespace)
+                .take(16)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let words = text.split(' ').count();
+            return self
+                .rules
+                .section_ends
+                .iter()
+                .find(|r| words <= r.max_words && r.re.is_match(&text))
+                .map(|r| r.id.as_str());
+        }
+        None
+    }
+
     /// Is this element left out with everything inside it?
     fn dropped(&self, node: &ego_tree::NodeRef<'_, Node>, e: &Element) -> bool {
         self.drop_rule(node, e).is_some()
@@ -697,7 +736,7 @@ impl<'a> Walker<'a> {
         {
             return rule(RULE_REL_TAG);
         }
-        if let Some(id) = self.section_end(node, name) {
+        if let Some(id) = self.section_end(node, name).or_else(|| self.after_section_end(node, name)) {
             return Some(format!("{RULE_HEADED}:{id}"));
         }
         // scoring, a wrapper of half the page's text is looked into whatever it is called
@@ -727,7 +766,7 @@ impl<'a> Walker<'a> {
             return None;
         }
         let hit = |re: &regex::Regex| {
-            [e.id(), e.attr("class")].iter().any(|v| v.is_some_and(|v| !v.is_empty() && re.is_match(v)))
+            [e.id(), e.attr("class")].iter().any(|v| v.is_some_and(|v| !v.is_empty() && re.is_match(&camel_words(v))))
         };
         if !hit(&self.rules.drop_id_class) || has_h1(node) {
             return None;
@@ -775,6 +814,26 @@ impl<'a> Walker<'a> {
         let line = self.lines.find(&text);
         self.removed.push(Dropped { line, text, rule });
     }
+}
+
+/// An id or class with its camelCase words apart (`newsCaption` → `news-Caption`,
+/// `relatedPosts` → `related-Posts`), so that the id/class rules, which read `-`, `_` and
+/// spaces as word edges, see them as words too.
+fn camel_words(v: &str) -> std::borrow::Cow<'_, str> {
+    let b = v.as_bytes();
+    if !b.windows(2).any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase()) {
+        return std::borrow::Cow::Borrowed(v);
+    }
+    let mut out = String::with_capacity(v.len() + 8);
+    let mut prev_lower = false;
+    for c in v.chars() {
+        if prev_lower && c.is_ascii_uppercase() {
+            out.push('-');
+        }
+        prev_lower = c.is_ascii_lowercase();
+        out.push(c);
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Is the element hidden from readers of the page: the `hidden` attribute,
@@ -1436,6 +1495,41 @@ mod tests {
 
     /// The content model: an element holding most of the page's text (not as links) is
     /// kept whatever its tag or class says; a container of links alone is dropped.
+    /// After a label of links ("DON'T MISS", "You may also like…"), the run of paragraphs
+    /// that are each (mostly) a link to another page goes; the prose after the run stays.
+    #[test]
+    fn links_after_a_label_of_links_are_left_out() {
+        for label in ["<p><strong>DON'T MISS</strong></p>", "<p>You may also like...</p>"] {
+            let page = format!(
+                "<html><body><article><p>Product managers own the roadmap of their area, with the team.</p>{label}\
+                 <p><a href=/a>China furious at Macron for a protest jibe</a> [INSIGHT]</p>\
+                 <p><a href=/b>Lakers vs Nets: a final decision on the game</a></p>\
+                 <p>They explain the roadmap to everyone who builds it, every quarter.</p>\
+                 <p>They listen to customers and turn what they hear into plans.</p>\
+                 <p>They measure what shipped and say what they learned from it.</p></article></body></html>"
+            );
+            let texts: Vec<String> = parse(&page).into_iter().map(|b| b.text).collect();
+            assert!(!texts.iter().any(|t| t.contains("Macron") || t.contains("Lakers")), "{label}: {texts:?}");
+            assert_eq!(texts.iter().filter(|t| t.starts_with("They")).count(), 3, "{label}: {texts:?}");
+        }
+    }
+
+    /// camelCase ids and classes are read word by word: `newsCaption` and `shareBar` are
+    /// dropped like `news-caption`; `headerless` or `Ads` alone are not split.
+    #[test]
+    fn camel_case_classes_are_words() {
+        assert_eq!(camel_words("newsCaption relatedPosts"), "news-Caption related-Posts");
+        assert_eq!(camel_words("headerless HTML"), "headerless HTML");
+        let page = "<html><body><div class=articleBody><p>Product managers own the roadmap of their area.</p>\
+                    <span class=newsCaption>Protesters in the street</span><div class=shareBar>Share on X</div>\
+                    <p>They explain the roadmap to everyone who builds it.</p></div></body></html>";
+        let texts: Vec<String> = parse(page).into_iter().map(|b| b.text).collect();
+        assert_eq!(
+            texts,
+            ["Product managers own the roadmap of their area.", "They explain the roadmap to everyone who builds it."]
+        );
+    }
+
     /// Tag links (`rel="tag"`) in a row of links go; one inside a sentence stays.
     #[test]
     fn rows_of_tag_links_are_left_out_and_tags_in_prose_kept() {

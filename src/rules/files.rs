@@ -129,8 +129,13 @@ pub struct BoilerplateFile {
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
 pub enum Scope {
+    /// drop the block
     Block,
+    /// drop the block and everything after it (past `min-position`)
     Tail,
+    /// a label of links to other pages: drop the block, and in HTML the box it heads or
+    /// the run of one-link paragraphs after it
+    Links,
 }
 
 #[derive(Debug, Deserialize)]

@@ -266,8 +266,9 @@ pub struct HtmlRules {
     pub content_id_class: Option<Regex>,
     /// id/class words that keep a dropped-by-name container a candidate (`keep-id-class`)
     pub keep_id_class: Option<Regex>,
-    /// the boilerplate rules of scope `tail` (a "Related posts" heading): a container
-    /// whose first text is a heading they match is left out whole
+    /// the boilerplate rules of scope `tail` or `links` (a "Related posts" heading): a
+    /// container whose first text is a heading they match is left out whole, and so is a
+    /// run of one-link paragraphs after a line they match
     pub section_ends: Vec<BoilerRule>,
 }
 
@@ -1380,7 +1381,7 @@ impl Compiler {
                 return None;
             }
         };
-        let section_ends = rules.iter().filter(|r| r.scope == Scope::Tail).cloned().collect();
+        let section_ends = rules.iter().filter(|r| matches!(r.scope, Scope::Tail | Scope::Links)).cloned().collect();
         Some(Boilerplate {
             max_words: rules.iter().map(|r| r.max_words).max().unwrap_or(0),
             rules,
