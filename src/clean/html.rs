@@ -1032,8 +1032,8 @@ const VOID: &[&str] = &[
 /// Elements whose end tag may be left out: they do not nest (`<li>a<li>b`), so they do not
 /// count towards the depth.
 const OPTIONAL_END: &[&str] = &[
-    "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "colgroup", "caption",
-    "rb", "rt", "rp", "rtc", "html", "head", "body",
+    "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "colgroup", "caption", "rb", "rt",
+    "rp", "rtc", "html", "head", "body",
 ];
 /// Elements that carry a document's structure, kept past the depth limit for a while.
 const CONTENT: &[&str] =
@@ -1191,6 +1191,9 @@ pub fn limit_html_blocks(html: &str, max: usize, max_blocks: usize) -> (std::bor
     let mut fmt_open = [(0usize, 0usize); 14];
     let mut fmt_kept = 0usize;
     let (mut foreign, mut ruby) = (0usize, 0usize);
+    // attributes given to `<html>` and to `<body>` by all their start tags
+    let mut merged_attributes = (0usize, 0usize);
+    let mut in_select = false;
     let mut out: Option<String> = None;
     let mut copied = 0;
     let mut i = 0;
@@ -1237,6 +1240,11 @@ pub fn limit_html_blocks(html: &str, max: usize, max_blocks: usize) -> (std::bor
         let name = name.as_str();
         if !closing {
             elements += 1;
+            // the parser re-opens every formatting element left open in each new block
+            // (`<p><b id=1>…<b id=16>x</p>` then 100,000 `<div>x</div>`): each costs them all
+            if fmt_kept > 0 && (LEAF_BLOCKS.contains(&name) || matches!(name, "div" | "section")) {
+                elements += fmt_kept;
+            }
         }
         let too_many = !closing && elements > max_blocks.saturating_mul(ELEMENTS_PER_BLOCK);
         if too_many || !closing && LEAF_BLOCKS.contains(&name) {
@@ -1250,9 +1258,24 @@ pub fn limit_html_blocks(html: &str, max: usize, max_blocks: usize) -> (std::bor
             }
         }
         let self_closing = closes_itself && (foreign > 0 || matches!(name, "svg" | "math"));
-        let optional = OPTIONAL_END.contains(&name) && !(RUBY_PARTS.contains(&name) && ruby == 0);
+        // (an `<optgroup>` ends the one before inside a `<select>`; elsewhere they nest)
+        let optional = OPTIONAL_END.contains(&name) && !(RUBY_PARTS.contains(&name) && ruby == 0)
+            || name == "optgroup" && in_select;
+        if name == "select" {
+            in_select = !closing;
+        }
         let mut counts = !VOID.contains(&name) && !optional && !self_closing;
         let mut remove = false;
+        if !closing && matches!(name, "html" | "body") {
+            // a repeated `<html>` or `<body>` adds its attributes to the first one's, each
+            // checked against all the others: past `MAX_ATTRIBUTES` in all, the tag goes
+            let merged = if name == "html" { &mut merged_attributes.0 } else { &mut merged_attributes.1 };
+            if *merged > 0 && *merged + attributes > MAX_ATTRIBUTES {
+                remove = true;
+                cut.attributes += attributes;
+            }
+            *merged += attributes.min(MAX_ATTRIBUTES).max(1);
+        }
         if let Some(f) = FORMATTING.iter().position(|f| *f == name) {
             let (kept, dropped) = &mut fmt_open[f];
             if closing && *dropped > 0 {

@@ -113,7 +113,7 @@ pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
     }
     if attributes > 0 {
         truncated
-            .push(format!("removed {attributes} HTML attributes past the first {} of their tag", html::MAX_ATTRIBUTES));
+            .push(format!("removed {attributes} HTML attributes past the first {} of their tag (of all `<html>` or `<body>` tags for theirs)", html::MAX_ATTRIBUTES));
     }
     if formatting > 0 {
         truncated.push(format!(

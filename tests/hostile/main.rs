@@ -590,6 +590,16 @@ fn formatting_element_bomb_is_bounded() {
             "<p>x</p>".repeat(20_000)
         );
         std::fs::write(d.join("bold.html"), page).unwrap();
+        // the 16 formatting elements that may stay open, re-opened in each of 86,000
+        // blocks, in two pages read side by side (888 MB before)
+        let open: String = (0..16).map(|i| format!("<b id={i}>")).collect();
+        for name in ["sixteen-a.html", "sixteen-b.html"] {
+            let page = format!(
+                "<html><body><h1>Product Manager</h1><ul><li>Own the product roadmap</li></ul><p>{open}x</p>{}</body></html>",
+                "<div>x</div>".repeat(86_000)
+            );
+            std::fs::write(d.join(name), page).unwrap();
+        }
     });
     let (code, rss_kib, took, err, out) = run_measured(c.path(), &[]);
     assert_eq!(code, Some(1), "a cut is exit 1: {err}");
@@ -599,6 +609,11 @@ fn formatting_element_bomb_is_bounded() {
     let d = doc(&docs, "bold.html");
     assert_eq!((d["status"].as_str(), d["roles"].as_u64()), (Some("ok"), Some(1)), "{d}");
     assert!(d["truncated"].to_string().contains("removed 184 formatting tags"), "{d}");
+    for name in ["sixteen-a.html", "sixteen-b.html"] {
+        let d = doc(&docs, name);
+        assert_eq!((d["status"].as_str(), d["roles"].as_u64()), (Some("ok"), Some(1)), "{d}");
+        assert!(d["truncated"].to_string().contains("elements"), "{d}");
+    }
     assert_samples_unchanged(out.path());
 }
 
@@ -613,6 +628,8 @@ fn depth_limit_is_not_bypassed() {
         ("quote-in-name.html", "<div x\">", "</div>"),
         ("empty-comment.html", "<!--><div>", "</div>"),
         ("ruby-text.html", "<rt>", "</rt>"),
+        // outside a `<select>`, `<optgroup>`s nest (80 s for 155,000 before)
+        ("optgroup.html", "<optgroup>", ""),
     ];
     let c = corpus(|d| {
         for (name, open, close) in variants {
@@ -1112,6 +1129,24 @@ fn many_attributes_and_repeated_titles_are_bounded() {
         let rec =
             serde_json::json!({"title": p, "company": "Acme", "description": format!("{p}\n\n- Own the roadmap")});
         std::fs::write(d.join("repeated.jsonl"), format!("{rec}\n")).unwrap();
+        // repeated `<body>`/`<html>` tags, each under the limit, whose attributes the parser
+        // adds to the first one's (318 s for 900,000 before)
+        let bodies: String = (0..2_000)
+            .map(|i| format!("<body {}>", (0..200).map(|j| format!("a{i}_{j}")).collect::<Vec<_>>().join(" ")))
+            .collect();
+        std::fs::write(
+            d.join("bodies.html"),
+            format!(
+                "<html><body><h1>Product Manager</h1><ul><li>Own the product roadmap</li></ul>{bodies}</body></html>"
+            ),
+        )
+        .unwrap();
+        let htmls: String = (0..150_000).map(|i| format!("<html a{i}>")).collect();
+        std::fs::write(
+            d.join("htmls.html"),
+            format!("<html>{htmls}<h1>Product Manager</h1><ul><li>Own the product roadmap</li></ul>"),
+        )
+        .unwrap();
     });
     let (code, peak_kb, took, err, out) = run_measured(c.path(), &[]);
     // exit 1: the attributes past the limit were cut, and the run says so
@@ -1122,6 +1157,11 @@ fn many_attributes_and_repeated_titles_are_bounded() {
     let d = doc(&docs, "attrs.html");
     assert_eq!((d["status"].as_str(), d["roles"].as_u64()), (Some("ok"), Some(1)), "{d}");
     assert!(d["truncated"][0].as_str().unwrap_or_default().contains("attributes"), "{d}");
+    for id in ["bodies.html", "htmls.html"] {
+        let d = doc(&docs, id);
+        assert_eq!((d["status"].as_str(), d["roles"].as_u64()), (Some("ok"), Some(1)), "{d}");
+        assert!(d["truncated"][0].as_str().unwrap_or_default().contains("`<body>`"), "{d}");
+    }
     for id in ["repeated.md", "repeated.jsonl#line1"] {
         assert_eq!(doc(&docs, id)["status"].as_str(), Some("ok"), "{id}");
     }
