@@ -161,10 +161,27 @@ fn pid_alive(_pid: i32) -> bool {
 /// Take the lock `path`; fails when another live run holds it, naming that run.
 #[cfg(unix)]
 fn lock(path: &Path, out: &Path) -> io::Result<File> {
-    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
     use std::os::unix::io::AsRawFd;
     for _ in 0..16 {
-        let mut f = fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)?;
+        // never through a symbolic link planted in its place (it would write "pid N" there)
+        let mut f = match fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(path)
+        {
+            Ok(f) => f,
+            Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+                return Err(err(
+                    io::ErrorKind::AlreadyExists,
+                    format!("the lock file {} is a symbolic link; remove it", path.display()),
+                ))
+            }
+            Err(e) => return Err(e),
+        };
         if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
             let e = io::Error::last_os_error();
             if e.raw_os_error() != Some(libc::EWOULDBLOCK) {
@@ -184,7 +201,7 @@ fn lock(path: &Path, out: &Path) -> io::Result<File> {
         }
         // the lock file may have been removed (by the run that held it) between open and
         // lock: then this lock is on a file nobody else sees; try again
-        match fs::metadata(path) {
+        match fs::symlink_metadata(path) {
             Ok(m) if m.ino() == f.metadata()?.ino() && m.dev() == f.metadata()?.dev() => {
                 f.set_len(0)?;
                 f.rewind()?;

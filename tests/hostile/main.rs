@@ -833,6 +833,18 @@ fn planted_symlink_in_output_is_not_written_through() {
     assert_eq!(std::fs::read_to_string(outside.join("ladder.csv")).unwrap(), "not yours\n");
     assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 1);
     assert!(!out.join("comparison").is_symlink() && out.join("comparison/ladder.csv").is_file());
+
+    // the lock file beside the output, planted as a link to a file elsewhere: refused,
+    // the file left as it was
+    let target = outside.join("precious.txt");
+    std::fs::write(&target, "SAFE\n").unwrap();
+    let locked = parent.path().join("locked");
+    std::os::unix::fs::symlink(&target, parent.path().join(".locked.rolemap-lock")).unwrap();
+    let o = bin().args(["run", "--quiet", "--out", s(&locked)]).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(err.contains("is a symbolic link"), "{err}");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "SAFE\n");
 }
 
 /// Encodings of dumps and of `sources.csv`: a UTF-8 BOM before the first JSON Lines
