@@ -253,7 +253,17 @@ pub fn read_sources(path: &Path) -> Result<BTreeMap<String, SourceInfo>, IngestE
     // decoded as any document is (a spreadsheet may save it as Windows-1252 or UTF-16)
     let bytes = std::fs::read(path).map_err(|e| err(0, e.to_string()))?;
     let text = decode::decode(&bytes).text;
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    // separated as Excel saves it in the user's locale (`;`, a tab), maybe named by a
+    // first line `sep=;`
+    let delim = dump::sniff_delimiter(text.as_bytes(), dump::DumpKind::Csv);
+    let (body, skipped) = match text.strip_prefix("sep=") {
+        Some(rest) if rest.lines().next().is_some_and(|l| l.trim_end().len() == 1) => {
+            (rest.split_once('\n').map_or("", |(_, b)| b), 1)
+        }
+        _ => (text.as_str(), 0),
+    };
+    let err = |line: u64, message: String| err(line + skipped, message);
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).delimiter(delim).from_reader(body.as_bytes());
     let headers = rdr.headers().map_err(|e| err(1, e.to_string()))?.clone();
     let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.trim().to_lowercase().as_str()));
     let file =
@@ -604,5 +614,26 @@ mod tests {
         std::fs::write(&p, "name,company\na,b\n").unwrap();
         let e = read_sources(&p).unwrap_err().to_string();
         assert!(e.contains("sources.csv:1: no `file` column"), "{e}");
+        std::fs::write(&p, "sep=;\nname;company\na;b\n").unwrap();
+        let e = read_sources(&p).unwrap_err().to_string();
+        assert!(e.contains("sources.csv:2: no `file` column"), "{e}");
+    }
+
+    /// `sources.csv` as Excel saves it in other locales: `;` or tabs, a BOM, CRLF lines,
+    /// a first line `sep=;`.
+    #[test]
+    fn sources_separated_by_semicolons_or_tabs() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sources.csv");
+        for text in [
+            "\u{feff}file;company\r\nteam.md;Acme; Inc.\r\n",
+            "file\tcompany\nteam.md\tAcme\n",
+            "sep=;\r\nfile;company\r\nteam.md;Acme\r\n",
+            "file,company,url\nteam.md,Acme,https://acme.example/a;b\n",
+        ] {
+            std::fs::write(&p, text).unwrap();
+            let s = read_sources(&p).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            assert_eq!(s["team.md"].company.as_deref(), Some("Acme"), "{text:?}");
+        }
     }
 }
