@@ -26,6 +26,13 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     } else {
         match std::str::from_utf8(bytes) {
             Ok(s) => (s.to_string(), "utf-8"),
+            // a page that says what it is and whose bytes are all valid in it: a few
+            // characters of GBK in English text are no invalid UTF-8 to repair
+            Err(_) if declared_decodes(bytes).is_some() => {
+                let (enc, text) = declared_decodes(bytes).unwrap_or((WINDOWS_1252, String::new()));
+                repairs.push(format!("decoded as {}, the charset the document declares", enc.name()));
+                (text, enc.name())
+            }
             Err(e) if mostly_utf8(bytes) => {
                 let (text, latin, bad) = utf8_mixed(bytes);
                 if latin > 0 {
@@ -66,6 +73,25 @@ pub fn decode(bytes: &[u8]) -> Decoded {
         text = fixed;
     }
     Decoded { text, encoding, repairs }
+}
+
+/// The text of a document in the charset it declares (not Windows-1252, which every byte
+/// decodes in), when all its bytes are valid in it.
+/// A single-byte charset decodes any byte, so it is taken over UTF-8 with a few bad bytes
+/// only when the text holds no UTF-8 character of two bytes or more (a page that declares
+/// ISO-8859-2 but is written in UTF-8 keeps its UTF-8).
+fn declared_decodes(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, String)> {
+    let enc = declared_charset(bytes).filter(|e| *e != WINDOWS_1252)?;
+    if enc.is_single_byte() && has_utf8_sequence(bytes) {
+        return None;
+    }
+    let text = enc.decode_without_bom_handling_and_without_replacement(bytes)?;
+    Some((enc, text.into_owned()))
+}
+
+/// Does the text hold a valid UTF-8 sequence of two bytes or more?
+fn has_utf8_sequence(bytes: &[u8]) -> bool {
+    bytes.utf8_chunks().any(|c| c.valid().chars().any(|ch| !ch.is_ascii()))
 }
 
 /// The encoding a document that is not UTF-8 declares in its first 4 KiB, as browsers look
@@ -667,6 +693,18 @@ mod tests {
         let (bytes, _, _) = encoding_rs::GBK
             .encode("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gbk\"><p>产品经理</p>");
         assert!(decode(&bytes).text.contains("产品经理"));
+        // two GBK characters in English text: decoded as declared, not repaired as UTF-8
+        let (bytes, _, _) = encoding_rs::GBK
+            .encode("<meta charset=\"gbk\"><h1>Product Manager</h1><ul><li>Own the product roadmap 产品</li></ul>");
+        let d = decode(&bytes);
+        assert_eq!(d.encoding, "GBK");
+        assert!(d.text.contains("roadmap 产品"), "{}", d.text);
+        // a page declaring a single-byte charset but written in UTF-8 keeps its UTF-8
+        let d = decode("<meta charset=iso-8859-2><p>Zażółć gęślą jaźń \u{fffd}</p>".as_bytes());
+        assert_eq!(d.encoding, "utf-8");
+        let mut bytes = "<meta charset=iso-8859-2><p>Zażółć gęślą jaźń</p>".as_bytes().to_vec();
+        bytes.push(0xff);
+        assert!(decode(&bytes).text.contains("Zażółć"), "{}", decode(&bytes).text);
         // no declaration (or one naming UTF-8 for bytes that are not): Windows-1252 as before
         assert_eq!(decode(b"<meta charset=utf-8><p>Caf\xe9 \xe0 la carte \xe9t\xe9</p>").encoding, "windows-1252");
         // a label of the replacement encoding would make the whole page one U+FFFD
