@@ -76,11 +76,29 @@ pub fn take_noting(text: &mut String, truncated: &mut Vec<String>) -> BTreeMap<S
             }
         }
         Err(Bounded::Scan) => {
-            for l in yaml.lines() {
+            // not YAML (a tab in an indent, a stray bracket): read line by line, `key: value`
+            // at the top, a block scalar (`key: >` or `|`) from its indented lines
+            truncated.push("front matter is not valid YAML: read line by line (nested values are not read)".into());
+            let lines: Vec<&str> = yaml.lines().collect();
+            for (i, l) in lines.iter().enumerate() {
                 if let Some((k, v)) = l.split_once(':') {
                     let (k, v) = (k.trim(), v.trim().trim_matches(['"', '\'']));
-                    if !k.is_empty() && !v.is_empty() && !k.starts_with([' ', '-']) {
-                        out.insert(k.to_lowercase(), v.to_string());
+                    if k.is_empty() || l.starts_with(char::is_whitespace) || k.starts_with('-') {
+                        continue;
+                    }
+                    let v = if is_block_scalar(v) {
+                        lines[i + 1..]
+                            .iter()
+                            .take_while(|c| c.trim().is_empty() || c.starts_with(char::is_whitespace))
+                            .map(|c| c.trim())
+                            .filter(|c| !c.is_empty())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    } else {
+                        v.to_string()
+                    };
+                    if !v.is_empty() {
+                        out.insert(k.to_lowercase(), v);
                     }
                 }
             }
@@ -141,6 +159,12 @@ fn as_markdown(fm: &str, body_empty: bool, has_h1: bool) -> String {
         }
     }
     out
+}
+
+/// A YAML block scalar's header (`>`, `|`, `>-`, `|+2`): its value is on the lines below.
+fn is_block_scalar(v: &str) -> bool {
+    let mut c = v.chars();
+    matches!(c.next(), Some('>' | '|')) && c.all(|c| matches!(c, '+' | '-') || c.is_ascii_digit())
 }
 
 /// A value on one line: an entity that decodes to a line break (`&#10;`) must not add a line
@@ -570,5 +594,17 @@ mod tests {
         let mut t = "---\ntitle: a: b: [\ncompany: Acme\n---\nx".to_string();
         let fm = take(&mut t);
         assert_eq!(fm["company"], "Acme");
+        // a block scalar in broken YAML (a tab or a no-break space in its indent): the value
+        // is its lines, never the `>` or `|` that opens it
+        for indent in ["\t", "\u{a0}", "  \t"] {
+            for header in [">", "|", ">-", "|+"] {
+                let mut t =
+                    format!("---\ntitle: {header}\n{indent}Product Owner\ncompany: [Acme\n---\n- Own the backlog\n");
+                let mut notes = Vec::new();
+                let fm = take_noting(&mut t, &mut notes);
+                assert_eq!(fm.get("title").map(String::as_str), Some("Product Owner"), "{header:?} {indent:?}: {fm:?}");
+                assert!(notes.iter().any(|n| n.contains("not valid YAML")), "{notes:?}");
+            }
+        }
     }
 }
