@@ -69,7 +69,7 @@ struct Walker<'a> {
     removed: Vec<Dropped>,
     /// text bytes of the whole page
     page_text: u32,
-    /// classes the page's own `<style>` rules hide
+    /// classes (`.x`) and ids (`#x`) the page's own `<style>` rules hide
     hidden_classes: std::collections::HashSet<String>,
 }
 
@@ -711,7 +711,11 @@ impl<'a> Walker<'a> {
     fn drop_rule(&self, node: &ego_tree::NodeRef<'_, Node>, e: &Element) -> Option<String> {
         let name = e.name();
         let rule = |r: &str| Some(r.to_string());
-        if hidden(e) || e.classes().any(|c| self.hidden_classes.contains(&c.to_ascii_lowercase())) {
+        if hidden(e)
+            || !self.hidden_classes.is_empty()
+                && (e.classes().any(|c| self.hidden_classes.contains(&format!(".{}", c.to_ascii_lowercase())))
+                    || e.id().is_some_and(|id| self.hidden_classes.contains(&format!("#{}", id.to_ascii_lowercase()))))
+        {
             return rule(RULE_HIDDEN);
         }
         if let Some(c) = &self.content {
@@ -911,6 +915,14 @@ fn pixels(v: &str) -> Option<f64> {
 /// nothing with its overflow hidden (the "screen reader only" recipe)?
 fn style_hides(style: &str) -> bool {
     const FAR: f64 = -999.0;
+    // a comment is no part of a value (`display:/**/none`)
+    let uncommented;
+    let style = if style.contains("/*") {
+        uncommented = strip_css_comments(style);
+        uncommented.as_str()
+    } else {
+        style
+    };
     let (mut zero_box, mut overflow_hidden, mut positioned) = (false, false, false);
     let mut far_offset = false;
     for decl in style.split(';') {
@@ -923,7 +935,7 @@ fn style_hides(style: &str) -> bool {
             "visibility" => val == "hidden" || val == "collapse",
             "opacity" => val.trim_end_matches('%').trim().parse::<f64>().is_ok_and(|o| o <= 0.0),
             "font-size" => pixels(val).is_some_and(|x| x <= 0.0),
-            "color" => val == "transparent",
+            "color" => val == "transparent" || transparent_colour(val),
             "text-indent" => pixels(val).is_some_and(|x| x <= FAR),
             "clip" => val.replace(' ', "").starts_with("rect(0") || val.replace(' ', "") == "rect(1px,1px,1px,1px)",
             "clip-path" => val.replace(' ', "").starts_with("inset(50%") || val.replace(' ', "") == "circle(0)",
@@ -932,6 +944,9 @@ fn style_hides(style: &str) -> bool {
                     pixels(n).is_some_and(|x| x <= FAR)
                         || n.trim().trim_end_matches('%').parse::<f64>().is_ok_and(|x| x <= -100.0)
                 }) && val.starts_with("translate")
+                    // `scale(0)`, `scalex(0)`: drawn at no size
+                    || val.starts_with("scale")
+                        && val.split(['(', ')', ',']).skip(1).take(2).any(|n| n.trim().parse::<f64>().is_ok_and(|x| x == 0.0))
             }
             _ => false,
         };
@@ -949,6 +964,32 @@ fn style_hides(style: &str) -> bool {
     far_offset && (positioned || style.to_ascii_lowercase().contains("margin-left")) || zero_box && overflow_hidden
 }
 
+/// CSS without its comments.
+fn strip_css_comments(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(i) = rest.find("/*") {
+        out.push_str(&rest[..i]);
+        rest = rest[i + 2..].find("*/").map_or("", |j| &rest[i + 2 + j + 2..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A colour of alpha 0: `rgba(0,0,0,0)`, `hsla(…, 0)`, `rgb(0 0 0 / 0%)`, `#0000`,
+/// `#00000000`.
+fn transparent_colour(val: &str) -> bool {
+    let v = val.replace(' ', "");
+    if let Some(hex) = v.strip_prefix('#') {
+        return hex.bytes().all(|b| b.is_ascii_hexdigit())
+            && matches!(hex.len(), 4 | 8)
+            && hex[hex.len() - hex.len() / 4..].bytes().all(|b| b == b'0');
+    }
+    let Some(args) = v.strip_suffix(')').and_then(|v| v.split_once('(')).map(|(_, a)| a) else { return false };
+    let parts: Vec<&str> = args.split([',', '/']).collect();
+    parts.len() == 4 && parts[3].trim_end_matches('%').parse::<f64>().is_ok_and(|a| a == 0.0)
+}
+
 /// The classes the page's own `<style>` rules hide: a rule of one or two declarations that
 /// hide (see `style_hides`) whose every selector is one class (`.promo-secret`, `li.s3`): a
 /// page's own hiding rule. Rules inside `@media` and other at-rules apply only sometimes and
@@ -964,13 +1005,7 @@ fn style_hidden_classes(root: ego_tree::NodeRef<'_, Node>) -> std::collections::
         }
         let css: String = n.children().filter_map(|c| c.value().as_text().map(|t| t.to_string())).collect();
         // comments out, then `selectors { declarations }` at the top level
-        let mut css_clean = String::with_capacity(css.len());
-        let mut rest = css.as_str();
-        while let Some(i) = rest.find("/*") {
-            css_clean.push_str(&rest[..i]);
-            rest = rest[i + 2..].find("*/").map_or("", |j| &rest[i + 2 + j + 2..]);
-        }
-        css_clean.push_str(rest);
+        let css_clean = strip_css_comments(&css);
         let (mut depth, mut start, mut at_rule) = (0usize, 0usize, false);
         let mut selectors = "";
         for (i, c) in css_clean.char_indices() {
@@ -1000,11 +1035,29 @@ fn style_hidden_classes(root: ego_tree::NodeRef<'_, Node>) -> std::collections::
                                     let plain = |t: &str| {
                                         t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
                                     };
+                                    // (`#id`, `[class="x"]` and `[id=x]` name one element or
+                                    // class as well)
                                     let mut parts = sel.split_ascii_whitespace().rev();
-                                    let (tag, class) = parts.next()?.split_once('.')?;
+                                    let last = parts.next()?;
+                                    let (tag, key) = if let Some((tag, attr)) =
+                                        last.strip_suffix(']').and_then(|l| l.split_once('['))
+                                    {
+                                        let (name, value) = attr.split_once(['=', '~'])?;
+                                        let value = value.trim_start_matches('=').trim_matches(['"', '\'']);
+                                        match name.trim().to_ascii_lowercase().as_str() {
+                                            "class" => (tag, format!(".{value}")),
+                                            "id" => (tag, format!("#{value}")),
+                                            _ => return None,
+                                        }
+                                    } else if let Some((tag, id)) = last.split_once('#') {
+                                        (tag, format!("#{id}"))
+                                    } else {
+                                        let (tag, class) = last.split_once('.')?;
+                                        (tag, format!(".{class}"))
+                                    };
                                     let context = parts.all(&plain);
-                                    (context && plain(tag) && !class.is_empty() && plain(class))
-                                        .then(|| class.to_ascii_lowercase())
+                                    (context && plain(tag) && key.len() > 1 && plain(&key[1..]))
+                                        .then(|| key.to_ascii_lowercase())
                                 })
                                 .collect();
                             out.extend(classes.unwrap_or_default());
@@ -1274,7 +1327,7 @@ pub fn limit_html_blocks(html: &str, max: usize, max_blocks: usize) -> (std::bor
                 remove = true;
                 cut.attributes += attributes;
             }
-            *merged += attributes.min(MAX_ATTRIBUTES).max(1);
+            *merged += attributes.clamp(1, MAX_ATTRIBUTES);
         }
         if let Some(f) = FORMATTING.iter().position(|f| *f == name) {
             let (kept, dropped) = &mut fmt_open[f];

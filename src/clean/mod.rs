@@ -622,7 +622,7 @@ fn drop_boilerplate(blocks: Vec<Block>, rules: &Rules, dropped: &mut Vec<Dropped
             out.push(b);
             continue;
         }
-        if b.text.chars().all(|c| c.is_whitespace() || SEPARATORS.contains(&c)) {
+        if b.text.contains(SEPARATORS) && b.text.chars().all(|c| c.is_whitespace() || SEPARATORS.contains(&c)) {
             dropped.push(Dropped { line: b.line, text: clip(&b.text), rule: RULE_NO_WORDS.to_string() });
             continue;
         }

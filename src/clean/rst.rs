@@ -88,7 +88,8 @@ pub fn to_markdown(text: &str) -> String {
         i += 1;
     }
     let mut s = out.join("\n");
-    if text.ends_with('\n') {
+    // (a last line left blank must still end: `" "` is one line, `""` none)
+    if text.ends_with('\n') || out.last().is_some_and(String::is_empty) {
         s.push('\n');
     }
     s

@@ -91,7 +91,7 @@ fn declared_decodes(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, Str
 
 /// Does the text hold a valid UTF-8 sequence of two bytes or more?
 fn has_utf8_sequence(bytes: &[u8]) -> bool {
-    bytes.utf8_chunks().any(|c| c.valid().chars().any(|ch| !ch.is_ascii()))
+    bytes.utf8_chunks().any(|c| !c.valid().is_ascii())
 }
 
 /// The encoding a document that is not UTF-8 declares in its first 4 KiB, as browsers look
