@@ -97,7 +97,22 @@ fn is_template_tag(t: &str) -> bool {
 
 /// Cells of a Markdown table row read (the parser holds every cell of a table: 100,000
 /// columns in 2 MB took 210 MB).
-const MAX_TABLE_CELLS: usize = 256;
+pub const MAX_TABLE_CELLS: usize = 256;
+
+/// The lines of a text with more than `MAX_TABLE_CELLS` cells (`|`s) that `narrow_row` cuts:
+/// how many, and the first (1-based), for the document's `truncated` note.
+pub fn wide_rows(text: &str) -> (usize, usize) {
+    let (mut n, mut first) = (0, 0);
+    for (i, l) in text.lines().enumerate() {
+        if l.len() > MAX_TABLE_CELLS && l.bytes().filter(|&b| b == b'|').count() > MAX_TABLE_CELLS {
+            n += 1;
+            if first == 0 {
+                first = i + 1;
+            }
+        }
+    }
+    (n, first)
+}
 
 /// A table row of more than `MAX_TABLE_CELLS` cells: the rest of a row goes into its last
 /// cell (its `|` read as `/`); a delimiter row (`|---|:-:|`) is cut to as many cells.

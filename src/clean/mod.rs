@@ -50,12 +50,15 @@ pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
     let mut cut_md: Option<(usize, bool)> = None;
     // lines cut before parsing: how many, and the first
     let mut long_lines: (usize, usize) = (0, 0);
+    // Markdown table rows past `MAX_TABLE_CELLS` cells: how many, and the first line
+    let mut wide: (usize, usize) = (0, 0);
     let mut parsed = match raw.format {
         Format::Html => parse_html(&raw.text, 1, false),
         Format::Markdown | Format::Text => {
             let (md, cut) = cut_markdown(&raw.text, limits.max_blocks);
             cut_md = cut;
             let md = cut_long_lines(md, limits.max_block_chars, &mut long_lines);
+            wide = markdown::wide_rows(&md);
             markdown::blocks(&md, limits.max_blocks, &mut |h, line| parse_html(h, line, true))
         }
         Format::Rst | Format::Typst => {
@@ -68,6 +71,14 @@ pub fn clean_with(mut raw: RawDoc, rules: &Rules, limits: &Limits) -> CleanDoc {
         }
     };
     let truncated = &mut raw.meta.truncated;
+    if wide.0 > 0 {
+        truncated.push(format!(
+            "{} table row(s) with more than {} cells, from line {}: the rest of each row went into its last cell",
+            wide.0,
+            markdown::MAX_TABLE_CELLS,
+            wide.1
+        ));
+    }
     if flattened > 0 {
         truncated.push(format!(
             "flattened {flattened} HTML tags nested deeper than {} elements (--max-html-depth); their text is kept",

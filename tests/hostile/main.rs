@@ -1269,6 +1269,8 @@ fn wide_tables_and_many_records_without_a_company_stay_bounded() {
     assert_eq!(doc(&docs, "feed.jsonl#99999")["roles"].as_u64(), Some(1));
     assert_eq!(doc(&docs, "wide.csv#line41")["company"].as_str(), Some("Acme"));
     assert_eq!(doc(&docs, "wide.md")["status"].as_str(), Some("ok"));
+    let cut = doc(&docs, "wide.md")["truncated"].to_string();
+    assert!(cut.contains("with more than 256 cells, from line 5:"), "{cut}");
     let cmp = std::fs::metadata(out.path().join("comparison.json")).unwrap().len();
     assert!(cmp < 1 << 20, "comparison.json is {cmp} bytes");
     let cats = std::fs::read_to_string(out.path().join("comparison/role_categories.csv")).unwrap();
