@@ -16,6 +16,8 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     let mut repairs = Vec::new();
     let (mut text, encoding) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         (String::from_utf8_lossy(rest).into_owned(), "utf-8-bom")
+    } else if let Some((text, name)) = utf32_with_bom(bytes) {
+        (text, name)
     } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
         (UTF_16LE.decode_without_bom_handling(rest).0.into_owned(), "utf-16le")
     } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
@@ -87,6 +89,28 @@ fn declared_decodes(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, Str
     }
     let text = enc.decode_without_bom_handling_and_without_replacement(bytes)?;
     Some((enc, text.into_owned()))
+}
+
+/// UTF-32 with its byte order mark (`FF FE 00 00` little-endian, `00 00 FE FF` big-endian;
+/// the first would otherwise read as UTF-16LE): a code point that is none becomes U+FFFD.
+fn utf32_with_bom(bytes: &[u8]) -> Option<(String, &'static str)> {
+    let (rest, le, name) = if let Some(r) = bytes.strip_prefix(b"\xFF\xFE\x00\x00") {
+        (r, true, "utf-32le")
+    } else if let Some(r) = bytes.strip_prefix(b"\x00\x00\xFE\xFF") {
+        (r, false, "utf-32be")
+    } else {
+        return None;
+    };
+    let text = rest
+        .chunks(4)
+        .map(|c| {
+            let mut w = [0u8; 4];
+            w[..c.len()].copy_from_slice(c);
+            let n = if le { u32::from_le_bytes(w) } else { u32::from_be_bytes(w) };
+            char::from_u32(n).unwrap_or('\u{FFFD}')
+        })
+        .collect();
+    Some((text, name))
 }
 
 /// Does the text hold a valid UTF-8 sequence of two bytes or more?
@@ -714,6 +738,19 @@ mod tests {
             let d = decode(&bytes);
             assert_eq!(d.encoding, "windows-1252", "{label}");
             assert!(d.text.contains("Café à la carte"), "{label}: {}", d.text);
+        }
+    }
+
+    #[test]
+    fn utf32_with_a_bom_is_decoded() {
+        let text = "# Product Manager\n\n- Own the roadmap é\n";
+        let le: Vec<u8> =
+            [0xFF, 0xFE, 0, 0].into_iter().chain(text.chars().flat_map(|c| (c as u32).to_le_bytes())).collect();
+        let be: Vec<u8> =
+            [0, 0, 0xFE, 0xFF].into_iter().chain(text.chars().flat_map(|c| (c as u32).to_be_bytes())).collect();
+        for (bytes, name) in [(le, "utf-32le"), (be, "utf-32be")] {
+            let d = decode(&bytes);
+            assert_eq!((d.text.as_str(), d.encoding), (text, name));
         }
     }
 
