@@ -55,7 +55,10 @@ pub fn take_noting(text: &mut String, truncated: &mut Vec<String>) -> BTreeMap<S
         offset += l.len();
     }
     let Some((yaml_end, fm_end)) = end else { return out };
-    let yaml = dedent(&text[body_start..yaml_end]);
+    // a zero-width no-break space (U+FEFF, a BOM pasted mid-file) is no YAML: left out,
+    // it made the whole front matter unread
+    let yaml = text[body_start..yaml_end].replace('\u{feff}', "");
+    let yaml = dedent(&yaml);
     match load_bounded(&yaml, MAX_YAML_NODES) {
         Err(Bounded::TooBig { max, aliases: true }) => truncated.push(format!(
             "front matter not read: its YAML aliases expand to over {max} nodes (an alias bomb); the body is read"
@@ -587,6 +590,15 @@ mod tests {
         let mut t = "Title\n---\nBody".to_string();
         assert!(take(&mut t).is_empty());
         assert_eq!(t, "Title\n---\nBody");
+    }
+
+    #[test]
+    fn a_zero_width_space_in_an_indent_is_no_error() {
+        let mut t = "---\ntitle: Product Owner\n\u{feff}company: Acme\n---\n- Own the backlog\n".to_string();
+        let mut notes = Vec::new();
+        let fm = take_noting(&mut t, &mut notes);
+        assert_eq!((fm["title"].as_str(), fm["company"].as_str()), ("Product Owner", "Acme"));
+        assert!(notes.is_empty(), "{notes:?}");
     }
 
     #[test]
