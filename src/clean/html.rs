@@ -641,22 +641,7 @@ impl<'a> Walker<'a> {
             })?;
             let Node::Element(e) = first.value() else { return None };
             match e.name() {
-                "h2" | "h3" | "h4" | "h5" | "h6" => {
-                    let text = first
-                        .descendants()
-                        .filter_map(|d| d.value().as_text().map(|t| &**t))
-                        .flat_map(str::split_whitespace)
-                        .take(64)
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    let words = text.split(' ').count();
-                    return self
-                        .rules
-                        .section_ends
-                        .iter()
-                        .find(|r| words <= r.max_words && r.re.is_match(&text))
-                        .map(|r| r.id.as_str());
-                }
+                "h2" | "h3" | "h4" | "h5" | "h6" => return self.section_end_label(&first),
                 "div" | "header" | "span" | "strong" | "b" => at = first,
                 _ => return None,
             }
@@ -682,22 +667,23 @@ impl<'a> Walker<'a> {
             if linked(&sib) {
                 continue;
             }
-            let text = sib
-                .descendants()
-                .filter_map(|d| d.value().as_text().map(|t| &**t))
-                .flat_map(str::split_whitespace)
-                .take(16)
-                .collect::<Vec<_>>()
-                .join(" ");
-            let words = text.split(' ').count();
-            return self
-                .rules
-                .section_ends
-                .iter()
-                .find(|r| words <= r.max_words && r.re.is_match(&text))
-                .map(|r| r.id.as_str());
+            return self.section_end_label(&sib);
         }
         None
+    }
+
+    /// The id of the `tail` or `links` rule that the element's text (a heading, a label)
+    /// matches, within the rule's words.
+    fn section_end_label(&self, n: &ego_tree::NodeRef<'_, Node>) -> Option<&str> {
+        let text = n
+            .descendants()
+            .filter_map(|d| d.value().as_text().map(|t| &**t))
+            .flat_map(str::split_whitespace)
+            .take(64)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let words = text.split(' ').count();
+        self.rules.section_ends.iter().find(|r| words <= r.max_words && r.re.is_match(&text)).map(|r| r.id.as_str())
     }
 
     /// Is this element left out with everything inside it?

@@ -26,12 +26,14 @@ pub fn decode(bytes: &[u8]) -> Decoded {
         let name = if enc == UTF_16LE { "utf-16le (no BOM)" } else { "utf-16be (no BOM)" };
         (enc.decode_without_bom_handling(bytes).0.into_owned(), name)
     } else {
-        match std::str::from_utf8(bytes) {
+        // a page that says what it is and whose bytes are all valid in it: a few
+        // characters of GBK in English text are no invalid UTF-8 to repair
+        let utf8 = std::str::from_utf8(bytes);
+        let declared = utf8.is_err().then(|| declared_decodes(bytes)).flatten();
+        match utf8 {
             Ok(s) => (s.to_string(), "utf-8"),
-            // a page that says what it is and whose bytes are all valid in it: a few
-            // characters of GBK in English text are no invalid UTF-8 to repair
-            Err(_) if declared_decodes(bytes).is_some() => {
-                let (enc, text) = declared_decodes(bytes).unwrap_or((WINDOWS_1252, String::new()));
+            Err(_) if declared.is_some() => {
+                let (enc, text) = declared.unwrap_or((WINDOWS_1252, String::new()));
                 repairs.push(format!("decoded as {}, the charset the document declares", enc.name()));
                 (text, enc.name())
             }
