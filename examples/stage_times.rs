@@ -38,7 +38,7 @@ fn main() {
             let _ = extract::metadata::from_text(&extract::metadata::cue_lines(&c.blocks));
         });
         time("language", &mut || {
-            let _ = clean::language(&c);
+            let _ = clean::language(&c, &rules.languages);
         });
         let mut x = None;
         time("extract", &mut || x = Some(extract::extract(c.clone(), &Default::default(), &rules)));

@@ -47,6 +47,10 @@ pub struct Explanation {
     /// What the per-document limits cut.
     pub truncated: Vec<String>,
     pub front_matter: BTreeMap<String, String>,
+    /// ISO 639-3 code of the detected language; the rules it was read with follow from it.
+    pub language: Option<String>,
+    /// Set when the language has no rule pack (what it was read with instead).
+    pub language_note: Option<String>,
     pub company: Option<Company>,
     /// `posting`, `several-roles`, `ladder`, `text`, or the reason it was not processed.
     pub shape: String,
@@ -108,25 +112,10 @@ pub fn explain_raw(raw: crate::model::RawDoc, rules: &Rules) -> Explanation {
     let id = id.as_str();
     let meta = raw.meta.clone();
     let limits = crate::model::Limits::default();
-    let a = match pipeline::analyse(raw, rules, &limits, &Timings::default()) {
-        Ok(a) => a,
-        Err(skipped) => {
-            return Explanation {
-                doc: id.to_string(),
-                format: skipped.doc.format.clone(),
-                encoding: skipped.doc.encoding.clone(),
-                repairs: meta.repairs,
-                truncated: meta.truncated,
-                front_matter: meta.front_matter,
-                company: None,
-                shape: format!("skipped: {}", skipped.doc.reason),
-                sections: Vec::new(),
-                blocks: Vec::new(),
-                roles: Vec::new(),
-                responsibilities: Vec::new(),
-            }
-        }
-    };
+    let a = pipeline::analyse(raw, rules, &limits, &Timings::default());
+    let language_note = a.language.as_deref().and_then(|l| pipeline::language_note(l, rules));
+    let language = a.language.clone();
+    let rules = rules.for_language(language.as_deref());
     let ex = a.extraction;
     let tax = &rules.taxonomy;
     let found = ex.roles.clone();
@@ -225,6 +214,8 @@ pub fn explain_raw(raw: crate::model::RawDoc, rules: &Rules) -> Explanation {
         repairs: meta.repairs,
         truncated,
         front_matter: meta.front_matter,
+        language,
+        language_note,
         company,
         shape,
         sections: section_notes(&tree),

@@ -150,14 +150,9 @@ pub struct Analysed {
     pub language: Option<String>,
 }
 
-/// Clean a decoded document, read its posting metadata and language, and extract its roles.
-/// A document in a language without rules comes back as its (skipped) result.
-pub fn analyse(
-    raw: crate::model::RawDoc,
-    rules: &Rules,
-    limits: &Limits,
-    t: &Timings,
-) -> Result<Analysed, Box<DocResult>> {
+/// Clean a decoded document, read its posting metadata and language, and extract its roles
+/// with the rules of its language (`Rules::for_language`).
+pub fn analyse(raw: crate::model::RawDoc, rules: &Rules, limits: &Limits, t: &Timings) -> Analysed {
     // posting metadata: JSON-LD of the page, then record fields / front matter, then text
     let ld = (raw.format == crate::model::Format::Html)
         .then(|| extract::metadata::from_json_ld(&raw.text))
@@ -171,26 +166,10 @@ pub fn analyse(
     let c = timed(&t.clean, || clean::clean_with(raw, rules, limits));
     let lines = extract::metadata::cue_lines(&c.blocks);
     let posting = extract::metadata::merge(&[ld, fields, head, extract::metadata::from_text(&lines)]);
-    let language = clean::language(&c);
-    if let Some(lang) = language.as_deref().filter(|l| !rules.structure.languages.iter().any(|k| k == l)) {
-        let name = whatlang::Lang::from_code(lang).map_or(lang, |l| l.eng_name());
-        let mut r = not_processed(
-            &c.meta.id,
-            Status::Skipped,
-            format!(
-                "language {name} ({lang}): no rule pack; the rules cover {} (structure.toml `languages`)",
-                rules.structure.languages.join(", ")
-            ),
-            c.meta.bytes,
-        );
-        r.doc.format = c.format.as_str().to_string();
-        r.doc.encoding = c.meta.encoding.clone();
-        r.doc.language = language;
-        r.doc.posting = posting;
-        return Err(Box::new(r));
-    }
+    let language = clean::language(&c, &rules.languages);
+    let rules = rules.for_language(language.as_deref());
     let extraction = timed(&t.extract, || extract::extract(c, &posting, rules));
-    Ok(Analysed { extraction, posting, language })
+    Analysed { extraction, posting, language }
 }
 
 /// Run clean, extract and normalize on a decoded document. A panic in any stage becomes an
@@ -198,14 +177,28 @@ pub fn analyse(
 pub fn process_raw(raw: crate::model::RawDoc, rules: &Rules, limits: &Limits, t: &Timings) -> DocResult {
     let id = raw.meta.id.clone();
     let bytes = raw.meta.bytes;
-    guarded(&id, bytes, || match analyse(raw, rules, limits, t) {
-        Err(skipped) => *skipped,
-        Ok(a) => {
-            let mut r = timed(&t.normalize, || normalize::normalize(a.extraction, rules));
-            r.doc.posting = a.posting;
-            r.doc.language = a.language;
-            r
+    guarded(&id, bytes, || {
+        let a = analyse(raw, rules, limits, t);
+        let own = rules.for_language(a.language.as_deref());
+        let mut r = timed(&t.normalize, || normalize::normalize(a.extraction, own));
+        r.doc.posting = a.posting;
+        if let Some(note) = a.language.as_deref().and_then(|l| language_note(l, rules)) {
+            r.doc.reason = if r.doc.reason.is_empty() { note } else { format!("{}; {note}", r.doc.reason) };
         }
+        r.doc.language = a.language;
+        r
+    })
+}
+
+/// What documents.csv says of a document in a language without a rule pack.
+pub fn language_note(code: &str, rules: &Rules) -> Option<String> {
+    if rules.languages.has_pack(code) {
+        return None;
+    }
+    let name = whatlang::Lang::from_code(code).map_or(code, |l| l.eng_name());
+    Some(match &rules.languages.fallback {
+        Some(f) => format!("language {name} ({code}) has no rule pack: read with structure.toml and lang/{f}.toml"),
+        None => format!("language {name} ({code}) has no rule pack: read with structure.toml only"),
     })
 }
 

@@ -409,7 +409,7 @@ fn open_raw_text(kept: &str) -> Vec<&'static str> {
 /// The language of a cleaned document (ISO 639-3), from about 500 characters of its
 /// longer blocks (prose tells a language best; more text costs time and barely changes the
 /// guess); `None` when the text is too short or the guess is not reliable.
-pub fn language(doc: &CleanDoc) -> Option<String> {
+pub fn language(doc: &CleanDoc, languages: &crate::rules::Languages) -> Option<String> {
     let mut sample = String::new();
     for b in doc.blocks.iter().filter(|b| b.text.len() >= 40) {
         if sample.len() >= 500 {
@@ -421,21 +421,8 @@ pub fn language(doc: &CleanDoc) -> Option<String> {
     if sample.chars().filter(|c| c.is_alphabetic()).count() < 120 {
         return None;
     }
-    let info = DETECTOR.detect(&sample)?;
-    info.is_reliable().then(|| info.lang().code().to_string())
+    languages.detect(&sample)
 }
-
-/// The languages job postings come in, told apart by whatlang. Fewer candidates make the
-/// guess about three times faster than trying all 69 whatlang knows; a document in a
-/// language outside this list is reported as the nearest one of it, and so still as a
-/// language without rules unless that one has rules.
-static DETECTOR: std::sync::LazyLock<whatlang::Detector> = std::sync::LazyLock::new(|| {
-    use whatlang::Lang::*;
-    whatlang::Detector::with_allowlist(vec![
-        Eng, Deu, Fra, Spa, Ita, Por, Nld, Pol, Swe, Dan, Nob, Fin, Ces, Hun, Ron, Tur, Rus, Ukr, Ell, Cmn, Jpn, Kor,
-        Ara, Heb, Hin, Vie, Ind, Tha,
-    ])
-});
 
 /// Keep the first `max` blocks.
 fn cap_blocks(blocks: &mut Vec<Block>, max: usize, truncated: &mut Vec<String>) {

@@ -1053,7 +1053,7 @@ impl<'a> Extractor<'a> {
             }
             return;
         }
-        let find = |set: &regex::RegexSet| {
+        let find = |set: &crate::rules::Pat| {
             header.iter().enumerate().filter(|(_, h)| set.is_match(h)).map(|(i, _)| i).collect::<Vec<_>>()
         };
         let role_col = find(&st.table_role_columns).first().copied();

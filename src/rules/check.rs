@@ -7,7 +7,7 @@ use super::Rules;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ExampleFailure {
     /// File the rule lives in.
-    pub file: &'static str,
+    pub file: String,
     /// Rule id (`role:product-manager`, `level:senior`, `category:roadmap`, `boilerplate:newsletter`).
     pub rule: String,
     pub example: String,
@@ -27,7 +27,7 @@ pub struct ExampleReport {
 impl ExampleReport {
     fn check(
         &mut self,
-        file: &'static str,
+        file: &str,
         rule: String,
         example: &str,
         must_match: bool,
@@ -37,7 +37,13 @@ impl ExampleReport {
         if ok {
             self.passed += 1;
         } else {
-            self.failures.push(ExampleFailure { file, rule, example: example.to_string(), must_match, got: got() });
+            self.failures.push(ExampleFailure {
+                file: file.to_string(),
+                rule,
+                example: example.to_string(),
+                must_match,
+                got: got(),
+            });
         }
     }
 }
@@ -149,42 +155,9 @@ pub fn run_examples(rules: &Rules) -> ExampleReport {
             rep.check("boilerplate.toml", format!("boilerplate:{}", r.id), e, false, ok, || dropped_by(e));
         }
     }
-    // requirement examples: each must yield years, a degree or skills
-    let st = &rules.structure;
-    for e in &st.req_examples {
-        let ok = st.req_years.is_match(e) || st.req_degree.is_match(e) || st.req_skills.is_match(e);
-        rep.check("structure.toml", "requirement".into(), e, true, ok, || "no years, degree or skills found".into());
-    }
-    // section labels and lead-ins: each must get the kind it is filed under
-    let kind_name = |k: Option<crate::extract::sections::Kind>| k.map_or("none", |k| k.as_str());
-    for (want, label) in &st.section_examples {
-        let got = kind_name(crate::extract::sections::classify(label, rules));
-        rep.check("structure.toml", format!("section:{want}"), label, true, got == want, || format!("kind {got}"));
-    }
-    for (want, t) in &st.lead_in_examples {
-        let got = kind_name(crate::extract::sections::lead_in_kind(t, rules));
-        rep.check("structure.toml", format!("list:lead-in:{want}"), t, true, got == want, || format!("kind {got}"));
-    }
-    // item examples read as duties (a duty verb, the hire or the person at the level as
-    // subject); counter-examples match `not-duty`
-    for e in &st.item_examples {
-        let l = e.to_lowercase();
-        let duty = st.item_duty_verbs.is_match(&l)
-            || st.item_hire_duty.is_match(&l)
-            || st.item_ladder_subject.is_match(&l)
-            || st.item_first_person.is_match(&l);
-        let not = st.item_not_duty.is_match(e);
-        rep.check("structure.toml", "item".into(), e, true, duty && !not, || {
-            if not {
-                "matches not-duty".into()
-            } else {
-                "no duty verb or subject".into()
-            }
-        });
-    }
-    for e in &st.item_counter_examples {
-        let ok = st.item_not_duty.is_match(e);
-        rep.check("structure.toml", "item:not-duty".into(), e, false, ok, || "does not match not-duty".into());
+    // structure.toml's examples on the rules of every language, each pack's on its own
+    for ex in &rules.structure.examples {
+        structure_examples(&mut rep, ex, rules.for_language(ex.language.as_deref()));
     }
     let kl = &bp.keyword_list;
     for e in &kl.examples {
@@ -198,6 +171,48 @@ pub fn run_examples(rules: &Rules) -> ExampleReport {
         });
     }
     rep
+}
+
+/// The examples of structure.toml or of one pack, on the rules they are read with.
+fn structure_examples(rep: &mut ExampleReport, ex: &super::StructureExamples, rules: &Rules) {
+    let st = &rules.structure;
+    let file = ex.file.as_str();
+    // requirement examples: each must yield years, a degree or skills
+    for e in &ex.requirements {
+        let ok = st.req_years.is_match(e) || st.req_degree.is_match(e) || st.req_skills.is_match(e);
+        rep.check(file, "requirement".into(), e, true, ok, || "no years, degree or skills found".into());
+    }
+    // section labels and lead-ins: each must get the kind it is filed under
+    let kind_name = |k: Option<crate::extract::sections::Kind>| k.map_or("none", |k| k.as_str());
+    for (want, label) in &ex.sections {
+        let got = kind_name(crate::extract::sections::classify(label, rules));
+        rep.check(file, format!("section:{want}"), label, true, got == want, || format!("kind {got}"));
+    }
+    for (want, t) in &ex.lead_ins {
+        let got = kind_name(crate::extract::sections::lead_in_kind(t, rules));
+        rep.check(file, format!("list:lead-in:{want}"), t, true, got == want, || format!("kind {got}"));
+    }
+    // item examples read as duties (a duty verb, the hire or the person at the level as
+    // subject); counter-examples match `not-duty`
+    for e in &ex.items {
+        let l = e.to_lowercase();
+        let duty = st.item_duty_verbs.is_match(&l)
+            || st.item_hire_duty.is_match(&l)
+            || st.item_ladder_subject.is_match(&l)
+            || st.item_first_person.is_match(&l);
+        let not = st.item_not_duty.is_match(e);
+        rep.check(file, "item".into(), e, true, duty && !not, || {
+            if not {
+                "matches not-duty".into()
+            } else {
+                "no duty verb or subject".into()
+            }
+        });
+    }
+    for e in &ex.item_counter_examples {
+        let ok = st.item_not_duty.is_match(e);
+        rep.check(file, "item:not-duty".into(), e, false, ok, || "does not match not-duty".into());
+    }
 }
 
 /// Legal rules that are probably mistakes: (file, message).

@@ -183,10 +183,19 @@ pub struct HtmlDef {
     pub keep_id_class: Option<S>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+/// structure.toml, and the `[structure]` table of a language pack (`rules/lang/*.toml`).
+/// Every pattern may be left out (it then never matches); a pack sets only patterns, the
+/// ids and sizes are structure.toml's. A pack's patterns are tried on documents of its
+/// language, next to structure.toml's (which hold what no language owns).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct StructureFile {
-    pub languages: Vec<S>,
+    /// Languages told apart by the language detector besides those of the packs (ISO 639-3):
+    /// a document in one of them is named in documents.csv and read with the fallback pack.
+    pub detect: Vec<S>,
+    /// The pack a document in a language without a pack is read with (next to the
+    /// language-neutral rules): "eng", as job titles and headings are often English.
+    pub fallback: Option<S>,
     pub heading: HeadingDef,
     pub table: TableDef,
     pub lists: ListsDef,
@@ -197,101 +206,113 @@ pub struct StructureFile {
     pub requirements: RequirementsDef,
 }
 
+/// A language pack, `rules/lang/<code>.toml`: the words of one language.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct ItemsDef {
-    pub id: S,
-    pub duty_verbs: Vec<S>,
-    pub duty_verb_lead: S,
-    pub hire_duty: S,
-    pub ladder_subject: S,
-    pub first_person: S,
-    pub team_title: S,
-    pub team_duty: S,
-    pub not_duty: S,
+pub struct PackFile {
+    /// ISO 639-3 code (the file's name without `.toml`).
+    pub language: S,
+    /// Titles in this language, by role id (roles.toml): read in documents of every
+    /// language, as a title is a name ("Chef de produit" in an English posting).
     #[serde(default)]
+    pub titles: std::collections::BTreeMap<String, Vec<S>>,
+    /// Patterns of structure.toml's tables, tried only on documents of this language.
+    #[serde(default)]
+    pub structure: StructureFile,
+}
+
+type Kinds = std::collections::BTreeMap<String, Vec<S>>;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ItemsDef {
+    pub id: Option<S>,
+    pub duty_verbs: Vec<S>,
+    pub duty_verb_lead: Option<S>,
+    pub hire_duty: Option<S>,
+    pub ladder_subject: Option<S>,
+    pub first_person: Option<S>,
+    pub team_title: Option<S>,
+    pub team_duty: Option<S>,
+    pub not_duty: Option<S>,
     pub examples: Vec<S>,
     /// Lines that must match `not-duty`.
-    #[serde(default)]
     pub counter_examples: Vec<S>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SectionsDef {
-    pub id: S,
-    pub duty: S,
-    pub non_duty: S,
-    pub requirements: S,
-    pub nice_to_have: S,
-    pub skills: S,
-    pub benefits: S,
-    pub company: S,
-    pub process: S,
-    pub legal: S,
+    pub id: Option<S>,
+    pub duty: Option<S>,
+    pub non_duty: Option<S>,
+    pub requirements: Option<S>,
+    pub nice_to_have: Option<S>,
+    pub skills: Option<S>,
+    pub benefits: Option<S>,
+    pub company: Option<S>,
+    pub process: Option<S>,
+    pub legal: Option<S>,
     /// Labels and the kind each must get: kind name (`duties`, `requirements`, …, `other`,
     /// or `none` for a label that names no section) to labels.
-    #[serde(default)]
-    pub examples: std::collections::BTreeMap<String, Vec<S>>,
+    pub examples: Kinds,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RequirementsDef {
-    pub id: S,
-    pub years: S,
-    pub degree: S,
-    pub skills: S,
-    #[serde(default)]
+    pub id: Option<S>,
+    pub years: Option<S>,
+    pub degree: Option<S>,
+    pub skills: Option<S>,
     pub examples: Vec<S>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct HeadingDef {
-    pub id: S,
-    pub filler: S,
-    pub max_words: usize,
-    pub not_title: S,
+    pub id: Option<S>,
+    pub filler: Option<S>,
+    pub max_words: Option<Spanned<usize>>,
+    pub not_title: Option<S>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct TableDef {
-    pub id: S,
+    pub id: Option<S>,
     pub role_columns: Vec<S>,
     pub duty_columns: Vec<S>,
     pub department_columns: Vec<S>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ListsDef {
-    pub id: S,
-    pub non_duty_lead_in: S,
-    pub duty_lead_in: S,
-    pub requirements_lead_in: S,
+    pub id: Option<S>,
+    pub non_duty_lead_in: Option<S>,
+    pub duty_lead_in: Option<S>,
+    pub requirements_lead_in: Option<S>,
     /// Lead-ins and the kind each gives the list after it (`duties`, `requirements`,
     /// `other`, or `none`).
-    #[serde(default)]
-    pub examples: std::collections::BTreeMap<String, Vec<S>>,
+    pub examples: Kinds,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct SubheadingDef {
-    pub id: S,
-    pub max_words: usize,
+    pub id: Option<S>,
+    pub max_words: Option<Spanned<usize>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ProseDef {
-    pub id: S,
-    pub lead: S,
-    pub verbs: S,
-    pub duty: S,
-    pub non_duty: S,
+    pub id: Option<S>,
+    pub lead: Option<S>,
+    pub verbs: Option<S>,
+    pub duty: Option<S>,
+    pub non_duty: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]

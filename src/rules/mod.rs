@@ -29,6 +29,11 @@ const EMBEDDED: [(&str, &str); 6] = [
     ("company.toml", include_str!("../../rules/company.toml")),
 ];
 
+include!(concat!(env!("OUT_DIR"), "/packs.rs"));
+
+/// The folder of the language packs, under the rules folder.
+pub const PACK_DIR: &str = "lang";
+
 /// Rule patterns are compiled with ASCII word boundaries: `\b` in a rule means
 /// `(?-u:\b)`. Unicode boundaries make the regex engines fall back to slow paths on any
 /// non-ASCII text; the difference only shows next to non-ASCII letters (documented in
@@ -90,7 +95,8 @@ impl std::error::Error for RuleErrors {}
 /// The text of one rule file and the name to report it by.
 #[derive(Debug, Clone)]
 pub struct RuleText {
-    pub name: &'static str,
+    /// The file's name under the rules folder: `roles.toml`, `lang/fra.toml`.
+    pub name: String,
     pub shown_as: String,
     pub text: String,
 }
@@ -99,7 +105,8 @@ pub struct RuleText {
 pub fn embedded_texts() -> Vec<RuleText> {
     EMBEDDED
         .iter()
-        .map(|(n, t)| RuleText { name: n, shown_as: format!("rules/{n} (built in)"), text: t.to_string() })
+        .chain(EMBEDDED_PACKS)
+        .map(|(n, t)| RuleText { name: n.to_string(), shown_as: format!("rules/{n} (built in)"), text: t.to_string() })
         .collect()
 }
 
@@ -114,8 +121,19 @@ pub fn dir_texts(dir: &Path) -> Result<Vec<RuleText>, RuleErrors> {
     }
     let mut out = Vec::new();
     let mut errs = Vec::new();
-    for name in FILE_NAMES {
-        let p = dir.join(name);
+    // the packs: every `.toml` file of `lang/`, by name (a missing folder is no pack)
+    let mut packs: Vec<String> = std::fs::read_dir(dir.join(PACK_DIR))
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".toml"))
+                .map(|n| format!("{PACK_DIR}/{n}"))
+                .collect()
+        })
+        .unwrap_or_default();
+    packs.sort();
+    for name in FILE_NAMES.iter().map(|n| n.to_string()).chain(packs) {
+        let p = dir.join(&name);
         // A pipe or device named like a rule file would block the read for ever, and a
         // huge file is not a rule file: look before reading.
         match std::fs::metadata(&p) {
@@ -133,7 +151,7 @@ pub fn dir_texts(dir: &Path) -> Result<Vec<RuleText>, RuleErrors> {
             _ => {}
         }
         match std::fs::read_to_string(&p) {
-            Ok(text) => out.push(RuleText { name, shown_as: p.display().to_string(), text }),
+            Ok(text) => out.push(RuleText { name: name.clone(), shown_as: p.display().to_string(), text }),
             Err(e) => {
                 errs.push(RuleError::File { file: p.display().to_string(), message: format!("cannot read: {e}") })
             }
@@ -285,50 +303,145 @@ pub struct Boilerplate {
     pub html: HtmlRules,
 }
 
-#[derive(Debug, Clone)]
-pub struct Structure {
-    /// ISO 639-3 codes of the languages the rules cover.
-    pub languages: Vec<String>,
-    pub heading_filler: Regex,
-    pub heading_max_words: usize,
-    pub heading_not_title: Regex,
-    pub table_role_columns: RegexSet,
-    pub table_duty_columns: RegexSet,
-    pub table_department_columns: RegexSet,
-    pub non_duty_lead_in: Regex,
-    pub duty_lead_in: Regex,
-    pub requirements_lead_in: Regex,
-    pub subheading_max_words: usize,
-    pub prose_lead: Regex,
-    pub prose_verbs: Regex,
-    pub prose_duty: Regex,
-    pub prose_non_duty: Regex,
-    pub section_duty: Regex,
-    pub section_non_duty: Regex,
-    pub section_requirements: Regex,
-    pub section_nice_to_have: Regex,
-    pub section_skills: Regex,
-    pub section_benefits: Regex,
-    pub section_company: Regex,
-    pub section_process: Regex,
-    pub section_legal: Regex,
-    pub item_duty_verbs: Regex,
-    pub item_hire_duty: Regex,
-    pub item_ladder_subject: Regex,
-    pub item_first_person: Regex,
-    pub item_team_title: Regex,
-    pub item_team_duty: Regex,
-    pub item_not_duty: Regex,
-    pub item_examples: Vec<String>,
+/// A pattern of the structure rules: structure.toml's regex and those of the language packs
+/// that apply to a document. It matches when one of them does; each is compiled once.
+#[derive(Debug, Clone, Default)]
+pub struct Pat(Vec<Regex>);
+
+impl Pat {
+    pub fn is_match(&self, text: &str) -> bool {
+        self.0.iter().any(|r| r.is_match(text))
+    }
+
+    /// The captures of the first regex that matches.
+    pub fn captures<'a>(&self, text: &'a str) -> Option<regex::Captures<'a>> {
+        self.0.iter().find_map(|r| r.captures(text))
+    }
+
+    /// The match of the first regex that matches.
+    pub fn find<'a>(&self, text: &'a str) -> Option<regex::Match<'a>> {
+        self.0.iter().find_map(|r| r.find(text))
+    }
+
+    /// The captures of every regex in turn.
+    pub fn captures_iter<'a>(&'a self, text: &'a str) -> impl Iterator<Item = regex::Captures<'a>> + 'a {
+        self.0.iter().flat_map(move |r| r.captures_iter(text))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn extend(&mut self, other: &Pat) {
+        self.0.extend(other.0.iter().cloned());
+    }
+}
+
+macro_rules! structure_patterns {
+    ($($field:ident),* $(,)?) => {
+        /// The patterns of structure.toml, one [`Pat`] each (see the file for what each decides).
+        #[derive(Debug, Clone, Default)]
+        pub struct StructurePats {
+            $(pub $field: Pat,)*
+        }
+
+        impl StructurePats {
+            fn extend(&mut self, other: &StructurePats) {
+                $(self.$field.extend(&other.$field);)*
+            }
+        }
+    };
+}
+
+structure_patterns!(
+    heading_filler,
+    heading_not_title,
+    table_role_columns,
+    table_duty_columns,
+    table_department_columns,
+    non_duty_lead_in,
+    duty_lead_in,
+    requirements_lead_in,
+    prose_lead,
+    prose_verbs,
+    prose_duty,
+    prose_non_duty,
+    section_duty,
+    section_non_duty,
+    section_requirements,
+    section_nice_to_have,
+    section_skills,
+    section_benefits,
+    section_company,
+    section_process,
+    section_legal,
+    item_duty_verbs,
+    item_hire_duty,
+    item_ladder_subject,
+    item_first_person,
+    item_team_title,
+    item_team_duty,
+    item_not_duty,
+    req_years,
+    req_degree,
+    req_skills,
+);
+
+/// The examples of structure.toml or of one language pack, run by `rolemap rules test` on
+/// the rules of that language.
+#[derive(Debug, Clone, Default)]
+pub struct StructureExamples {
+    /// The file they come from, as shown in messages.
+    pub file: String,
+    /// The pack's language; `None` for structure.toml (run on the rules of every language).
+    pub language: Option<String>,
+    pub items: Vec<String>,
     pub item_counter_examples: Vec<String>,
     /// (kind name or "none", label) pairs of `[sections] examples`.
-    pub section_examples: Vec<(String, String)>,
+    pub sections: Vec<(String, String)>,
     /// (kind name or "none", lead-in) pairs of `[lists] examples`.
-    pub lead_in_examples: Vec<(String, String)>,
-    pub req_years: Regex,
-    pub req_degree: Regex,
-    pub req_skills: Regex,
-    pub req_examples: Vec<String>,
+    pub lead_ins: Vec<(String, String)>,
+    pub requirements: Vec<String>,
+}
+
+/// The structure rules for one language (or, before a document's language is known, for all).
+#[derive(Debug, Clone)]
+pub struct Structure {
+    pats: StructurePats,
+    pub heading_max_words: usize,
+    pub subheading_max_words: usize,
+    pub examples: Vec<StructureExamples>,
+}
+
+impl std::ops::Deref for Structure {
+    type Target = StructurePats;
+    fn deref(&self) -> &StructurePats {
+        &self.pats
+    }
+}
+
+/// The languages of the rules: a pack per language, the detector that tells them apart.
+#[derive(Debug, Clone)]
+pub struct Languages {
+    /// ISO 639-3 codes of the packs (`rules/lang/<code>.toml`), in file order.
+    pub packs: Vec<String>,
+    /// The pack a document in a language without one is read with.
+    pub fallback: Option<String>,
+    /// Told apart by the detector: the packs' languages and structure.toml `detect`.
+    pub detected: Vec<String>,
+    detector: whatlang::Detector,
+}
+
+impl Languages {
+    /// The document's language (ISO 639-3), when the detector is sure of it.
+    pub fn detect(&self, sample: &str) -> Option<String> {
+        let info = self.detector.detect(sample)?;
+        info.is_reliable().then(|| info.lang().code().to_string())
+    }
+
+    pub fn has_pack(&self, code: &str) -> bool {
+        self.packs.iter().any(|p| p == code)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -422,9 +535,21 @@ pub struct Rules {
     pub boilerplate: Boilerplate,
     pub structure: Structure,
     pub company: CompanyRules,
+    pub languages: Languages,
+    /// The same rules with the structure of one language: structure.toml's patterns and its
+    /// pack's (the base rules hold every pack's, for documents of unknown language).
+    variants: Vec<(String, Rules)>,
 }
 
 impl Rules {
+    /// The rules to read a document in `language` with: its pack, the fallback pack for a
+    /// language without one, every pack when the language is not known.
+    pub fn for_language(&self, language: Option<&str>) -> &Rules {
+        let Some(code) = language else { return self };
+        let code = if self.languages.has_pack(code) { Some(code) } else { self.languages.fallback.as_deref() };
+        code.and_then(|c| self.variants.iter().find(|(l, _)| l == c)).map_or(self, |(_, r)| r)
+    }
+
     /// The rules shipped in the binary.
     pub fn embedded() -> Result<Rules, RuleErrors> {
         Rules::from_texts(&embedded_texts(), "built in")
@@ -462,19 +587,27 @@ impl Rules {
         let st_f: Option<StructureFile> = c.parse(st_t);
         let co_f: Option<CompanyFile> = c.parse(co_t);
 
+        let pack_texts: Vec<&RuleText> = texts.iter().filter(|t| t.name.starts_with("lang/")).collect();
+        let mut packs: Vec<(&RuleText, PackFile)> = Vec::new();
+        for t in pack_texts {
+            if let Some(p) = c.parse::<PackFile>(t) {
+                packs.push((t, p));
+            }
+        }
         let taxonomy = match (&roles_f, &sen_f) {
-            (Some(r), Some(s)) => c.taxonomy(roles_t, r, sen_t, s),
+            (Some(r), Some(s)) => c.taxonomy(roles_t, r, sen_t, s, &packs),
             _ => None,
         };
         let cats = cat_f.as_ref().and_then(|f| c.categories(cat_t, f));
         let boiler = bp_f.as_ref().and_then(|f| c.boilerplate(bp_t, f));
-        let structure = st_f.as_ref().and_then(|f| c.structure(st_t, f));
         let company = co_f.as_ref().and_then(|f| c.company(co_t, f));
+        let languages = st_f.as_ref().and_then(|f| c.languages(st_t, f, &packs));
+        let structures = st_f.as_ref().and_then(|f| c.structure(st_t, f, &packs));
         if !c.errors.is_empty() {
             return Err(RuleErrors(c.errors));
         }
-        let (Some(taxonomy), Some(cats), Some(boiler), Some(structure), Some(company)) =
-            (taxonomy, cats, boiler, structure, company)
+        let (Some(taxonomy), Some(cats), Some(boiler), Some((structure, by_language)), Some(company), Some(languages)) =
+            (taxonomy, cats, boiler, structures, company, languages)
         else {
             // every path that gives None records an error; this is a guard against a new one
             return Err(RuleErrors(vec![RuleError::File {
@@ -491,7 +624,7 @@ impl Rules {
             h.update([0u8]);
         }
         let fingerprint: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
-        Ok(Rules {
+        let mut rules = Rules {
             fingerprint,
             origin: origin.to_string(),
             taxonomy,
@@ -501,7 +634,14 @@ impl Rules {
             boilerplate: boiler,
             structure,
             company,
-        })
+            languages,
+            variants: Vec::new(),
+        };
+        rules.variants = by_language
+            .into_iter()
+            .map(|(code, structure)| (code, Rules { structure, variants: Vec::new(), ..rules.clone() }))
+            .collect();
+        Ok(rules)
     }
 
     /// Indices of the categories whose patterns match `text`, ascending.
@@ -998,7 +1138,14 @@ impl Compiler {
         })
     }
 
-    fn taxonomy(&mut self, rt: &RuleText, rf: &RolesFile, st: &RuleText, sf: &SeniorityFile) -> Option<Taxonomy> {
+    fn taxonomy(
+        &mut self,
+        rt: &RuleText,
+        rf: &RolesFile,
+        st: &RuleText,
+        sf: &SeniorityFile,
+        packs: &[(&RuleText, PackFile)],
+    ) -> Option<Taxonomy> {
         let n_err = self.errors.len();
         let mut seen = HashMap::new();
         let mut levels = Vec::new();
@@ -1083,7 +1230,7 @@ impl Compiler {
         let mut roles = Vec::new();
         let mut aliases: Vec<Alias> = Vec::new();
         let mut seen_roles = HashMap::new();
-        let mut alias_owner: HashMap<(String, bool), (String, usize)> = HashMap::new();
+        let mut alias_owner: HashMap<(String, bool), (String, usize, String)> = HashMap::new();
         let mut rule_ids: HashSet<String> = HashSet::new();
         let mut pats = Pats::default();
         // an alias: explicit titles first (a clash is an error), then the titles the grammar
@@ -1098,7 +1245,7 @@ impl Compiler {
             role_id: &str,
             level: Option<usize>,
             kind: AliasKind,
-            alias_owner: &mut HashMap<(String, bool), (String, usize)>,
+            alias_owner: &mut HashMap<(String, bool), (String, usize, String)>,
             rule_ids: &mut HashSet<String>,
             aliases: &mut Vec<Alias>,
             pats: &mut Pats,
@@ -1110,18 +1257,22 @@ impl Compiler {
             }
             let cs = text.chars().any(|c| c.is_alphabetic()) && !text.chars().any(|c| c.is_lowercase());
             let key = (if cs { text.to_string() } else { text.to_lowercase() }, cs);
-            if let Some((owner, off)) = alias_owner.get(&key) {
+            if let Some((owner, off, file)) = alias_owner.get(&key) {
                 if kind == AliasKind::Listed {
-                    let (line, _) = line_col(&rt.text, *off);
+                    let at = if *file == rt.shown_as {
+                        format!("line {}", line_col(&rt.text, *off).0)
+                    } else {
+                        file.clone()
+                    };
                     this.err_at(
                         rt,
                         t.span().start,
-                        format!("title {text:?} is already mapped to role {owner:?} on line {line}"),
+                        format!("title {text:?} is already mapped to role {owner:?} on {at}"),
                     );
                 }
                 return;
             }
-            alias_owner.insert(key, (role_id.to_string(), t.span().start));
+            alias_owner.insert(key, (role_id.to_string(), t.span().start, rt.shown_as.clone()));
             let ai = aliases.len();
             // titles that differ only in punctuation ("ux/ui designer", "ux ui designer")
             // get the same slug: number the later ones so every rule id stays unique
@@ -1201,6 +1352,32 @@ impl Compiler {
                 examples: vals(&r.examples),
                 counter_examples: vals(&r.counter_examples),
             });
+        }
+        // the titles of the language packs, after roles.toml's
+        for (pt, p) in packs {
+            for (role_id, titles) in &p.titles {
+                let Some(ri) = rf.role.iter().position(|r| r.id.get_ref() == role_id) else {
+                    let at = titles.first().map_or(p.language.span().start, |t| t.span().start);
+                    self.err_at(pt, at, format!("[titles]: {role_id:?} is not a role of roles.toml"));
+                    continue;
+                };
+                for t in titles {
+                    add_alias(
+                        self,
+                        pt,
+                        t,
+                        t.get_ref(),
+                        ri,
+                        role_id,
+                        None,
+                        AliasKind::Listed,
+                        &mut alias_owner,
+                        &mut rule_ids,
+                        &mut aliases,
+                        &mut pats,
+                    );
+                }
+            }
         }
         // the title grammar: "{area}" patterns of each level over each role's lead areas
         for (ri, r) in rf.role.iter().enumerate() {
@@ -1432,7 +1609,7 @@ impl Compiler {
     /// The duty verbs as one pattern: each base form with its inflections ("manage":
     /// manage, manages, managed, managing; "identify": identifies, identified; "plan":
     /// plans, planned, planning), after optional lead words.
-    fn duty_verbs(&mut self, t: &RuleText, f: &ItemsDef) -> Option<Regex> {
+    fn duty_verbs(&mut self, t: &RuleText, f: &ItemsDef, lead: Option<&S>) -> Pat {
         let mut alts = Vec::new();
         for v in &f.duty_verbs {
             let v = v.get_ref().trim().to_lowercase();
@@ -1458,80 +1635,96 @@ impl Compiler {
             };
             alts.push(format!("{forms}{rest}"));
         }
-        let lead = f.duty_verb_lead.get_ref();
+        if alts.is_empty() {
+            return Pat::default();
+        }
+        let Some(lead) = f.duty_verb_lead.as_ref().or(lead) else {
+            let at = f.duty_verbs.first().map_or(0, |v| v.span().start);
+            self.err_at(t, at, "duty-verbs need a duty-verb-lead (here or in structure.toml)".into());
+            return Pat::default();
+        };
         // (a lead ending in an apostrophe binds without a space: "d'assurer")
-        let pat = format!(r"^(?:(?:{lead})(?:\s+|\b))*(?:{})\b", alts.join("|"));
-        let spanned = toml::Spanned::new(f.duty_verb_lead.span(), pat);
-        self.regex(t, &spanned, "duty-verbs", false)
+        let pat = format!(r"^(?:(?:{})(?:\s+|\b))*(?:{})\b", lead.get_ref(), alts.join("|"));
+        let spanned = toml::Spanned::new(lead.span(), pat);
+        Pat(self.regex(t, &spanned, "duty-verbs", false).into_iter().collect())
     }
 
-    fn structure(&mut self, t: &RuleText, f: &StructureFile) -> Option<Structure> {
-        // the ids in structure.toml name the extractor's steps; they must be the ones it writes
-        for (id, want) in [
-            (&f.heading.id, "heading:role"),
-            (&f.table.id, "table:row"),
-            (&f.lists.id, "list:item"),
-            (&f.subheading.id, "subheading"),
-            (&f.prose.id, "prose:subject"),
-            (&f.sections.id, "section"),
-            (&f.items.id, "item"),
-            (&f.requirements.id, "requirement"),
-        ] {
-            if id.get_ref() != want {
-                self.err_at(t, id.span().start, format!("id must be {want:?} (the extractor step it configures)"));
-            }
+    /// One optional pattern of a structure file.
+    fn pat(&mut self, t: &RuleText, s: &Option<S>, what: &str, allow_empty: bool) -> Pat {
+        Pat(s.iter().filter_map(|s| self.regex(t, s, what, allow_empty)).collect())
+    }
+
+    /// A list of column patterns, as one pattern.
+    fn columns(&mut self, t: &RuleText, pats: &[S], what: &str) -> Pat {
+        if pats.is_empty() {
+            return Pat::default();
         }
-        let heading_filler = self.regex(t, &f.heading.filler, "heading filler", true);
-        let heading_not_title = self.regex(t, &f.heading.not_title, "not-title", false);
-        let role_cols = self.regex_set(t, &f.table.role_columns, "role column pattern");
-        let duty_cols = self.regex_set(t, &f.table.duty_columns, "duty column pattern");
-        let dep_cols = self.regex_set(t, &f.table.department_columns, "department column pattern");
-        let non_duty_lead_in = self.regex(t, &f.lists.non_duty_lead_in, "non-duty-lead-in", false);
-        let duty_lead_in = self.regex(t, &f.lists.duty_lead_in, "duty-lead-in", false);
-        let requirements_lead_in = self.regex(t, &f.lists.requirements_lead_in, "requirements-lead-in", false);
-        let lead = self.regex(t, &f.prose.lead, "prose lead", true);
-        let verbs = self.regex(t, &f.prose.verbs, "prose verbs", false);
-        let duty = self.regex(t, &f.prose.duty, "prose duty", false);
-        let non_duty = self.regex(t, &f.prose.non_duty, "prose non-duty", false);
-        let section_duty = self.regex(t, &f.sections.duty, "duty section", false);
-        let section_non_duty = self.regex(t, &f.sections.non_duty, "non-duty section", false);
-        let section_req = self.regex(t, &f.sections.requirements, "requirements section", false);
-        let section_nice = self.regex(t, &f.sections.nice_to_have, "nice-to-have section", false);
-        let section_benefits = self.regex(t, &f.sections.benefits, "benefits section", false);
-        let section_skills = self.regex(t, &f.sections.skills, "skills section", false);
-        let section_company = self.regex(t, &f.sections.company, "company section", false);
-        let section_process = self.regex(t, &f.sections.process, "process section", false);
-        let section_legal = self.regex(t, &f.sections.legal, "legal section", false);
-        let item_duty_verbs = self.duty_verbs(t, &f.items);
-        let item_hire_duty = self.regex(t, &f.items.hire_duty, "hire-duty", false);
-        let item_ladder_subject = self.regex(t, &f.items.ladder_subject, "ladder-subject", false);
-        let item_first_person = self.regex(t, &f.items.first_person, "first-person", false);
-        let item_team_title = self.regex(t, &f.items.team_title, "team-title", false);
-        let item_team_duty = self.regex(t, &f.items.team_duty, "team-duty", false);
-        let item_not_duty = self.regex(t, &f.items.not_duty, "not-duty", false);
-        let req_years = self.regex(t, &f.requirements.years, "years", false);
-        let req_degree = self.regex(t, &f.requirements.degree, "degree", false);
-        let req_skills = self.regex(t, &f.requirements.skills, "skills", false);
-        if let Some(re) = &req_years {
-            for name in ["min", "max"] {
-                if !re.capture_names().any(|n| n == Some(name)) {
-                    self.err_at(
-                        t,
-                        f.requirements.years.span().start,
-                        format!("years pattern needs a group named {name:?}"),
-                    );
+        let Some(set) = self.regex_set(t, pats, what) else { return Pat::default() };
+        let joined = set.patterns().iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
+        let at = pats[0].span();
+        Pat(self.regex(t, &toml::Spanned::new(at, joined), what, false).into_iter().collect())
+    }
+
+    /// The patterns of structure.toml or of a pack's `[structure]`.
+    fn structure_pats(&mut self, t: &RuleText, f: &StructureFile, lead: Option<&S>) -> StructurePats {
+        let p = StructurePats {
+            heading_filler: self.pat(t, &f.heading.filler, "heading filler", true),
+            heading_not_title: self.pat(t, &f.heading.not_title, "not-title", false),
+            table_role_columns: self.columns(t, &f.table.role_columns, "role column pattern"),
+            table_duty_columns: self.columns(t, &f.table.duty_columns, "duty column pattern"),
+            table_department_columns: self.columns(t, &f.table.department_columns, "department column pattern"),
+            non_duty_lead_in: self.pat(t, &f.lists.non_duty_lead_in, "non-duty-lead-in", false),
+            duty_lead_in: self.pat(t, &f.lists.duty_lead_in, "duty-lead-in", false),
+            requirements_lead_in: self.pat(t, &f.lists.requirements_lead_in, "requirements-lead-in", false),
+            prose_lead: self.pat(t, &f.prose.lead, "prose lead", true),
+            prose_verbs: self.pat(t, &f.prose.verbs, "prose verbs", false),
+            prose_duty: self.pat(t, &f.prose.duty, "prose duty", false),
+            prose_non_duty: self.pat(t, &f.prose.non_duty, "prose non-duty", false),
+            section_duty: self.pat(t, &f.sections.duty, "duty section", false),
+            section_non_duty: self.pat(t, &f.sections.non_duty, "non-duty section", false),
+            section_requirements: self.pat(t, &f.sections.requirements, "requirements section", false),
+            section_nice_to_have: self.pat(t, &f.sections.nice_to_have, "nice-to-have section", false),
+            section_skills: self.pat(t, &f.sections.skills, "skills section", false),
+            section_benefits: self.pat(t, &f.sections.benefits, "benefits section", false),
+            section_company: self.pat(t, &f.sections.company, "company section", false),
+            section_process: self.pat(t, &f.sections.process, "process section", false),
+            section_legal: self.pat(t, &f.sections.legal, "legal section", false),
+            item_duty_verbs: self.duty_verbs(t, &f.items, lead),
+            item_hire_duty: self.pat(t, &f.items.hire_duty, "hire-duty", false),
+            item_ladder_subject: self.pat(t, &f.items.ladder_subject, "ladder-subject", false),
+            item_first_person: self.pat(t, &f.items.first_person, "first-person", false),
+            item_team_title: self.pat(t, &f.items.team_title, "team-title", false),
+            item_team_duty: self.pat(t, &f.items.team_duty, "team-duty", false),
+            item_not_duty: self.pat(t, &f.items.not_duty, "not-duty", false),
+            req_years: self.pat(t, &f.requirements.years, "years", false),
+            req_degree: self.pat(t, &f.requirements.degree, "degree", false),
+            req_skills: self.pat(t, &f.requirements.skills, "skills", false),
+        };
+        for (re, s, names) in [
+            (&p.req_years, &f.requirements.years, &["min", "max"][..]),
+            (&p.req_skills, &f.requirements.skills, &["list"][..]),
+        ] {
+            for r in &re.0 {
+                for name in names {
+                    if !r.capture_names().any(|n| n == Some(*name)) {
+                        let at = s.as_ref().map_or(0, |s| s.span().start);
+                        self.err_at(
+                            t,
+                            at,
+                            format!(
+                                "{} pattern needs a group named {name:?}",
+                                if names.len() == 2 { "years" } else { "skills" }
+                            ),
+                        );
+                    }
                 }
             }
         }
-        if let Some(re) = &req_skills {
-            if !re.capture_names().any(|n| n == Some("list")) {
-                self.err_at(
-                    t,
-                    f.requirements.skills.span().start,
-                    "skills pattern needs a group named \"list\"".into(),
-                );
-            }
-        }
+        p
+    }
+
+    /// The examples of structure.toml or of a pack.
+    fn structure_examples(&mut self, t: &RuleText, f: &StructureFile, language: Option<&str>) -> StructureExamples {
         let mut kind_examples = |map: &BTreeMap<String, Vec<S>>, kinds: &[&str], what: &str| {
             let mut v = Vec::new();
             for (kind, labels) in map {
@@ -1543,7 +1736,7 @@ impl Compiler {
             }
             v
         };
-        let section_examples = kind_examples(
+        let sections = kind_examples(
             &f.sections.examples,
             &[
                 "duties",
@@ -1559,63 +1752,152 @@ impl Compiler {
             ],
             "[sections]",
         );
-        let lead_in_examples =
-            kind_examples(&f.lists.examples, &["duties", "requirements", "other", "none"], "[lists]");
-        let mut languages = Vec::new();
-        for l in &f.languages {
-            match whatlang::Lang::from_code(l.get_ref().as_str()) {
-                Some(lang) => languages.push(lang.code().to_string()),
-                None => self.err_at(
+        let lead_ins = kind_examples(&f.lists.examples, &["duties", "requirements", "other", "none"], "[lists]");
+        StructureExamples {
+            file: t.name.clone(),
+            language: language.map(str::to_string),
+            items: vals(&f.items.examples),
+            item_counter_examples: vals(&f.items.counter_examples),
+            sections,
+            lead_ins,
+            requirements: vals(&f.requirements.examples),
+        }
+    }
+
+    /// The languages: a pack per file of `rules/lang/`, named by its file; structure.toml's
+    /// `detect` and `fallback`.
+    fn languages(&mut self, st: &RuleText, f: &StructureFile, packs: &[(&RuleText, PackFile)]) -> Option<Languages> {
+        let n_err = self.errors.len();
+        let code = |this: &mut Compiler, t: &RuleText, s: &S| match whatlang::Lang::from_code(s.get_ref().as_str()) {
+            Some(l) => Some(l),
+            None => {
+                this.err_at(
                     t,
-                    l.span().start,
+                    s.span().start,
                     format!(
                         "{:?} is not an ISO 639-3 language code whatlang knows (e.g. \"eng\", \"deu\")",
-                        l.get_ref()
+                        s.get_ref()
                     ),
-                ),
+                );
+                None
+            }
+        };
+        let mut langs = Vec::new();
+        let mut names = Vec::new();
+        for (t, p) in packs {
+            let want = t.name.trim_start_matches("lang/").trim_end_matches(".toml");
+            if p.language.get_ref() != want {
+                self.err_at(t, p.language.span().start, format!("language must be {want:?}, the file's name"));
+            }
+            if names.contains(p.language.get_ref()) {
+                self.err_at(t, p.language.span().start, format!("a second pack for {:?}", p.language.get_ref()));
+            }
+            if let Some(l) = code(self, t, &p.language) {
+                langs.push(l);
+                names.push(l.code().to_string());
+            }
+            // the ids and sizes of the extractor's steps are structure.toml's
+            let s = &p.structure;
+            for id in [&s.heading.id, &s.table.id, &s.lists.id, &s.subheading.id, &s.prose.id, &s.sections.id]
+                .into_iter()
+                .chain([&s.items.id, &s.requirements.id])
+                .flatten()
+            {
+                self.err_at(t, id.span().start, "ids are set in structure.toml, not in a pack".into());
+            }
+            for n in [&s.heading.max_words, &s.subheading.max_words].into_iter().flatten() {
+                self.err_at(t, n.span().start, "max-words is set in structure.toml, not in a pack".into());
+            }
+            if !s.detect.is_empty() || s.fallback.is_some() {
+                self.err_at(t, p.language.span().start, "detect and fallback are set in structure.toml".into());
             }
         }
-        Some(Structure {
-            languages,
-            heading_filler: heading_filler?,
-            heading_max_words: f.heading.max_words,
-            heading_not_title: heading_not_title?,
-            table_role_columns: role_cols?,
-            table_duty_columns: duty_cols?,
-            table_department_columns: dep_cols?,
-            non_duty_lead_in: non_duty_lead_in?,
-            duty_lead_in: duty_lead_in?,
-            requirements_lead_in: requirements_lead_in?,
-            subheading_max_words: f.subheading.max_words,
-            prose_lead: lead?,
-            prose_verbs: verbs?,
-            prose_duty: duty?,
-            prose_non_duty: non_duty?,
-            section_duty: section_duty?,
-            section_non_duty: section_non_duty?,
-            section_requirements: section_req?,
-            section_nice_to_have: section_nice?,
-            section_benefits: section_benefits?,
-            section_skills: section_skills?,
-            section_company: section_company?,
-            section_process: section_process?,
-            section_legal: section_legal?,
-            item_duty_verbs: item_duty_verbs?,
-            item_hire_duty: item_hire_duty?,
-            item_ladder_subject: item_ladder_subject?,
-            item_first_person: item_first_person?,
-            item_team_title: item_team_title?,
-            item_team_duty: item_team_duty?,
-            item_not_duty: item_not_duty?,
-            item_examples: vals(&f.items.examples),
-            item_counter_examples: vals(&f.items.counter_examples),
-            section_examples,
-            lead_in_examples,
-            req_years: req_years?,
-            req_degree: req_degree?,
-            req_skills: req_skills?,
-            req_examples: vals(&f.requirements.examples),
-        })
+        let mut detected = names.clone();
+        let mut all = langs.clone();
+        for d in &f.detect {
+            if let Some(l) = code(self, st, d) {
+                if !all.contains(&l) {
+                    all.push(l);
+                    detected.push(l.code().to_string());
+                }
+            }
+        }
+        let fallback = f.fallback.as_ref().and_then(|fb| {
+            if names.contains(fb.get_ref()) {
+                Some(fb.get_ref().clone())
+            } else {
+                self.err_at(st, fb.span().start, format!("fallback {:?} has no pack in lang/", fb.get_ref()));
+                None
+            }
+        });
+        if self.errors.len() > n_err {
+            return None;
+        }
+        let detector = if all.is_empty() { whatlang::Detector::new() } else { whatlang::Detector::with_allowlist(all) };
+        Some(Languages { packs: names, fallback, detected, detector })
+    }
+
+    /// structure.toml and the packs' structure: the rules for every language, and for each pack's.
+    #[allow(clippy::type_complexity)]
+    fn structure(
+        &mut self,
+        t: &RuleText,
+        f: &StructureFile,
+        packs: &[(&RuleText, PackFile)],
+    ) -> Option<(Structure, Vec<(String, Structure)>)> {
+        let n_err = self.errors.len();
+        // the ids in structure.toml name the extractor's steps; they must be the ones it writes
+        for (id, want) in [
+            (&f.heading.id, "heading:role"),
+            (&f.table.id, "table:row"),
+            (&f.lists.id, "list:item"),
+            (&f.subheading.id, "subheading"),
+            (&f.prose.id, "prose:subject"),
+            (&f.sections.id, "section"),
+            (&f.items.id, "item"),
+            (&f.requirements.id, "requirement"),
+        ] {
+            match id {
+                Some(id) if id.get_ref() == want => {}
+                Some(id) => {
+                    self.err_at(t, id.span().start, format!("id must be {want:?} (the extractor step it configures)"))
+                }
+                None => self.err_at(t, 0, format!("missing id = {want:?} (the extractor step a table configures)")),
+            }
+        }
+        let max_words = |this: &mut Compiler, n: &Option<toml::Spanned<usize>>, table: &str| match n {
+            Some(n) => *n.get_ref(),
+            None => {
+                this.err_at(t, 0, format!("[{table}] needs max-words"));
+                0
+            }
+        };
+        let heading_max_words = max_words(self, &f.heading.max_words, "heading");
+        let subheading_max_words = max_words(self, &f.subheading.max_words, "subheading");
+        let lead = f.items.duty_verb_lead.as_ref();
+        let neutral = self.structure_pats(t, f, None);
+        let mut examples = vec![self.structure_examples(t, f, None)];
+        let mut all = neutral.clone();
+        let mut per_pack = Vec::new();
+        for (pt, p) in packs {
+            let own = self.structure_pats(pt, &p.structure, lead);
+            all.extend(&own);
+            let mut pats = neutral.clone();
+            pats.extend(&own);
+            examples.push(self.structure_examples(pt, &p.structure, Some(p.language.get_ref())));
+            per_pack.push((p.language.get_ref().clone(), pats));
+        }
+        if self.errors.len() > n_err {
+            return None;
+        }
+        let make = |pats: StructurePats| Structure {
+            pats,
+            heading_max_words,
+            subheading_max_words,
+            examples: examples.clone(),
+        };
+        let variants = per_pack.into_iter().map(|(code, pats)| (code, make(pats))).collect();
+        Some((make(all), variants))
     }
 }
 
