@@ -1,21 +1,8 @@
 //! The `rolemap` command end to end: exit codes, messages, atomic and deterministic output.
 
+mod common;
+use common::{bin, rules_copy, run, s};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_rolemap"));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().unwrap()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 fn corpus_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
@@ -52,10 +39,7 @@ fn output_is_deterministic() {
 
 #[test]
 fn bad_rules_stop_the_run_with_file_and_line() {
-    let rules = tempfile::tempdir().unwrap();
-    for f in rolemap::rules::FILE_NAMES {
-        std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules").join(f), rules.path().join(f)).unwrap();
-    }
+    let rules = rules_copy();
     let p = rules.path().join("categories.toml");
     let mut text = std::fs::read_to_string(&p).unwrap();
     text.push_str("\n[[category]]\nid = \"bad\"\nlabel = \"Bad\"\npatterns = ['(?P<x']\n");

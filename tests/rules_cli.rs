@@ -2,25 +2,10 @@
 //! them: one broken rule file per kind of error, each message naming the file and line; a
 //! failing example; a new role added purely by editing a copy of `rules/`.
 
+mod common;
+use common::{rules_copy, run, s};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rolemap")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-/// A temporary copy of the shipped rules.
-fn rules_copy() -> tempfile::TempDir {
-    let d = tempfile::tempdir().unwrap();
-    for f in rolemap::rules::FILE_NAMES {
-        std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules").join(f), d.path().join(f)).unwrap();
-    }
-    d
-}
+use std::process::Command;
 
 /// Append `extra` to rule file `file` of a fresh copy; return the copy and the 1-based line
 /// of the first line of `extra` that contains `marker`.
