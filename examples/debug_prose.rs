@@ -8,7 +8,7 @@ fn main() {
     let c = rolemap::clean::clean(raw, &rules);
     let st = &rules.structure;
     for b in &c.blocks {
-        for s in rolemap::clean::text::sentences(&b.text) {
+        for s in rolemap::clean::text::sentences(&b.text, &rules.structure.abbreviations) {
             if !s.to_lowercase().contains(&filter) {
                 continue;
             }

@@ -432,3 +432,55 @@ fn a_csv_is_told_by_its_content_not_only_its_column_names() {
     assert!(d.contains_key("ladder.csv#line2"), "{:?}", d.keys().collect::<Vec<_>>());
     assert!(!d["ladder.csv#line2"]["repairs"].to_string().contains("longest string"));
 }
+
+/// A Dutch posting (the shape of one on a Dutch job board: "Wat ga je doen?", "Wat vragen
+/// wij?", "Wat bieden wij?") is read with the Dutch pack: its role, its duties (list items and
+/// "je …" sentences), its requirements; benefits and the application are no duties.
+#[test]
+fn dutch_postings_yield_roles_duties_and_requirements() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("vacature.md"),
+        "# Medior Product Owner (32-40 uur)\n\n\
+         Bij Fietsdienst bouwen we aan het platform waarmee duizenden fietsenmakers in Nederland hun \
+         afspraken, onderdelen en klanten beheren. Ons team van twaalf ontwikkelaars zoekt een collega \
+         die richting geeft aan het product.\n\n\
+         ## Wat ga je doen?\n\n\
+         Je vertaalt de wensen van klanten en collega's naar heldere user stories. \
+         Daarnaast werk je nauw samen met onze designers.\n\n\
+         - Opstellen en prioriteren van de backlog samen met het ontwikkelteam\n\
+         - Je bewaakt de voortgang van de sprints en stemt af met stakeholders\n\
+         - Analyseren van gebruiksdata om verbeteringen te onderbouwen\n\n\
+         ## Wat vragen wij?\n\n\
+         - Minimaal 3 jaar ervaring als Product Owner\n\
+         - Een afgeronde hbo-opleiding\n\
+         - Ervaring met Scrum, Jira en Confluence\n\n\
+         ## Wat bieden wij?\n\n\
+         - Een goed salaris en 25 vakantiedagen\n\
+         - Een reiskostenvergoeding en een laptop van de zaak\n\n\
+         ## Solliciteren\n\n\
+         Stuur je cv en motivatie naar werken@fietsdienst.example.\n",
+    )
+    .unwrap();
+    let (o, out) = run(&[s(dir.path())], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let d = docs(out.path());
+    assert_eq!(d["vacature.md"]["language"], "nld", "{}", d["vacature.md"]);
+    assert_eq!(d["vacature.md"]["reason"], "", "{}", d["vacature.md"]);
+    let roles = jsonl(out.path(), "roles.jsonl");
+    assert_eq!(roles.len(), 1, "{roles:?}");
+    assert_eq!((roles[0]["role_id"].as_str(), roles[0]["seniority"].as_str()), (Some("product-owner"), Some("mid")));
+    let resp = jsonl(out.path(), "responsibilities.jsonl");
+    let texts: Vec<&str> = resp.iter().map(|r| r["text"].as_str().unwrap()).collect();
+    assert!(texts.iter().any(|t| t.starts_with("Je vertaalt")), "{texts:?}");
+    assert!(texts.iter().any(|t| t.starts_with("Opstellen en prioriteren")), "{texts:?}");
+    assert!(texts.iter().any(|t| t.starts_with("Je bewaakt")), "{texts:?}");
+    assert!(
+        texts.iter().all(|t| !t.contains("salaris") && !t.contains("Stuur je cv") && !t.contains("jaar ervaring")),
+        "{texts:?}"
+    );
+    let req = jsonl(out.path(), "requirements.jsonl");
+    assert_eq!(req.len(), 3, "{req:?}");
+    assert_eq!(req[0]["years_min"], 3, "{req:?}");
+    assert!(req[1]["degree"].as_str().is_some_and(|d| d.to_lowercase().starts_with("hbo")), "{req:?}");
+}

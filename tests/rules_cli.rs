@@ -478,3 +478,63 @@ fn a_pipe_in_place_of_a_rule_file_does_not_hang() {
     assert_eq!(o.status.code(), Some(2), "{out}");
     assert!(out.contains("roles.toml: is not a regular file"), "{out}");
 }
+
+/// Adding a language is a data edit: a pack in `lang/` of a copy of the rules, and a posting
+/// in that language gets its titles, its section labels and its duty sentences read.
+#[test]
+fn a_new_language_pack_is_a_data_edit() {
+    let posting = "# Responsabile di prodotto (Senior)\n\n\
+        Siamo un'azienda che sviluppa software per la logistica e cerchiamo una persona che guidi la \
+        strategia della nostra piattaforma di spedizioni insieme ai team tecnici e commerciali.\n\n\
+        ## Cosa farai\n\n\
+        - Ti occuperai della roadmap della piattaforma e delle sue priorità\n\
+        - Raccoglierai le esigenze dei clienti e le tradurrai in requisiti chiari\n\
+        - Lavorerai ogni giorno con sviluppatori e designer\n\n\
+        ## Requisiti\n\n\
+        - Almeno 5 anni di esperienza nella gestione di prodotti digitali\n\
+        - Ottima conoscenza della lingua inglese\n\n\
+        ## Cosa offriamo\n\n\
+        - Buoni pasto e assicurazione sanitaria integrativa per tutta la famiglia\n";
+    let corpus = tempfile::tempdir().unwrap();
+    std::fs::write(corpus.path().join("annuncio.md"), posting).unwrap();
+    let read = |rules: &Path| {
+        let out = tempfile::tempdir().unwrap();
+        let o = run(&["run", "--quiet", "--corpus", s(corpus.path()), "--rules", s(rules), "--out", s(out.path())]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let read = |f: &str| std::fs::read_to_string(out.path().join(f)).unwrap();
+        (read("roles.jsonl"), read("responsibilities.jsonl"), read("requirements.jsonl"), read("documents.jsonl"))
+    };
+    // the shipped rules have no Italian: read with the fallback pack, the title not known
+    let d = rules_copy();
+    let (roles, _, _, docs) = read(d.path());
+    assert!(!roles.contains("product-manager"), "{roles}");
+    assert!(docs.contains("language Italian (ita) has no rule pack"), "{docs}");
+
+    std::fs::write(
+        d.path().join("lang").join("ita.toml"),
+        "language = \"ita\"\n\
+         [titles]\nproduct-manager = [\"responsabile di prodotto\"]\n\
+         [structure.sections]\n\
+         duty = '^(?:cosa farai|le tue responsabilità|mansioni)\\b'\n\
+         requirements = '^(?:requisiti|il tuo profilo)\\b'\n\
+         benefits = '^(?:cosa offriamo|offriamo)\\b'\n\
+         [structure.sections.examples]\nduties = [\"Cosa farai\"]\nrequirements = [\"Requisiti\"]\nbenefits = [\"Cosa offriamo\"]\n\
+         [structure.requirements]\n\
+         years = '\\b(?:almeno )?(?P<min>\\d{1,2})\\s*(?:(?:-|a)\\s*(?P<max>\\d{1,2})\\s*)?anni\\b'\n",
+    )
+    .unwrap();
+    let o = run(&["rules", "test", "--rules", s(d.path())]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    let (roles, resp, req, docs) = read(d.path());
+    let role: serde_json::Value = serde_json::from_str(roles.lines().next().expect("one role")).unwrap();
+    assert_eq!((role["role_id"].as_str(), role["seniority"].as_str()), (Some("product-manager"), Some("senior")));
+    assert_eq!(role["title_rule"], "product-manager:responsabile-di-prodotto", "{role}");
+    let duties: Vec<serde_json::Value> = resp.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(duties.len(), 3, "{resp}");
+    assert!(duties.iter().all(|d| d["section"].as_str().unwrap_or("").ends_with("Cosa farai")), "{resp}");
+    let reqs: Vec<serde_json::Value> = req.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(reqs.len(), 2, "{req}");
+    assert_eq!(reqs[0]["years_min"], 5, "{req}");
+    assert!(!resp.contains("Buoni pasto") && !req.contains("Buoni pasto"), "{resp}{req}");
+    assert!(docs.contains("\"language\":\"ita\"") && !docs.contains("no rule pack"), "{docs}");
+}

@@ -59,15 +59,10 @@ pub fn word_count(s: &str) -> usize {
     s.split_whitespace().count()
 }
 
-/// Words that end with a period without ending a sentence.
-const ABBREVIATIONS: [&str; 22] = [
-    "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "sr", "jr", "inc", "ltd", "co", "no", "approx", "st", "u.s",
-    "a.k.a", "aka", "fig", "cf", "dept",
-];
-
 /// Split prose into sentences: at `.`, `!`, `?` followed by a space and an upper-case
-/// letter, digit or quote, skipping common abbreviations and initials.
-pub fn sentences(s: &str) -> Vec<&str> {
+/// letter, digit or quote, skipping `abbreviations` (lower case, without their last period:
+/// "e.g", the rules' `abbreviations`) and initials.
+pub fn sentences<'a>(s: &'a str, abbreviations: &[String]) -> Vec<&'a str> {
     let mut out = Vec::new();
     let bytes = s.as_bytes();
     let mut start = 0;
@@ -86,7 +81,7 @@ pub fn sentences(s: &str) -> Vec<&str> {
                 });
                 let word = s[start..i].rsplit([' ', '(']).next().unwrap_or("").to_lowercase();
                 let abbrev = b == b'.'
-                    && (ABBREVIATIONS.contains(&word.as_str())
+                    && (abbreviations.contains(&word)
                         || (word.chars().count() == 1 && word.chars().all(char::is_alphabetic)));
                 if opens && !abbrev {
                     let sent = s[start..j].trim();
@@ -177,12 +172,16 @@ mod tests {
 
     #[test]
     fn splits_sentences() {
+        let ab: Vec<String> = ["e.g", "sr"].map(String::from).into();
         let s = "The PM owns it. Product managers work, e.g. with Sr. engineers. Why? 3 reasons.";
         assert_eq!(
-            sentences(s),
+            sentences(s, &ab),
             vec!["The PM owns it.", "Product managers work, e.g. with Sr. engineers.", "Why?", "3 reasons."]
         );
-        assert_eq!(sentences("no end"), vec!["no end"]);
-        assert_eq!(sentences("J. R. Smith leads."), vec!["J. R. Smith leads."]);
+        let dr = "Ask Dr. Smith. Then go.";
+        assert_eq!(sentences(dr, &[]).len(), 3);
+        assert_eq!(sentences(dr, &["dr".to_string()]), vec!["Ask Dr. Smith.", "Then go."]);
+        assert_eq!(sentences("no end", &ab), vec!["no end"]);
+        assert_eq!(sentences("J. R. Smith leads.", &ab), vec!["J. R. Smith leads."]);
     }
 }

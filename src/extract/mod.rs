@@ -729,7 +729,8 @@ impl<'a> Extractor<'a> {
         match self.tree.first_paragraph[s] {
             Some(j) => {
                 let t = &self.blocks[j].text;
-                let first_sentence = text::sentences(t).into_iter().next().unwrap_or(t);
+                let first_sentence =
+                    text::sentences(t, &self.rules.structure.abbreviations).into_iter().next().unwrap_or(t);
                 !self.is_duty_line(first_sentence)
             }
             None => true,
@@ -868,7 +869,7 @@ impl<'a> Extractor<'a> {
         match kind {
             Some(Kind::Requirements) | Some(Kind::NiceToHave) => {
                 let nice = kind == Some(Kind::NiceToHave);
-                for s in text::sentences(&b.text) {
+                for s in text::sentences(&b.text, &self.rules.structure.abbreviations) {
                     let s = s.trim();
                     if !s.is_empty() && !s.ends_with(':') {
                         self.roles[role].requirements.push((b.line, s.to_string(), nice));
@@ -893,7 +894,7 @@ impl<'a> Extractor<'a> {
         // a rung's own prose is terse ("Close supervision."); elsewhere a duty has a verb
         let rung_prose = mode == Mode::Rung && under_rung && self.rung_prose(i, role);
         let min_words = if rung_prose { 2 } else { 3 };
-        for s in text::sentences(&text_) {
+        for s in text::sentences(&text_, &self.rules.structure.abbreviations) {
             let s = s.trim();
             if s.is_empty() || s.ends_with(':') || s.ends_with('?') || text::word_count(s) < min_words {
                 continue;
@@ -953,7 +954,7 @@ impl<'a> Extractor<'a> {
             self.blocks.get(j).is_some_and(|b| {
                 b.kind == BlockKind::Paragraph
                     && self.tree.of_block[j] == self.tree.of_block[i]
-                    && text::sentences(&b.text).len() == 1
+                    && text::sentences(&b.text, &self.rules.structure.abbreviations).len() == 1
                     && (2..=25).contains(&text::word_count(&b.text))
                     && !b.text.trim_end().ends_with([':', '?'])
             })
@@ -1157,7 +1158,7 @@ impl<'a> Extractor<'a> {
             if self.tree.sections[self.tree.of_block[bi]].kind.is_some_and(|k| k != Kind::Duties) {
                 continue;
             }
-            for sent in text::sentences(&b.text) {
+            for sent in text::sentences(&b.text, &self.rules.structure.abbreviations) {
                 for hit in rules.taxonomy.find_titles(sent) {
                     if !self.is_subject(sent, &hit, false) {
                         continue;

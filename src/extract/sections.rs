@@ -155,7 +155,7 @@ pub fn lead_in_kind(t: &str, rules: &Rules) -> Option<Kind> {
     if !t.ends_with(':') && !question {
         return None;
     }
-    let last = text::sentences(t).into_iter().last().unwrap_or(t);
+    let last = text::sentences(t, &st.abbreviations).into_iter().last().unwrap_or(t);
     if st.non_duty_lead_in.is_match(last) {
         Some(Kind::Other)
     } else if question {

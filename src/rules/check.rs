@@ -238,7 +238,7 @@ pub fn warnings(rules: &Rules) -> Vec<(&'static str, String)> {
             w.push(("seniority.toml", format!("level {:?} has no examples", l.id)));
         }
     }
-    for c in &rules.categories {
+    for c in rules.categories.iter() {
         if c.examples.is_empty() {
             w.push(("categories.toml", format!("category {:?} has no examples", c.id)));
         }

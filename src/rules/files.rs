@@ -196,6 +196,9 @@ pub struct StructureFile {
     /// The pack a document in a language without a pack is read with (next to the
     /// language-neutral rules): "eng", as job titles and headings are often English.
     pub fallback: Option<S>,
+    /// Words that end with a period without ending a sentence ("e.g", "z.b"), lower case,
+    /// without their last period.
+    pub abbreviations: Vec<S>,
     pub heading: HeadingDef,
     pub table: TableDef,
     pub lists: ListsDef,
@@ -212,13 +215,47 @@ pub struct StructureFile {
 pub struct PackFile {
     /// ISO 639-3 code (the file's name without `.toml`).
     pub language: S,
+    /// Other packs whose structure patterns are tried on documents of this language too
+    /// ("eng": German postings often have English headings).
+    #[serde(default)]
+    pub also: Vec<S>,
     /// Titles in this language, by role id (roles.toml): read in documents of every
     /// language, as a title is a name ("Chef de produit" in an English posting).
     #[serde(default)]
     pub titles: std::collections::BTreeMap<String, Vec<S>>,
+    /// Lead areas in this language, by role id: with the lead patterns they give
+    /// "Leitung Produktmanagement" (read in every language, as titles are).
+    #[serde(default)]
+    pub leads: std::collections::BTreeMap<String, Vec<S>>,
+    /// Practised areas in this language, by role id (as roles.toml `practices`).
+    #[serde(default)]
+    pub practices: std::collections::BTreeMap<String, Vec<S>>,
+    /// Seniority words of this language (added to seniority.toml's; read in every language).
+    #[serde(default)]
+    pub seniority: PackSeniority,
     /// Patterns of structure.toml's tables, tried only on documents of this language.
     #[serde(default)]
     pub structure: StructureFile,
+}
+
+/// The `[seniority]` table of a pack: words added to seniority.toml's.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PackSeniority {
+    /// As seniority.toml `suffix-followers` ("bei", "chez").
+    pub suffix_followers: Vec<S>,
+    /// As seniority.toml `[codes] words` ("stufe", "niveau").
+    pub code_words: Vec<S>,
+    /// Level id (seniority.toml) to its words in this language.
+    pub level: std::collections::BTreeMap<String, PackLevel>,
+}
+
+/// The words of one level in a pack.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PackLevel {
+    pub title_cues: Vec<S>,
+    pub lead_patterns: Vec<S>,
 }
 
 type Kinds = std::collections::BTreeMap<String, Vec<S>>;

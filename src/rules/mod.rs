@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 use files::*;
 
@@ -306,7 +307,7 @@ pub struct Boilerplate {
 /// A pattern of the structure rules: structure.toml's regex and those of the language packs
 /// that apply to a document. It matches when one of them does; each is compiled once.
 #[derive(Debug, Clone, Default)]
-pub struct Pat(Vec<Regex>);
+pub struct Pat(Vec<Arc<Regex>>);
 
 impl Pat {
     pub fn is_match(&self, text: &str) -> bool {
@@ -343,11 +344,18 @@ macro_rules! structure_patterns {
         #[derive(Debug, Clone, Default)]
         pub struct StructurePats {
             $(pub $field: Pat,)*
+            /// Words that end with a period without ending a sentence (lower case).
+            pub abbreviations: Vec<String>,
         }
 
         impl StructurePats {
             fn extend(&mut self, other: &StructurePats) {
                 $(self.$field.extend(&other.$field);)*
+                for a in &other.abbreviations {
+                    if !self.abbreviations.contains(a) {
+                        self.abbreviations.push(a.clone());
+                    }
+                }
             }
         }
     };
@@ -528,14 +536,15 @@ pub struct Rules {
     pub fingerprint: String,
     /// Where the rules came from (a folder or "built in").
     pub origin: String,
-    pub taxonomy: Taxonomy,
-    pub categories: Vec<Category>,
-    category_set: RegexSet,
-    category_of_pattern: Vec<usize>,
-    pub boilerplate: Boilerplate,
+    // (shared by the variants: a regex's cache is its own, so a clone would fill a second one)
+    pub taxonomy: Arc<Taxonomy>,
+    pub categories: Arc<Vec<Category>>,
+    category_set: Arc<RegexSet>,
+    category_of_pattern: Arc<Vec<usize>>,
+    pub boilerplate: Arc<Boilerplate>,
     pub structure: Structure,
-    pub company: CompanyRules,
-    pub languages: Languages,
+    pub company: Arc<CompanyRules>,
+    pub languages: Arc<Languages>,
     /// The same rules with the structure of one language: structure.toml's patterns and its
     /// pack's (the base rules hold every pack's, for documents of unknown language).
     variants: Vec<(String, Rules)>,
@@ -627,14 +636,14 @@ impl Rules {
         let mut rules = Rules {
             fingerprint,
             origin: origin.to_string(),
-            taxonomy,
-            categories,
-            category_set,
-            category_of_pattern,
-            boilerplate: boiler,
+            taxonomy: Arc::new(taxonomy),
+            categories: Arc::new(categories),
+            category_set: Arc::new(category_set),
+            category_of_pattern: Arc::new(category_of_pattern),
+            boilerplate: Arc::new(boiler),
             structure,
-            company,
-            languages,
+            company: Arc::new(company),
+            languages: Arc::new(languages),
             variants: Vec::new(),
         };
         rules.variants = by_language
@@ -1149,9 +1158,22 @@ impl Compiler {
         let n_err = self.errors.len();
         let mut seen = HashMap::new();
         let mut levels = Vec::new();
+        // the packs' words for a level (unknown level ids are an error in the pack)
+        for (pt, p) in packs {
+            for (id, pl) in &p.seniority.level {
+                if !sf.level.iter().any(|l| l.id.get_ref() == id) {
+                    let at = pl.title_cues.iter().chain(&pl.lead_patterns).next().map_or(0, |c| c.span().start);
+                    self.err_at(pt, at, format!("[seniority.level.{id}]: {id:?} is not a level of seniority.toml"));
+                }
+            }
+        }
+        let pack_level = |id: &str| -> Vec<(&RuleText, &files::PackLevel)> {
+            packs.iter().filter_map(|(pt, p)| p.seniority.level.get(id).map(|l| (*pt, l))).collect()
+        };
         let followers: Vec<String> = sf
             .suffix_followers
             .iter()
+            .chain(packs.iter().flat_map(|(_, p)| &p.seniority.suffix_followers))
             .map(|w| w.get_ref().trim().to_lowercase())
             .filter(|w| !w.is_empty())
             .map(|w| regex::escape(&w))
@@ -1160,10 +1182,18 @@ impl Compiler {
             if followers.is_empty() { String::new() } else { format!(r"|\s+(?:{})(?:\s|$)", followers.join("|")) };
         for l in &sf.level {
             self.check_id(st, &l.id, &mut seen, "level");
-            let cues: Vec<String> = l.title_cues.iter().map(|c| c.get_ref().trim().to_lowercase()).collect();
-            for c in &l.title_cues {
+            let own = l.title_cues.iter().map(|c| (st, c));
+            let all_cues: Vec<(&RuleText, &S)> = own
+                .chain(
+                    pack_level(l.id.get_ref())
+                        .into_iter()
+                        .flat_map(|(pt, pl)| pl.title_cues.iter().map(move |c| (pt, c))),
+                )
+                .collect();
+            let cues: Vec<String> = all_cues.iter().map(|(_, c)| c.get_ref().trim().to_lowercase()).collect();
+            for (ct, c) in &all_cues {
                 if c.get_ref().trim().is_empty() {
-                    self.err_at(st, c.span().start, "empty title cue".into());
+                    self.err_at(ct, c.span().start, "empty title cue".into());
                 }
             }
             let cue_bytes: usize = cues.iter().map(|c| c.len() + 1).sum();
@@ -1380,19 +1410,63 @@ impl Compiler {
             }
         }
         // the title grammar: "{area}" patterns of each level over each role's lead areas
+        // (the packs' areas and patterns after the files' own)
+        for (pt, p) in packs {
+            for (what, map) in [("leads", &p.leads), ("practices", &p.practices)] {
+                for (role_id, areas) in map {
+                    if !rf.role.iter().any(|r| r.id.get_ref() == role_id) {
+                        let at = areas.first().map_or(p.language.span().start, |t| t.span().start);
+                        self.err_at(pt, at, format!("[{what}]: {role_id:?} is not a role of roles.toml"));
+                    }
+                }
+            }
+        }
+        let level_patterns: Vec<Vec<(&RuleText, &S)>> = sf
+            .level
+            .iter()
+            .map(|l| {
+                let own = l.lead_patterns.iter().map(|p| (st, p));
+                own.chain(
+                    pack_level(l.id.get_ref())
+                        .into_iter()
+                        .flat_map(|(pt, pl)| pl.lead_patterns.iter().map(move |p| (pt, p))),
+                )
+                .collect()
+            })
+            .collect();
+        for (pats_of_level, l) in level_patterns.iter().zip(&sf.level) {
+            for (pt, p) in pats_of_level {
+                if !p.get_ref().contains("{area}") {
+                    self.err_at(
+                        pt,
+                        p.span().start,
+                        format!("lead pattern {:?} of level {:?} has no {{area}}", p.get_ref(), l.id.get_ref()),
+                    );
+                }
+            }
+        }
+        let pack_areas = |role_id: &str, practices: bool| {
+            packs
+                .iter()
+                .filter_map(move |(pt, p)| {
+                    if practices { &p.practices } else { &p.leads }.get(role_id).map(|v| (*pt, v))
+                })
+                .flat_map(|(pt, v)| v.iter().map(move |a| (pt, a)))
+                .collect::<Vec<_>>()
+        };
         for (ri, r) in rf.role.iter().enumerate() {
             let id = r.id.get_ref().clone();
-            for area in &r.leads {
-                for (li, l) in sf.level.iter().enumerate() {
-                    for p in &l.lead_patterns {
+            let leads: Vec<(&RuleText, &S)> = r.leads.iter().map(|a| (rt, a)).chain(pack_areas(&id, false)).collect();
+            for (at, area) in leads {
+                for (li, pats_of_level) in level_patterns.iter().enumerate() {
+                    for (_, p) in pats_of_level {
                         if !p.get_ref().contains("{area}") {
-                            self.err_at(st, p.span().start, format!("lead pattern {:?} has no {{area}}", p.get_ref()));
                             continue;
                         }
                         let text = p.get_ref().replace("{area}", area.get_ref().trim());
                         add_alias(
                             self,
-                            rt,
+                            at,
                             area,
                             &text,
                             ri,
@@ -1407,10 +1481,12 @@ impl Compiler {
                     }
                 }
             }
-            for area in &r.practices {
+            let practices: Vec<(&RuleText, &S)> =
+                r.practices.iter().map(|a| (rt, a)).chain(pack_areas(&id, true)).collect();
+            for (at, area) in practices {
                 add_alias(
                     self,
-                    rt,
+                    at,
                     area,
                     area.get_ref(),
                     ri,
@@ -1458,7 +1534,12 @@ impl Compiler {
                     ),
                 }
             }
-            code_words = cd.words.iter().map(|w| regex::escape(w.get_ref().trim())).collect();
+            code_words = cd
+                .words
+                .iter()
+                .chain(packs.iter().flat_map(|(_, p)| &p.seniority.code_words))
+                .map(|w| regex::escape(w.get_ref().trim()))
+                .collect();
         }
         let words =
             if code_words.is_empty() { String::new() } else { format!("(?:(?:{})\\s*)?", code_words.join("|")) };
@@ -1646,12 +1727,12 @@ impl Compiler {
         // (a lead ending in an apostrophe binds without a space: "d'assurer")
         let pat = format!(r"^(?:(?:{})(?:\s+|\b))*(?:{})\b", lead.get_ref(), alts.join("|"));
         let spanned = toml::Spanned::new(lead.span(), pat);
-        Pat(self.regex(t, &spanned, "duty-verbs", false).into_iter().collect())
+        Pat(self.regex(t, &spanned, "duty-verbs", false).into_iter().map(Arc::new).collect())
     }
 
     /// One optional pattern of a structure file.
     fn pat(&mut self, t: &RuleText, s: &Option<S>, what: &str, allow_empty: bool) -> Pat {
-        Pat(s.iter().filter_map(|s| self.regex(t, s, what, allow_empty)).collect())
+        Pat(s.iter().filter_map(|s| self.regex(t, s, what, allow_empty)).map(Arc::new).collect())
     }
 
     /// A list of column patterns, as one pattern.
@@ -1662,7 +1743,7 @@ impl Compiler {
         let Some(set) = self.regex_set(t, pats, what) else { return Pat::default() };
         let joined = set.patterns().iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
         let at = pats[0].span();
-        Pat(self.regex(t, &toml::Spanned::new(at, joined), what, false).into_iter().collect())
+        Pat(self.regex(t, &toml::Spanned::new(at, joined), what, false).into_iter().map(Arc::new).collect())
     }
 
     /// The patterns of structure.toml or of a pack's `[structure]`.
@@ -1699,7 +1780,18 @@ impl Compiler {
             req_years: self.pat(t, &f.requirements.years, "years", false),
             req_degree: self.pat(t, &f.requirements.degree, "degree", false),
             req_skills: self.pat(t, &f.requirements.skills, "skills", false),
+            abbreviations: f
+                .abbreviations
+                .iter()
+                .map(|a| a.get_ref().trim().trim_end_matches('.').to_lowercase())
+                .filter(|a| !a.is_empty())
+                .collect(),
         };
+        for a in &f.abbreviations {
+            if a.get_ref().trim().trim_end_matches('.').is_empty() {
+                self.err_at(t, a.span().start, "empty abbreviation".into());
+            }
+        }
         for (re, s, names) in [
             (&p.req_years, &f.requirements.years, &["min", "max"][..]),
             (&p.req_skills, &f.requirements.skills, &["list"][..]),
@@ -1878,13 +1970,26 @@ impl Compiler {
         let neutral = self.structure_pats(t, f, None);
         let mut examples = vec![self.structure_examples(t, f, None)];
         let mut all = neutral.clone();
-        let mut per_pack = Vec::new();
+        let mut owns = Vec::new();
         for (pt, p) in packs {
             let own = self.structure_pats(pt, &p.structure, lead);
             all.extend(&own);
-            let mut pats = neutral.clone();
-            pats.extend(&own);
             examples.push(self.structure_examples(pt, &p.structure, Some(p.language.get_ref())));
+            owns.push(own);
+        }
+        // a pack's variant: structure.toml's patterns, its own, those of the packs it names in `also`
+        let mut per_pack = Vec::new();
+        for (i, (pt, p)) in packs.iter().enumerate() {
+            let mut pats = neutral.clone();
+            pats.extend(&owns[i]);
+            for a in &p.also {
+                match packs.iter().position(|(_, q)| q.language.get_ref() == a.get_ref()) {
+                    Some(j) if j != i => pats.extend(&owns[j]),
+                    _ => {
+                        self.err_at(pt, a.span().start, format!("also: {:?} is not another pack of lang/", a.get_ref()))
+                    }
+                }
+            }
             per_pack.push((p.language.get_ref().clone(), pats));
         }
         if self.errors.len() > n_err {
