@@ -1,8 +1,8 @@
 //! The `rolemap` command end to end: exit codes, messages, atomic and deterministic output.
 
 mod common;
-use common::{bin, rules_copy, run, s};
-use std::path::{Path, PathBuf};
+use common::{rules_copy, run, s};
+use std::path::PathBuf;
 
 fn corpus_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
