@@ -155,17 +155,17 @@ pub struct Analysed {
 pub fn analyse(raw: crate::model::RawDoc, rules: &Rules, limits: &Limits, t: &Timings) -> Analysed {
     // posting metadata: JSON-LD of the page, then record fields / front matter, then text
     let ld = (raw.format == crate::model::Format::Html)
-        .then(|| extract::metadata::from_json_ld(&raw.text))
+        .then(|| extract::metadata::from_json_ld(&raw.text, &rules.posting))
         .flatten()
         .unwrap_or_default();
     let head = (raw.format == crate::model::Format::Html)
-        .then(|| extract::metadata::from_html_head(&raw.text))
+        .then(|| extract::metadata::from_html_head(&raw.text, &rules.posting))
         .flatten()
         .unwrap_or_default();
-    let fields = extract::metadata::from_fields(&raw.meta.front_matter);
+    let fields = extract::metadata::from_fields(&raw.meta.front_matter, &rules.posting);
     let c = timed(&t.clean, || clean::clean_with(raw, rules, limits));
     let lines = extract::metadata::cue_lines(&c.blocks);
-    let posting = extract::metadata::merge(&[ld, fields, head, extract::metadata::from_text(&lines)]);
+    let posting = extract::metadata::merge(&[ld, fields, head, extract::metadata::from_text(&lines, &rules.posting)]);
     let language = clean::language(&c, &rules.languages);
     let rules = rules.for_language(language.as_deref());
     let extraction = timed(&t.extract, || extract::extract(c, &posting, rules));
