@@ -244,8 +244,6 @@ pub struct PostingFile {
     pub json_ld: JsonLdDef,
     pub fields: RecordFieldsDef,
     pub dump: DumpDef,
-    #[serde(default)]
-    pub examples: PostingExamplesDef,
 }
 
 #[derive(Debug, Deserialize)]
@@ -317,20 +315,6 @@ pub struct DumpDef {
     pub long_text: Spanned<usize>,
 }
 
-/// Examples of posting metadata, "text => expected" (`rolemap rules test`).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
-pub struct PostingExamplesDef {
-    /// A line and the workplace it gives (`none` for no workplace).
-    pub workplace: Vec<S>,
-    /// A line and the employment type it gives.
-    pub employment: Vec<S>,
-    /// A line and the salary it gives: `min-max CODE period`, `?` for a missing part, or `none`.
-    pub salary: Vec<S>,
-    /// A date as written and the date it is read as (`yyyy-mm-dd`).
-    pub date: Vec<S>,
-}
-
 /// The `[posting]` table of a language pack: the words of its language.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
@@ -348,7 +332,6 @@ pub struct PackPosting {
     pub periods: PeriodWordsDef,
     pub salary: SalaryWordsDef,
     pub months: Kinds,
-    pub examples: PostingExamplesDef,
 }
 
 /// Labels (whole segments), phrases (anywhere in a line) and title suffixes, by kind.

@@ -6,7 +6,7 @@
 //! The kinds the words map to (`remote`, `full-time`, `year`, …) are the values written to
 //! the output; they are fixed here and checked when a file is loaded.
 
-use super::files::{CueWordsDef, Kinds, PackFile, PostingExamplesDef, PostingFile, S};
+use super::files::{CueWordsDef, Kinds, PackFile, PostingFile, S};
 use super::{ascii_boundaries, Compiler, RuleText};
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
@@ -98,18 +98,6 @@ pub struct DumpRules {
     pub long_text: usize,
 }
 
-/// The examples of posting.toml or of one pack's `[posting]` table.
-#[derive(Debug, Clone, Default)]
-pub struct PostingExamples {
-    /// The file they come from, as shown in messages.
-    pub file: String,
-    /// (text, expected) pairs.
-    pub workplace: Vec<(String, String)>,
-    pub employment: Vec<(String, String)>,
-    pub salary: Vec<(String, String)>,
-    pub date: Vec<(String, String)>,
-}
-
 /// posting.toml and the packs' `[posting]` tables, compiled.
 #[derive(Debug, Clone)]
 pub struct PostingRules {
@@ -163,7 +151,6 @@ pub struct PostingRules {
     pub ld_workplace: Vec<(&'static str, Vec<String>)>,
     pub fields: RecordFields,
     pub dump: DumpRules,
-    pub examples: Vec<PostingExamples>,
 }
 
 /// Digits with `,` `.` `'` `’` group or decimal marks, or a space before exactly three digits.
@@ -311,27 +298,6 @@ impl Compiler {
             self.err_at(t, v.span().start, format!("{what} must be a positive number"));
         }
         x
-    }
-
-    fn examples(&mut self, t: &RuleText, d: &PostingExamplesDef) -> PostingExamples {
-        let mut split = |v: &[S], what: &str| -> Vec<(String, String)> {
-            v.iter()
-                .filter_map(|e| match e.get_ref().rsplit_once(" => ") {
-                    Some((text, want)) => Some((text.to_string(), want.trim().to_string())),
-                    None => {
-                        self.err_at(t, e.span().start, format!("{what} example must read \"TEXT => EXPECTED\""));
-                        None
-                    }
-                })
-                .collect()
-        };
-        PostingExamples {
-            file: t.shown_as.clone(),
-            workplace: split(&d.workplace, "workplace"),
-            employment: split(&d.employment, "employment"),
-            salary: split(&d.salary, "salary"),
-            date: split(&d.date, "date"),
-        }
     }
 
     /// Compile posting.toml and the packs' `[posting]` tables.
@@ -615,10 +581,6 @@ impl Compiler {
             level_codes: lower(&d.level_codes),
             long_text: *d.long_text.get_ref(),
         };
-        let mut examples = vec![self.examples(t, &f.examples)];
-        for (pt, p) in &pp {
-            examples.push(self.examples(pt, &p.examples));
-        }
         let name_joiners = vals(&f.name_joiners)
             .chain(all(|p| &p.name_joiners).into_iter().map(|s| s.get_ref().as_str()))
             .map(str::to_string)
@@ -660,7 +622,6 @@ impl Compiler {
             ld_workplace,
             fields,
             dump,
-            examples,
         })
     }
 }

@@ -190,3 +190,19 @@ fn a_section_example_filed_under_the_wrong_kind_fails_rules_test() {
         rep.failures
     );
 }
+
+#[test]
+fn posting_errors_name_file_and_line() {
+    let pack = "language = \"eng\"\n\n[posting.workplace.labels]\nremot = [\"remote\"]\n";
+    let e = errors("lang/eng.toml", pack);
+    assert!(e.contains("lang/eng.toml (built in):4:10: unknown workplace label kind \"remot\""), "{e}");
+    // a word given two kinds, across packs
+    let pack = "language = \"eng\"\n[posting.workplace.labels]\nremote = [\"homeoffice\"]\n";
+    let e = errors("lang/eng.toml", pack);
+    assert!(e.contains("workplace label \"homeoffice\" is remote here but hybrid in rules/lang/deu.toml"), "{e}");
+    let posting = embedded_texts().into_iter().find(|t| t.name == "posting.toml").unwrap().text;
+    let e = errors("posting.toml", &posting.replace("max-title-words = 5", "max-title-words = \"five\""));
+    assert!(e.contains("posting.toml (built in):") && e.contains("invalid type"), "{e}");
+    let e = errors("posting.toml", &posting.replace("USD = [\"US$\", \"$\"]", "usd = [\"US$\", \"$\"]"));
+    assert!(e.contains("currency \"usd\" must be an ISO 4217 code"), "{e}");
+}
