@@ -26,16 +26,16 @@ fn main() {
         time("decode", &mut || raw = Some(ingest::decode_doc(&id, &bytes, &BTreeMap::new())));
         let raw = raw.unwrap();
         time("json-ld", &mut || {
-            let _ = extract::metadata::from_json_ld(&raw.text);
+            let _ = extract::metadata::from_json_ld(&raw.text, &rules.posting);
         });
         time("fields", &mut || {
-            let _ = extract::metadata::from_fields(&raw.meta.front_matter);
+            let _ = extract::metadata::from_fields(&raw.meta.front_matter, &rules.posting);
         });
         let mut c = None;
         time("clean", &mut || c = Some(clean::clean(raw.clone(), &rules)));
         let c = c.unwrap();
         time("text-meta", &mut || {
-            let _ = extract::metadata::from_text(&extract::metadata::cue_lines(&c.blocks));
+            let _ = extract::metadata::from_text(&extract::metadata::cue_lines(&c.blocks), &rules.posting);
         });
         time("language", &mut || {
             let _ = clean::language(&c, &rules.languages);

@@ -155,17 +155,17 @@ pub struct Analysed {
 pub fn analyse(raw: crate::model::RawDoc, rules: &Rules, limits: &Limits, t: &Timings) -> Analysed {
     // posting metadata: JSON-LD of the page, then record fields / front matter, then text
     let ld = (raw.format == crate::model::Format::Html)
-        .then(|| extract::metadata::from_json_ld(&raw.text))
+        .then(|| extract::metadata::from_json_ld(&raw.text, &rules.posting))
         .flatten()
         .unwrap_or_default();
     let head = (raw.format == crate::model::Format::Html)
-        .then(|| extract::metadata::from_html_head(&raw.text))
+        .then(|| extract::metadata::from_html_head(&raw.text, &rules.posting))
         .flatten()
         .unwrap_or_default();
-    let fields = extract::metadata::from_fields(&raw.meta.front_matter);
+    let fields = extract::metadata::from_fields(&raw.meta.front_matter, &rules.posting);
     let c = timed(&t.clean, || clean::clean_with(raw, rules, limits));
     let lines = extract::metadata::cue_lines(&c.blocks);
-    let posting = extract::metadata::merge(&[ld, fields, head, extract::metadata::from_text(&lines)]);
+    let posting = extract::metadata::merge(&[ld, fields, head, extract::metadata::from_text(&lines, &rules.posting)]);
     let language = clean::language(&c, &rules.languages);
     let rules = rules.for_language(language.as_deref());
     let extraction = timed(&t.extract, || extract::extract(c, &posting, rules));
@@ -314,6 +314,8 @@ fn is_tab_text(path: &std::path::Path) -> bool {
 /// dump larger than memory is processed chunk by chunk like a folder.
 struct Works<'a> {
     corpus: &'a Corpus,
+    /// how dumps are read (`rules.posting.dump`)
+    dump_rules: &'a dump::DumpRules,
     next: usize,
     fields: &'a FieldMap,
     limits: &'a Limits,
@@ -363,12 +365,12 @@ impl Ids {
 }
 
 impl<'a> Works<'a> {
-    fn new(corpus: &'a Corpus, fields: &'a FieldMap, limits: &'a Limits) -> Self {
+    fn new(corpus: &'a Corpus, fields: &'a FieldMap, limits: &'a Limits, dump_rules: &'a dump::DumpRules) -> Self {
         let mut ids = Ids::default();
         for e in &corpus.entries {
             ids.0.insert(Ids::hash(e.id()));
         }
-        Works { corpus, next: 0, fields, limits, dump: None, encoding: "utf-8", ids, stdin_bytes: None }
+        Works { corpus, dump_rules, next: 0, fields, limits, dump: None, encoding: "utf-8", ids, stdin_bytes: None }
     }
 
     /// The work of an entry; `None` when it is a dump that is now open for reading.
@@ -418,7 +420,7 @@ impl<'a> Works<'a> {
                 Box::new(buffered)
             }
         };
-        Some(match DumpReader::open(id, input, *kind, delim, self.fields, self.limits.max_bytes) {
+        Some(match DumpReader::open(id, input, *kind, delim, self.fields, self.limits.max_bytes, self.dump_rules) {
             Ok(Some(r)) => {
                 self.dump = Some((r, entry, bytes, *kind));
                 return None;
@@ -529,8 +531,13 @@ pub enum Input {
 
 /// The inputs of a listed corpus in order, read as `run` reads them (dumps opened and read
 /// record by record, spreadsheets saved as text told from prose); for `explain`.
-pub fn inputs<'a>(corpus: &'a Corpus, limits: &'a Limits, fields: &'a FieldMap) -> impl Iterator<Item = Input> + 'a {
-    Works::new(corpus, fields, limits).map(move |w| match w {
+pub fn inputs<'a>(
+    corpus: &'a Corpus,
+    rules: &'a Rules,
+    limits: &'a Limits,
+    fields: &'a FieldMap,
+) -> impl Iterator<Item = Input> + 'a {
+    Works::new(corpus, fields, limits, &rules.posting.dump).map(move |w| match w {
         Work::Record(raw) => Input::Doc(raw),
         Work::Done(r) => Input::Done(r),
         Work::Entry(Listed::Doc { id, path }) => match ingest::read(id, path, &corpus.sources, limits.max_bytes) {
@@ -587,7 +594,7 @@ pub fn for_each(
             })
             .collect()
     };
-    let mut works = Works::new(corpus, fields, limits);
+    let mut works = Works::new(corpus, fields, limits, &rules.posting.dump);
     // the results of one chunk are written while the next chunk is processed
     let mut pending: Vec<DocResult> = Vec::new();
     // the document that did not fit the last chunk

@@ -3,6 +3,10 @@
 
 use rolemap::ingest::dump::{DumpKind, DumpReader, FieldMap, Item};
 
+fn rules() -> rolemap::rules::Rules {
+    rolemap::rules::Rules::embedded().unwrap()
+}
+
 /// The `dump` target's checks: every document read from a dump has an id under the dump
 /// and some text.
 fn replay_dump(data: &[u8]) {
@@ -10,7 +14,9 @@ fn replay_dump(data: &[u8]) {
     let kind = [DumpKind::Jsonl, DumpKind::Csv, DumpKind::Tsv][pick as usize % 3];
     let input = Box::new(std::io::Cursor::new(bytes.to_vec()));
     let delim = rolemap::ingest::dump::sniff_delimiter(bytes, kind);
-    if let Ok(Some(reader)) = DumpReader::open("fuzz", input, kind, delim, &FieldMap::default(), 4096) {
+    if let Ok(Some(reader)) =
+        DumpReader::open("fuzz", input, kind, delim, &FieldMap::default(), 4096, &rules().posting.dump)
+    {
         for item in reader {
             if let Item::Doc(d) = item {
                 assert!(d.meta.id.starts_with("fuzz#"));
@@ -37,6 +43,7 @@ fn dump_record_of_nul_bytes_is_not_a_document() {
         b',',
         &FieldMap::default(),
         4096,
+        &rules().posting.dump,
     )
     .unwrap()
     .unwrap();

@@ -168,7 +168,7 @@ pub fn run(a: Args) -> Result<u8, CliError> {
     let fields = FieldMap::default();
     let mut used = std::collections::HashSet::new();
     let (mut written, mut failed, mut skipped) = (0usize, 0usize, 0usize);
-    let mut inputs = pipeline::inputs(&corpus, &limits, &fields).peekable();
+    let mut inputs = pipeline::inputs(&corpus, &rules, &limits, &fields).peekable();
     let start = std::time::Instant::now();
     while inputs.peek().is_some() {
         let chunk: Vec<Input> = inputs.by_ref().take(CHUNK).collect();

@@ -70,7 +70,7 @@ pub fn run(a: Args) -> Result<u8, CliError> {
     let entry_id = corpus.entries.first().map_or(String::new(), |e| e.id().to_string());
     // JSON: one object for a document, an array for the records of a dump
     let mut array = false;
-    for input in pipeline::inputs(&corpus, &limits, &fields) {
+    for input in pipeline::inputs(&corpus, &rules, &limits, &fields) {
         match input {
             Input::Doc(raw) => {
                 records += 1;

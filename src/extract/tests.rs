@@ -169,9 +169,9 @@ mod company_evidence {
         let rules = rules();
         let raw = crate::ingest::decode_doc(id, text.as_bytes(), &BTreeMap::new());
         let html = raw.format == crate::model::Format::Html;
-        let ld = html.then(|| metadata::from_json_ld(&raw.text)).flatten().unwrap_or_default();
-        let head = html.then(|| metadata::from_html_head(&raw.text)).flatten().unwrap_or_default();
-        let fields = metadata::from_fields(&raw.meta.front_matter);
+        let ld = html.then(|| metadata::from_json_ld(&raw.text, &rules.posting)).flatten().unwrap_or_default();
+        let head = html.then(|| metadata::from_html_head(&raw.text, &rules.posting)).flatten().unwrap_or_default();
+        let fields = metadata::from_fields(&raw.meta.front_matter, &rules.posting);
         let doc = crate::clean::clean(raw, &rules);
         let posting = metadata::merge(&[ld, head, fields]);
         detect(&doc, &posting, &rules)
@@ -296,20 +296,26 @@ mod company_evidence {
     fn html_head_is_read_without_a_parse() {
         let m = metadata::from_html_head(
             "<html><head><TITLE> Senior PM | Acme Careers </TITLE><meta content='Acme' property='og:site_name'></head><body><title>no</title></body></html>",
+            &rules().posting,
         )
         .unwrap();
         assert_eq!(m.title.as_deref(), Some("Senior PM"));
         assert_eq!(m.company.as_deref(), Some("Acme"));
         assert!(m.evidence.contains(&("company".into(), "og:site_name".into())), "{:?}", m.evidence);
         assert!(m.evidence.contains(&("title".into(), "html-title".into())), "{:?}", m.evidence);
-        let m = metadata::from_html_head("<html><head><title>Acme - the best widgets</title></head></html>").unwrap();
+        let m = metadata::from_html_head(
+            "<html><head><title>Acme - the best widgets</title></head></html>",
+            &rules().posting,
+        )
+        .unwrap();
         assert_eq!((m.title.as_deref(), m.company.as_deref()), (Some("the best widgets"), Some("Acme")));
         let m = metadata::from_html_head(
             "<head><title>Product Manager - Rider Platform</title><meta property=\"og:title\" content=\"GO-JEK TECH\"/></head>",
+            &rules().posting,
         )
         .unwrap();
         assert!(m.names.iter().any(|(s, n)| s == "og:title" && n == "GO-JEK TECH"), "{:?}", m.names);
-        assert_eq!(metadata::from_html_head("<p>no head</p>"), None);
+        assert_eq!(metadata::from_html_head("<p>no head</p>", &rules().posting), None);
         // the names are for detection only: not written to documents.jsonl
         let json = serde_json::to_string(&m).unwrap();
         assert!(!json.contains("names"), "{json}");
@@ -324,7 +330,7 @@ mod company_evidence {
             let _ = company("o.html", &page);
         }
         let cut = "<html><head><title>é".repeat(1000);
-        let _ = metadata::from_html_head(&cut);
+        let _ = metadata::from_html_head(&cut, &rules().posting);
     }
 
     #[test]

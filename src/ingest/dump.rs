@@ -10,79 +10,18 @@
 //! text (hundreds of characters) in most rows, or posting columns (title, company, URL, id,
 //! date); a table has short cells and level-like headers or first cells ("L3", "Senior").
 //! A table is read as one table document. `--text-field` always makes a dump.
+//!
+//! The field names tried, the level words and codes and what counts as long text are rules:
+//! `[dump]` of rules/posting.toml and the packs' `level-words` ([`DumpRules`]).
 
 use super::{decode, Rejected};
 use crate::model::{DocMeta, Format, RawDoc, SourceInfo, Status};
+pub use crate::rules::posting::DumpRules;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 
-/// Field names tried, in order, when the user names none (compared lower-case, with `-`
-/// and spaces read as `_`).
-pub const TEXT_FIELDS: &[&str] = &[
-    "description",
-    "job_description",
-    "description_markdown",
-    "description_html",
-    "descriptionhtml",
-    "job_description_html",
-    "body",
-    "text",
-    "content",
-    "html",
-    "markdown",
-    "details",
-    "job_details",
-];
-pub const TITLE_FIELDS: &[&str] = &["title", "job_title", "jobtitle", "position", "position_title", "role"];
-pub const COMPANY_FIELDS: &[&str] = &[
-    "company",
-    "company_name",
-    "companyname",
-    "employer",
-    "hiring_organization",
-    "hiringorganization",
-    "organization",
-];
-pub const ID_FIELDS: &[&str] = &["id", "job_id", "jobid", "posting_id", "uuid", "guid"];
-pub const URL_FIELDS: &[&str] = &["job_url", "url", "link", "job_link", "apply_url", "job_url_direct"];
-pub const DATE_FIELDS: &[&str] = &["date_posted", "posted_at", "posted", "published_at", "date", "created_at"];
-/// Fields never taken as the text by length: they hold names, places, codes.
-const NOT_TEXT_FIELDS: &[&str] = &["location", "city", "country", "site", "salary", "job_type", "tags", "skills"];
-
 /// Records of a CSV read ahead to tell a postings dump from a table.
 const SNIFF_RECORDS: usize = 32;
-/// Characters from which a value is free text, as a posting's description is.
-const LONG_TEXT: usize = 200;
-/// Words that open a level of a ladder ("Senior PM", "Staff", "Junior Designer").
-const LEVEL_WORDS: &[&str] = &[
-    "intern",
-    "junior",
-    "jr",
-    "jr.",
-    "entry",
-    "associate",
-    "mid",
-    "intermediate",
-    "senior",
-    "sr",
-    "sr.",
-    "staff",
-    "principal",
-    "lead",
-    "distinguished",
-    "fellow",
-    "director",
-    "head",
-    "vp",
-    "level",
-    "grade",
-    "band",
-    "stufe",
-    "niveau",
-    "nivel",
-];
-/// Letters of coded levels: "L3", "IC4", "M1", "E5", "P2", "T3", "G7".
-const LEVEL_CODES: &[&str] = &["l", "ic", "m", "e", "p", "t", "g", "lvl"];
 
 /// Fields named by the user (`--text-field` and so on).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -177,6 +116,8 @@ pub struct DumpReader {
     pending_err: Option<csv::Error>,
     /// where the CSV stream stands (the line of the record being read, an unclosed quote)
     progress: Option<std::sync::Arc<crate::ingest::CsvProgress>>,
+    /// field names and what tells postings from a table
+    rules: DumpRules,
 }
 
 impl DumpReader {
@@ -189,6 +130,7 @@ impl DumpReader {
         delimiter: u8,
         fields: &FieldMap,
         max_bytes: u64,
+        rules: &DumpRules,
     ) -> Result<Option<DumpReader>, Rejected> {
         let mut r = DumpReader {
             id: id.to_string(),
@@ -204,6 +146,7 @@ impl DumpReader {
             pending: Default::default(),
             pending_err: None,
             progress: None,
+            rules: rules.clone(),
         };
         match kind {
             DumpKind::Jsonl => r.lines = Some(CappedLines::new(input, max_bytes)),
@@ -259,7 +202,7 @@ impl DumpReader {
                         }
                         let rows: Vec<Vec<String>> =
                             r.pending.iter().map(|rec| rec.iter().map(text_of).collect()).collect();
-                        match classify(&headers, &rows) {
+                        match classify(&headers, &rows, rules) {
                             Shape::Postings { text, by_length } => Some((text, by_length)),
                             Shape::Table => None,
                         }
@@ -274,10 +217,10 @@ impl DumpReader {
         Ok(Some(r))
     }
 
-    fn pick<'a>(fields: &'a Fields, named: &Option<String>, names: &[&str]) -> Option<&'a str> {
+    fn pick<'a>(fields: &'a Fields, named: &Option<String>, names: &[String]) -> Option<&'a str> {
         let v = match named {
             Some(n) => fields.get(&norm_key(n)),
-            None => names.iter().find_map(|n| fields.get(*n).filter(|v| !v.trim().is_empty())),
+            None => names.iter().find_map(|n| fields.get(n).filter(|v| !v.trim().is_empty())),
         };
         v.map(|s| s.trim()).filter(|s| !s.is_empty())
     }
@@ -288,14 +231,12 @@ impl DumpReader {
         let text_name = match (&self.fields.text, &self.chosen_text) {
             (Some(t), _) => Some(norm_key(t)),
             (None, Some(t)) => Some(t.clone()),
-            (None, None) => {
-                TEXT_FIELDS.iter().find(|f| fields.contains_key(**f)).map(|f| f.to_string()).or_else(|| {
-                    by_length = true;
-                    longest_text_field(&fields)
-                })
-            }
+            (None, None) => self.rules.text.iter().find(|f| fields.contains_key(*f)).cloned().or_else(|| {
+                by_length = true;
+                longest_text_field(&fields, &self.rules)
+            }),
         };
-        let rid = Self::pick(&fields, &self.fields.id, ID_FIELDS)
+        let rid = Self::pick(&fields, &self.fields.id, &self.rules.id)
             .map(|v| v.chars().filter(|c| !c.is_control()).take(80).collect::<String>())
             .filter(|v| !v.is_empty())
             .unwrap_or_else(|| format!("line{line}"));
@@ -310,7 +251,7 @@ impl DumpReader {
                 status: Status::Error,
                 reason: format!(
                     "line {line}: no text field (looked for {}; name one with --text-field)",
-                    TEXT_FIELDS.join(", ")
+                    self.rules.text.join(", ")
                 ),
                 bytes: 0,
             };
@@ -341,13 +282,13 @@ impl DumpReader {
         if self.summary.fields.is_empty() {
             let mut used = vec![text_note.clone().unwrap_or_else(|| format!("text={text_name}"))];
             for (what, named, names) in [
-                ("title", &self.fields.title, TITLE_FIELDS),
-                ("company", &self.fields.company, COMPANY_FIELDS),
-                ("id", &self.fields.id, ID_FIELDS),
+                ("title", &self.fields.title, &self.rules.title),
+                ("company", &self.fields.company, &self.rules.company),
+                ("id", &self.fields.id, &self.rules.id),
             ] {
                 let key = match named {
                     Some(n) => Some(norm_key(n)).filter(|k| fields.contains_key(k)),
-                    None => names.iter().find(|n| fields.contains_key(**n)).map(|n| n.to_string()),
+                    None => names.iter().find(|n| fields.contains_key(*n)).cloned(),
                 };
                 if let Some(k) = key {
                     used.push(format!("{what}={k}"));
@@ -355,10 +296,10 @@ impl DumpReader {
             }
             self.summary.fields = used.join(" ");
         }
-        let title = Self::pick(&fields, &self.fields.title, TITLE_FIELDS).map(str::to_string);
-        let company = Self::pick(&fields, &self.fields.company, COMPANY_FIELDS).map(str::to_string);
-        let url = Self::pick(&fields, &None, URL_FIELDS).map(str::to_string);
-        let date = Self::pick(&fields, &None, DATE_FIELDS).map(str::to_string);
+        let title = Self::pick(&fields, &self.fields.title, &self.rules.title).map(str::to_string);
+        let company = Self::pick(&fields, &self.fields.company, &self.rules.company).map(str::to_string);
+        let url = Self::pick(&fields, &None, &self.rules.url).map(str::to_string);
+        let date = Self::pick(&fields, &None, &self.rules.date).map(str::to_string);
         match record_doc(&id, text, title.as_deref(), SourceInfo { company, url, date }, fields.clone()) {
             Some(mut doc) => {
                 doc.meta.repairs.extend(text_note);
@@ -374,18 +315,18 @@ impl DumpReader {
     }
 }
 
-/// The longest value of a record that is free text, for a record with none of the
-/// `TEXT_FIELDS`: not a title, company, id, URL, date or place, not a link.
-fn longest_text_field(fields: &Fields) -> Option<String> {
+/// The longest value of a record that is free text, for a record with none of the text
+/// fields: not a title, company, id, URL, date or place, not a link.
+fn longest_text_field(fields: &Fields, r: &DumpRules) -> Option<String> {
     fields
         .iter()
-        .filter(|(k, v)| is_free_text_column(k) && !v.trim().is_empty() && !looks_like_link(v))
+        .filter(|(k, v)| is_free_text_column(k, r) && !v.trim().is_empty() && !looks_like_link(v))
         .max_by_key(|(k, v)| (v.chars().count(), std::cmp::Reverse((*k).clone())))
         .map(|(k, _)| k.clone())
 }
 
-fn is_free_text_column(k: &str) -> bool {
-    ![TITLE_FIELDS, COMPANY_FIELDS, ID_FIELDS, URL_FIELDS, DATE_FIELDS, NOT_TEXT_FIELDS].iter().any(|l| l.contains(&k))
+fn is_free_text_column(k: &str, r: &DumpRules) -> bool {
+    ![&r.title, &r.company, &r.id, &r.url, &r.date, &r.not_text].iter().any(|l| l.iter().any(|f| f == k))
 }
 
 fn looks_like_link(v: &str) -> bool {
@@ -402,8 +343,9 @@ pub enum Shape {
     Table,
 }
 
-/// A cell that names a level: "L3", "IC4", "Level 2", "Senior", "Senior PM", "Staff".
-fn is_level_cell(cell: &str) -> bool {
+/// A cell that names a level: "L3", "IC4", "Level 2", "Senior", "Senior PM", "Staff" (the
+/// packs' `level-words`, posting.toml's `level-codes`).
+fn is_level_cell(cell: &str, r: &DumpRules) -> bool {
     let c = cell.trim().to_lowercase();
     let words: Vec<&str> = c.split_whitespace().collect();
     if words.is_empty() || words.len() > 2 {
@@ -411,21 +353,20 @@ fn is_level_cell(cell: &str) -> bool {
     }
     let coded = |w: &str| {
         let letters = w.trim_end_matches(|ch: char| ch.is_ascii_digit());
-        letters.len() < w.len() && w.len() - letters.len() <= 2 && LEVEL_CODES.contains(&letters)
+        letters.len() < w.len() && w.len() - letters.len() <= 2 && r.level_codes.iter().any(|c| c == letters)
     };
-    LEVEL_WORDS.contains(&words[0]) || (words.len() == 1 && coded(words[0]))
+    r.level_words.contains(words[0]) || (words.len() == 1 && coded(words[0]))
 }
 
-/// Postings or a table, by content: a text column (one of `TEXT_FIELDS`, else the column
-/// with the most long values) whose values are long (at least 200 characters) in most
+/// Postings or a table, by content: a text column (one of the text fields, else the column
+/// with the most long values) whose values are long (`long-text`, 200 characters) in most
 /// rows, or posting columns (two of title, company, URL, id, date) beside a text column
 /// (else beside the free-text column with the longest values), make postings; level-like
 /// headers or first cells make a table whatever the columns.
-pub fn classify(headers: &[String], rows: &[Vec<String>]) -> Shape {
-    let level_headers = headers.iter().filter(|h| is_level_cell(&h.replace('_', " "))).count();
-    let first_is_title =
-        headers.first().is_some_and(|h| TITLE_FIELDS.contains(&h.as_str()) || ID_FIELDS.contains(&h.as_str()));
-    let level_rows = rows.iter().filter(|r| r.first().is_some_and(|c| is_level_cell(c))).count();
+pub fn classify(headers: &[String], rows: &[Vec<String>], r: &DumpRules) -> Shape {
+    let level_headers = headers.iter().filter(|h| is_level_cell(&h.replace('_', " "), r)).count();
+    let first_is_title = headers.first().is_some_and(|h| r.title.contains(h) || r.id.contains(h));
+    let level_rows = rows.iter().filter(|row| row.first().is_some_and(|c| is_level_cell(c, r))).count();
     if level_headers >= 2 || (!first_is_title && !rows.is_empty() && level_rows * 2 > rows.len()) {
         return Shape::Table;
     }
@@ -433,13 +374,12 @@ pub fn classify(headers: &[String], rows: &[Vec<String>]) -> Shape {
         if rows.is_empty() {
             return 0.0;
         }
-        let long = rows.iter().filter(|r| r.get(i).is_some_and(|v| v.chars().count() >= LONG_TEXT)).count();
+        let long = rows.iter().filter(|row| row.get(i).is_some_and(|v| v.chars().count() >= r.long_text)).count();
         long as f64 / rows.len() as f64
     };
-    let has = |names: &[&str]| headers.iter().any(|h| names.contains(&h.as_str()));
-    let posting_columns =
-        [TITLE_FIELDS, COMPANY_FIELDS, URL_FIELDS, ID_FIELDS, DATE_FIELDS].iter().filter(|l| has(l)).count();
-    let known = TEXT_FIELDS.iter().find_map(|f| headers.iter().position(|h| h == f));
+    let has = |names: &[String]| headers.iter().any(|h| names.contains(h));
+    let posting_columns = [&r.title, &r.company, &r.url, &r.id, &r.date].iter().filter(|l| has(l)).count();
+    let known = r.text.iter().find_map(|f| headers.iter().position(|h| h == f));
     if let Some(i) = known {
         if rows.is_empty() || posting_columns >= 2 || long_share(i) >= 0.5 {
             return Shape::Postings { text: headers[i].clone(), by_length: false };
@@ -447,17 +387,17 @@ pub fn classify(headers: &[String], rows: &[Vec<String>]) -> Shape {
         return Shape::Table;
     }
     let best = (0..headers.len())
-        .filter(|&i| is_free_text_column(&headers[i]))
+        .filter(|&i| is_free_text_column(&headers[i], r))
         .map(|i| (i, long_share(i)))
         .filter(|&(_, share)| share >= 0.5)
         .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
     // posting columns with only short texts: the free-text column with the longest values
-    let mean_len = |i: usize| rows.iter().map(|r| r.get(i).map_or(0, |v| v.chars().count())).sum::<usize>();
+    let mean_len = |i: usize| rows.iter().map(|row| row.get(i).map_or(0, |v| v.chars().count())).sum::<usize>();
     let best = best.or_else(|| {
         (posting_columns >= 2)
             .then(|| {
                 (0..headers.len())
-                    .filter(|&i| is_free_text_column(&headers[i]) && mean_len(i) > 0)
+                    .filter(|&i| is_free_text_column(&headers[i], r) && mean_len(i) > 0)
                     .max_by(|&a, &b| mean_len(a).cmp(&mean_len(b)).then(b.cmp(&a)))
                     .map(|i| (i, 0.0))
             })
@@ -1000,6 +940,14 @@ pub fn csv_table_doc(id: &str, bytes: &[u8], delimiter: u8, max_rows: usize) -> 
 mod tests {
     use super::*;
 
+    static RULES: std::sync::LazyLock<crate::rules::Rules> =
+        std::sync::LazyLock::new(|| crate::rules::Rules::embedded().unwrap());
+
+    /// The shipped dump rules.
+    fn dr() -> &'static DumpRules {
+        &RULES.posting.dump
+    }
+
     fn read(kind: DumpKind, text: &str, fields: &FieldMap) -> Vec<Item> {
         let delim = sniff_delimiter(text.as_bytes(), kind);
         let r = DumpReader::open(
@@ -1009,6 +957,7 @@ mod tests {
             delim,
             fields,
             10_000,
+            dr(),
         )
         .unwrap()
         .expect("a dump");
@@ -1164,6 +1113,7 @@ mod tests {
             b',',
             &FieldMap::default(),
             1000,
+            dr(),
         )
         .unwrap();
         assert!(r.is_none());
@@ -1224,7 +1174,7 @@ mod tests {
         let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(csv.as_bytes());
         let headers: Vec<String> = rdr.headers().unwrap().iter().map(norm_key).collect();
         let rows: Vec<Vec<String>> = rdr.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();
-        classify(&headers, &rows)
+        classify(&headers, &rows, dr())
     }
 
     #[test]
@@ -1250,11 +1200,11 @@ mod tests {
         assert_eq!(shape("Description,Junior,Senior,Staff\nScope,Task,Feature,Area\n"), Shape::Table);
         assert_eq!(shape(&format!("Level,description\nIC3,\"{long}\"\nIC4,\"{long}\"\n")), Shape::Table);
         // ids that look like codes are not levels; links are not texts
-        assert!(is_level_cell("L3") && is_level_cell("Senior PM") && is_level_cell("ic4"));
-        assert!(!is_level_cell("c1") && !is_level_cell("17") && !is_level_cell("Product Manager"));
+        assert!(is_level_cell("L3", dr()) && is_level_cell("Senior PM", dr()) && is_level_cell("ic4", dr()));
+        assert!(!is_level_cell("c1", dr()) && !is_level_cell("17", dr()) && !is_level_cell("Product Manager", dr()));
         let f: Fields = [("url".to_string(), "https://x.org/".repeat(30)), ("blurb".to_string(), "Own it".to_string())]
             .into_iter()
             .collect();
-        assert_eq!(longest_text_field(&f).as_deref(), Some("blurb"));
+        assert_eq!(longest_text_field(&f, dr()).as_deref(), Some("blurb"));
     }
 }

@@ -236,6 +236,10 @@ pub struct PackFile {
     /// Patterns of structure.toml's tables, tried only on documents of this language.
     #[serde(default)]
     pub structure: StructureFile,
+    /// Words of posting metadata (workplace, employment type, salary, dates, level words):
+    /// the union of every pack's is applied to every document.
+    #[serde(default)]
+    pub posting: PackPosting,
 }
 
 /// The `[seniority]` table of a pack: words added to seniority.toml's.
@@ -258,7 +262,144 @@ pub struct PackLevel {
     pub lead_patterns: Vec<S>,
 }
 
-type Kinds = std::collections::BTreeMap<String, Vec<S>>;
+/// Kind (or code, or number) to the words or patterns that give it.
+pub type Kinds = std::collections::BTreeMap<String, Vec<S>>;
+
+/// posting.toml: what posting metadata and dump reading need that belongs to no language.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PostingFile {
+    pub title_separators: Vec<S>,
+    #[serde(default)]
+    pub name_joiners: Vec<S>,
+    pub max_title_words: Spanned<usize>,
+    #[serde(default)]
+    pub employment_values: Kinds,
+    pub currency: CurrencyDef,
+    pub salary: SalaryDef,
+    #[serde(default)]
+    pub json_ld: JsonLdDef,
+    pub fields: RecordFieldsDef,
+    pub dump: DumpDef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CurrencyDef {
+    pub codes: Vec<S>,
+    #[serde(default)]
+    pub high_denomination: Vec<S>,
+    /// ISO code to symbols.
+    #[serde(default)]
+    pub symbols: Kinds,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SalaryDef {
+    pub lone_amount_min: Spanned<f64>,
+    pub amount_max: Spanned<f64>,
+    pub text_salary_max: Spanned<f64>,
+    #[serde(default)]
+    pub magnitudes: Vec<S>,
+    #[serde(default)]
+    pub thousands: Vec<S>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct JsonLdDef {
+    /// Workplace (hybrid, remote, on-site) to `jobLocationType` substrings.
+    pub workplace: Kinds,
+}
+
+/// The fields of a scraped record read for posting metadata.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RecordFieldsDef {
+    pub title: Vec<S>,
+    pub company: Vec<S>,
+    pub location: Vec<S>,
+    pub location_parts: Vec<S>,
+    pub remote_flag: Vec<S>,
+    pub workplace: Vec<S>,
+    pub employment_type: Vec<S>,
+    pub currency: Vec<S>,
+    pub period: Vec<S>,
+    pub min_amount: Vec<S>,
+    pub max_amount: Vec<S>,
+    pub salary: Vec<S>,
+    pub date: Vec<S>,
+    pub null_values: Vec<S>,
+    pub true_values: Vec<S>,
+    pub false_values: Vec<S>,
+}
+
+/// The fields of a dump's records, and what tells a postings CSV from a table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct DumpDef {
+    pub text: Vec<S>,
+    pub title: Vec<S>,
+    pub company: Vec<S>,
+    pub id: Vec<S>,
+    pub url: Vec<S>,
+    pub date: Vec<S>,
+    #[serde(default)]
+    pub not_text: Vec<S>,
+    #[serde(default)]
+    pub level_codes: Vec<S>,
+    pub long_text: Spanned<usize>,
+}
+
+/// The `[posting]` table of a language pack: the words of its language.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PackPosting {
+    pub connectors: Vec<S>,
+    pub range_words: Vec<S>,
+    pub clause_words: Vec<S>,
+    pub name_joiners: Vec<S>,
+    pub ordinal_suffixes: Vec<S>,
+    pub period_leads: Vec<S>,
+    pub level_words: Vec<S>,
+    pub workplace: CueWordsDef,
+    pub employment: CueWordsDef,
+    pub currency_words: Kinds,
+    pub periods: PeriodWordsDef,
+    pub salary: SalaryWordsDef,
+    pub months: Kinds,
+}
+
+/// Labels (whole segments), phrases (anywhere in a line) and title suffixes, by kind.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CueWordsDef {
+    pub labels: Kinds,
+    pub phrases: Kinds,
+    pub title_suffixes: Kinds,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PeriodWordsDef {
+    pub units: Kinds,
+    pub adverbs: Kinds,
+    pub context: Kinds,
+    pub values: Kinds,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SalaryWordsDef {
+    pub context_words: Vec<S>,
+    pub context_stems: Vec<S>,
+    pub not_salary: Vec<S>,
+    pub magnitudes: Vec<S>,
+    pub min_leads: Vec<S>,
+    pub max_leads: Vec<S>,
+    pub thousands: Vec<S>,
+}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]

@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod files;
+pub mod posting;
 
 use crate::model::TitleHit;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -18,16 +19,24 @@ use std::sync::Arc;
 use files::*;
 
 /// The rule files, in load order.
-pub const FILE_NAMES: [&str; 6] =
-    ["roles.toml", "seniority.toml", "categories.toml", "boilerplate.toml", "structure.toml", "company.toml"];
+pub const FILE_NAMES: [&str; 7] = [
+    "roles.toml",
+    "seniority.toml",
+    "categories.toml",
+    "boilerplate.toml",
+    "structure.toml",
+    "company.toml",
+    "posting.toml",
+];
 
-const EMBEDDED: [(&str, &str); 6] = [
+const EMBEDDED: [(&str, &str); 7] = [
     ("roles.toml", include_str!("../../rules/roles.toml")),
     ("seniority.toml", include_str!("../../rules/seniority.toml")),
     ("categories.toml", include_str!("../../rules/categories.toml")),
     ("boilerplate.toml", include_str!("../../rules/boilerplate.toml")),
     ("structure.toml", include_str!("../../rules/structure.toml")),
     ("company.toml", include_str!("../../rules/company.toml")),
+    ("posting.toml", include_str!("../../rules/posting.toml")),
 ];
 
 include!(concat!(env!("OUT_DIR"), "/packs.rs"));
@@ -545,6 +554,8 @@ pub struct Rules {
     pub structure: Structure,
     pub company: Arc<CompanyRules>,
     pub languages: Arc<Languages>,
+    /// Posting metadata and dump reading (posting.toml and every pack's `[posting]` words).
+    pub posting: Arc<posting::PostingRules>,
     /// The same rules with the structure of one language: structure.toml's patterns and its
     /// pack's (the base rules hold every pack's, for documents of unknown language).
     variants: Vec<(String, Rules)>,
@@ -588,6 +599,7 @@ impl Rules {
         let bp_t = get("boilerplate.toml").unwrap();
         let st_t = get("structure.toml").unwrap();
         let co_t = get("company.toml").unwrap();
+        let po_t = get("posting.toml").unwrap();
 
         let roles_f: Option<RolesFile> = c.parse(roles_t);
         let sen_f: Option<SeniorityFile> = c.parse(sen_t);
@@ -595,6 +607,7 @@ impl Rules {
         let bp_f: Option<BoilerplateFile> = c.parse(bp_t);
         let st_f: Option<StructureFile> = c.parse(st_t);
         let co_f: Option<CompanyFile> = c.parse(co_t);
+        let po_f: Option<PostingFile> = c.parse(po_t);
 
         let pack_texts: Vec<&RuleText> = texts.iter().filter(|t| t.name.starts_with("lang/")).collect();
         let mut packs: Vec<(&RuleText, PackFile)> = Vec::new();
@@ -612,11 +625,19 @@ impl Rules {
         let company = co_f.as_ref().and_then(|f| c.company(co_t, f));
         let languages = st_f.as_ref().and_then(|f| c.languages(st_t, f, &packs));
         let structures = st_f.as_ref().and_then(|f| c.structure(st_t, f, &packs));
+        let posting = po_f.as_ref().and_then(|f| c.posting(po_t, f, &packs));
         if !c.errors.is_empty() {
             return Err(RuleErrors(c.errors));
         }
-        let (Some(taxonomy), Some(cats), Some(boiler), Some((structure, by_language)), Some(company), Some(languages)) =
-            (taxonomy, cats, boiler, structures, company, languages)
+        let (
+            Some(taxonomy),
+            Some(cats),
+            Some(boiler),
+            Some((structure, by_language)),
+            Some(company),
+            Some(languages),
+            Some(posting),
+        ) = (taxonomy, cats, boiler, structures, company, languages, posting)
         else {
             // every path that gives None records an error; this is a guard against a new one
             return Err(RuleErrors(vec![RuleError::File {
@@ -644,6 +665,7 @@ impl Rules {
             structure,
             company: Arc::new(company),
             languages: Arc::new(languages),
+            posting: Arc::new(posting),
             variants: Vec::new(),
         };
         rules.variants = by_language

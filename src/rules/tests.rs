@@ -404,7 +404,6 @@ fn the_source_scanner_reads_rust_tokens() {
 /// Rust code. Tables of a format's own vocabulary (HTML tag names, file signatures, reST
 /// directives) and of the output schema (file and column names) are not domain words.
 #[test]
-#[ignore = "WIP: the posting words move to rules/ on branch posting-rules"]
 fn no_word_tables_in_rust_code() {
     const SCHEMA_AND_FORMATS: &[(&str, &str)] = &[
         ("src/emit/mod.rs", "FILES"),
@@ -440,7 +439,6 @@ fn no_word_tables_in_rust_code() {
 /// No word of another language's pack (its titles and the labels of its examples) is a
 /// string in the library's Rust code: the words of a language are in its pack.
 #[test]
-#[ignore = "WIP: the posting words move to rules/ on branch posting-rules"]
 fn no_pack_word_in_rust_code() {
     let texts = embedded_texts();
     let english: String = texts
@@ -490,4 +488,20 @@ fn no_pack_word_in_rust_code() {
     }
     found.dedup();
     assert!(found.is_empty(), "words of a language pack in Rust code:\n{}", found.join("\n"));
+}
+
+#[test]
+fn posting_errors_name_file_and_line() {
+    let pack = "language = \"eng\"\n\n[posting.workplace.labels]\nremot = [\"remote\"]\n";
+    let e = errors("lang/eng.toml", pack);
+    assert!(e.contains("lang/eng.toml (built in):4:10: unknown workplace label kind \"remot\""), "{e}");
+    // a word given two kinds, across packs
+    let pack = "language = \"eng\"\n[posting.workplace.labels]\nremote = [\"homeoffice\"]\n";
+    let e = errors("lang/eng.toml", pack);
+    assert!(e.contains("workplace label \"homeoffice\" is remote here but hybrid in rules/lang/deu.toml"), "{e}");
+    let posting = embedded_texts().into_iter().find(|t| t.name == "posting.toml").unwrap().text;
+    let e = errors("posting.toml", &posting.replace("max-title-words = 5", "max-title-words = \"five\""));
+    assert!(e.contains("posting.toml (built in):") && e.contains("invalid type"), "{e}");
+    let e = errors("posting.toml", &posting.replace("USD = [\"US$\", \"$\"]", "usd = [\"US$\", \"$\"]"));
+    assert!(e.contains("currency \"usd\" must be an ISO 4217 code"), "{e}");
 }
