@@ -1,7 +1,11 @@
 // Time each per-document step on the first N pages of a folder, one thread (developer aid):
 //   cargo run --release --example stage_times -- target/bench-corpus-full 1000
-use rolemap::{clean, extract, ingest, normalize, rules::Rules};
+// It runs the pipeline's own per-document flow (`pipeline::process_raw`), with its timers.
+use rolemap::model::Limits;
+use rolemap::pipeline::{self, Timings};
+use rolemap::{ingest, rules::Rules};
 use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 fn main() {
@@ -13,40 +17,25 @@ fn main() {
         walkdir::WalkDir::new(&dir).into_iter().map(|e| e.unwrap().into_path()).filter(|p| p.is_file()).collect();
     files.sort();
     files.truncate(n);
-    let mut t = BTreeMap::<&str, Duration>::new();
-    let mut time = |k: &'static str, f: &mut dyn FnMut()| {
-        let s = Instant::now();
-        f();
-        *t.entry(k).or_default() += s.elapsed();
-    };
+    let t = Timings::default();
+    let mut decode = Duration::ZERO;
     for p in &files {
         let bytes = std::fs::read(p).unwrap();
         let id = p.file_name().unwrap().to_string_lossy().into_owned();
-        let mut raw = None;
-        time("decode", &mut || raw = Some(ingest::decode_doc(&id, &bytes, &BTreeMap::new())));
-        let raw = raw.unwrap();
-        time("json-ld", &mut || {
-            let _ = extract::metadata::from_json_ld(&raw.text, &rules.posting);
-        });
-        time("fields", &mut || {
-            let _ = extract::metadata::from_fields(&raw.meta.front_matter, &rules.posting);
-        });
-        let mut c = None;
-        time("clean", &mut || c = Some(clean::clean(raw.clone(), &rules)));
-        let c = c.unwrap();
-        time("text-meta", &mut || {
-            let _ = extract::metadata::from_text(&extract::metadata::cue_lines(&c.blocks), &rules.posting);
-        });
-        time("language", &mut || {
-            let _ = clean::language(&c, &rules.languages);
-        });
-        let mut x = None;
-        time("extract", &mut || x = Some(extract::extract(c.clone(), &Default::default(), &rules)));
-        time("normalize", &mut || {
-            let _ = normalize::normalize(x.take().unwrap(), &rules);
-        });
+        let s = Instant::now();
+        let raw = ingest::decode_doc(&id, &bytes, &BTreeMap::new());
+        decode += s.elapsed();
+        let _ = pipeline::process_raw(raw, &rules, &Limits::default(), &t);
     }
-    for (k, v) in t {
-        println!("{k:>10}: {:>8.1} µs/doc", v.as_secs_f64() * 1e6 / files.len() as f64);
+    let per_doc = |d: Duration| d.as_secs_f64() * 1e6 / files.len().max(1) as f64;
+    let ns = |a: &std::sync::atomic::AtomicU64| Duration::from_nanos(a.load(Ordering::Relaxed));
+    for (k, d) in [
+        ("decode", decode),
+        ("posting", ns(&t.posting)),
+        ("clean", ns(&t.clean)),
+        ("extract", ns(&t.extract)),
+        ("normalize", ns(&t.normalize)),
+    ] {
+        println!("{k:>10}: {:>8.1} µs/doc", per_doc(d));
     }
 }

@@ -115,9 +115,7 @@ pub fn explain_raw(raw: crate::model::RawDoc, rules: &Rules) -> Explanation {
     let a = pipeline::analyse(raw, rules, &limits, &Timings::default());
     let language_note = a.language.as_deref().and_then(|l| pipeline::language_note(l, rules));
     let language = a.language.clone();
-    let rules = rules.for_language(language.as_deref());
-    let ex = a.extraction;
-    let tax = &rules.taxonomy;
+    let ex = &a.extraction;
     let found = ex.roles.clone();
     let blocks = ex.doc.blocks.clone();
     let dropped: Vec<Dropped> = ex.doc.dropped.clone();
@@ -125,7 +123,10 @@ pub fn explain_raw(raw: crate::model::RawDoc, rules: &Rules) -> Explanation {
     let truncated = ex.doc.meta.truncated.clone();
     let tree = ex.tree.clone();
     let shape = ex.shape.clone();
-    let DocResult { roles, responsibilities, .. } = normalize::normalize(ex, rules);
+    // the rows are those `run` writes: the same end of the flow
+    let DocResult { roles, responsibilities, .. } = pipeline::finish(a, rules, &Timings::default());
+    let rules = rules.for_language(language.as_deref());
+    let tax = &rules.taxonomy;
 
     let taken: HashMap<(usize, String), &[String]> = responsibilities
         .iter()

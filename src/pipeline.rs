@@ -102,6 +102,8 @@ pub enum RunError {
 #[derive(Debug, Default)]
 pub struct Timings {
     pub ingest: AtomicU64,
+    /// Posting metadata (JSON-LD, the page head, record fields, cue lines).
+    pub posting: AtomicU64,
     pub clean: AtomicU64,
     pub extract: AtomicU64,
     pub normalize: AtomicU64,
@@ -154,18 +156,21 @@ pub struct Analysed {
 /// with the rules of its language (`Rules::for_language`).
 pub fn analyse(raw: crate::model::RawDoc, rules: &Rules, limits: &Limits, t: &Timings) -> Analysed {
     // posting metadata: JSON-LD of the page, then record fields / front matter, then text
-    let ld = (raw.format == crate::model::Format::Html)
-        .then(|| extract::metadata::from_json_ld(&raw.text, &rules.posting))
-        .flatten()
-        .unwrap_or_default();
-    let head = (raw.format == crate::model::Format::Html)
-        .then(|| extract::metadata::from_html_head(&raw.text, &rules.posting))
-        .flatten()
-        .unwrap_or_default();
-    let fields = extract::metadata::from_fields(&raw.meta.front_matter, &rules.posting);
+    let html = raw.format == crate::model::Format::Html;
+    let (ld, head, fields) = timed(&t.posting, || {
+        let ld = html.then(|| extract::metadata::from_json_ld(&raw.text, &rules.posting)).flatten();
+        let head = html.then(|| extract::metadata::from_html_head(&raw.text, &rules.posting)).flatten();
+        (
+            ld.unwrap_or_default(),
+            head.unwrap_or_default(),
+            extract::metadata::from_fields(&raw.meta.front_matter, &rules.posting),
+        )
+    });
     let c = timed(&t.clean, || clean::clean_with(raw, rules, limits));
-    let lines = extract::metadata::cue_lines(&c.blocks);
-    let posting = extract::metadata::merge(&[ld, fields, head, extract::metadata::from_text(&lines, &rules.posting)]);
+    let posting = timed(&t.posting, || {
+        let text = extract::metadata::from_text(&extract::metadata::cue_lines(&c.blocks), &rules.posting);
+        extract::metadata::merge(&[ld, fields, head, text])
+    });
     let language = clean::language(&c, &rules.languages);
     let rules = rules.for_language(language.as_deref());
     let extraction = timed(&t.extract, || extract::extract(c, &posting, rules));
@@ -177,17 +182,20 @@ pub fn analyse(raw: crate::model::RawDoc, rules: &Rules, limits: &Limits, t: &Ti
 pub fn process_raw(raw: crate::model::RawDoc, rules: &Rules, limits: &Limits, t: &Timings) -> DocResult {
     let id = raw.meta.id.clone();
     let bytes = raw.meta.bytes;
-    guarded(&id, bytes, || {
-        let a = analyse(raw, rules, limits, t);
-        let own = rules.for_language(a.language.as_deref());
-        let mut r = timed(&t.normalize, || normalize::normalize(a.extraction, own));
-        r.doc.posting = a.posting;
-        if let Some(note) = a.language.as_deref().and_then(|l| language_note(l, rules)) {
-            r.doc.reason = if r.doc.reason.is_empty() { note } else { format!("{}; {note}", r.doc.reason) };
-        }
-        r.doc.language = a.language;
-        r
-    })
+    guarded(&id, bytes, || finish(analyse(raw, rules, limits, t), rules, t))
+}
+
+/// Normalize an analysed document into its rows, with the rules of its language: the end of
+/// every document's flow (`run`, `explain`, `eval`).
+pub fn finish(a: Analysed, rules: &Rules, t: &Timings) -> DocResult {
+    let own = rules.for_language(a.language.as_deref());
+    let mut r = timed(&t.normalize, || normalize::normalize(a.extraction, own));
+    r.doc.posting = a.posting;
+    if let Some(note) = a.language.as_deref().and_then(|l| language_note(l, rules)) {
+        r.doc.reason = if r.doc.reason.is_empty() { note } else { format!("{}; {note}", r.doc.reason) };
+    }
+    r.doc.language = a.language;
+    r
 }
 
 /// What documents.csv says of a document in a language without a rule pack.

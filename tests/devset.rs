@@ -41,3 +41,39 @@ fn development_set_floors() {
         }
     }
 }
+
+/// `explain` tells what `run` does: on every document of the development set (each record of
+/// the dump too) it shows the same role rows and the same responsibility rows, field for field.
+#[test]
+fn explain_and_run_agree_on_every_development_document() {
+    use rolemap::pipeline::Input;
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let rules = Rules::from_dir(&root.join("rules")).unwrap();
+    let docs = root.join("tests/devset/docs");
+    let run = pipeline::collect(std::slice::from_ref(&docs), &rules).unwrap();
+    let by_doc: std::collections::BTreeMap<&str, &rolemap::model::DocResult> =
+        run.iter().map(|r| (r.doc.doc.as_str(), r)).collect();
+    let corpus = rolemap::ingest::list(&[docs]).unwrap();
+    let (limits, fields) = (rolemap::model::Limits::default(), rolemap::ingest::dump::FieldMap::default());
+    let mut explained = 0;
+    for input in pipeline::inputs(&corpus, &rules, &limits, &fields) {
+        let Input::Doc(raw) = input else { continue };
+        let x = rolemap::explain::explain_raw(*raw, &rules);
+        let r = by_doc.get(x.doc.as_str()).unwrap_or_else(|| panic!("{}: explained, not run", x.doc));
+        assert_eq!(
+            serde_json::to_value(&x.roles).unwrap(),
+            serde_json::to_value(&r.roles).unwrap(),
+            "{}: roles differ",
+            x.doc
+        );
+        assert_eq!(
+            serde_json::to_value(&x.responsibilities).unwrap(),
+            serde_json::to_value(&r.responsibilities).unwrap(),
+            "{}: responsibilities differ",
+            x.doc
+        );
+        explained += 1;
+    }
+    // 59 files and the dump's records
+    assert!(explained >= 60, "{explained} documents explained");
+}
