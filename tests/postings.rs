@@ -442,6 +442,7 @@ fn dutch_postings_yield_roles_duties_and_requirements() {
     std::fs::write(
         dir.path().join("vacature.md"),
         "# Medior Product Owner (32-40 uur)\n\n\
+         Utrecht | Hybride | Fulltime | € 4.000 - € 5.200 bruto per maand\n\n\
          Bij Fietsdienst bouwen we aan het platform waarmee duizenden fietsenmakers in Nederland hun \
          afspraken, onderdelen en klanten beheren. Ons team van twaalf ontwikkelaars zoekt een collega \
          die richting geeft aan het product.\n\n\
@@ -467,6 +468,16 @@ fn dutch_postings_yield_roles_duties_and_requirements() {
     let d = docs(out.path());
     assert_eq!(d["vacature.md"]["language"], "nld", "{}", d["vacature.md"]);
     assert_eq!(d["vacature.md"]["reason"], "", "{}", d["vacature.md"]);
+    let posting = &d["vacature.md"]["posting"];
+    assert_eq!(
+        (posting["workplace"].as_str(), posting["employment_type"].as_str()),
+        (Some("hybrid"), Some("full-time"))
+    );
+    assert_eq!(
+        (posting["salary"]["min"].as_f64(), posting["salary"]["max"].as_f64(), posting["salary"]["period"].as_str()),
+        (Some(4000.0), Some(5200.0), Some("month")),
+        "{posting}"
+    );
     let roles = jsonl(out.path(), "roles.jsonl");
     assert_eq!(roles.len(), 1, "{roles:?}");
     assert_eq!((roles[0]["role_id"].as_str(), roles[0]["seniority"].as_str()), (Some("product-owner"), Some("mid")));

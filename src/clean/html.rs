@@ -1551,7 +1551,7 @@ mod tests {
     use crate::rules::Rules;
 
     fn parse(s: &str) -> Vec<Block> {
-        let rules = Rules::embedded().unwrap();
+        let rules = Rules::shipped();
         blocks(s, &rules.boilerplate.html, 1, false, usize::MAX, &mut Vec::new())
     }
 
@@ -1599,7 +1599,7 @@ mod tests {
                     <a href=/t/deep-space rel=tag>deep space travel</a>, the study says.</p>\
                     <p><strong>Tags<br><a href=/t/a rel=\"category tag\">space</a>, <a href=/t/b rel=tag>hibernation</a>, \
                     <a href=/t/c rel=tag>astronauts</a></strong></p></article></body></html>";
-        let rules = Rules::embedded().unwrap();
+        let rules = Rules::shipped();
         let mut removed = Vec::new();
         let b = blocks(page, &rules.boilerplate.html, 1, false, usize::MAX, &mut removed);
         let text: String = b.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("\n");
@@ -1628,7 +1628,7 @@ mod tests {
                  </article><div class=\"box\">{heading}{}</div></body></html>",
                 (2..6).map(teaser).collect::<String>()
             );
-            let rules = Rules::embedded().unwrap();
+            let rules = Rules::shipped();
             let mut removed = Vec::new();
             let b = blocks(&page, &rules.boilerplate.html, 1, false, usize::MAX, &mut removed);
             let texts: Vec<&str> = b.iter().map(|b| b.text.as_str()).collect();

@@ -4,8 +4,8 @@ use crate::rules::Rules;
 use std::collections::BTreeMap;
 
 fn clean_text(id: &str, text: &str) -> CleanDoc {
-    let rules = Rules::embedded().unwrap();
-    clean(decode_doc(id, text.as_bytes(), &BTreeMap::new()), &rules)
+    let rules = Rules::shipped();
+    clean(decode_doc(id, text.as_bytes(), &BTreeMap::new()), rules)
 }
 
 fn texts(c: &CleanDoc) -> Vec<&str> {
@@ -103,8 +103,7 @@ fn html_page_is_cleaned() {
 }
 
 fn md_blocks(text: &str) -> Vec<String> {
-    static RULES: std::sync::OnceLock<Rules> = std::sync::OnceLock::new();
-    let rules = RULES.get_or_init(|| Rules::embedded().unwrap());
+    let rules = Rules::shipped();
     let mut html =
         |h: &str, line: usize| html::blocks(h, &rules.boilerplate.html, line, true, usize::MAX, &mut Vec::new());
     // (spaces as one: a loose list cut before its end is tight, "1.  a" is then "1. a")

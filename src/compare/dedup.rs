@@ -173,7 +173,7 @@ mod tests {
     use crate::rules::Rules;
 
     fn doc(id: &str, text: &str) -> DocResult {
-        process_text(id, text, &Rules::embedded().unwrap())
+        process_text(id, text, Rules::shipped())
     }
 
     const POSTING: &str = "# Senior Product Manager\n\n## What you'll do\n\n\

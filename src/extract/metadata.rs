@@ -1104,11 +1104,9 @@ fn ymd(y: Option<u32>, m: Option<u32>, d: Option<u32>) -> Option<String> {
 mod tests {
     use super::*;
 
-    static RULES: LazyLock<crate::rules::Rules> = LazyLock::new(|| crate::rules::Rules::embedded().unwrap());
-
     /// The shipped posting rules.
     fn p() -> &'static PostingRules {
-        &RULES.posting
+        &crate::rules::Rules::shipped().posting
     }
 
     fn sal(min: Option<f64>, max: Option<f64>, cur: &str, period: Option<&str>) -> Option<Salary> {
@@ -1673,6 +1671,10 @@ mod tests {
         };
         assert_eq!(kinds(&p().workplace), ["hybrid", "ignore", "not-remote", "on-site", "remote"]);
         assert_eq!(kinds(&p().employment).len(), 8);
-        assert_eq!(p().months.len(), 32);
+        // the months of each pack (names shared by languages are one entry)
+        for (name, m) in [("january", 1), ("januar", 1), ("januari", 1), ("märz", 3), ("maart", 3), ("december", 12)] {
+            assert_eq!(p().months.get(name), Some(&m), "{name}");
+        }
+        assert!((1..=12).all(|m| p().months.values().any(|v| *v == m)));
     }
 }

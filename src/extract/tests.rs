@@ -3,7 +3,7 @@ use crate::pipeline::process_text;
 use crate::rules::Rules;
 
 fn run(id: &str, text: &str) -> DocResult {
-    process_text(id, text, &Rules::embedded().unwrap())
+    process_text(id, text, Rules::shipped())
 }
 
 fn keys(r: &DocResult) -> Vec<String> {
@@ -160,8 +160,8 @@ mod company_evidence {
     use crate::rules::Rules;
     use std::collections::BTreeMap;
 
-    fn rules() -> Rules {
-        Rules::embedded().unwrap()
+    fn rules() -> &'static Rules {
+        Rules::shipped()
     }
 
     /// What the pipeline will do: head and JSON-LD from the raw page, then detection.
@@ -172,9 +172,9 @@ mod company_evidence {
         let ld = html.then(|| metadata::from_json_ld(&raw.text, &rules.posting)).flatten().unwrap_or_default();
         let head = html.then(|| metadata::from_html_head(&raw.text, &rules.posting)).flatten().unwrap_or_default();
         let fields = metadata::from_fields(&raw.meta.front_matter, &rules.posting);
-        let doc = crate::clean::clean(raw, &rules);
+        let doc = crate::clean::clean(raw, rules);
         let posting = metadata::merge(&[ld, head, fields]);
-        detect(&doc, &posting, &rules)
+        detect(&doc, &posting, rules)
     }
 
     fn named(c: Option<Company>) -> Option<(String, String)> {

@@ -940,12 +940,9 @@ pub fn csv_table_doc(id: &str, bytes: &[u8], delimiter: u8, max_rows: usize) -> 
 mod tests {
     use super::*;
 
-    static RULES: std::sync::LazyLock<crate::rules::Rules> =
-        std::sync::LazyLock::new(|| crate::rules::Rules::embedded().unwrap());
-
     /// The shipped dump rules.
     fn dr() -> &'static DumpRules {
-        &RULES.posting.dump
+        &crate::rules::Rules::shipped().posting.dump
     }
 
     fn read(kind: DumpKind, text: &str, fields: &FieldMap) -> Vec<Item> {

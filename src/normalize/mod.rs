@@ -226,7 +226,7 @@ mod tests {
              ## What you bring\n\n- 5+ years of product management experience\n\
              - 3-5 years in B2B SaaS\n- Bachelor's degree in Computer Science or a related field\n\
              - Experience with SQL, Amplitude and A/B testing\n\n## Nice to have\n\n- An MBA\n",
-            &Rules::embedded().unwrap(),
+            Rules::shipped(),
         );
         assert_eq!(r.responsibilities.len(), 1);
         let q = &r.requirements;

@@ -570,6 +570,13 @@ impl Rules {
         code.and_then(|c| self.variants.iter().find(|(l, _)| l == c)).map_or(self, |(_, r)| r)
     }
 
+    /// The rules shipped in the binary, compiled once for all the unit tests.
+    #[cfg(test)]
+    pub(crate) fn shipped() -> &'static Rules {
+        static SHIPPED: std::sync::OnceLock<Rules> = std::sync::OnceLock::new();
+        SHIPPED.get_or_init(|| Rules::embedded().expect("shipped rules compile"))
+    }
+
     /// The rules shipped in the binary.
     pub fn embedded() -> Result<Rules, RuleErrors> {
         Rules::from_texts(&embedded_texts(), "built in")

@@ -16,7 +16,7 @@ fn errors(name: &str, text: &str) -> String {
 
 #[test]
 fn shipped_rules_compile() {
-    let r = Rules::embedded().unwrap();
+    let r = Rules::shipped();
     assert!(r.taxonomy.roles.len() >= 13);
     assert_eq!(r.taxonomy.levels[r.taxonomy.default_level].id, "mid");
     assert_eq!(r.fingerprint.len(), 64);
@@ -26,22 +26,22 @@ fn shipped_rules_compile() {
 fn rules_folder_equals_embedded() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     let a = Rules::from_dir(&dir).unwrap();
-    let b = Rules::embedded().unwrap();
+    let b = Rules::shipped();
     assert_eq!(a.fingerprint, b.fingerprint);
 }
 
 #[test]
 fn every_shipped_example_passes() {
-    let r = Rules::embedded().unwrap();
-    let rep = check::run_examples(&r);
+    let r = Rules::shipped();
+    let rep = check::run_examples(r);
     assert!(rep.failures.is_empty(), "{:#?}", rep.failures);
     assert!(rep.passed > 100, "{}", rep.passed);
 }
 
 #[test]
 fn shipped_rules_have_examples_everywhere() {
-    let r = Rules::embedded().unwrap();
-    let w = check::warnings(&r);
+    let r = Rules::shipped();
+    let w = check::warnings(r);
     assert!(w.is_empty(), "{w:?}");
 }
 
@@ -58,7 +58,7 @@ fn never_matching_pattern_is_an_error() {
 /// slicing between overlapping titles panicked).
 #[test]
 fn titles_found_in_a_text_do_not_overlap() {
-    let r = Rules::embedded().unwrap();
+    let r = Rules::shipped();
     for text in [
         "Design Lead, Design Systems",
         "Tech Lead, Technical Lead",
@@ -80,7 +80,7 @@ fn titles_found_in_a_text_do_not_overlap() {
 
 #[test]
 fn titles_match_whole_words_only() {
-    let r = Rules::embedded().unwrap();
+    let r = Rules::shipped();
     let t = &r.taxonomy;
     let pm = t.roles.iter().position(|x| x.id == "product-manager").unwrap();
     assert!(t.find_titles("Production Manager").iter().all(|h| h.role != pm));
@@ -160,7 +160,7 @@ fn patterns_too_large_together_are_an_error_not_a_panic() {
 
 #[test]
 fn title_rule_ids_are_unique() {
-    let r = Rules::embedded().unwrap();
+    let r = Rules::shipped();
     let mut seen = std::collections::HashSet::new();
     for a in &r.taxonomy.aliases {
         assert!(seen.insert(a.rule.clone()), "rule id {} twice", a.rule);
@@ -194,7 +194,7 @@ fn a_section_example_filed_under_the_wrong_kind_fails_rules_test() {
 
 #[test]
 fn a_packs_structure_words_apply_to_its_language_and_those_that_name_it() {
-    let r = Rules::embedded().unwrap();
+    let r = Rules::shipped();
     let label = |lang: Option<&str>, l: &str| r.for_language(lang).structure.section_duty.is_match(l);
     // an English document does not read German labels; a German one reads both (also = eng)
     assert!(label(Some("eng"), "Responsibilities") && !label(Some("eng"), "Deine Aufgaben"));
