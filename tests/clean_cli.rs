@@ -2,16 +2,10 @@
 //! nested lists, tables kept), text, or blocks.jsonl; and the cleaner's floor on the Zyte
 //! article-extraction benchmark (`../shared/cleanbench`, scored by its own scorer).
 
+mod common;
+use common::{run, s};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rolemap")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use std::process::Command;
 
 const PAGE: &str = "<html><head><title>T</title></head><body>\n<nav><a href=/>Home</a> <a href=/jobs>Jobs</a></nav>\n\
 <main><h1>Senior Product Manager</h1>\n<p>You will lead a team.</p>\n<h2>Responsibilities</h2>\n\
