@@ -189,8 +189,16 @@ pub fn process_raw(raw: crate::model::RawDoc, rules: &Rules, limits: &Limits, t:
 /// every document's flow (`run`, `explain`, `eval`).
 pub fn finish(a: Analysed, rules: &Rules, t: &Timings) -> DocResult {
     let own = rules.for_language(a.language.as_deref());
+    let record = a.extraction.doc.meta.record;
     let mut r = timed(&t.normalize, || normalize::normalize(a.extraction, own));
-    r.doc.posting = a.posting;
+    // A ladder or a guide to several roles is no posting: its prose, page title and front
+    // matter tell no posting's title, pay or terms ("a Head of Product could earn $180,000").
+    // What a JobPosting's markup or a dump's record states is kept.
+    r.doc.posting = if !record && matches!(r.doc.shape.as_str(), extract::SHAPE_LADDER | extract::SHAPE_ROLES) {
+        a.posting.only_from(&[extract::metadata::SOURCE_JSON_LD])
+    } else {
+        a.posting
+    };
     if let Some(note) = a.language.as_deref().and_then(|l| language_note(l, rules)) {
         r.doc.reason = if r.doc.reason.is_empty() { note } else { format!("{}; {note}", r.doc.reason) };
     }
@@ -781,5 +789,30 @@ mod tests {
         });
         assert_eq!(ok.doc.status, Status::Ok);
         let _ = std::panic::take_hook();
+    }
+
+    /// A guide to several roles is no posting: what its prose says of pay is no posting's
+    /// salary; a posting's own line is.
+    #[test]
+    fn posting_terms_are_read_only_from_postings() {
+        let guide = "---\ntitle: Product roles explained\n---\n# Product roles\n\n## Product Manager\n\n\
+            The Product Manager owns the roadmap. A product manager in the US may earn a salary of $150,000.\n\n\
+            ## Product Owner\n\nThe Product Owner manages the backlog and works with the team every day.\n";
+        let r = process_text("guide.md", guide, Rules::shipped());
+        assert_eq!(r.doc.shape, crate::extract::SHAPE_ROLES, "{:?}", r.doc);
+        assert_eq!(
+            (r.doc.posting.salary.as_ref(), r.doc.posting.title.as_deref()),
+            (None, None),
+            "{:?}",
+            r.doc.posting
+        );
+        assert!(r.doc.posting.evidence.is_empty(), "{:?}", r.doc.posting);
+        let posting = "# Senior Product Manager\n\nRemote | Full-time | $150,000 - $180,000 per year\n\n\
+            ## What you'll do\n\n- Own the roadmap of our payments platform\n- Work with engineering and design\n";
+        let r = process_text("posting.md", posting, Rules::shipped());
+        assert_eq!(r.doc.shape, crate::extract::SHAPE_POSTING);
+        let s = r.doc.posting.salary.as_ref().expect("a posting's salary");
+        assert_eq!((s.min, s.max), (Some(150_000.0), Some(180_000.0)));
+        assert_eq!(r.doc.posting.workplace.as_deref(), Some("remote"));
     }
 }

@@ -90,6 +90,22 @@ const F_SALARY: &str = "salary";
 const F_DATE: &str = "date_posted";
 
 impl PostingMeta {
+    /// The fields whose evidence is one of `sources`; the others are left out.
+    pub fn only_from(self, sources: &[&str]) -> PostingMeta {
+        let keep = |field: &str| self.evidence.iter().any(|(f, s)| f == field && sources.contains(&s.as_str()));
+        PostingMeta {
+            title: self.title.clone().filter(|_| keep(F_TITLE)),
+            company: self.company.clone().filter(|_| keep(F_COMPANY)),
+            location: self.location.clone().filter(|_| keep(F_LOCATION)),
+            workplace: self.workplace.clone().filter(|_| keep(F_WORKPLACE)),
+            employment_type: self.employment_type.clone().filter(|_| keep(F_EMPLOYMENT)),
+            salary: self.salary.clone().filter(|_| keep(F_SALARY)),
+            date_posted: self.date_posted.clone().filter(|_| keep(F_DATE)),
+            evidence: self.evidence.iter().filter(|(_, s)| sources.contains(&s.as_str())).cloned().collect(),
+            names: self.names,
+        }
+    }
+
     /// Record `source` as the evidence of every field that is set.
     fn stamp(&mut self, source: &str) {
         let set = [
