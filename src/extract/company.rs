@@ -571,9 +571,7 @@ fn from_text(doc: &CleanDoc, text: &Text, rules: &Rules) -> Option<Company> {
             let prev = prev_raw.to_lowercase();
             let next = words.get(i + 1).map(|w| w.to_lowercase()).unwrap_or_default();
             // a possessive is no cue: people's names take it too ("Larson's book")
-            if matches!(prev.as_str(), "at" | "join" | "joining" | "@")
-                || matches!(next.as_str(), "is" | "has" | "uses" | "decided" | "offers" | "builds")
-            {
+            if rules.company.org_use_before.contains(&prev) || rules.company.org_use_after.contains(&next) {
                 *org_use.entry(base).or_default() += 1;
             }
         }

@@ -501,6 +501,12 @@ pub struct CompanyFile {
     pub contact_keys: Vec<String>,
     pub generic_domains: Vec<String>,
     pub min_mentions: usize,
+    /// Words right before a capitalised name that use it as an organisation ("at", "join").
+    #[serde(default)]
+    pub org_use_before: Vec<String>,
+    /// Words right after it that do ("is", "offers").
+    #[serde(default)]
+    pub org_use_after: Vec<String>,
     pub stop_names: Vec<String>,
     /// Names that are never the employer: job boards, applicant-tracking hosts, site parts.
     #[serde(default)]

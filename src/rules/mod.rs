@@ -467,6 +467,9 @@ pub struct CompanyRules {
     pub contact_keys: Vec<String>,
     pub generic_domains: HashSet<String>,
     pub min_mentions: usize,
+    /// Lower-cased: words before and after a capitalised name that use it as an organisation.
+    pub org_use_before: HashSet<String>,
+    pub org_use_after: HashSet<String>,
     pub stop_names: HashSet<String>,
     /// Lower-cased.
     pub generic_names: HashSet<String>,
@@ -1167,6 +1170,8 @@ impl Compiler {
             contact_keys: f.contact_keys.iter().map(|k| k.to_lowercase()).collect(),
             generic_domains: f.generic_domains.iter().map(|k| k.to_lowercase()).collect(),
             min_mentions: f.min_mentions.max(1),
+            org_use_before: f.org_use_before.iter().map(|w| w.trim().to_lowercase()).collect(),
+            org_use_after: f.org_use_after.iter().map(|w| w.trim().to_lowercase()).collect(),
             stop_names: f.stop_names.iter().cloned().collect(),
             generic_names: f.generic_names.iter().map(|k| k.trim().to_lowercase()).collect(),
             section_words,
