@@ -194,8 +194,10 @@ pub fn finish(a: Analysed, rules: &Rules, t: &Timings) -> DocResult {
     // A ladder or a guide to several roles is no posting: its prose, page title and front
     // matter tell no posting's title, pay or terms ("a Head of Product could earn $180,000").
     // What a JobPosting's markup or a dump's record states is kept.
-    r.doc.posting = if !record && matches!(r.doc.shape.as_str(), extract::SHAPE_LADDER | extract::SHAPE_ROLES) {
-        a.posting.only_from(&[extract::metadata::SOURCE_JSON_LD])
+    r.doc.posting = if matches!(r.doc.shape.as_str(), extract::SHAPE_LADDER | extract::SHAPE_ROLES) {
+        let (ld, fields) = (extract::metadata::SOURCE_JSON_LD, extract::metadata::SOURCE_FIELDS);
+        let keep = [ld, fields];
+        a.posting.only_from(if record { &keep } else { &keep[..1] })
     } else {
         a.posting
     };

@@ -487,4 +487,6 @@ fn dutch_postings_yield_roles_duties_and_requirements() {
     assert_eq!(req.len(), 3, "{req:?}");
     assert_eq!(req[0]["years_min"], 3, "{req:?}");
     assert!(req[1]["degree"].as_str().is_some_and(|d| d.to_lowercase().starts_with("hbo")), "{req:?}");
+    // the pack's list joiners ("en") split the skills
+    assert_eq!(req[2]["skills"], serde_json::json!(["Scrum", "Jira", "Confluence"]), "{req:?}");
 }

@@ -183,8 +183,17 @@ fn requirement(rules: &Rules, role: &RoleRecord, line: usize, text: &str, nice: 
     let mut skills = Vec::new();
     for c in st.req_skills.captures_iter(text) {
         let Some(list) = c.name("list") else { continue };
-        for part in list.as_str().split([',', ';']).flat_map(|p| p.split(" and ")).flat_map(|p| p.split(" or ")) {
-            let p = part.trim().trim_start_matches("and ").trim_start_matches("or ").trim();
+        let mut parts: Vec<String> = list.as_str().split([',', ';']).map(str::to_string).collect();
+        for j in &st.list_joiners {
+            let sep = format!(" {j} ");
+            parts = parts.iter().flat_map(|p| p.split(sep.as_str()).map(str::to_string).collect::<Vec<_>>()).collect();
+        }
+        for part in &parts {
+            let mut p = part.trim();
+            for j in &st.list_joiners {
+                p = p.strip_prefix(j.as_str()).and_then(|r| r.strip_prefix(' ')).unwrap_or(p);
+            }
+            let p = p.trim();
             let p = p.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '+' && c != '#');
             if !p.is_empty() && p.split_whitespace().count() <= 6 {
                 push_unique(&mut skills, p.to_string());

@@ -443,6 +443,8 @@ pub struct RequirementsDef {
     pub years: Option<S>,
     pub degree: Option<S>,
     pub skills: Option<S>,
+    /// Words that join the skills of a list ("and", "or"), besides commas and semicolons.
+    pub list_joiners: Vec<S>,
     pub examples: Vec<S>,
 }
 

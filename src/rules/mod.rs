@@ -323,9 +323,10 @@ impl Pat {
         self.0.iter().any(|r| r.is_match(text))
     }
 
-    /// The captures of the first regex that matches.
+    /// The captures of the leftmost match of its regexes (the first regex's on a tie), as
+    /// one regex of alternatives would give.
     pub fn captures<'a>(&self, text: &'a str) -> Option<regex::Captures<'a>> {
-        self.0.iter().find_map(|r| r.captures(text))
+        self.0.iter().filter_map(|r| r.captures(text)).min_by_key(|c| c.get(0).map_or(usize::MAX, |m| m.start()))
     }
 
     /// The match of the first regex that matches.
@@ -355,6 +356,8 @@ macro_rules! structure_patterns {
             $(pub $field: Pat,)*
             /// Words that end with a period without ending a sentence (lower case).
             pub abbreviations: Vec<String>,
+            /// Words that join the skills of a requirement's list ("and", "or").
+            pub list_joiners: Vec<String>,
         }
 
         impl StructurePats {
@@ -363,6 +366,11 @@ macro_rules! structure_patterns {
                 for a in &other.abbreviations {
                     if !self.abbreviations.contains(a) {
                         self.abbreviations.push(a.clone());
+                    }
+                }
+                for j in &other.list_joiners {
+                    if !self.list_joiners.contains(j) {
+                        self.list_joiners.push(j.clone());
                     }
                 }
             }
@@ -1819,6 +1827,13 @@ impl Compiler {
                 .iter()
                 .map(|a| a.get_ref().trim().trim_end_matches('.').to_lowercase())
                 .filter(|a| !a.is_empty())
+                .collect(),
+            list_joiners: f
+                .requirements
+                .list_joiners
+                .iter()
+                .map(|j| j.get_ref().trim().to_lowercase())
+                .filter(|j| !j.is_empty())
                 .collect(),
         };
         for a in &f.abbreviations {
