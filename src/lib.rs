@@ -11,6 +11,7 @@
 //! extract -> Extraction (roles, items, company; rules: structure.toml, roles.toml)
 //! normalize -> DocResult (role ids, seniority + cues, categories)
 //! compare + emit        (comparison/, documents/roles/responsibilities, manifest)
+//! report                (report.html: the comparison for a reader)
 //! ```
 //!
 //! ```
@@ -31,4 +32,5 @@ pub mod ingest;
 pub mod model;
 pub mod normalize;
 pub mod pipeline;
+pub mod report;
 pub mod rules;

@@ -341,6 +341,9 @@ pub struct DocRecord {
     pub language: Option<String>,
     /// Posting metadata: title, location, workplace, employment type, salary, date.
     pub posting: crate::extract::metadata::PostingMeta,
+    /// The document's title: its first top-level heading (what names a source that has no
+    /// company in the report).
+    pub title: Option<String>,
 }
 
 /// Everything the pipeline produced for one document.

@@ -138,6 +138,7 @@ pub fn not_processed(id: &str, status: Status, reason: String, bytes: u64) -> Do
             duplicate_of: None,
             language: None,
             posting: Default::default(),
+            title: None,
         },
         roles: Vec::new(),
         responsibilities: Vec::new(),
@@ -682,6 +683,7 @@ pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary,
     let mut inputs = Sha256::new();
     let t = Timings::default();
     let mut dedup = crate::compare::dedup::Deduper::default();
+    let mut notes = crate::report::Notes::default();
     // a dump's bytes are counted once, on its own row (its records hold the same bytes)
     let listed: std::collections::HashSet<&str> = corpus.entries.iter().map(Listed::id).collect();
     for_each(&corpus, rules, &opts.limits, &opts.fields, &t, obs, |mut r| {
@@ -706,8 +708,12 @@ pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary,
                 r.doc.duplicate_of = Some(d.duplicate_of.clone());
                 sum.duplicates += 1;
                 output.write_duplicate(&d)?;
+                notes.add(&r, Some(&d));
             }
-            None => cmp.add(&r, file_of(&listed, &r.doc.doc)),
+            None => {
+                cmp.add(&r, file_of(&listed, &r.doc.doc));
+                notes.add(&r, None);
+            }
         }
         output.write(&r)
     })
@@ -748,7 +754,8 @@ pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary,
     if cancelled() {
         return Err(RunError::Interrupted);
     }
-    if !output.finish(&comparison, &manifest, &cancelled).map_err(out_err)? {
+    let report = crate::report::render(&comparison, &notes, &sum, &rules.origin, &rules.fingerprint);
+    if !output.finish(&comparison, &manifest, &report, &cancelled).map_err(out_err)? {
         return Err(RunError::Interrupted);
     }
     obs.end();

@@ -17,7 +17,7 @@ pub mod cleaned;
 pub mod folder;
 
 /// The files of an output folder, relative to it, in the order they are committed.
-pub const FILES: [&str; 14] = [
+pub const FILES: [&str; 16] = [
     "documents.csv",
     "documents.jsonl",
     "roles.csv",
@@ -30,11 +30,13 @@ pub const FILES: [&str; 14] = [
     "comparison/role_categories.csv",
     "comparison/role_similarity.csv",
     "comparison/ladder.csv",
+    "comparison/role_matrix.csv",
     "comparison.json",
+    "report.html",
     "manifest.json",
 ];
 
-pub const DOCUMENT_COLUMNS: [&str; 27] = [
+pub const DOCUMENT_COLUMNS: [&str; 28] = [
     "doc",
     "status",
     "reason",
@@ -62,6 +64,7 @@ pub const DOCUMENT_COLUMNS: [&str; 27] = [
     "date_posted",
     "posting_evidence",
     "shape",
+    "title",
 ];
 pub const ROLE_COLUMNS: [&str; 20] = [
     "doc",
@@ -251,6 +254,7 @@ impl Output {
             self.c(p.date_posted.as_deref().unwrap_or("")).into_owned(),
             p.evidence.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(LIST_SEP),
             d.shape.clone(),
+            self.c(d.title.as_deref().unwrap_or("")).into_owned(),
         ];
         self.docs_csv.write_record(&rec).map_err(io::Error::other)?;
         write_json_line(&mut self.docs_jsonl, d)
@@ -333,6 +337,7 @@ impl Output {
         mut self,
         cmp: &Comparison,
         manifest: &serde_json::Value,
+        report: &str,
         stop: &dyn Fn() -> bool,
     ) -> io::Result<bool> {
         self.docs_csv.flush()?;
@@ -359,7 +364,17 @@ impl Output {
         )?;
         let mut w = csv_writer(
             &st.join("comparison/role_categories.csv"),
-            &["role_id", "seniority", "source", "documents", "responsibilities", "category", "items", "share"],
+            &[
+                "role_id",
+                "seniority",
+                "source",
+                "documents",
+                "responsibilities",
+                "category",
+                "items",
+                "share",
+                "source_label",
+            ],
         )?;
         let mut rows = JsonArray::default();
         for r in cmp.role_categories.iter() {
@@ -373,6 +388,7 @@ impl Output {
                 r.category.clone(),
                 r.items.to_string(),
                 format!("{:.3}", r.share),
+                cell(&r.source_label),
             ])
             .map_err(io::Error::other)?;
         }
@@ -390,6 +406,8 @@ impl Output {
                 "only_a",
                 "only_b",
                 "near_identical",
+                "source_a_label",
+                "source_b_label",
             ],
         )?;
         rows.close(&mut json, "role_similarity")?;
@@ -406,13 +424,15 @@ impl Output {
                 r.only_a.join(LIST_SEP),
                 r.only_b.join(LIST_SEP),
                 r.near_identical.to_string(),
+                cell(&r.source_a_label),
+                cell(&r.source_b_label),
             ])
             .map_err(io::Error::other)?;
         }
         w.flush()?;
         let mut w = csv_writer(
             &st.join("comparison/ladder.csv"),
-            &["role_id", "source", "from_level", "to_level", "appeared", "disappeared", "kept"],
+            &["role_id", "source", "from_level", "to_level", "appeared", "disappeared", "kept", "source_label"],
         )?;
         rows.close(&mut json, "ladder")?;
         for r in &cmp.ladder {
@@ -425,6 +445,7 @@ impl Output {
                 r.appeared.join(LIST_SEP),
                 r.disappeared.join(LIST_SEP),
                 r.kept.join(LIST_SEP),
+                cell(&r.source_label),
             ])
             .map_err(io::Error::other)?;
         }
@@ -432,6 +453,8 @@ impl Output {
         rows.close(&mut json, "")?;
         json.write_all(b"}\n")?;
         json.flush()?;
+        write_matrix(&st.join("comparison/role_matrix.csv"), cmp, &cell)?;
+        std::fs::write(st.join("report.html"), report)?;
         let mut f = BufWriter::new(File::create(st.join("manifest.json"))?);
         serde_json::to_writer_pretty(&mut f, manifest).map_err(io::Error::other)?;
         f.write_all(b"\n")?;
@@ -443,6 +466,48 @@ impl Output {
         }
         self.folder.commit(stop)
     }
+}
+
+/// The fixed columns of `comparison/role_matrix.csv`; the sources' columns follow
+/// `all_sources`, and `other_sources` ends a table of more than `MAX_MATRIX_SOURCES` sources.
+pub const MATRIX_COLUMNS: [&str; 7] =
+    ["role_id", "role_label", "seniority", "seniority_label", "category", "category_label", "all_sources"];
+/// The last column of a matrix that pools some sources.
+pub const MATRIX_OTHERS: &str = "other_sources";
+
+/// `comparison/role_matrix.csv`: `role_categories` pivoted, a column per source.
+fn write_matrix(path: &Path, cmp: &Comparison, cell: &dyn Fn(&str) -> String) -> io::Result<()> {
+    let m = cmp.role_categories.matrix(crate::compare::MAX_MATRIX_SOURCES);
+    let mut header: Vec<String> = MATRIX_COLUMNS.iter().map(|c| c.to_string()).collect();
+    for source in &m.columns {
+        // a source called as a column is (`role_id`) is told apart
+        let taken = MATRIX_COLUMNS.contains(source) || *source == MATRIX_OTHERS;
+        header.push(cell(&if taken { format!("{source} (source)") } else { source.to_string() }));
+    }
+    if m.others > 0 {
+        header.push(MATRIX_OTHERS.to_string());
+    }
+    let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, File::create(path)?));
+    w.write_record(&header).map_err(io::Error::other)?;
+    let l = &cmp.labels;
+    let num = |v: Option<f64>| v.map(|x| format!("{x:.3}")).unwrap_or_default();
+    m.for_each(|r| {
+        let mut rec = vec![
+            r.role_id.to_string(),
+            l.role(r.role_id).to_string(),
+            r.seniority.to_string(),
+            l.level(r.seniority).to_string(),
+            r.category.to_string(),
+            l.category(r.category).to_string(),
+            format!("{:.3}", r.all),
+        ];
+        rec.extend(r.sources.iter().map(|&v| num(v)));
+        if m.others > 0 {
+            rec.push(num(r.other));
+        }
+        w.write_record(&rec).map_err(io::Error::other)
+    })?;
+    w.flush()
 }
 
 /// A JSON array written an element at a time, one element per line.

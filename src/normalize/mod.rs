@@ -166,8 +166,25 @@ pub fn normalize(ex: Extraction, rules: &Rules) -> DocResult {
         duplicate_of: None,
         language: None,
         posting: Default::default(),
+        title: title(&ex.doc.blocks),
     };
     DocResult { doc, roles, responsibilities, requirements }
+}
+
+/// Longest document title kept, in characters.
+const MAX_TITLE_CHARS: usize = 200;
+
+/// A document's title: its first heading of the highest level it has (`# Product Roles`
+/// before `## Product Manager`), cut at `MAX_TITLE_CHARS`.
+fn title(blocks: &[crate::model::Block]) -> Option<String> {
+    let level = |b: &crate::model::Block| match b.kind {
+        crate::model::BlockKind::Heading { level } => Some(level),
+        _ => None,
+    };
+    let top = blocks.iter().filter_map(level).min()?;
+    let b = blocks.iter().find(|b| level(b) == Some(top))?;
+    let t = b.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!t.is_empty()).then(|| t.chars().take(MAX_TITLE_CHARS).collect())
 }
 
 /// Read a requirement: years of experience, degree and skills (`structure.toml`
