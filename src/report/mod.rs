@@ -28,7 +28,7 @@ pub const MAX_TITLES: usize = 1000;
 const SHOWN_TITLES: usize = 50;
 /// Sources shown as columns of a role's heatmap (those with the most documents for it);
 /// the others are pooled in one column.
-pub const MAX_REPORT_SOURCES: usize = 24;
+pub const MAX_REPORT_SOURCES: usize = 12;
 /// Longest reason or title shown, in characters.
 const MAX_TEXT: usize = 300;
 
@@ -325,7 +325,20 @@ fn lightness(share: f64) -> f64 {
 
 fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
     let n = n.into();
-    format!("{n} {}", if n == 1 { one } else { many })
+    format!("{} {}", num(n), if n == 1 { one } else { many })
+}
+
+/// A count with thousands separated: `20,000`.
+fn num(n: impl Into<u64>) -> String {
+    let digits = n.into().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 const STYLE: &str = "
@@ -349,9 +362,8 @@ table{border-collapse:collapse}
 th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 th{font-weight:600}
 table.list td.n,table.list th.n{text-align:right}
-table.heat{table-layout:fixed}
-table.heat th.cat{width:270px}
-table.heat td,table.heat th.src{width:104px;text-align:center;border:2px solid #fff}
+table.heat th.cat{min-width:250px;max-width:300px}
+table.heat td,table.heat th.src{min-width:76px;max-width:110px;text-align:center;border:2px solid #fff}
 table.heat th.src{font-size:12px;font-weight:600;vertical-align:bottom;overflow-wrap:anywhere;border-bottom:1px solid var(--line)}
 table.heat th.src small{display:block;font-weight:400;color:var(--muted)}
 table.heat th.cat,table.heat td.cat{text-align:left;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
@@ -410,28 +422,34 @@ pub fn render(cmp: &Comparison, notes: &Notes, sum: &Summary, rules_origin: &str
         w!(h, "<div class=\"stat\"><b>{n}</b><span>{what}<br>{note}</span></div>");
     };
     h.push_str("<div class=\"stats\" id=\"summary\">");
-    let cut_note = if sum.truncated > 0 { format!(" · {} cut by a limit", sum.truncated) } else { String::new() };
+    let cut_note =
+        if sum.truncated > 0 { format!(" · {} cut by a limit", num(sum.truncated as u64)) } else { String::new() };
     stat(
         &mut h,
-        sum.documents.to_string(),
+        num(sum.documents as u64),
         "documents",
-        format!("{} ok · {} skipped · {} failed{cut_note}", sum.ok, sum.skipped, sum.errors),
+        format!(
+            "{} ok · {} skipped · {} failed{cut_note}",
+            num(sum.ok as u64),
+            num(sum.skipped as u64),
+            num(sum.errors as u64)
+        ),
     );
     stat(
         &mut h,
-        sum.roles.to_string(),
+        num(sum.roles as u64),
         "roles found",
         format!("{} of the taxonomy", plural(roles_n as u64, "distinct role", "distinct roles")),
     );
-    stat(&mut h, sum.responsibilities.to_string(), "responsibilities", "sorted into categories".into());
-    stat(&mut h, sources_n.to_string(), "sources compared", "a company, else a document".into());
+    stat(&mut h, num(sum.responsibilities as u64), "responsibilities", "sorted into categories".into());
+    stat(&mut h, num(sources_n as u64), "sources compared", "a company, else a document".into());
     let dup_note = if sum.duplicates == 0 {
         "none found".to_string()
     } else {
         format!("of {}", plural(notes.originals.len() as u64, "document", "documents"))
     };
-    stat(&mut h, sum.duplicates.to_string(), "near-duplicates", dup_note);
-    stat(&mut h, notes.nothing_total.to_string(), "yielded nothing", "no role of the taxonomy".into());
+    stat(&mut h, num(sum.duplicates as u64), "near-duplicates", dup_note);
+    stat(&mut h, num(notes.nothing_total as u64), "yielded nothing", "no role of the taxonomy".into());
     h.push_str("</div>\n");
 
     // the roles
@@ -443,9 +461,9 @@ pub fn render(cmp: &Comparison, notes: &Notes, sum: &Summary, rules_origin: &str
             "<tr><td><a href=\"#role-{id}\">{}</a></td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>",
             escape(labels.role(v.id)),
             escape(labels.family(v.id)),
-            v.all.sources,
-            v.documents,
-            v.all.responsibilities,
+            num(v.all.sources),
+            num(v.documents),
+            num(v.all.responsibilities),
             id = escape(v.id),
         );
         for (_, level, _) in &v.levels {
@@ -650,10 +668,10 @@ fn nothing_section(h: &mut String, notes: &Notes) {
     reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     h.push_str("<table class=\"list\"><tr><th>status</th><th>reason</th><th class=\"n\">documents</th></tr>");
     for ((status, kind), n) in reasons {
-        w!(h, "<tr><td>{}</td><td>{}</td><td class=\"n\">{n}</td></tr>", escape(status), escape(kind));
+        w!(h, "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>", escape(status), escape(kind), num(*n as u64));
     }
     if notes.other_reasons > 0 {
-        w!(h, "<tr><td></td><td>other reasons</td><td class=\"n\">{}</td></tr>", notes.other_reasons);
+        w!(h, "<tr><td></td><td>other reasons</td><td class=\"n\">{}</td></tr>", num(notes.other_reasons as u64));
     }
     h.push_str(
         "</table><h3>The documents</h3><table class=\"list\"><tr><th>document</th><th>status</th><th>reason</th></tr>",
@@ -691,7 +709,13 @@ fn titles_section(h: &mut String, notes: &Notes) {
     titles.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
     h.push_str("<table class=\"list\"><tr><th>title</th><th>key</th><th class=\"n\">roles</th></tr>");
     for (key, (n, title)) in titles.iter().take(SHOWN_TITLES) {
-        w!(h, "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{n}</td></tr>", escape(title), escape(key));
+        w!(
+            h,
+            "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{}</td></tr>",
+            escape(title),
+            escape(key),
+            num(*n as u64)
+        );
     }
     h.push_str("</table>");
     let rest = titles.len().saturating_sub(SHOWN_TITLES);

@@ -96,3 +96,12 @@ fn heatmaps_pool_the_sources_over_their_cap() {
     let h = page(&cmp, &Notes::default());
     assert!(h.contains("3 other sources"), "{h}");
 }
+
+#[test]
+fn counts_have_thousands_separated() {
+    assert_eq!(
+        (num(7u64), num(999u64), num(1000u64), num(20000u64), num(1234567u64)),
+        ("7".into(), "999".into(), "1,000".into(), "20,000".into(), "1,234,567".into())
+    );
+    assert_eq!(plural(1u64, "source", "sources"), "1 source");
+}
