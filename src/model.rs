@@ -55,6 +55,21 @@ pub struct DocMeta {
     pub truncated: Vec<String>,
     /// A record of a dump of postings: one posting, one role.
     pub record: bool,
+    /// A dump record: the dump and where in it.
+    pub origin: Option<Origin>,
+    /// A dump record's fields rolemap has no column for (normalized names).
+    pub extra: BTreeMap<String, String>,
+}
+
+/// Where a dump record stands in its input: what joins an output row back to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    /// The dump's document id (`jobs.csv`, `stdin`).
+    pub file: String,
+    /// The record's own id (its id field), when it has one.
+    pub record_id: Option<String>,
+    /// The record's 1-based position among the dump's records.
+    pub position: Option<u64>,
 }
 
 /// Per-document limits. They bound the time and memory any one document can take; what a
@@ -344,6 +359,15 @@ pub struct DocRecord {
     /// The document's title: its first top-level heading (what names a source that has no
     /// company in the report).
     pub title: Option<String>,
+    /// The input file: the document itself, or the dump that holds the record.
+    pub source_file: String,
+    /// A dump record's own id (its id field) and 1-based position in the dump.
+    pub record_id: Option<String>,
+    pub position: Option<u64>,
+    /// Where the document was published (`sources.csv`, the record's URL field).
+    pub url: Option<String>,
+    /// A dump record's fields rolemap has no column for.
+    pub extra: BTreeMap<String, String>,
 }
 
 /// Everything the pipeline produced for one document.

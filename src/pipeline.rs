@@ -38,11 +38,23 @@ pub struct Options {
     pub fields: FieldMap,
     /// Neutralise spreadsheet formulas in CSV cells.
     pub csv_guard: bool,
+    /// The formats of the tables (`--format`).
+    pub formats: crate::emit::table::Formats,
+    /// Dump fields written as columns of documents.csv (`--keep-field`), normalized names.
+    pub keep_fields: Vec<String>,
 }
 
 impl Options {
     pub fn new(corpus: Vec<PathBuf>, out: PathBuf) -> Self {
-        Options { corpus, out, limits: Limits::default(), fields: FieldMap::default(), csv_guard: true }
+        Options {
+            corpus,
+            out,
+            limits: Limits::default(),
+            fields: FieldMap::default(),
+            csv_guard: true,
+            formats: Default::default(),
+            keep_fields: Vec::new(),
+        }
     }
 }
 
@@ -139,6 +151,11 @@ pub fn not_processed(id: &str, status: Status, reason: String, bytes: u64) -> Do
             language: None,
             posting: Default::default(),
             title: None,
+            source_file: id.to_string(),
+            record_id: None,
+            position: None,
+            url: None,
+            extra: Default::default(),
         },
         roles: Vec::new(),
         responsibilities: Vec::new(),
@@ -488,9 +505,13 @@ impl<'a> Iterator for Works<'a> {
                         }
                         return Some(Work::Record(raw));
                     }
-                    Some(dump::Item::Bad { id, status, reason, bytes }) => {
+                    Some(dump::Item::Bad { id, status, reason, bytes, origin }) => {
                         let id = self.ids.unique(id);
-                        return Some(Work::Done(Box::new(not_processed(&id, status, reason, bytes))));
+                        let mut r = not_processed(&id, status, reason, bytes);
+                        r.doc.source_file = origin.file;
+                        r.doc.record_id = origin.record_id;
+                        r.doc.position = origin.position;
+                        return Some(Work::Done(Box::new(r)));
                     }
                     None => {
                         // the dump file's own row, after its records: what was read
@@ -675,7 +696,7 @@ pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary,
     let total: u64 = corpus.entries.par_iter().map(size).sum();
     obs.begin(corpus.entries.len(), total);
     let out_err = |error| RunError::Output { path: opts.out.clone(), error };
-    let mut output = Output::create(&opts.out, opts.csv_guard).map_err(out_err)?;
+    let mut output = Output::create(&opts.out, &opts.formats, opts.csv_guard, &opts.keep_fields).map_err(out_err)?;
     let mut cmp = Comparer::default();
     let mut sum = Summary::default();
     // a digest of every input's id, status and size, not a list: the manifest stays small
@@ -742,7 +763,7 @@ pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary,
             "truncated": sum.truncated, "duplicates": sum.duplicates,
             "roles": sum.roles, "responsibilities": sum.responsibilities, "bytes": sum.bytes,
         },
-        "outputs": crate::emit::FILES,
+        "outputs": crate::emit::files(&opts.formats),
         "timings": {
             "note": "the only part of the output that changes between identical runs",
             "wall_ms": sum.elapsed.as_millis() as u64,

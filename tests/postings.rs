@@ -201,14 +201,15 @@ fn saved_pages_give_metadata_and_the_same_posting_twice_is_a_duplicate() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let d = docs(out.path());
     let a = &d["a.html"];
-    let p = &a["posting"];
-    assert_eq!(p["title"], "Senior Product Manager, Payments");
+    // documents.jsonl is flat: the columns of documents.csv
+    let p = a;
+    assert_eq!(p["posting_title"], "Senior Product Manager, Payments");
     assert_eq!(p["employment_type"], "full-time");
     assert_eq!(p["date_posted"], "2026-11-02");
-    assert_eq!(p["salary"]["min"], 85000.0);
-    assert_eq!(p["salary"]["max"], 105000.0);
-    assert_eq!(p["salary"]["currency"], "EUR");
-    assert_eq!(p["salary"]["period"], "year");
+    assert_eq!(p["salary_min"], 85000.0);
+    assert_eq!(p["salary_max"], 105000.0);
+    assert_eq!(p["salary_currency"], "EUR");
+    assert_eq!(p["salary_period"], "year");
     assert!(p["location"].as_str().unwrap().contains("Berlin"), "{p}");
     assert_eq!(p["workplace"], "hybrid", "{p}");
     assert_eq!(a["duplicate_of"], serde_json::Value::Null);
@@ -461,13 +462,13 @@ fn dutch_postings_yield_roles_duties_and_requirements() {
     let d = docs(out.path());
     assert_eq!(d["vacature.md"]["language"], "nld", "{}", d["vacature.md"]);
     assert_eq!(d["vacature.md"]["reason"], "", "{}", d["vacature.md"]);
-    let posting = &d["vacature.md"]["posting"];
+    let posting = &d["vacature.md"];
     assert_eq!(
         (posting["workplace"].as_str(), posting["employment_type"].as_str()),
         (Some("hybrid"), Some("full-time"))
     );
     assert_eq!(
-        (posting["salary"]["min"].as_f64(), posting["salary"]["max"].as_f64(), posting["salary"]["period"].as_str()),
+        (posting["salary_min"].as_f64(), posting["salary_max"].as_f64(), posting["salary_period"].as_str()),
         (Some(4000.0), Some(5200.0), Some("month")),
         "{posting}"
     );

@@ -57,6 +57,13 @@ pub struct Args {
     /// Write CSV cells as they are, without neutralising spreadsheet formulas (=, +, -, @).
     #[arg(long)]
     no_csv_guard: bool,
+    /// Formats of the tables, comma-separated: csv, jsonl, parquet (default: all three)
+    #[arg(long, value_name = "LIST", default_value = "csv,jsonl,parquet", value_parser = rolemap::emit::table::Formats::parse)]
+    format: rolemap::emit::table::Formats,
+    /// Dump records: also write this input field as a column of documents.csv (repeatable;
+    /// every field is in the `extra` map of documents.jsonl and documents.parquet)
+    #[arg(long, value_name = "NAME")]
+    keep_field: Vec<String>,
 }
 
 struct Bar(ProgressBar);
@@ -100,7 +107,19 @@ pub fn run(a: Args) -> Result<u8, CliError> {
         max_html_depth: a.max_html_depth.max(1),
     };
     let fields = FieldMap { text: a.text_field, title: a.title_field, company: a.company_field, id: a.id_field };
-    let opts = Options { corpus: a.corpus, out: a.out, limits, fields, csv_guard: !a.no_csv_guard };
+    let keep_fields: Vec<String> = a.keep_field.iter().map(|k| rolemap::ingest::dump::norm_key(k)).collect();
+    if let Some(k) = keep_fields.iter().find(|k| rolemap::emit::table::DOCUMENTS.columns.iter().any(|c| c.name == *k)) {
+        return Err(CliError::usage(anyhow::anyhow!("--keep-field {k}: documents.csv already has a column {k:?}")));
+    }
+    let opts = Options {
+        corpus: a.corpus,
+        out: a.out,
+        limits,
+        fields,
+        csv_guard: !a.no_csv_guard,
+        formats: a.format,
+        keep_fields,
+    };
     let show = !a.quiet && std::io::stderr().is_terminal();
     let pb = ProgressBar::with_draw_target(
         Some(0),

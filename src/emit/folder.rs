@@ -3,7 +3,6 @@
 //! place of the old one in one step (a reader sees the old output or the new one, never a
 //! mix). What a crashed or killed run left behind is removed by the next run.
 
-use super::FILES;
 use std::fs::{self, File};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
@@ -224,7 +223,8 @@ fn lock(path: &Path, _out: &Path) -> io::Result<File> {
 /// never written through.
 fn foreign(out: &Path) -> io::Result<Vec<String>> {
     let mut found = Vec::new();
-    let ours = |rel: &str| FILES.contains(&rel);
+    let all = super::all_files();
+    let ours = |rel: &str| all.iter().any(|f| f == rel);
     for e in fs::read_dir(out)? {
         let e = e?;
         let name = e.file_name().to_string_lossy().into_owned();
@@ -332,7 +332,7 @@ impl Folder {
     /// `renameat2(RENAME_EXCHANGE)`; elsewhere two renames, so that a reader may find the
     /// folder missing for a moment but never mixed), then remove the old output. `stop` is
     /// asked last: when it says so, nothing is swapped.
-    pub fn commit(&mut self, stop: impl Fn() -> bool) -> io::Result<bool> {
+    pub fn commit(&mut self, files: &[String], stop: impl Fn() -> bool) -> io::Result<bool> {
         if !self.inside {
             refuse_foreign(&self.out)?;
         }
@@ -341,7 +341,7 @@ impl Folder {
             STATE.store(WRITING, Ordering::SeqCst);
             return Ok(false);
         }
-        let r = if self.inside { move_each(&self.staging, &self.out) } else { swap(&self.staging, &self.out) };
+        let r = if self.inside { move_each(&self.staging, &self.out, files) } else { swap(&self.staging, &self.out) };
         match &r {
             Ok(()) => {
                 self.committed = true;
@@ -369,11 +369,18 @@ fn same_device(_a: &Path, _b: &Path) -> bool {
     true
 }
 
-/// The files of `staging` moved into `out` one by one (each is replaced whole).
-fn move_each(staging: &Path, out: &Path) -> io::Result<()> {
+/// The files of `staging` moved into `out` one by one (each is replaced whole); what an
+/// earlier run wrote in other formats is removed.
+fn move_each(staging: &Path, out: &Path, files: &[String]) -> io::Result<()> {
     fs::create_dir_all(out.join("comparison"))?;
-    for name in FILES {
+    for name in files {
         fs::rename(staging.join(name), out.join(name))?;
+    }
+    for name in super::all_files().iter().filter(|f| !files.contains(f)) {
+        match fs::remove_file(out.join(name)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
     }
     Ok(())
 }

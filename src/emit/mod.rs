@@ -7,465 +7,319 @@
 
 use crate::compare::Comparison;
 use crate::model::{DocRecord, DocResult, ReqRecord, RespRecord, RoleRecord};
-use serde::Serialize;
-use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use table::{Cell, Format, Formats, TableWriter};
 
 pub mod cleaned;
 pub mod folder;
+pub mod table;
 
-/// The files of an output folder, relative to it, in the order they are committed.
-pub const FILES: [&str; 16] = [
-    "documents.csv",
-    "documents.jsonl",
-    "roles.csv",
-    "roles.jsonl",
-    "responsibilities.csv",
-    "responsibilities.jsonl",
-    "requirements.csv",
-    "requirements.jsonl",
-    "duplicates.csv",
-    "comparison/role_categories.csv",
-    "comparison/role_similarity.csv",
-    "comparison/ladder.csv",
-    "comparison/role_matrix.csv",
-    "comparison.json",
-    "report.html",
-    "manifest.json",
-];
+pub use table::{guard_cell, LIST_SEP};
 
-pub const DOCUMENT_COLUMNS: [&str; 28] = [
-    "doc",
-    "status",
-    "reason",
-    "format",
-    "encoding",
-    "bytes",
-    "company",
-    "company_evidence",
-    "blocks",
-    "dropped_blocks",
-    "roles",
-    "responsibilities",
-    "repairs",
-    "truncated",
-    "duplicate_of",
-    "language",
-    "posting_title",
-    "location",
-    "workplace",
-    "employment_type",
-    "salary_min",
-    "salary_max",
-    "salary_currency",
-    "salary_period",
-    "date_posted",
-    "posting_evidence",
-    "shape",
-    "title",
-];
-pub const ROLE_COLUMNS: [&str; 20] = [
-    "doc",
-    "company",
-    "title",
-    "role_id",
-    "role_label",
-    "family",
-    "seniority",
-    "seniority_order",
-    "seniority_cues",
-    "seniority_rules",
-    "title_rule",
-    "found_by",
-    "line",
-    "departments",
-    "responsibilities",
-    "categories",
-    "also_titled",
-    "title_key",
-    "title_source",
-    "note",
-];
-pub const REQUIREMENT_COLUMNS: [&str; 13] = [
-    "doc",
-    "company",
-    "role_id",
-    "seniority",
-    "title",
-    "text",
-    "line",
-    "kind",
-    "years_min",
-    "years_max",
-    "degree",
-    "skills",
-    "rule",
-];
-pub const RESPONSIBILITY_COLUMNS: [&str; 15] = [
-    "doc",
-    "company",
-    "role_id",
-    "seniority",
-    "title",
-    "text",
-    "raw",
-    "line",
-    "rule",
-    "group",
-    "detail",
-    "departments",
-    "categories",
-    "category_rules",
-    "section",
-];
+/// The comparison as one JSON document.
+pub const COMPARISON_JSON: &str = "comparison.json";
+/// The wide comparison table (CSV only: a column per source).
+pub const ROLE_MATRIX: &str = "comparison/role_matrix.csv";
+/// Every table's columns and types.
+pub const SCHEMA_JSON: &str = "schema.json";
+pub const REPORT_HTML: &str = "report.html";
+pub const MANIFEST_JSON: &str = "manifest.json";
 
-/// Lists inside a CSV cell are joined with this.
-pub const LIST_SEP: &str = "; ";
+/// The files of an output folder written in `formats`, relative to it, in the order they are
+/// committed (the manifest last).
+pub fn files(formats: &Formats) -> Vec<String> {
+    let mut v: Vec<String> =
+        table::TABLES.iter().flat_map(|t| formats.list().iter().map(move |&f| t.file(f))).collect();
+    if formats.has(Format::Csv) {
+        v.push(ROLE_MATRIX.to_string());
+    }
+    v.extend([COMPARISON_JSON, SCHEMA_JSON, REPORT_HTML, MANIFEST_JSON].map(String::from));
+    v
+}
 
-type Csv = csv::Writer<BufWriter<File>>;
+/// Every file a run may write, whatever its formats.
+pub fn all_files() -> Vec<String> {
+    files(&Formats::default())
+}
 
 /// An output folder being written.
 pub struct Output {
     folder: folder::Folder,
+    formats: Formats,
     guard: bool,
-    docs_csv: Csv,
-    docs_jsonl: BufWriter<File>,
-    roles_csv: Csv,
-    roles_jsonl: BufWriter<File>,
-    resp_csv: Csv,
-    resp_jsonl: BufWriter<File>,
-    dups_csv: Csv,
-    req_csv: Csv,
-    req_jsonl: BufWriter<File>,
-}
-
-fn csv_writer(path: &Path, header: &[&str]) -> io::Result<Csv> {
-    let mut w = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, File::create(path)?));
-    w.write_record(header).map_err(io::Error::other)?;
-    Ok(w)
-}
-
-fn jsonl(path: &Path) -> io::Result<BufWriter<File>> {
-    Ok(BufWriter::with_capacity(1 << 16, File::create(path)?))
-}
-
-/// Make a spreadsheet read a cell as text, not a formula: a leading `= + - @`, tab or
-/// carriage return gets a `'` before it.
-pub fn guard_cell(s: &str) -> Cow<'_, str> {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        Cow::Owned(format!("'{s}"))
-    } else {
-        Cow::Borrowed(s)
-    }
-}
-
-fn write_json_line<T: Serialize>(w: &mut BufWriter<File>, v: &T) -> io::Result<()> {
-    serde_json::to_writer(&mut *w, v).map_err(io::Error::other)?;
-    w.write_all(b"\n")
+    keep: Vec<String>,
+    docs: TableWriter,
+    roles: TableWriter,
+    resp: TableWriter,
+    req: TableWriter,
+    dups: TableWriter,
 }
 
 impl Output {
-    /// Start writing into `out` (created if missing). `guard` neutralises formula cells.
+    /// Start writing into `out` (created if missing), in `formats`. `guard` neutralises
+    /// formula cells in CSV; `keep` names dump fields written as columns of documents.csv.
     /// The folder is locked for the run (another run on it is refused, naming it), and
     /// what runs that were killed left is removed.
-    pub fn create(out: &Path, guard: bool) -> io::Result<Output> {
-        let folder = folder::Folder::open(out)?;
-        let staging = folder.staging.clone();
-        Ok(Output {
-            folder,
-            guard,
-            docs_csv: csv_writer(&staging.join("documents.csv"), &DOCUMENT_COLUMNS)?,
-            docs_jsonl: jsonl(&staging.join("documents.jsonl"))?,
-            dups_csv: csv_writer(&staging.join("duplicates.csv"), &["doc", "duplicate_of", "similarity", "shingles"])?,
-            roles_csv: csv_writer(&staging.join("roles.csv"), &ROLE_COLUMNS)?,
-            roles_jsonl: jsonl(&staging.join("roles.jsonl"))?,
-            resp_csv: csv_writer(&staging.join("responsibilities.csv"), &RESPONSIBILITY_COLUMNS)?,
-            req_csv: csv_writer(&staging.join("requirements.csv"), &REQUIREMENT_COLUMNS)?,
-            req_jsonl: jsonl(&staging.join("requirements.jsonl"))?,
-            resp_jsonl: jsonl(&staging.join("responsibilities.jsonl"))?,
-        })
-    }
-
-    fn c<'a>(&self, s: &'a str) -> Cow<'a, str> {
-        if self.guard {
-            guard_cell(s)
-        } else {
-            Cow::Borrowed(s)
+    pub fn create(out: &Path, formats: &Formats, guard: bool, keep: &[String]) -> io::Result<Output> {
+        if let Some(k) = keep.iter().find(|k| table::DOCUMENTS.columns.iter().any(|c| c.name == k.as_str())) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("--keep-field {k}: documents.csv already has a column {k:?}"),
+            ));
         }
+        let folder = folder::Folder::open(out)?;
+        let st = folder.staging.clone();
+        let t = |table| TableWriter::create(&st, table, formats, guard, keep);
+        Ok(Output {
+            docs: t(&table::DOCUMENTS)?,
+            roles: t(&table::ROLES)?,
+            resp: t(&table::RESPONSIBILITIES)?,
+            req: t(&table::REQUIREMENTS)?,
+            dups: t(&table::DUPLICATES)?,
+            folder,
+            formats: formats.clone(),
+            guard,
+            keep: keep.to_vec(),
+        })
     }
 
     /// Write one document's rows.
     pub fn write(&mut self, r: &DocResult) -> io::Result<()> {
-        self.write_doc(&r.doc)?;
+        self.docs.row(&doc_cells(&r.doc))?;
         for role in &r.roles {
-            self.write_role(role)?;
+            self.roles.row(&role_cells(role))?;
         }
         for resp in &r.responsibilities {
-            self.write_resp(resp)?;
+            self.resp.row(&resp_cells(resp))?;
         }
         for req in &r.requirements {
-            self.write_req(req)?;
+            self.req.row(&req_cells(req))?;
         }
         Ok(())
     }
 
     /// One near-duplicate: the document, the earlier one it repeats, their similarity.
     pub fn write_duplicate(&mut self, d: &crate::compare::dedup::Duplicate) -> io::Result<()> {
-        let rec = [
-            self.c(&d.doc).into_owned(),
-            self.c(&d.duplicate_of).into_owned(),
-            format!("{:.3}", d.similarity),
-            d.shingles.to_string(),
-        ];
-        self.dups_csv.write_record(&rec).map_err(io::Error::other)
+        self.dups.row(&[
+            Cell::str(&d.doc),
+            Cell::str(&d.duplicate_of),
+            Cell::ratio(d.similarity),
+            Cell::int(d.shingles),
+        ])
     }
 
-    fn write_doc(&mut self, d: &DocRecord) -> io::Result<()> {
-        let p = &d.posting;
-        let sal = p.salary.as_ref();
-        let num = |v: Option<f64>| v.map(|x| format!("{x}")).unwrap_or_default();
-        let rec = [
-            self.c(&d.doc).into_owned(),
-            d.status.as_str().to_string(),
-            self.c(&d.reason).into_owned(),
-            d.format.clone(),
-            d.encoding.clone(),
-            d.bytes.to_string(),
-            self.c(d.company.as_deref().unwrap_or("")).into_owned(),
-            d.company_evidence.clone().unwrap_or_default(),
-            d.blocks.to_string(),
-            d.dropped_blocks.to_string(),
-            d.roles.to_string(),
-            d.responsibilities.to_string(),
-            d.repairs.join(LIST_SEP),
-            d.truncated.join(LIST_SEP),
-            self.c(d.duplicate_of.as_deref().unwrap_or("")).into_owned(),
-            d.language.clone().unwrap_or_default(),
-            self.c(p.title.as_deref().unwrap_or("")).into_owned(),
-            self.c(p.location.as_deref().unwrap_or("")).into_owned(),
-            p.workplace.clone().unwrap_or_default(),
-            p.employment_type.clone().unwrap_or_default(),
-            num(sal.and_then(|s| s.min)),
-            num(sal.and_then(|s| s.max)),
-            self.c(sal.and_then(|s| s.currency.as_deref()).unwrap_or("")).into_owned(),
-            sal.and_then(|s| s.period.clone()).unwrap_or_default(),
-            self.c(p.date_posted.as_deref().unwrap_or("")).into_owned(),
-            p.evidence.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(LIST_SEP),
-            d.shape.clone(),
-            self.c(d.title.as_deref().unwrap_or("")).into_owned(),
-        ];
-        self.docs_csv.write_record(&rec).map_err(io::Error::other)?;
-        write_json_line(&mut self.docs_jsonl, d)
-    }
-
-    fn write_role(&mut self, r: &RoleRecord) -> io::Result<()> {
-        let rec = [
-            self.c(&r.doc).into_owned(),
-            self.c(r.company.as_deref().unwrap_or("")).into_owned(),
-            self.c(&r.title).into_owned(),
-            r.role_id.clone(),
-            r.role_label.clone(),
-            r.family.clone(),
-            r.seniority.clone(),
-            r.seniority_order.to_string(),
-            self.c(&r.seniority_cues.join(LIST_SEP)).into_owned(),
-            r.seniority_rules.join(LIST_SEP),
-            r.title_rule.clone(),
-            r.found_by.clone(),
-            r.line.to_string(),
-            self.c(&r.departments.join(LIST_SEP)).into_owned(),
-            r.responsibilities.to_string(),
-            r.categories.join(LIST_SEP),
-            self.c(&r.also_titled.join(LIST_SEP)).into_owned(),
-            r.title_key.clone(),
-            r.title_source.clone(),
-            self.c(r.note.as_deref().unwrap_or("")).into_owned(),
-        ];
-        self.roles_csv.write_record(&rec).map_err(io::Error::other)?;
-        write_json_line(&mut self.roles_jsonl, r)
-    }
-
-    fn write_req(&mut self, r: &ReqRecord) -> io::Result<()> {
-        let num = |v: Option<u32>| v.map(|x| x.to_string()).unwrap_or_default();
-        let rec = [
-            self.c(&r.doc).into_owned(),
-            self.c(r.company.as_deref().unwrap_or("")).into_owned(),
-            r.role_id.clone(),
-            r.seniority.clone(),
-            self.c(&r.title).into_owned(),
-            self.c(&r.text).into_owned(),
-            r.line.to_string(),
-            r.kind.clone(),
-            num(r.years_min),
-            num(r.years_max),
-            self.c(r.degree.as_deref().unwrap_or("")).into_owned(),
-            self.c(&r.skills.join(LIST_SEP)).into_owned(),
-            "requirement".to_string(),
-        ];
-        self.req_csv.write_record(&rec).map_err(io::Error::other)?;
-        write_json_line(&mut self.req_jsonl, r)
-    }
-
-    fn write_resp(&mut self, r: &RespRecord) -> io::Result<()> {
-        let rec = [
-            self.c(&r.doc).into_owned(),
-            self.c(r.company.as_deref().unwrap_or("")).into_owned(),
-            r.role_id.clone(),
-            r.seniority.clone(),
-            self.c(&r.title).into_owned(),
-            self.c(&r.text).into_owned(),
-            self.c(&r.raw).into_owned(),
-            r.line.to_string(),
-            r.rule.clone(),
-            self.c(r.group.as_deref().unwrap_or("")).into_owned(),
-            self.c(r.detail.as_deref().unwrap_or("")).into_owned(),
-            self.c(&r.departments.join(LIST_SEP)).into_owned(),
-            r.categories.join(LIST_SEP),
-            r.category_rules.join(LIST_SEP),
-            self.c(&r.section).into_owned(),
-        ];
-        self.resp_csv.write_record(&rec).map_err(io::Error::other)?;
-        write_json_line(&mut self.resp_jsonl, r)
-    }
-
-    /// Write the comparisons and the manifest, then put the new output in place of the old
-    /// one in one step. `stop` is asked just before: when it says so, nothing is put in place
-    /// and `Ok(false)` is returned.
+    /// Write the comparisons, the report, the schema and the manifest, then put the new
+    /// output in place of the old one in one step. `stop` is asked just before: when it
+    /// says so, nothing is put in place and `Ok(false)` is returned.
     pub fn finish(
-        mut self,
+        self,
         cmp: &Comparison,
         manifest: &serde_json::Value,
         report: &str,
         stop: &dyn Fn() -> bool,
     ) -> io::Result<bool> {
-        self.docs_csv.flush()?;
-        self.roles_csv.flush()?;
-        self.resp_csv.flush()?;
-        self.docs_jsonl.flush()?;
-        self.roles_jsonl.flush()?;
-        self.resp_jsonl.flush()?;
-        self.dups_csv.flush()?;
-        self.req_csv.flush()?;
-        self.req_jsonl.flush()?;
-        let st = self.folder.staging.clone();
-        let g = self.guard;
-        let cell = |s: &str| if g { guard_cell(s).into_owned() } else { s.to_string() };
+        let Output { mut folder, formats, guard, keep, docs, roles, resp, req, dups } = self;
+        let mut written: Vec<PathBuf> = Vec::new();
+        for t in [docs, roles, resp, req, dups] {
+            written.extend(t.finish()?);
+        }
+        let st = folder.staging.clone();
+        let cell = |s: &str| if guard { guard_cell(s).into_owned() } else { s.to_string() };
 
         // comparison.json is written with the tables, a row at a time (they are made one
         // at a time: `Comparison`)
-        let mut json = BufWriter::new(File::create(st.join("comparison.json"))?);
+        let mut json = BufWriter::new(File::create(st.join(COMPARISON_JSON))?);
         write!(
             json,
             "{{\n  \"near_identical_threshold\": {},\n  \"max_pair_sources\": {},\n  \"role_categories\": [",
             serde_json::to_string(&cmp.near_identical_threshold).map_err(io::Error::other)?,
             cmp.max_pair_sources
         )?;
-        let mut w = csv_writer(
-            &st.join("comparison/role_categories.csv"),
-            &[
-                "role_id",
-                "seniority",
-                "source",
-                "documents",
-                "responsibilities",
-                "category",
-                "items",
-                "share",
-                "source_label",
-            ],
-        )?;
+        let mut w = TableWriter::create(&st, &table::ROLE_CATEGORIES, &formats, guard, &[])?;
         let mut rows = JsonArray::default();
         for r in cmp.role_categories.iter() {
             rows.element(&mut json, &r)?;
-            w.write_record([
-                r.role_id.clone(),
-                r.seniority.clone(),
-                cell(&r.source),
-                r.documents.to_string(),
-                r.responsibilities.to_string(),
-                r.category.clone(),
-                r.items.to_string(),
-                format!("{:.3}", r.share),
-                cell(&r.source_label),
-            ])
-            .map_err(io::Error::other)?;
+            w.row(&[
+                Cell::str(&r.role_id),
+                Cell::str(&r.seniority),
+                Cell::str(&r.source),
+                Cell::int(r.documents),
+                Cell::int(r.responsibilities),
+                Cell::str(&r.category),
+                Cell::int(r.items),
+                Cell::ratio(r.share),
+                Cell::str(&r.source_label),
+            ])?;
         }
-        w.flush()?;
-        let mut w = csv_writer(
-            &st.join("comparison/role_similarity.csv"),
-            &[
-                "role_id",
-                "source_a",
-                "source_b",
-                "responsibilities_a",
-                "responsibilities_b",
-                "jaccard",
-                "shared",
-                "only_a",
-                "only_b",
-                "near_identical",
-                "source_a_label",
-                "source_b_label",
-            ],
-        )?;
+        written.extend(w.finish()?);
+        let mut w = TableWriter::create(&st, &table::ROLE_SIMILARITY, &formats, guard, &[])?;
         rows.close(&mut json, "role_similarity")?;
         for r in cmp.role_similarity.iter() {
             rows.element(&mut json, &r)?;
-            w.write_record([
-                r.role_id.clone(),
-                cell(&r.source_a),
-                cell(&r.source_b),
-                r.responsibilities_a.to_string(),
-                r.responsibilities_b.to_string(),
-                format!("{:.3}", r.jaccard),
-                r.shared.join(LIST_SEP),
-                r.only_a.join(LIST_SEP),
-                r.only_b.join(LIST_SEP),
-                r.near_identical.to_string(),
-                cell(&r.source_a_label),
-                cell(&r.source_b_label),
-            ])
-            .map_err(io::Error::other)?;
+            w.row(&[
+                Cell::str(&r.role_id),
+                Cell::str(&r.source_a),
+                Cell::str(&r.source_b),
+                Cell::int(r.responsibilities_a),
+                Cell::int(r.responsibilities_b),
+                Cell::ratio(r.jaccard),
+                Cell::list(&r.shared),
+                Cell::list(&r.only_a),
+                Cell::list(&r.only_b),
+                Cell::int(r.near_identical),
+                Cell::str(&r.source_a_label),
+                Cell::str(&r.source_b_label),
+            ])?;
         }
-        w.flush()?;
-        let mut w = csv_writer(
-            &st.join("comparison/ladder.csv"),
-            &["role_id", "source", "from_level", "to_level", "appeared", "disappeared", "kept", "source_label"],
-        )?;
+        written.extend(w.finish()?);
+        let mut w = TableWriter::create(&st, &table::LADDER, &formats, guard, &[])?;
         rows.close(&mut json, "ladder")?;
         for r in &cmp.ladder {
             rows.element(&mut json, r)?;
-            w.write_record([
-                r.role_id.clone(),
-                cell(&r.source),
-                r.from_level.clone(),
-                r.to_level.clone(),
-                r.appeared.join(LIST_SEP),
-                r.disappeared.join(LIST_SEP),
-                r.kept.join(LIST_SEP),
-                cell(&r.source_label),
-            ])
-            .map_err(io::Error::other)?;
+            w.row(&[
+                Cell::str(&r.role_id),
+                Cell::str(&r.source),
+                Cell::str(&r.from_level),
+                Cell::str(&r.to_level),
+                Cell::list(&r.appeared),
+                Cell::list(&r.disappeared),
+                Cell::list(&r.kept),
+                Cell::str(&r.source_label),
+            ])?;
         }
-        w.flush()?;
+        written.extend(w.finish()?);
         rows.close(&mut json, "")?;
         json.write_all(b"}\n")?;
         json.flush()?;
-        write_matrix(&st.join("comparison/role_matrix.csv"), cmp, &cell)?;
-        std::fs::write(st.join("report.html"), report)?;
-        let mut f = BufWriter::new(File::create(st.join("manifest.json"))?);
+        if formats.has(Format::Csv) {
+            write_matrix(&st.join(ROLE_MATRIX), cmp, &cell)?;
+        }
+        std::fs::write(st.join(REPORT_HTML), report)?;
+        let schema = serde_json::to_string_pretty(&table::schema_json(&keep)).map_err(io::Error::other)?;
+        std::fs::write(st.join(SCHEMA_JSON), schema + "\n")?;
+        let mut f = BufWriter::new(File::create(st.join(MANIFEST_JSON))?);
         serde_json::to_writer_pretty(&mut f, manifest).map_err(io::Error::other)?;
         f.write_all(b"\n")?;
         f.flush()?;
 
         // the data is on disk before the folder that holds it is put in place
-        for name in FILES {
-            File::open(st.join(name))?.sync_all()?;
+        let names = files(&formats);
+        for name in &names {
+            if !written.contains(&st.join(name)) {
+                File::open(st.join(name))?.sync_all()?;
+            }
         }
-        self.folder.commit(stop)
+        folder.commit(&names, stop)
     }
+}
+
+/// A document's row of `documents`.
+fn doc_cells(d: &DocRecord) -> Vec<Cell<'_>> {
+    let p = &d.posting;
+    let sal = p.salary.as_ref();
+    let evidence: Vec<String> = p.evidence.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let date = p.date_posted.as_ref();
+    vec![
+        Cell::str(&d.doc),
+        Cell::str(d.status.as_str()),
+        Cell::str(&d.reason),
+        Cell::str(&d.format),
+        Cell::str(&d.encoding),
+        Cell::int(d.bytes),
+        Cell::opt(d.company.as_deref()),
+        Cell::opt(d.company_evidence.as_deref()),
+        Cell::int(d.blocks),
+        Cell::int(d.dropped_blocks),
+        Cell::int(d.roles),
+        Cell::int(d.responsibilities),
+        Cell::list(&d.repairs),
+        Cell::list(&d.truncated),
+        Cell::opt(d.duplicate_of.as_deref()),
+        Cell::opt(d.language.as_deref()),
+        Cell::opt(p.title.as_deref()),
+        Cell::opt(p.location.as_deref()),
+        Cell::opt(p.workplace.as_deref()),
+        Cell::opt(p.employment_type.as_deref()),
+        Cell::opt_float(sal.and_then(|s| s.min)),
+        Cell::opt_float(sal.and_then(|s| s.max)),
+        Cell::opt(sal.and_then(|s| s.currency.as_deref())),
+        Cell::opt(sal.and_then(|s| s.period.as_deref())),
+        date.and_then(|d| d.iso.as_deref()).map_or(Cell::Null, Cell::Date),
+        Cell::List(evidence.into()),
+        Cell::str(&d.shape),
+        Cell::opt(d.title.as_deref()),
+        Cell::opt(date.map(|d| d.raw.as_str())),
+        Cell::str(&d.source_file),
+        Cell::opt(d.record_id.as_deref()),
+        Cell::opt_int(d.position),
+        Cell::opt(d.url.as_deref()),
+        if d.source_file != d.doc { Cell::Map(&d.extra) } else { Cell::Null },
+    ]
+}
+
+fn role_cells(r: &RoleRecord) -> Vec<Cell<'_>> {
+    vec![
+        Cell::str(&r.doc),
+        Cell::opt(r.company.as_deref()),
+        Cell::str(&r.title),
+        Cell::str(&r.role_id),
+        Cell::str(&r.role_label),
+        Cell::str(&r.family),
+        Cell::str(&r.seniority),
+        Cell::int(r.seniority_order),
+        Cell::list(&r.seniority_cues),
+        Cell::list(&r.seniority_rules),
+        Cell::str(&r.title_rule),
+        Cell::str(&r.found_by),
+        Cell::int(r.line),
+        Cell::list(&r.departments),
+        Cell::int(r.responsibilities),
+        Cell::list(&r.categories),
+        Cell::list(&r.also_titled),
+        Cell::str(&r.title_key),
+        Cell::str(&r.title_source),
+        Cell::opt(r.note.as_deref()),
+    ]
+}
+
+fn resp_cells(r: &RespRecord) -> Vec<Cell<'_>> {
+    vec![
+        Cell::str(&r.doc),
+        Cell::opt(r.company.as_deref()),
+        Cell::str(&r.role_id),
+        Cell::str(&r.seniority),
+        Cell::str(&r.title),
+        Cell::str(&r.text),
+        Cell::str(&r.raw),
+        Cell::int(r.line),
+        Cell::str(&r.rule),
+        Cell::opt(r.group.as_deref()),
+        Cell::opt(r.detail.as_deref()),
+        Cell::list(&r.departments),
+        Cell::list(&r.categories),
+        Cell::list(&r.category_rules),
+        Cell::str(&r.section),
+    ]
+}
+
+fn req_cells(r: &ReqRecord) -> Vec<Cell<'_>> {
+    vec![
+        Cell::str(&r.doc),
+        Cell::opt(r.company.as_deref()),
+        Cell::str(&r.role_id),
+        Cell::str(&r.seniority),
+        Cell::str(&r.title),
+        Cell::str(&r.text),
+        Cell::int(r.line),
+        Cell::str(&r.kind),
+        Cell::opt_int(r.years_min),
+        Cell::opt_int(r.years_max),
+        Cell::opt(r.degree.as_deref()),
+        Cell::list(&r.skills),
+        Cell::str("requirement"),
+    ]
 }
 
 /// The fixed columns of `comparison/role_matrix.csv`; the sources' columns follow
@@ -534,18 +388,5 @@ impl JsonArray {
         }
         self.elements = 0;
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formula_cells_are_neutralised() {
-        assert_eq!(guard_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(guard_cell("-1"), "'-1");
-        assert_eq!(guard_cell("@cmd"), "'@cmd");
-        assert_eq!(guard_cell("Own the roadmap"), "Own the roadmap");
     }
 }

@@ -71,14 +71,23 @@ pub struct PostingMeta {
     /// "per-diem" | "other"
     pub employment_type: Option<String>,
     pub salary: Option<Salary>,
-    /// ISO yyyy-mm-dd when parseable, else as written.
-    pub date_posted: Option<String>,
+    /// When the posting was published: ISO yyyy-mm-dd when parseable, and as written.
+    pub date_posted: Option<PostedDate>,
     /// where each field came from, e.g. ("salary", "json-ld"), ("workplace", "text")
     pub evidence: Vec<(String, String)>,
     /// Every organisation name the page head offers, as (source, name), strongest first
     /// (see [`from_html_head`]); read by company detection, not written to the output.
     #[serde(skip)]
     pub names: Vec<(String, String)>,
+}
+
+/// A posting date: the calendar date when the text could be read as one, and the text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PostedDate {
+    /// ISO yyyy-mm-dd, a real calendar date (`2024-02-30` is none).
+    pub iso: Option<String>,
+    /// The date as written, whitespace collapsed.
+    pub raw: String,
 }
 
 const F_TITLE: &str = "title";
@@ -90,6 +99,11 @@ const F_SALARY: &str = "salary";
 const F_DATE: &str = "date_posted";
 
 impl PostingMeta {
+    /// The posting date, ISO when it could be read, else as written.
+    pub fn date(&self) -> Option<&str> {
+        self.date_posted.as_ref().map(|d| d.iso.as_deref().unwrap_or(&d.raw))
+    }
+
     /// The fields whose evidence is one of `sources`; the others are left out.
     pub fn only_from(self, sources: &[&str]) -> PostingMeta {
         let keep = |field: &str| self.evidence.iter().any(|(f, s)| f == field && sources.contains(&s.as_str()));
@@ -1087,7 +1101,7 @@ static DMY_DATE: LazyLock<Regex> =
 /// "2024-05-01T09:00:00Z", "2024/5/1", "01.05.2024", "May 1, 2024", "1. Mai 2024" →
 /// "2024-05-01" (month names and ordinal suffixes are the packs'); anything else
 /// (including ambiguous "05/01/2024") as written.
-fn normalize_date(s: &str, p: &PostingRules) -> Option<String> {
+fn normalize_date(s: &str, p: &PostingRules) -> Option<PostedDate> {
     let s = clean_text(s)?;
     let num = |c: &Captures, i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
     let month = |name: &str| p.months.get(&name.to_lowercase()).copied();
@@ -1102,13 +1116,15 @@ fn normalize_date(s: &str, p: &PostingRules) -> Option<String> {
     } else {
         None
     };
-    Some(parsed.unwrap_or(s))
+    Some(PostedDate { iso: parsed, raw: s })
 }
 
 fn ymd(y: Option<u32>, m: Option<u32>, d: Option<u32>) -> Option<String> {
     let (y, m, d) = (y?, m?, d?);
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
     let days = match m {
-        2 => 29,
+        2 if leap => 29,
+        2 => 28,
         4 | 6 | 9 | 11 => 30,
         1..=12 => 31,
         _ => return None,
@@ -1182,7 +1198,7 @@ mod tests {
         assert_eq!(m.workplace.as_deref(), Some("remote"));
         assert_eq!(m.employment_type.as_deref(), Some("full-time"));
         assert_eq!(m.salary, sal(Some(70000.0), Some(90000.0), "EUR", Some("year")));
-        assert_eq!(m.date_posted.as_deref(), Some("2024-05-01"));
+        assert_eq!(m.date(), Some("2024-05-01"));
         assert_eq!(
             m.evidence,
             ev(&[
@@ -1253,7 +1269,7 @@ mod tests {
         assert_eq!(m.workplace, None);
         assert_eq!(m.employment_type.as_deref(), Some("part-time"));
         assert_eq!(m.salary, sal(Some(25.5), Some(25.5), "GBP", Some("hour")));
-        assert_eq!(m.date_posted.as_deref(), Some("2024-05-03"));
+        assert_eq!(m.date(), Some("2024-05-03"));
     }
 
     #[test]
@@ -1283,7 +1299,7 @@ mod tests {
         assert_eq!(m.workplace.as_deref(), Some("remote"));
         assert_eq!(m.employment_type.as_deref(), Some("per-diem"));
         assert_eq!(m.salary, Some(Salary { min: Some(95000.0), max: Some(95000.0), currency: None, period: None }));
-        assert_eq!(m.date_posted.as_deref(), Some("2024-13-45"), "unparseable dates are kept as written");
+        assert_eq!(m.date(), Some("2024-13-45"), "unparseable dates are kept as written");
     }
 
     #[test]
@@ -1545,7 +1561,7 @@ mod tests {
         assert_eq!(m.workplace.as_deref(), Some("remote"));
         assert_eq!(m.employment_type.as_deref(), Some("full-time"));
         assert_eq!(m.salary, sal(Some(110000.0), Some(140000.0), "USD", Some("year")));
-        assert_eq!(m.date_posted.as_deref(), Some("2024-04-28"));
+        assert_eq!(m.date(), Some("2024-04-28"));
         assert_eq!(m.evidence.len(), 7);
         assert!(m.evidence.iter().all(|(_, s)| s == "fields"));
     }
@@ -1573,7 +1589,7 @@ mod tests {
         assert_eq!(m.workplace.as_deref(), Some("hybrid"));
         assert_eq!(m.employment_type.as_deref(), Some("part-time"));
         assert_eq!(m.salary, sal(Some(45000.0), Some(55000.0), "EUR", Some("year")));
-        assert_eq!(m.date_posted.as_deref(), Some("2024-04-01"));
+        assert_eq!(m.date(), Some("2024-04-01"));
 
         let r = record(&[
             ("salary_range", "80000-95000"),
@@ -1622,7 +1638,7 @@ mod tests {
             m.salary,
             Some(Salary { min: Some(150000.0), max: Some(180000.0), currency: Some("USD".into()), period: None })
         );
-        assert_eq!(m.date_posted.as_deref(), Some("2024-02-01"));
+        assert_eq!(m.date(), Some("2024-02-01"));
         assert_eq!(
             m.evidence,
             ev(&[
@@ -1651,12 +1667,22 @@ mod tests {
             ("May 1, 2024", "2024-05-01"),
             ("1st May 2024", "2024-05-01"),
             ("3. März 2024", "2024-03-03"),
+            ("2024-02-29", "2024-02-29"),
+            ("2023-02-29", "2023-02-29"),
             ("2024-02-30", "2024-02-30"),
             ("05/01/2024", "05/01/2024"),
             ("3 days ago", "3 days ago"),
         ] {
-            assert_eq!(normalize_date(raw, p()).as_deref(), Some(want), "{raw}");
+            let d = normalize_date(raw, p()).unwrap();
+            assert_eq!(d.iso.as_deref().unwrap_or(&d.raw), want, "{raw}");
+            assert_eq!(d.raw, raw.trim(), "the text as written is kept");
         }
+        // a date that is no calendar day is kept as written only
+        for raw in ["2023-02-29", "2024-02-30", "05/01/2024", "3 days ago"] {
+            assert_eq!(normalize_date(raw, p()).unwrap().iso, None, "{raw}");
+        }
+        assert_eq!(normalize_date("1900-02-29", p()).unwrap().iso, None);
+        assert_eq!(normalize_date("2000-02-29", p()).unwrap().iso.as_deref(), Some("2000-02-29"));
         assert_eq!(normalize_date("  ", p()), None);
     }
 

@@ -15,13 +15,15 @@
 //! `[dump]` of rules/posting.toml and the packs' `level-words` ([`DumpRules`]).
 
 use super::{decode, Rejected};
-use crate::model::{DocMeta, Format, RawDoc, SourceInfo, Status};
+use crate::model::{DocMeta, Format, Origin, RawDoc, SourceInfo, Status};
 pub use crate::rules::posting::DumpRules;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 
 /// Records of a CSV read ahead to tell a postings dump from a table.
 const SNIFF_RECORDS: usize = 32;
+/// Cells read ahead at most (a CSV of 100,000 columns is told from 10 records, not 32).
+const SNIFF_CELLS: usize = 1_000_000;
 
 /// Fields named by the user (`--text-field` and so on).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -51,7 +53,7 @@ impl DumpKind {
     }
 }
 
-fn norm_key(k: &str) -> String {
+pub fn norm_key(k: &str) -> String {
     k.trim().to_lowercase().replace(['-', ' '], "_")
 }
 
@@ -64,7 +66,7 @@ pub enum Item {
     /// A posting to process.
     Doc(Box<RawDoc>),
     /// A record that could not be read or has no text.
-    Bad { id: String, status: Status, reason: String, bytes: u64 },
+    Bad { id: String, status: Status, reason: String, bytes: u64, origin: Origin },
 }
 
 /// The outcome of a whole dump, for the dump file's own row in documents.csv.
@@ -118,6 +120,8 @@ pub struct DumpReader {
     progress: Option<std::sync::Arc<crate::ingest::CsvProgress>>,
     /// field names and what tells postings from a table
     rules: DumpRules,
+    /// the id field's value of the record being read, if it has one
+    record_id: Option<String>,
 }
 
 impl DumpReader {
@@ -147,6 +151,7 @@ impl DumpReader {
             pending_err: None,
             progress: None,
             rules: rules.clone(),
+            record_id: None,
         };
         match kind {
             DumpKind::Jsonl => r.lines = Some(CappedLines::new(input, max_bytes)),
@@ -189,9 +194,13 @@ impl DumpReader {
                     None => {
                         // read ahead: the content tells postings from a table
                         let mut rec = csv::ByteRecord::new();
-                        while r.pending.len() < SNIFF_RECORDS {
+                        let mut cells = 0;
+                        while r.pending.len() < SNIFF_RECORDS && cells < SNIFF_CELLS {
                             match rdr.read_byte_record(&mut rec) {
-                                Ok(true) => r.pending.push_back(rec.clone()),
+                                Ok(true) => {
+                                    cells += rec.len();
+                                    r.pending.push_back(rec.clone())
+                                }
                                 Ok(false) => break,
                                 // a bad record is reported when it is reached
                                 Err(e) => {
@@ -217,6 +226,14 @@ impl DumpReader {
         Ok(Some(r))
     }
 
+    /// The key `pick` reads its value from.
+    fn pick_key(fields: &Fields, named: &Option<String>, names: &[String]) -> Option<String> {
+        match named {
+            Some(n) => Some(norm_key(n)).filter(|k| fields.contains_key(k)),
+            None => names.iter().find(|n| fields.get(*n).is_some_and(|v| !v.trim().is_empty())).cloned(),
+        }
+    }
+
     fn pick<'a>(fields: &'a Fields, named: &Option<String>, names: &[String]) -> Option<&'a str> {
         let v = match named {
             Some(n) => fields.get(&norm_key(n)),
@@ -236,10 +253,11 @@ impl DumpReader {
                 longest_text_field(&fields, &self.rules)
             }),
         };
-        let rid = Self::pick(&fields, &self.fields.id, &self.rules.id)
+        let given = Self::pick(&fields, &self.fields.id, &self.rules.id)
             .map(|v| v.chars().filter(|c| !c.is_control()).take(80).collect::<String>())
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| format!("line{line}"));
+            .filter(|v| !v.is_empty());
+        self.record_id = given.clone();
+        let rid = given.unwrap_or_else(|| format!("line{line}"));
         let mut id = format!("{}#{rid}", self.id);
         if !self.seen.insert(id.clone()) {
             id = format!("{}#{rid}@line{line}", self.id);
@@ -254,6 +272,7 @@ impl DumpReader {
                     self.rules.text.join(", ")
                 ),
                 bytes: 0,
+                origin: Origin::default(),
             };
         };
         let text = fields.get(&text_name).map(String::as_str).unwrap_or("");
@@ -264,6 +283,7 @@ impl DumpReader {
                 status: Status::Error,
                 reason: format!("line {line}: field {text_name:?} is missing or empty"),
                 bytes: 0,
+                origin: Origin::default(),
             };
         }
         if text.len() as u64 > self.max_bytes {
@@ -276,6 +296,7 @@ impl DumpReader {
                     self.max_bytes
                 ),
                 bytes: text.len() as u64,
+                origin: Origin::default(),
             };
         }
         let text_note = by_length.then(|| format!("text-field={text_name} (longest string)"));
@@ -300,9 +321,23 @@ impl DumpReader {
         let company = Self::pick(&fields, &self.fields.company, &self.rules.company).map(str::to_string);
         let url = Self::pick(&fields, &None, &self.rules.url).map(str::to_string);
         let date = Self::pick(&fields, &None, &self.rules.date).map(str::to_string);
-        match record_doc(&id, text, title.as_deref(), SourceInfo { company, url, date }, fields.clone()) {
+        // what rolemap has no column for is passed through (`extra`)
+        let used: Vec<Option<String>> = [
+            (&self.fields.title, &self.rules.title),
+            (&self.fields.company, &self.rules.company),
+            (&self.fields.id, &self.rules.id),
+        ]
+        .into_iter()
+        .map(|(named, names)| Self::pick_key(&fields, named, names))
+        .chain([Some(text_name.clone())])
+        .collect();
+        let (extra, cut) = extra_fields(&fields, &used);
+        let text = text.to_string();
+        match record_doc(&id, &text, title.as_deref(), SourceInfo { company, url, date }, fields) {
             Some(mut doc) => {
                 doc.meta.repairs.extend(text_note);
+                doc.meta.extra = extra;
+                doc.meta.truncated.extend(cut);
                 Item::Doc(Box::new(doc))
             }
             None => Item::Bad {
@@ -310,9 +345,37 @@ impl DumpReader {
                 status: Status::Error,
                 reason: format!("line {line}: field {text_name:?} holds no text once decoded"),
                 bytes: text.len() as u64,
+                origin: Origin::default(),
             },
         }
     }
+}
+
+/// Fields of a record passed through to the output (`extra`) at most, and their bytes.
+pub const MAX_EXTRA_FIELDS: usize = 256;
+pub const MAX_EXTRA_BYTES: usize = 64 * 1024;
+
+/// The fields of a record rolemap has no column for (not in `used`), in name order, as many
+/// as `MAX_EXTRA_FIELDS` and `MAX_EXTRA_BYTES` allow; what was left out is said.
+fn extra_fields(fields: &Fields, used: &[Option<String>]) -> (Fields, Option<String>) {
+    let mut extra = Fields::new();
+    let (mut bytes, mut left) = (0usize, 0usize);
+    for (k, v) in fields.iter().filter(|(k, _)| !used.iter().any(|u| u.as_ref() == Some(*k))) {
+        if extra.len() >= MAX_EXTRA_FIELDS || bytes + k.len() + v.len() > MAX_EXTRA_BYTES {
+            left += 1;
+            continue;
+        }
+        bytes += k.len() + v.len();
+        extra.insert(k.clone(), v.clone());
+    }
+    let cut = (left > 0).then(|| {
+        format!(
+            "extra: {left} of the record's {} other fields not passed through (at most {MAX_EXTRA_FIELDS} fields, {} KiB)",
+            left + extra.len(),
+            MAX_EXTRA_BYTES / 1024
+        )
+    });
+    (extra, cut)
 }
 
 /// The longest value of a record that is free text, for a record with none of the text
@@ -456,6 +519,7 @@ pub fn record_doc(id: &str, text: &str, title: Option<&str>, source: SourceInfo,
             source: Some(source),
             truncated: Vec::new(),
             record: true,
+            ..Default::default()
         },
         format,
         text,
@@ -506,7 +570,25 @@ fn json_text(v: &serde_json::Value) -> Option<String> {
 impl Iterator for DumpReader {
     type Item = Item;
 
+    /// The next record, with its origin: the dump, the record's own id, its position.
     fn next(&mut self) -> Option<Item> {
+        self.record_id = None;
+        let mut item = self.read()?;
+        let o = Origin {
+            file: self.id.clone(),
+            record_id: self.record_id.take(),
+            position: Some(self.summary.records as u64),
+        };
+        match &mut item {
+            Item::Doc(d) => d.meta.origin = Some(o),
+            Item::Bad { origin, .. } => *origin = o,
+        }
+        Some(item)
+    }
+}
+
+impl DumpReader {
+    fn read(&mut self) -> Option<Item> {
         match self.kind {
             DumpKind::Jsonl => loop {
                 let lines = self.lines.as_mut()?;
@@ -521,6 +603,7 @@ impl Iterator for DumpReader {
                             status: Status::Error,
                             reason: format!("line {line_no}: {reason}"),
                             bytes: 0,
+                            origin: Origin::default(),
                         });
                     }
                 };
@@ -547,6 +630,7 @@ impl Iterator for DumpReader {
                             status: Status::Error,
                             reason: format!("line {line_no}: not valid JSON: {e}"),
                             bytes: line.len() as u64,
+                            origin: Origin::default(),
                         });
                     }
                 };
@@ -557,6 +641,7 @@ impl Iterator for DumpReader {
                         status: Status::Error,
                         reason: format!("line {line_no}: not a JSON object"),
                         bytes: line.len() as u64,
+                        origin: Origin::default(),
                     });
                 };
                 let fields: Fields = obj.iter().filter_map(|(k, v)| json_text(v).map(|s| (norm_key(k), s))).collect();
@@ -631,6 +716,7 @@ impl Iterator for DumpReader {
                             status: Status::Error,
                             reason: format!("line {line}: {e}"),
                             bytes: 0,
+                            origin: Origin::default(),
                         })
                     }
                 }

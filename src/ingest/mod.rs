@@ -497,6 +497,7 @@ pub fn decode_doc(id: &str, bytes: &[u8], sources: &BTreeMap<String, SourceInfo>
             source,
             truncated,
             record: false,
+            ..Default::default()
         },
         format,
         text,

@@ -148,7 +148,7 @@ pub fn normalize(ex: Extraction, rules: &Rules) -> DocResult {
 
     let meta = &ex.doc.meta;
     let doc = DocRecord {
-        doc: doc_id,
+        doc: doc_id.clone(),
         status: Status::Ok,
         reason: if roles.is_empty() { "no role defined in this document".into() } else { String::new() },
         format: meta.format.map(|f| f.as_str().to_string()).unwrap_or_default(),
@@ -167,6 +167,11 @@ pub fn normalize(ex: Extraction, rules: &Rules) -> DocResult {
         language: None,
         posting: Default::default(),
         title: title(&ex.doc.blocks),
+        source_file: meta.origin.as_ref().map_or_else(|| doc_id.clone(), |o| o.file.clone()),
+        record_id: meta.origin.as_ref().and_then(|o| o.record_id.clone()),
+        position: meta.origin.as_ref().and_then(|o| o.position),
+        url: meta.source.as_ref().and_then(|s| s.url.clone()),
+        extra: meta.extra.clone(),
     };
     DocResult { doc, roles, responsibilities, requirements }
 }

@@ -1,0 +1,863 @@
+//! The output tables: one schema per table, fixed whatever the data, and one writer that
+//! writes the same cells as CSV, JSON Lines and Parquet.
+//!
+//! A column's type never depends on what the rows hold: dates are `DATE` (the text as
+//! written is beside them in a `*_raw` column), money and shares `DOUBLE`, counts `BIGINT`,
+//! lists `LIST<VARCHAR>` (joined with `"; "` in CSV), the dump fields rolemap does not use
+//! a `MAP<VARCHAR, VARCHAR>` (JSON Lines and Parquet only). An empty table is still typed.
+
+use arrow_array::builder::{
+    ArrayBuilder, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, ListBuilder, MapBuilder, StringBuilder,
+};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+use serde::Serialize;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A column's type, the same in every format (DuckDB's names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ty {
+    Str,
+    Int,
+    Float,
+    Bool,
+    Date,
+    List,
+    Map,
+}
+
+impl Ty {
+    /// The SQL name of the type, as DuckDB reads the Parquet file.
+    pub fn sql(self) -> &'static str {
+        match self {
+            Ty::Str => "VARCHAR",
+            Ty::Int => "BIGINT",
+            Ty::Float => "DOUBLE",
+            Ty::Bool => "BOOLEAN",
+            Ty::Date => "DATE",
+            Ty::List => "VARCHAR[]",
+            Ty::Map => "MAP(VARCHAR, VARCHAR)",
+        }
+    }
+
+    fn arrow(self) -> DataType {
+        // the builders' own types, so that the schema is what they build
+        match self {
+            Ty::Str => DataType::Utf8,
+            Ty::Int => DataType::Int64,
+            Ty::Float => DataType::Float64,
+            Ty::Bool => DataType::Boolean,
+            Ty::Date => DataType::Date32,
+            Ty::List | Ty::Map => Builder::new(self).finish().data_type().clone(),
+        }
+    }
+}
+
+/// One column of a table.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    pub ty: Ty,
+    /// Not written to CSV (a map: its chosen keys are, with `--keep-field`).
+    pub csv: bool,
+}
+
+const fn col(name: &'static str, ty: Ty) -> Column {
+    Column { name, ty, csv: true }
+}
+
+/// A table of the output folder: `NAME.csv`, `NAME.jsonl`, `NAME.parquet`.
+#[derive(Debug, Clone, Copy)]
+pub struct Table {
+    /// Path without extension, relative to the output folder (`roles`, `comparison/ladder`).
+    pub name: &'static str,
+    pub columns: &'static [Column],
+}
+
+impl Table {
+    pub fn file(&self, f: Format) -> String {
+        format!("{}.{}", self.name, f.ext())
+    }
+}
+
+use Ty::{Date, Float, Int, List, Map, Str};
+
+pub const DOCUMENTS: Table = Table {
+    name: "documents",
+    columns: &[
+        col("doc", Str),
+        col("status", Str),
+        col("reason", Str),
+        col("format", Str),
+        col("encoding", Str),
+        col("bytes", Int),
+        col("company", Str),
+        col("company_evidence", Str),
+        col("blocks", Int),
+        col("dropped_blocks", Int),
+        col("roles", Int),
+        col("responsibilities", Int),
+        col("repairs", List),
+        col("truncated", List),
+        col("duplicate_of", Str),
+        col("language", Str),
+        col("posting_title", Str),
+        col("location", Str),
+        col("workplace", Str),
+        col("employment_type", Str),
+        col("salary_min", Float),
+        col("salary_max", Float),
+        col("salary_currency", Str),
+        col("salary_period", Str),
+        col("date_posted", Date),
+        col("posting_evidence", List),
+        col("shape", Str),
+        col("title", Str),
+        col("date_posted_raw", Str),
+        col("source_file", Str),
+        col("record_id", Str),
+        col("position", Int),
+        col("url", Str),
+        Column { name: "extra", ty: Map, csv: false },
+    ],
+};
+
+pub const ROLES: Table = Table {
+    name: "roles",
+    columns: &[
+        col("doc", Str),
+        col("company", Str),
+        col("title", Str),
+        col("role_id", Str),
+        col("role_label", Str),
+        col("family", Str),
+        col("seniority", Str),
+        col("seniority_order", Int),
+        col("seniority_cues", List),
+        col("seniority_rules", List),
+        col("title_rule", Str),
+        col("found_by", Str),
+        col("line", Int),
+        col("departments", List),
+        col("responsibilities", Int),
+        col("categories", List),
+        col("also_titled", List),
+        col("title_key", Str),
+        col("title_source", Str),
+        col("note", Str),
+    ],
+};
+
+pub const RESPONSIBILITIES: Table = Table {
+    name: "responsibilities",
+    columns: &[
+        col("doc", Str),
+        col("company", Str),
+        col("role_id", Str),
+        col("seniority", Str),
+        col("title", Str),
+        col("text", Str),
+        col("raw", Str),
+        col("line", Int),
+        col("rule", Str),
+        col("group", Str),
+        col("detail", Str),
+        col("departments", List),
+        col("categories", List),
+        col("category_rules", List),
+        col("section", Str),
+    ],
+};
+
+pub const REQUIREMENTS: Table = Table {
+    name: "requirements",
+    columns: &[
+        col("doc", Str),
+        col("company", Str),
+        col("role_id", Str),
+        col("seniority", Str),
+        col("title", Str),
+        col("text", Str),
+        col("line", Int),
+        col("kind", Str),
+        col("years_min", Int),
+        col("years_max", Int),
+        col("degree", Str),
+        col("skills", List),
+        col("rule", Str),
+    ],
+};
+
+pub const DUPLICATES: Table = Table {
+    name: "duplicates",
+    columns: &[col("doc", Str), col("duplicate_of", Str), col("similarity", Float), col("shingles", Int)],
+};
+
+pub const ROLE_CATEGORIES: Table = Table {
+    name: "comparison/role_categories",
+    columns: &[
+        col("role_id", Str),
+        col("seniority", Str),
+        col("source", Str),
+        col("documents", Int),
+        col("responsibilities", Int),
+        col("category", Str),
+        col("items", Int),
+        col("share", Float),
+        col("source_label", Str),
+    ],
+};
+
+pub const ROLE_SIMILARITY: Table = Table {
+    name: "comparison/role_similarity",
+    columns: &[
+        col("role_id", Str),
+        col("source_a", Str),
+        col("source_b", Str),
+        col("responsibilities_a", Int),
+        col("responsibilities_b", Int),
+        col("jaccard", Float),
+        col("shared", List),
+        col("only_a", List),
+        col("only_b", List),
+        col("near_identical", Int),
+        col("source_a_label", Str),
+        col("source_b_label", Str),
+    ],
+};
+
+pub const LADDER: Table = Table {
+    name: "comparison/ladder",
+    columns: &[
+        col("role_id", Str),
+        col("source", Str),
+        col("from_level", Str),
+        col("to_level", Str),
+        col("appeared", List),
+        col("disappeared", List),
+        col("kept", List),
+        col("source_label", Str),
+    ],
+};
+
+/// Every table, in the order they are written.
+pub const TABLES: [&Table; 8] =
+    [&DOCUMENTS, &ROLES, &RESPONSIBILITIES, &REQUIREMENTS, &DUPLICATES, &ROLE_CATEGORIES, &ROLE_SIMILARITY, &LADDER];
+
+/// An output format of the tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Format {
+    Csv,
+    Jsonl,
+    Parquet,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Csv, Format::Jsonl, Format::Parquet];
+
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+            Format::Parquet => "parquet",
+        }
+    }
+}
+
+/// The formats a run writes (`--format csv,jsonl,parquet`): at least one, each once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Formats(Vec<Format>);
+
+impl Default for Formats {
+    fn default() -> Self {
+        Formats(Format::ALL.to_vec())
+    }
+}
+
+impl Formats {
+    /// `csv,jsonl,parquet` (any order, any subset, `all`).
+    pub fn parse(s: &str) -> Result<Formats, String> {
+        let mut v = Vec::new();
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let part = part.to_ascii_lowercase();
+            if part == "all" {
+                v.extend(Format::ALL);
+                continue;
+            }
+            match Format::ALL.iter().find(|f| f.ext() == part || (part == "json" && **f == Format::Jsonl)) {
+                Some(f) => v.push(*f),
+                None => return Err(format!("unknown format {part:?}: expected csv, jsonl, parquet or all")),
+            }
+        }
+        v.sort();
+        v.dedup();
+        if v.is_empty() {
+            return Err("no format given: expected csv, jsonl, parquet or all".into());
+        }
+        Ok(Formats(v))
+    }
+
+    pub fn list(&self) -> &[Format] {
+        &self.0
+    }
+
+    pub fn has(&self, f: Format) -> bool {
+        self.0.contains(&f)
+    }
+}
+
+/// One cell of a row, typed as its column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell<'a> {
+    Null,
+    Str(Cow<'a, str>),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    /// A calendar date, ISO yyyy-mm-dd (checked when the cell is written).
+    Date(&'a str),
+    List(Cow<'a, [String]>),
+    Map(&'a BTreeMap<String, String>),
+}
+
+impl<'a> Cell<'a> {
+    pub fn str(s: &'a str) -> Cell<'a> {
+        Cell::Str(Cow::Borrowed(s))
+    }
+    pub fn opt(s: Option<&'a str>) -> Cell<'a> {
+        s.map_or(Cell::Null, Cell::str)
+    }
+    pub fn list(v: &'a [String]) -> Cell<'a> {
+        Cell::List(Cow::Borrowed(v))
+    }
+    pub fn int(v: impl TryInto<i64>) -> Cell<'a> {
+        v.try_into().map_or(Cell::Null, Cell::Int)
+    }
+    pub fn opt_int(v: Option<impl TryInto<i64>>) -> Cell<'a> {
+        v.map_or(Cell::Null, Cell::int)
+    }
+    pub fn opt_float(v: Option<f64>) -> Cell<'a> {
+        v.filter(|x| x.is_finite()).map_or(Cell::Null, Cell::Float)
+    }
+    /// The bytes of text it holds (8 for a number).
+    fn text_len(&self) -> usize {
+        match self {
+            Cell::Str(s) => s.len(),
+            Cell::List(v) => v.iter().map(|s| s.len() + 4).sum(),
+            Cell::Map(m) => m.iter().map(|(k, v)| k.len() + v.len() + 8).sum(),
+            _ => 8,
+        }
+    }
+
+    /// A share or a similarity: rounded to 3 decimals in every format.
+    pub fn ratio(v: f64) -> Cell<'a> {
+        Cell::opt_float(Some((v * 1000.0).round() / 1000.0))
+    }
+}
+
+/// Days since 1970-01-01 of an ISO `yyyy-mm-dd` that is a calendar date.
+pub fn days_since_epoch(iso: &str) -> Option<i32> {
+    let b = iso.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| iso.get(r)?.parse::<i64>().ok();
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let len = match m {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    if d < 1 || d > len {
+        return None;
+    }
+    // days from civil (Howard Hinnant's algorithm)
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    i32::try_from(era * 146_097 + doe - 719_468).ok()
+}
+
+/// Lists inside a CSV cell are joined with this.
+pub const LIST_SEP: &str = "; ";
+
+/// Make a spreadsheet read a cell as text, not a formula: a leading `= + - @`, tab or
+/// carriage return gets a `'` before it.
+pub fn guard_cell(s: &str) -> Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// `schema.json`: every table's columns and their types.
+pub fn schema_json(keep: &[String]) -> serde_json::Value {
+    #[derive(Serialize)]
+    struct Col<'a> {
+        name: &'a str,
+        #[serde(rename = "type")]
+        ty: &'a str,
+        /// the formats that have the column
+        formats: &'a [&'a str],
+    }
+    const EVERY: &[&str] = &["csv", "jsonl", "parquet"];
+    const NOT_CSV: &[&str] = &["jsonl", "parquet"];
+    const CSV: &[&str] = &["csv"];
+    let mut tables = serde_json::Map::new();
+    for t in TABLES {
+        let mut cols: Vec<Col> = t
+            .columns
+            .iter()
+            .map(|c| Col { name: c.name, ty: c.ty.sql(), formats: if c.csv { EVERY } else { NOT_CSV } })
+            .collect();
+        if t.columns.iter().any(|c| c.ty == Map) {
+            cols.extend(keep.iter().map(|k| Col { name: k, ty: Str.sql(), formats: CSV }));
+        }
+        tables.insert(t.name.to_string(), serde_json::to_value(cols).unwrap_or_default());
+    }
+    serde_json::json!({ "list_separator_in_csv": LIST_SEP, "tables": tables })
+}
+
+/// A column's values being collected for Parquet.
+enum Builder {
+    Str(StringBuilder),
+    Int(Int64Builder),
+    Float(Float64Builder),
+    Bool(BooleanBuilder),
+    Date(Date32Builder),
+    List(ListBuilder<StringBuilder>),
+    Map(MapBuilder<StringBuilder, StringBuilder>),
+}
+
+impl Builder {
+    fn new(ty: Ty) -> Builder {
+        match ty {
+            Ty::Str => Builder::Str(StringBuilder::new()),
+            Ty::Int => Builder::Int(Int64Builder::new()),
+            Ty::Float => Builder::Float(Float64Builder::new()),
+            Ty::Bool => Builder::Bool(BooleanBuilder::new()),
+            Ty::Date => Builder::Date(Date32Builder::new()),
+            Ty::List => Builder::List(ListBuilder::new(StringBuilder::new())),
+            Ty::Map => Builder::Map(MapBuilder::new(None, StringBuilder::new(), StringBuilder::new())),
+        }
+    }
+
+    fn push(&mut self, c: &Cell) {
+        match (self, c) {
+            (Builder::Str(b), Cell::Str(s)) => b.append_value(s),
+            (Builder::Int(b), Cell::Int(v)) => b.append_value(*v),
+            (Builder::Float(b), Cell::Float(v)) => b.append_value(*v),
+            (Builder::Bool(b), Cell::Bool(v)) => b.append_value(*v),
+            (Builder::Date(b), Cell::Date(s)) => b.append_option(days_since_epoch(s)),
+            (Builder::List(b), Cell::List(v)) => {
+                for s in v.iter() {
+                    b.values().append_value(s);
+                }
+                b.append(true);
+            }
+            (Builder::Map(b), Cell::Map(m)) => {
+                for (k, v) in m.iter() {
+                    b.keys().append_value(k);
+                    b.values().append_value(v);
+                }
+                // an empty map is a map, not a null
+                let _ = b.append(true);
+            }
+            (Builder::Str(b), _) => b.append_null(),
+            (Builder::Int(b), _) => b.append_null(),
+            (Builder::Float(b), _) => b.append_null(),
+            (Builder::Bool(b), _) => b.append_null(),
+            (Builder::Date(b), _) => b.append_null(),
+            (Builder::List(b), _) => b.append(false),
+            (Builder::Map(b), _) => {
+                let _ = b.append(false);
+            }
+        }
+    }
+
+    fn finish(&mut self) -> ArrayRef {
+        match self {
+            Builder::Str(b) => Arc::new(b.finish()),
+            Builder::Int(b) => Arc::new(b.finish()),
+            Builder::Float(b) => Arc::new(b.finish()),
+            Builder::Bool(b) => Arc::new(b.finish()),
+            Builder::Date(b) => Arc::new(b.finish()),
+            Builder::List(b) => Arc::new(b.finish()),
+            Builder::Map(b) => Arc::new(b.finish()),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Builder::Str(b) => b.len(),
+            Builder::Int(b) => b.len(),
+            Builder::Float(b) => b.len(),
+            Builder::Bool(b) => b.len(),
+            Builder::Date(b) => b.len(),
+            Builder::List(b) => b.len(),
+            Builder::Map(b) => b.len(),
+        }
+    }
+}
+
+/// Rows collected per Parquet batch, and their text at most: bound the memory a table takes
+/// while it is written, whatever its rows hold.
+const BATCH_ROWS: usize = 4096;
+const BATCH_BYTES: usize = 1 << 20;
+/// Rows per Parquet row group, and its encoded size at most.
+const ROW_GROUP_ROWS: usize = 8 * 1024;
+const ROW_GROUP_BYTES: usize = 4 << 20;
+
+struct Parquet {
+    writer: ArrowWriter<BufWriter<File>>,
+    schema: SchemaRef,
+    builders: Vec<Builder>,
+    /// text in the builders
+    bytes: usize,
+}
+
+impl Parquet {
+    fn create(path: &Path, table: &Table) -> io::Result<Parquet> {
+        let fields: Vec<Field> = table.columns.iter().map(|c| Field::new(c.name, c.ty.arrow(), true)).collect();
+        let schema = Arc::new(Schema::new(fields));
+        let props = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+            .set_max_row_group_bytes(Some(ROW_GROUP_BYTES))
+            .set_created_by(format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")))
+            .build();
+        let file = BufWriter::with_capacity(1 << 16, File::create(path)?);
+        let writer = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(io::Error::other)?;
+        let builders = table.columns.iter().map(|c| Builder::new(c.ty)).collect();
+        Ok(Parquet { writer, schema, builders, bytes: 0 })
+    }
+
+    fn flush_batch(&mut self) -> io::Result<()> {
+        if self.builders.first().is_none_or(|b| b.len() == 0) {
+            return Ok(());
+        }
+        self.bytes = 0;
+        let arrays: Vec<ArrayRef> = self.builders.iter_mut().map(Builder::finish).collect();
+        let batch = RecordBatch::try_new(self.schema.clone(), arrays).map_err(io::Error::other)?;
+        self.writer.write(&batch).map_err(io::Error::other)
+    }
+}
+
+/// Writes one table in the chosen formats, a row at a time.
+pub struct TableWriter {
+    table: &'static Table,
+    guard: bool,
+    /// Keys of the map column written as CSV columns of their own (`--keep-field`).
+    keep: Vec<String>,
+    csv: Option<csv::Writer<BufWriter<File>>>,
+    jsonl: Option<BufWriter<File>>,
+    parquet: Option<Parquet>,
+    paths: Vec<PathBuf>,
+    /// Reused between rows.
+    line: Vec<u8>,
+    record: Vec<String>,
+}
+
+impl TableWriter {
+    /// Create the table's files under `dir`. `guard` neutralises spreadsheet formulas in CSV
+    /// cells; `keep` names map keys written as CSV columns.
+    pub fn create(
+        dir: &Path,
+        table: &'static Table,
+        formats: &Formats,
+        guard: bool,
+        keep: &[String],
+    ) -> io::Result<TableWriter> {
+        let mut w = TableWriter {
+            table,
+            guard,
+            keep: if table.columns.iter().any(|c| c.ty == Map) { keep.to_vec() } else { Vec::new() },
+            csv: None,
+            jsonl: None,
+            parquet: None,
+            paths: Vec::new(),
+            line: Vec::new(),
+            record: Vec::new(),
+        };
+        for &f in formats.list() {
+            let path = dir.join(table.file(f));
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            match f {
+                Format::Csv => {
+                    let mut c = csv::Writer::from_writer(BufWriter::with_capacity(1 << 16, File::create(&path)?));
+                    let header = table.columns.iter().filter(|c| c.csv).map(|c| c.name);
+                    c.write_record(header.chain(w.keep.iter().map(String::as_str))).map_err(io::Error::other)?;
+                    w.csv = Some(c);
+                }
+                Format::Jsonl => w.jsonl = Some(BufWriter::with_capacity(1 << 16, File::create(&path)?)),
+                Format::Parquet => w.parquet = Some(Parquet::create(&path, table)?),
+            }
+            w.paths.push(path);
+        }
+        Ok(w)
+    }
+
+    /// Write one row: a cell per column, in the table's order.
+    pub fn row(&mut self, cells: &[Cell]) -> io::Result<()> {
+        debug_assert_eq!(cells.len(), self.table.columns.len(), "{}", self.table.name);
+        if let Some(w) = &mut self.csv {
+            self.record.clear();
+            let mut map = None;
+            for (c, cell) in self.table.columns.iter().zip(cells) {
+                if !c.csv {
+                    if let Cell::Map(m) = cell {
+                        map = Some(*m);
+                    }
+                    continue;
+                }
+                let text: Cow<str> = match cell {
+                    Cell::Null => Cow::Borrowed(""),
+                    Cell::Str(s) => Cow::Borrowed(s.as_ref()),
+                    Cell::Int(v) => Cow::Owned(v.to_string()),
+                    // always with a decimal point, so that a column reads as one type
+                    Cell::Float(v) => Cow::Owned(format!("{v:?}")),
+                    Cell::Bool(v) => Cow::Borrowed(if *v { "true" } else { "false" }),
+                    Cell::Date(s) => Cow::Borrowed(if days_since_epoch(s).is_some() { s } else { "" }),
+                    Cell::List(v) => Cow::Owned(v.join(LIST_SEP)),
+                    Cell::Map(_) => Cow::Borrowed(""),
+                };
+                let text = if self.guard && matches!(cell, Cell::Str(_) | Cell::List(_)) {
+                    guard_cell(&text).into_owned()
+                } else {
+                    text.into_owned()
+                };
+                self.record.push(text);
+            }
+            for k in &self.keep {
+                let v = map.and_then(|m| m.get(k)).map_or("", String::as_str);
+                self.record.push(if self.guard { guard_cell(v).into_owned() } else { v.to_string() });
+            }
+            w.write_record(&self.record).map_err(io::Error::other)?;
+        }
+        if let Some(w) = &mut self.jsonl {
+            self.line.clear();
+            self.line.push(b'{');
+            for (i, (c, cell)) in self.table.columns.iter().zip(cells).enumerate() {
+                if i > 0 {
+                    self.line.push(b',');
+                }
+                json_str(&mut self.line, c.name)?;
+                self.line.push(b':');
+                match cell {
+                    Cell::Null => self.line.extend_from_slice(b"null"),
+                    Cell::Str(s) => json_str(&mut self.line, s)?,
+                    Cell::Int(v) => self.line.extend_from_slice(v.to_string().as_bytes()),
+                    Cell::Float(v) => serde_json::to_writer(&mut self.line, v).map_err(io::Error::other)?,
+                    Cell::Bool(v) => self.line.extend_from_slice(if *v { b"true" } else { b"false" }),
+                    Cell::Date(s) if days_since_epoch(s).is_some() => json_str(&mut self.line, s)?,
+                    Cell::Date(_) => self.line.extend_from_slice(b"null"),
+                    Cell::List(v) => serde_json::to_writer(&mut self.line, v.as_ref()).map_err(io::Error::other)?,
+                    Cell::Map(m) => serde_json::to_writer(&mut self.line, m).map_err(io::Error::other)?,
+                }
+            }
+            self.line.extend_from_slice(b"}\n");
+            w.write_all(&self.line)?;
+        }
+        if let Some(p) = &mut self.parquet {
+            for (b, cell) in p.builders.iter_mut().zip(cells) {
+                b.push(cell);
+                p.bytes += cell.text_len();
+            }
+            if p.builders[0].len() >= BATCH_ROWS || p.bytes >= BATCH_BYTES {
+                p.flush_batch()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Flush and close every file; the files written are returned, synced to disk.
+    pub fn finish(mut self) -> io::Result<Vec<PathBuf>> {
+        if let Some(mut w) = self.csv.take() {
+            w.flush()?;
+        }
+        if let Some(mut w) = self.jsonl.take() {
+            w.flush()?;
+        }
+        if let Some(mut p) = self.parquet.take() {
+            p.flush_batch()?;
+            let mut file = p.writer.into_inner().map_err(io::Error::other)?;
+            file.flush()?;
+        }
+        for p in &self.paths {
+            File::open(p)?.sync_all()?;
+        }
+        Ok(self.paths)
+    }
+}
+
+fn json_str(out: &mut Vec<u8>, s: &str) -> io::Result<()> {
+    serde_json::to_writer(out, s).map_err(io::Error::other)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::Array;
+
+    #[test]
+    fn dates_are_counted_from_the_epoch() {
+        assert_eq!(days_since_epoch("1970-01-01"), Some(0));
+        assert_eq!(days_since_epoch("1970-01-02"), Some(1));
+        assert_eq!(days_since_epoch("1969-12-31"), Some(-1));
+        assert_eq!(days_since_epoch("2000-03-01"), Some(11_017));
+        assert_eq!(days_since_epoch("2024-02-29"), Some(19_782));
+        for bad in ["2023-02-29", "2024-02-30", "2024-13-01", "2024-00-10", "05/03/2024", "2024-5-1", "", "2024-05-01T"]
+        {
+            assert_eq!(days_since_epoch(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn formats_parse() {
+        assert_eq!(Formats::parse("parquet,csv").unwrap().list(), [Format::Csv, Format::Parquet]);
+        assert_eq!(Formats::parse("all").unwrap(), Formats::default());
+        assert_eq!(Formats::parse("CSV, csv").unwrap().list(), [Format::Csv]);
+        assert!(Formats::parse("xlsx").unwrap_err().contains("xlsx"));
+        assert!(Formats::parse(",").is_err());
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        assert_eq!(guard_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(guard_cell("-1"), "'-1");
+        assert_eq!(guard_cell("@cmd"), "'@cmd");
+        assert_eq!(guard_cell("Own the roadmap"), "Own the roadmap");
+    }
+
+    #[test]
+    fn every_table_has_unique_columns_and_a_schema() {
+        for t in TABLES {
+            let mut names: Vec<&str> = t.columns.iter().map(|c| c.name).collect();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), t.columns.len(), "{}", t.name);
+        }
+        let s = schema_json(&["site".into()]);
+        assert_eq!(s["tables"]["documents"].as_array().unwrap().last().unwrap()["name"], "site");
+        assert_eq!(s["tables"]["roles"][7]["type"], "BIGINT");
+    }
+
+    /// The same row in the three formats: CSV text, JSON values, Parquet types.
+    #[test]
+    fn one_row_three_formats() {
+        let dir = tempfile::tempdir().unwrap();
+        let extra: BTreeMap<String, String> = [("site".to_string(), "=cmd".to_string())].into();
+        let mut w = TableWriter::create(dir.path(), &DOCUMENTS, &Formats::default(), true, &["site".into()]).unwrap();
+        let list = ["a".to_string(), "b".to_string()];
+        let mut cells: Vec<Cell> = DOCUMENTS
+            .columns
+            .iter()
+            .map(|c| match c.ty {
+                Str => Cell::str("-x"),
+                Int => Cell::Int(3),
+                Float => Cell::Float(120_000.0),
+                Ty::Bool => Cell::Bool(true),
+                Date => Cell::Date("2024-02-29"),
+                List => Cell::list(&list),
+                Map => Cell::Map(&extra),
+            })
+            .collect();
+        w.row(&cells).unwrap();
+        cells.iter_mut().for_each(|c| {
+            if !matches!(c, Cell::Map(_)) {
+                *c = Cell::Null
+            }
+        });
+        w.row(&cells).unwrap();
+        let files = w.finish().unwrap();
+        assert_eq!(files.len(), 3);
+        let csv = std::fs::read_to_string(dir.path().join("documents.csv")).unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert!(lines[0].ends_with(",url,site"), "{}", lines[0]);
+        assert!(lines[1].starts_with("'-x,'-x,'-x,'-x,'-x,3,"), "{}", lines[1]);
+        assert!(lines[1].contains(",120000.0,") && lines[1].contains(",2024-02-29,") && lines[1].contains(",a; b,"));
+        assert!(lines[1].ends_with(",'=cmd"));
+        let json: Vec<serde_json::Value> = std::fs::read_to_string(dir.path().join("documents.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(json[0]["doc"], "-x", "JSON is not guarded");
+        assert_eq!(json[0]["salary_min"], 120_000.0);
+        assert_eq!(json[0]["repairs"], serde_json::json!(["a", "b"]));
+        assert_eq!(json[0]["extra"], serde_json::json!({"site": "=cmd"}));
+        assert_eq!(json[1]["date_posted"], serde_json::Value::Null);
+        let keys: Vec<&String> = json[0].as_object().unwrap().keys().collect();
+        assert_eq!(keys.len(), DOCUMENTS.columns.len());
+
+        use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+        let f = File::open(dir.path().join("documents.parquet")).unwrap();
+        let r = ParquetRecordBatchReaderBuilder::try_new(f).unwrap();
+        let schema = r.schema().clone();
+        for c in DOCUMENTS.columns {
+            assert_eq!(schema.field_with_name(c.name).unwrap().data_type(), &c.ty.arrow(), "{}", c.name);
+        }
+        let batches: Vec<RecordBatch> = r.build().unwrap().map(|b| b.unwrap()).collect();
+        assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 2);
+        let date = batches[0].column_by_name("date_posted").unwrap();
+        let date = date.as_any().downcast_ref::<arrow_array::Date32Array>().unwrap();
+        assert_eq!((date.value(0), date.is_null(1)), (19_782, true));
+    }
+
+    #[test]
+    fn an_empty_table_is_typed() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = TableWriter::create(dir.path(), &LADDER, &Formats::default(), true, &[]).unwrap();
+        w.finish().unwrap();
+        use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+        let f = File::open(dir.path().join("comparison/ladder.parquet")).unwrap();
+        let r = ParquetRecordBatchReaderBuilder::try_new(f).unwrap();
+        assert_eq!(r.schema().fields().len(), LADDER.columns.len());
+        assert_eq!(r.metadata().file_metadata().num_rows(), 0);
+        assert_eq!(std::fs::read_to_string(dir.path().join("comparison/ladder.jsonl")).unwrap(), "");
+    }
+
+    /// More rows than a batch: every row arrives, in order.
+    #[test]
+    fn rows_beyond_a_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w =
+            TableWriter::create(dir.path(), &DUPLICATES, &Formats::parse("parquet").unwrap(), false, &[]).unwrap();
+        for i in 0..(BATCH_ROWS * 2 + 7) {
+            let doc = format!("d{i}");
+            w.row(&[Cell::str(&doc), Cell::Null, Cell::ratio(0.91234), Cell::int(i)]).unwrap();
+        }
+        assert_eq!(w.finish().unwrap().len(), 1);
+        use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+        let f = File::open(dir.path().join("duplicates.parquet")).unwrap();
+        let r = ParquetRecordBatchReaderBuilder::try_new(f).unwrap().build().unwrap();
+        let mut n = 0;
+        for b in r {
+            let b = b.unwrap();
+            let s = b.column(3).as_any().downcast_ref::<arrow_array::Int64Array>().unwrap();
+            let sim = b.column(2).as_any().downcast_ref::<arrow_array::Float64Array>().unwrap();
+            for k in 0..b.num_rows() {
+                assert_eq!((s.value(k), sim.value(k)), (n as i64, 0.912));
+                n += 1;
+            }
+        }
+        assert_eq!(n, BATCH_ROWS * 2 + 7);
+    }
+}
