@@ -395,6 +395,10 @@ impl<'a> Works<'a> {
     /// The work of an entry; `None` when it is a dump that is now open for reading.
     fn open(&mut self, entry: &'a Listed) -> Option<Work<'a>> {
         let (id, path, kind) = match entry {
+            // standard input holds what `--input-format` says
+            Listed::Dump { id, path, kind } if path.as_os_str() == "-" => {
+                (id, path, self.fields.stdin.unwrap_or(*kind))
+            }
             Listed::Dump { id, path, kind } => (id, path, *kind),
             // a spreadsheet saved as tab-separated text is a table, not lines of prose
             Listed::Doc { id, path } if is_tab_text(path) => (id, path, DumpKind::Tsv),

@@ -1,6 +1,7 @@
 //! Subcommands, one file each, registered here.
 
 mod clean;
+mod common;
 mod eval;
 mod explain;
 mod rules;

@@ -23,13 +23,76 @@ use std::io::{BufRead, BufReader, Read};
 /// Records of a CSV read ahead to tell a postings dump from a table.
 const SNIFF_RECORDS: usize = 32;
 
-/// Fields named by the user (`--text-field` and so on).
+/// How the user said dump records are read: fields named (`--text-field` and so on), the
+/// CSV escape (`--csv-escape`), the format of standard input (`--input-format`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FieldMap {
     pub text: Option<String>,
     pub title: Option<String>,
     pub company: Option<String>,
     pub id: Option<String>,
+    /// Backslash escapes inside a CSV's quoted fields.
+    pub csv_escape: CsvEscape,
+    /// What standard input (`--corpus -`) holds; JSON Lines when not said.
+    pub stdin: Option<DumpKind>,
+}
+
+/// Backslash escapes inside a CSV's quoted fields (`\"`, `\\`, `\-`), as Python's `csv`
+/// writes with `escapechar="\\"` (JobSpy's recommended `to_csv(quoting=csv.QUOTE_NONNUMERIC,
+/// escapechar="\\")`): read (`Backslash`), not read (`None`), or read when the file's opening
+/// looks written so (`Auto`, [`sniff_escape`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CsvEscape {
+    #[default]
+    Auto,
+    Backslash,
+    None,
+}
+
+impl CsvEscape {
+    /// The escape byte a CSV reader is given for a file whose opening is `head`.
+    pub fn resolve(self, head: &[u8], delimiter: u8) -> Option<u8> {
+        match self {
+            CsvEscape::Backslash => Some(b'\\'),
+            CsvEscape::None => None,
+            CsvEscape::Auto => sniff_escape(head, delimiter).then_some(b'\\'),
+        }
+    }
+}
+
+/// Whether a CSV's opening was written with backslash escapes: a header whose every name is
+/// quoted (as `QUOTE_NONNUMERIC` and `QUOTE_ALL` write it; the default writers quote no
+/// plain name), and inside quoted fields at least one backslash, each before an ASCII
+/// character that is not a letter or digit (`\\`, `\"`, `\-`, `\+`: an escape; a Windows
+/// path's `C:\Users` or a literal `\n` is not).
+pub fn sniff_escape(head: &[u8], delimiter: u8) -> bool {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let header = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let header = header.strip_suffix(b"\r").unwrap_or(header);
+    // every name quoted: `"a","b"` (no quote inside a name)
+    let quoted_names = !header.is_empty()
+        && header.split(|&b| b == delimiter).all(|f| f.len() >= 2 && f[0] == b'"' && f[f.len() - 1] == b'"');
+    if !quoted_names {
+        return false;
+    }
+    let (mut quoted, mut escapes, mut i) = (false, 0usize, 0usize);
+    while i < head.len() {
+        match head[i] {
+            b'\\' if quoted => match head.get(i + 1) {
+                Some(c) if c.is_ascii() && !c.is_ascii_alphanumeric() => {
+                    escapes += 1;
+                    i += 1;
+                }
+                // the opening ends here
+                None => {}
+                Some(_) => return false,
+            },
+            b'"' => quoted = !quoted,
+            _ => {}
+        }
+        i += 1;
+    }
+    escapes > 0
 }
 
 /// The kind of a dump file.
@@ -77,15 +140,22 @@ pub struct DumpSummary {
     /// A quote never closed: the first and last line of the record that holds the rest of
     /// the file.
     pub unclosed: Option<(u64, u64)>,
+    /// Backslash escapes were read in quoted fields (`--csv-escape`).
+    pub escapes: bool,
 }
 
 impl DumpSummary {
     /// What a reader of the dump's row should know beyond the counts.
     pub fn notes(&self) -> String {
-        match self.unclosed {
-            Some((from, to)) => format!("; {}", unclosed_note(from, to)),
-            None => String::new(),
+        let mut notes = String::new();
+        if self.escapes {
+            notes.push_str("; backslash escapes read in quoted fields (--csv-escape)");
         }
+        if let Some((from, to)) = self.unclosed {
+            notes.push_str("; ");
+            notes.push_str(&unclosed_note(from, to));
+        }
+        notes
     }
 }
 
@@ -154,10 +224,19 @@ impl DumpReader {
                 // the csv crate counts a `\r\n` line only once the next record is read, so the
                 // line of every record after the first would be one short (rust-csv #395)
                 // a record over the limit is refused before the CSV reader holds it whole
-                let capped = crate::ingest::CsvRecordCap::new(input, delimiter, max_bytes.saturating_add(64 * 1024));
+                // backslash escapes, named by the user or judged on the opening
+                let mut input = BufReader::with_capacity(64 * 1024, input);
+                let escape = fields.csv_escape.resolve(input.fill_buf().unwrap_or(&[]), delimiter);
+                r.summary.escapes = escape.is_some();
+                let input: Box<dyn Read + Send> = Box::new(input);
+                let capped = crate::ingest::CsvRecordCap::new(input, delimiter, max_bytes.saturating_add(64 * 1024))
+                    .with_escape(escape);
                 r.progress = Some(capped.progress());
-                let mut rdr =
-                    csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(CrlfToLf::new(capped));
+                let mut rdr = csv::ReaderBuilder::new()
+                    .delimiter(delimiter)
+                    .escape(escape)
+                    .flexible(true)
+                    .from_reader(CrlfToLf::new(capped));
                 let header_err =
                     |e: csv::Error| Rejected { status: Status::Error, reason: format!("cannot read the header: {e}") };
                 let mut headers: Vec<String> = match rdr.byte_headers() {
@@ -959,6 +1038,36 @@ mod tests {
         .unwrap()
         .expect("a dump");
         r.collect()
+    }
+
+    #[test]
+    fn backslash_escapes_are_told_by_the_opening() {
+        // Python's csv with QUOTE_NONNUMERIC and escapechar="\\"
+        assert!(sniff_escape(b"\"id\",\"text\"\n\"a\",\"end\\\\-to\\\\-end, 3\\\\+ years\"\n", b','));
+        assert!(sniff_escape(b"\xEF\xBB\xBF\"id\";\"text\"\r\n\"a\";\"say \\\"hi\\\"\"\r\n", b';'));
+        for plain in [
+            // the default writers quote no plain header name
+            &b"id,text\n\"a\",\"end\\\\-to\\\\-end\"\n"[..],
+            // no backslash at all
+            b"\"id\",\"text\"\n\"a\",\"b\"\n",
+            // a backslash before a letter is no escape: a Windows path
+            b"\"id\",\"text\"\n\"a\",\"C:\\Users\\x \\\\-\"\n",
+            // outside quotes
+            b"\"id\",\"n\"\n\"a\",3\\-\n",
+        ] {
+            assert!(!sniff_escape(plain, b','), "{}", String::from_utf8_lossy(plain));
+        }
+        let fields = FieldMap { text: Some("description".into()), ..Default::default() };
+        let text = "\"id\",\"description\"\n\"a\",\"Own it end\\\\-to\\\\-end, say \"\"hi\"\" \\\"x\\\"\nnext\"\n\"b\",\"Two\"\n";
+        let items = read(DumpKind::Csv, text, &fields);
+        let Item::Doc(d) = &items[0] else { panic!("{items:?}") };
+        assert_eq!(d.text, "Own it end\\-to\\-end, say \"hi\" \"x\"\nnext");
+        assert_eq!(ids(&items), ["d#a", "d#b"]);
+        // named off: the backslashes stay (and `\"` ends the quoted field)
+        let fields = FieldMap { text: Some("description".into()), csv_escape: CsvEscape::None, ..Default::default() };
+        let items = read(DumpKind::Csv, "\"id\",\"description\"\n\"a\",\"end\\\\-to\\\\-end\"\n", &fields);
+        let Item::Doc(d) = &items[0] else { panic!("{items:?}") };
+        assert_eq!(d.text, "end\\\\-to\\\\-end");
     }
 
     #[test]

@@ -310,6 +310,8 @@ impl Rejected {
 pub struct CsvRecordCap<R> {
     inner: R,
     delimiter: u8,
+    /// the byte that escapes the next one inside a quoted field (`\\`), if any
+    escape: Option<u8>,
     cap: u64,
     /// bytes since the last record ended
     run: u64,
@@ -336,6 +338,7 @@ enum CsvState {
     Unquoted,
     Quoted,
     QuoteInQuoted,
+    EscapeInQuoted,
 }
 
 impl<R> CsvRecordCap<R> {
@@ -343,6 +346,7 @@ impl<R> CsvRecordCap<R> {
         CsvRecordCap {
             inner,
             delimiter,
+            escape: None,
             cap,
             run: 0,
             state: CsvState::FieldStart,
@@ -350,6 +354,12 @@ impl<R> CsvRecordCap<R> {
             line_of_last_byte: 1,
             progress: Default::default(),
         }
+    }
+
+    /// Inside quoted fields, `escape` makes the next byte literal (the CSV reader's `escape`).
+    pub fn with_escape(mut self, escape: Option<u8>) -> Self {
+        self.escape = escape;
+        self
     }
 
     /// What the stream has seen so far, shared with its reader.
@@ -362,7 +372,7 @@ impl<R: std::io::Read> std::io::Read for CsvRecordCap<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         use std::sync::atomic::Ordering::Relaxed;
         let n = self.inner.read(buf)?;
-        if n == 0 && !buf.is_empty() && matches!(self.state, CsvState::Quoted) {
+        if n == 0 && !buf.is_empty() && matches!(self.state, CsvState::Quoted | CsvState::EscapeInQuoted) {
             self.progress.unclosed_from.store(self.progress.record_line.load(Relaxed), Relaxed);
             // the last line that holds anything
             self.progress.last_line.store(self.line_of_last_byte, Relaxed);
@@ -374,6 +384,8 @@ impl<R: std::io::Read> std::io::Read for CsvRecordCap<R> {
                 self.progress.record_line.store(self.line, Relaxed);
             }
             self.state = match (self.state, c) {
+                (EscapeInQuoted, _) => Quoted,
+                (Quoted, c) if Some(c) == self.escape => EscapeInQuoted,
                 (Quoted, b'"') => QuoteInQuoted,
                 (Quoted, _) => Quoted,
                 (FieldStart, b'"') => Quoted,
