@@ -151,8 +151,13 @@ pub fn run(a: Args) -> Result<u8, CliError> {
     let limits = Limits { max_bytes: a.max_bytes, ..Limits::default() };
     let corpus = ingest::list_excluding(&a.corpus, Some(&a.out)).map_err(CliError::io)?;
     let io = |p: &Path, e: std::io::Error| CliError::io(anyhow::anyhow!("{}: {e}", p.display()));
-    let _lock = rolemap::emit::folder::Lock::take(&a.out).map_err(|e| CliError::io(anyhow::anyhow!("{e}")))?;
-    clear_earlier(&a.out).map_err(|e| CliError::io(anyhow::anyhow!("{e}")))?;
+    // said with the folder, unless the message names it already
+    let named = |e: std::io::Error| {
+        let (m, p) = (e.to_string(), a.out.display().to_string());
+        CliError::io(if m.contains(&p) { anyhow::anyhow!("{m}") } else { anyhow::anyhow!("{p}: {m}") })
+    };
+    let _lock = rolemap::emit::folder::Lock::take(&a.out).map_err(named)?;
+    clear_earlier(&a.out).map_err(named)?;
     // the folder is empty now: said so before the first document is written, so that the
     // files of a clean that does not end are known as its own by the next one
     let mp = a.out.join("manifest.json");

@@ -162,7 +162,9 @@ pub fn list_excluding(paths: &[PathBuf], out: Option<&Path>) -> Result<Corpus, I
                         .path()
                         .map(|p| p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/"))
                         .unwrap_or_else(|| root.display().to_string());
-                    corpus.entries.push(Listed::Fail { id, reason: format!("cannot list: {err}") });
+                    // the row names the path: the reason is what went wrong there
+                    let reason = err.io_error().map_or_else(|| err.to_string(), |e| e.to_string());
+                    corpus.entries.push(Listed::Fail { id, reason: format!("cannot list: {reason}") });
                 }
             }
         }
