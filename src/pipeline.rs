@@ -413,7 +413,7 @@ impl<'a> Works<'a> {
         } else {
             self.stdin_bytes = None;
             // a named pipe or device called `feed.jsonl` is refused, not waited on
-            ingest::open_regular(path).map(|(f, _)| Box::new(f) as Box<dyn std::io::Read + Send>)
+            ingest::open_regular(path).map(|(f, _)| ingest::uncompressed(path, f))
         };
         let input = match input {
             Ok(i) => i,
@@ -423,7 +423,7 @@ impl<'a> Works<'a> {
         let whole = (path.as_os_str() != "-")
             .then(|| ingest::open_regular(path).ok())
             .flatten()
-            .map(|(f, _)| Box::new(f) as Box<dyn std::io::Read + Send>);
+            .map(|(f, _)| ingest::uncompressed(path, f));
         let input = match ingest::decode::stream(input, whole) {
             Ok((i, encoding)) => {
                 self.encoding = encoding;
@@ -436,7 +436,7 @@ impl<'a> Works<'a> {
         // a CSV's separator from its header line (Excel writes `;` in some locales)
         let mut delim = b',';
         let input: Box<dyn std::io::Read + Send> = match kind {
-            DumpKind::Jsonl => input,
+            DumpKind::Jsonl | DumpKind::Json => input,
             DumpKind::Csv | DumpKind::Tsv => {
                 let mut buffered = std::io::BufReader::with_capacity(64 * 1024, input);
                 delim = dump::sniff_delimiter(std::io::BufRead::fill_buf(&mut buffered).unwrap_or(&[]), *kind);
@@ -520,6 +520,7 @@ impl<'a> Iterator for Works<'a> {
                         }
                         r.doc.format = match kind {
                             DumpKind::Jsonl => "jsonl",
+                            DumpKind::Json => "json",
                             DumpKind::Tsv => "tsv",
                             DumpKind::Csv => "csv",
                         }

@@ -101,6 +101,8 @@ pub enum DumpKind {
     Jsonl,
     Csv,
     Tsv,
+    /// A JSON array of postings (`[ {...}, {...} ]`), read element by element.
+    Json,
 }
 
 impl DumpKind {
@@ -109,6 +111,7 @@ impl DumpKind {
             "jsonl" | "ndjson" => Some(DumpKind::Jsonl),
             "csv" => Some(DumpKind::Csv),
             "tsv" => Some(DumpKind::Tsv),
+            "json" => Some(DumpKind::Json),
             _ => None,
         }
     }
@@ -166,13 +169,18 @@ fn unclosed_note(from: u64, to: u64) -> String {
 /// An open CSV and its normalized header names.
 type CsvState = (csv::Reader<CrlfToLf<crate::ingest::CsvRecordCap<Box<dyn Read + Send>>>>, Vec<String>);
 
+/// The text of one JSON record and the line it begins on, or why it could not be read.
+type JsonText = (u64, Result<String, String>);
+
 /// Reads a dump record by record.
 pub struct DumpReader {
     id: String,
     kind: DumpKind,
     fields: FieldMap,
     max_bytes: u64,
-    lines: Option<CappedLines>,
+    /// JSON texts, one per record, with their line: the lines of JSON Lines, the elements
+    /// of a JSON array
+    lines: Option<Box<dyn Iterator<Item = JsonText> + Send>>,
     csv: Option<CsvState>,
     /// ids already given, to keep record ids unique
     seen: std::collections::HashSet<String>,
@@ -219,7 +227,8 @@ impl DumpReader {
             rules: rules.clone(),
         };
         match kind {
-            DumpKind::Jsonl => r.lines = Some(CappedLines::new(input, max_bytes)),
+            DumpKind::Jsonl => r.lines = Some(Box::new(CappedLines::new(input, max_bytes))),
+            DumpKind::Json => r.lines = Some(Box::new(JsonElements::open(input, max_bytes)?)),
             DumpKind::Csv | DumpKind::Tsv => {
                 // the csv crate counts a `\r\n` line only once the next record is read, so the
                 // line of every record after the first would be one short (rust-csv #395)
@@ -587,7 +596,7 @@ impl Iterator for DumpReader {
 
     fn next(&mut self) -> Option<Item> {
         match self.kind {
-            DumpKind::Jsonl => loop {
+            DumpKind::Jsonl | DumpKind::Json => loop {
                 let lines = self.lines.as_mut()?;
                 let (line_no, res) = lines.next()?;
                 let line = match res {
@@ -765,6 +774,181 @@ fn fix_lone_surrogates(t: &str) -> Option<String> {
     }
     out.push_str(&t[copied..]);
     changed.then_some(out)
+}
+
+/// The elements of a JSON array, one at a time, each as its text and the line it begins on:
+/// an element over `cap` bytes is reported (and skipped) without being held, so a file far
+/// larger than memory is read like JSON Lines. Strings (and their escapes) are told apart,
+/// so a `,` or `]` inside one ends nothing.
+struct JsonElements {
+    r: BufReader<Box<dyn Read + Send>>,
+    cap: u64,
+    line: u64,
+    /// elements given so far
+    n: usize,
+    done: bool,
+}
+
+impl JsonElements {
+    /// Open an array; a file whose first character is not `[` is not read (skipped).
+    fn open(r: Box<dyn Read + Send>, cap: u64) -> Result<Self, Rejected> {
+        let mut j = JsonElements { r: BufReader::with_capacity(64 * 1024, r), cap, line: 1, n: 0, done: false };
+        let read_err = |e: std::io::Error| Rejected { status: Status::Error, reason: format!("cannot read: {e}") };
+        match j.skip_space().map_err(read_err)? {
+            Some(b'[') => {
+                j.r.consume(1);
+                Ok(j)
+            }
+            first => Err(Rejected {
+                status: Status::Skipped,
+                reason: format!(
+                    "a .json file is read as an array of postings ([{{...}}, {{...}}]); this one opens with {}",
+                    match first {
+                        Some(b'{') => "an object".to_string(),
+                        Some(c) => format!("{:?}", c as char),
+                        None => "nothing".to_string(),
+                    }
+                ),
+            }),
+        }
+    }
+
+    /// Skip white space (counting lines) and peek at the next byte.
+    fn skip_space(&mut self) -> std::io::Result<Option<u8>> {
+        loop {
+            let buf = match self.r.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if buf.is_empty() {
+                return Ok(None);
+            }
+            let ws = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            self.line += buf[..ws].iter().filter(|&&b| b == b'\n').count() as u64;
+            let next = buf.get(ws).copied();
+            self.r.consume(ws);
+            if next.is_some() {
+                return Ok(next);
+            }
+        }
+    }
+
+    /// The next element's bytes (at most `cap` of them kept) and whether it ran over; the
+    /// `,` or `]` after it is left unread.
+    fn element(&mut self) -> std::io::Result<(Vec<u8>, bool, bool)> {
+        let (mut out, mut over, mut len) = (Vec::new(), false, 0u64);
+        let (mut depth, mut in_str, mut esc) = (0usize, false, false);
+        loop {
+            let buf = match self.r.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if buf.is_empty() {
+                // the input ended inside the element
+                return Ok((out, over, false));
+            }
+            let mut end = None;
+            for (i, &c) in buf.iter().enumerate() {
+                if in_str {
+                    match c {
+                        _ if esc => esc = false,
+                        b'\\' => esc = true,
+                        b'"' => in_str = false,
+                        _ => {}
+                    }
+                    continue;
+                }
+                match c {
+                    b'"' => in_str = true,
+                    b'{' | b'[' => depth += 1,
+                    // an object or array ends the element with its last bracket
+                    b'}' | b']' if depth == 1 => {
+                        end = Some(i + 1);
+                        break;
+                    }
+                    b'}' | b']' if depth > 1 => depth -= 1,
+                    b',' | b']' | b'}' if depth == 0 => {
+                        end = Some(i);
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            let take = end.unwrap_or(buf.len());
+            self.line += buf[..take].iter().filter(|&&b| b == b'\n').count() as u64;
+            len += take as u64;
+            if len > self.cap {
+                over = true;
+                out = Vec::new();
+            } else {
+                out.extend_from_slice(&buf[..take]);
+            }
+            self.r.consume(take);
+            if end.is_some() {
+                return Ok((out, over, true));
+            }
+        }
+    }
+}
+
+impl Iterator for JsonElements {
+    type Item = JsonText;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let fail = |s: &mut Self, line: u64, reason: String| {
+            s.done = true;
+            Some((line, Err(reason)))
+        };
+        // after an element: `,` then the next, or `]`
+        if self.n > 0 {
+            match self.skip_space() {
+                Ok(Some(b',')) => self.r.consume(1),
+                Ok(Some(b']')) => {
+                    self.done = true;
+                    return None;
+                }
+                Ok(Some(c)) => {
+                    let line = self.line;
+                    return fail(
+                        self,
+                        line,
+                        format!("expected , or ] after element {}, found {:?}", self.n, c as char),
+                    );
+                }
+                Ok(None) => return fail(self, self.line, "the array is never closed (no ])".into()),
+                Err(e) => return fail(self, self.line, format!("cannot read: {e}")),
+            }
+        }
+        let line = match self.skip_space() {
+            Ok(Some(b']')) if self.n == 0 => {
+                self.done = true;
+                return None;
+            }
+            Ok(Some(_)) => self.line,
+            Ok(None) => return fail(self, self.line, "the array is never closed (no ])".into()),
+            Err(e) => return fail(self, self.line, format!("cannot read: {e}")),
+        };
+        self.n += 1;
+        match self.element() {
+            Err(e) => fail(self, line, format!("cannot read: {e}")),
+            Ok((_, _, false)) => {
+                fail(self, line, "the file ends inside this element: the array is never closed".into())
+            }
+            Ok((_, true, _)) => Some((
+                line,
+                Err(format!(
+                    "element {} is over {} bytes; not read (raise the limit with --max-bytes)",
+                    self.n, self.cap
+                )),
+            )),
+            Ok((bytes, false, true)) => Some((line, Ok(text_of(&bytes)))),
+        }
+    }
 }
 
 /// Lines of a stream, each at most `cap` bytes: a longer line is reported (and skipped)
@@ -1038,6 +1222,53 @@ mod tests {
         .unwrap()
         .expect("a dump");
         r.collect()
+    }
+
+    fn elements(text: &str, cap: u64) -> Result<Vec<JsonText>, Rejected> {
+        JsonElements::open(Box::new(std::io::Cursor::new(text.as_bytes().to_vec())), cap).map(|j| j.collect())
+    }
+
+    #[test]
+    fn json_arrays_are_read_element_by_element() {
+        let text = "[\n  {\"id\": \"a\", \"t\": \"x, ] } [ \\\" y\"},\n  {\"id\": \"b\", \"n\": [1, {\"k\": 2}]},\n  \"s\", 3 ,null\n]\n";
+        let got = elements(text, 1000).unwrap();
+        let texts: Vec<(u64, String)> = got.into_iter().map(|(l, t)| (l, t.unwrap().trim().to_string())).collect();
+        assert_eq!(
+            texts,
+            [
+                (2, "{\"id\": \"a\", \"t\": \"x, ] } [ \\\" y\"}".to_string()),
+                (3, "{\"id\": \"b\", \"n\": [1, {\"k\": 2}]}".to_string()),
+                (4, "\"s\"".to_string()),
+                (4, "3".to_string()),
+                (4, "null".to_string()),
+            ]
+        );
+        assert!(elements("[]", 10).unwrap().is_empty());
+        assert!(elements(" \n[ ]\n", 10).unwrap().is_empty());
+        // an element over the limit is reported, the next one read
+        let big = format!("[{{\"t\": \"{}\"}}, {{\"t\": \"ok\"}}]", "x".repeat(100));
+        let got = elements(&big, 50).unwrap();
+        assert!(got[0].1.as_ref().unwrap_err().contains("element 1 is over 50 bytes"), "{got:?}");
+        assert_eq!(got[1].1.as_deref(), Ok("{\"t\": \"ok\"}"));
+        // cut short, or not an array
+        let got = elements("[{\"a\": 1}, {\"b\": ", 100).unwrap();
+        assert!(got[1].1.as_ref().unwrap_err().contains("never closed"), "{got:?}");
+        let got = elements("[{\"a\": 1} {\"b\": 2}]", 100).unwrap();
+        assert!(got[1].1.as_ref().unwrap_err().contains("expected , or ]"), "{got:?}");
+        for (text, what) in [("{\"jobs\": []}", "an object"), ("", "nothing"), ("x", "'x'")] {
+            let Err(e) = elements(text, 100) else { panic!("{text:?} is not an array") };
+            assert_eq!(e.status, Status::Skipped);
+            assert!(e.reason.ends_with(what), "{}", e.reason);
+        }
+        // through the dump reader: records as JSON Lines gives them
+        let items = read(
+            DumpKind::Json,
+            "[{\"id\": \"p1\", \"title\": \"Product Owner\", \"description\": \"- Own the backlog\"},\n 7]",
+            &FieldMap::default(),
+        );
+        assert_eq!(ids(&items), ["d#p1", "d#line2"]);
+        let Item::Bad { reason, .. } = &items[1] else { panic!("{items:?}") };
+        assert_eq!(reason, "line 2: not a JSON object");
     }
 
     #[test]
