@@ -120,8 +120,19 @@ pub fn dispatch(cli: Cli) -> Result<u8, CliError> {
         }
         Cmd::Man => {
             let cmd = <Cli as clap::CommandFactory>::command();
-            let mut out = std::io::stdout().lock();
-            clap_mangen::Man::new(cmd).render(&mut out).map_err(CliError::io)?;
+            let mut page = Vec::new();
+            clap_mangen::Man::new(cmd).render(&mut page).map_err(CliError::io)?;
+            // the page opens with its title (`.TH`), as man pages do: the string that
+            // clap_mangen defines first (`Aq`, the apostrophe) follows it
+            let page = String::from_utf8_lossy(&page);
+            let (defs, rest): (Vec<&str>, Vec<&str>) =
+                page.lines().partition(|l| l.starts_with(".ie \\n(.g .ds Aq") || l.starts_with(".el .ds Aq"));
+            let mut lines = rest.into_iter();
+            let mut text: Vec<&str> = lines.by_ref().take(1).collect();
+            text.extend(defs);
+            text.extend(lines);
+            use std::io::Write;
+            writeln!(std::io::stdout().lock(), "{}", text.join("\n")).map_err(CliError::io)?;
             Ok(exit::OK)
         }
     }
