@@ -212,6 +212,11 @@ fn explain_one_record_of_a_csv() {
     assert_eq!(x["doc"], "jobs.csv#in-1");
     let resp = x["responsibilities"].to_string();
     assert!(resp.contains("end-to-end") && !resp.contains("\\\\-"), "{resp}");
+    // read as it is, the backslashes stay
+    let o = run(&["explain", "--json", &one, "--csv-escape", "none"]);
+    assert!(o.status.success(), "{}", err(&o));
+    let x: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON object");
+    assert!(x["responsibilities"].to_string().contains("end\\\\-to"), "{}", x["responsibilities"]);
     let missing = format!("{}#in-9", s(&p));
     let o = run(&["explain", &missing]);
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));

@@ -93,14 +93,20 @@ pub struct DumpFlags {
     pub input_format: StdinFormat,
 }
 
-impl DumpFlags {
-    /// The field map with these flags set.
-    pub fn apply(&self, mut f: FieldMap) -> FieldMap {
-        f.csv_escape = match self.csv_escape {
+impl Escape {
+    pub fn mode(self) -> CsvEscape {
+        match self {
             Escape::Auto => CsvEscape::Auto,
             Escape::Backslash => CsvEscape::Backslash,
             Escape::None => CsvEscape::None,
-        };
+        }
+    }
+}
+
+impl DumpFlags {
+    /// The field map with these flags set.
+    pub fn apply(&self, mut f: FieldMap) -> FieldMap {
+        f.csv_escape = self.csv_escape.mode();
         f.stdin = Some(match self.input_format {
             StdinFormat::Jsonl => DumpKind::Jsonl,
             StdinFormat::Csv => DumpKind::Csv,
