@@ -412,6 +412,10 @@ impl<'a> Works<'a> {
     /// The work of an entry; `None` when it is a dump that is now open for reading.
     fn open(&mut self, entry: &'a Listed) -> Option<Work<'a>> {
         let (id, path, kind) = match entry {
+            // standard input holds what `--input-format` says
+            Listed::Dump { id, path, kind } if path.as_os_str() == "-" => {
+                (id, path, self.fields.stdin.unwrap_or(*kind))
+            }
             Listed::Dump { id, path, kind } => (id, path, *kind),
             // a spreadsheet saved as tab-separated text is a table, not lines of prose
             Listed::Doc { id, path } if is_tab_text(path) => (id, path, DumpKind::Tsv),
@@ -426,7 +430,7 @@ impl<'a> Works<'a> {
         } else {
             self.stdin_bytes = None;
             // a named pipe or device called `feed.jsonl` is refused, not waited on
-            ingest::open_regular(path).map(|(f, _)| Box::new(f) as Box<dyn std::io::Read + Send>)
+            ingest::open_regular(path).map(|(f, _)| ingest::uncompressed(path, f))
         };
         let input = match input {
             Ok(i) => i,
@@ -436,7 +440,7 @@ impl<'a> Works<'a> {
         let whole = (path.as_os_str() != "-")
             .then(|| ingest::open_regular(path).ok())
             .flatten()
-            .map(|(f, _)| Box::new(f) as Box<dyn std::io::Read + Send>);
+            .map(|(f, _)| ingest::uncompressed(path, f));
         let input = match ingest::decode::stream(input, whole) {
             Ok((i, encoding)) => {
                 self.encoding = encoding;
@@ -449,7 +453,7 @@ impl<'a> Works<'a> {
         // a CSV's separator from its header line (Excel writes `;` in some locales)
         let mut delim = b',';
         let input: Box<dyn std::io::Read + Send> = match kind {
-            DumpKind::Jsonl => input,
+            DumpKind::Jsonl | DumpKind::Json => input,
             DumpKind::Csv | DumpKind::Tsv => {
                 let mut buffered = std::io::BufReader::with_capacity(64 * 1024, input);
                 delim = dump::sniff_delimiter(std::io::BufRead::fill_buf(&mut buffered).unwrap_or(&[]), *kind);
@@ -537,6 +541,7 @@ impl<'a> Iterator for Works<'a> {
                         }
                         r.doc.format = match kind {
                             DumpKind::Jsonl => "jsonl",
+                            DumpKind::Json => "json",
                             DumpKind::Tsv => "tsv",
                             DumpKind::Csv => "csv",
                         }

@@ -29,6 +29,17 @@ fn replay_dump(data: &[u8]) {
             }
         }
     }
+    // the same bytes as a JSON array (`.json`), as the target reads them too
+    let input = Box::new(std::io::Cursor::new(bytes.to_vec()));
+    if let Ok(Some(reader)) =
+        DumpReader::open("fuzz", input, DumpKind::Json, b',', &FieldMap::default(), 4096, &rules().posting.dump)
+    {
+        for item in reader {
+            if let Item::Doc(d) = item {
+                assert!(d.meta.id.starts_with("fuzz#") && !d.text.trim().is_empty(), "{bytes:?}");
+            }
+        }
+    }
 }
 
 /// A CSV record whose description is only NUL bytes was taken as a posting with no text.

@@ -491,3 +491,77 @@ fn dutch_postings_yield_roles_duties_and_requirements() {
     // the pack's list joiners ("en") split the skills
     assert_eq!(req[2]["skills"], serde_json::json!(["Scrum", "Jira", "Confluence"]), "{req:?}");
 }
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+/// The records of a dump, with the file's name taken out of their ids.
+fn records(out: &Path, file: &str) -> Vec<serde_json::Value> {
+    let mut v: Vec<serde_json::Value> = jsonl(out, "documents.jsonl")
+        .into_iter()
+        .filter(|d| d["doc"].as_str().unwrap().starts_with(&format!("{file}#")))
+        .collect();
+    for d in &mut v {
+        d["doc"] = d["doc"].as_str().unwrap().replacen(file, "", 1).into();
+        assert_eq!(d["source_file"], file);
+        d["source_file"] = serde_json::Value::Null;
+        // the copies are near-duplicates of the first file's records
+        d["duplicate_of"] = serde_json::Value::Null;
+    }
+    v
+}
+
+/// `.csv.gz`, `.jsonl.gz`, `.md.gz` read as the file they hold; a `.json` array of
+/// postings reads like the same records in JSON Lines; a `.json` that is no array is
+/// skipped, saying why.
+#[test]
+fn gzipped_inputs_and_json_arrays_read_as_what_they_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("jobs.csv"), JOBSPY_CSV).unwrap();
+    std::fs::write(d.join("jobs2.csv.gz"), gzip(JOBSPY_CSV.as_bytes())).unwrap();
+    let records_json = [
+        serde_json::json!({"id": "p-1", "title": "Product Owner", "company": "Acme", "description": "- Own and order the product backlog\n- Write user stories with the team"}),
+        serde_json::json!({"id": "p-2", "title": "Senior Product Manager", "company": {"name": "Beta"}, "description": "## What you'll do\n\n- Own the product roadmap\n- Talk to customers every week"}),
+    ];
+    let jl: String = records_json.iter().map(|r| format!("{r}\n")).collect();
+    std::fs::write(d.join("feed.jsonl"), &jl).unwrap();
+    std::fs::write(d.join("feed2.jsonl.gz"), gzip(jl.as_bytes())).unwrap();
+    std::fs::write(d.join("feed3.json"), serde_json::to_string_pretty(&records_json).unwrap()).unwrap();
+    let page = "# Product Owner\n\n## Responsibilities\n\n- Own and order the product backlog\n- Write user stories with the team\n";
+    std::fs::write(d.join("page.md"), page).unwrap();
+    std::fs::write(d.join("page2.md.gz"), gzip(page.as_bytes())).unwrap();
+    std::fs::write(d.join("config.json"), "{\"jobs\": []}").unwrap();
+    std::fs::write(d.join("broken.csv.gz"), &gzip(JOBSPY_CSV.as_bytes())[..60]).unwrap();
+    let (o, out) = run(&[s(d)], &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let docs = docs(out.path());
+    assert_eq!(records(out.path(), "jobs.csv"), records(out.path(), "jobs2.csv.gz"));
+    assert_eq!(records(out.path(), "jobs.csv").len(), 4);
+    assert_eq!(docs["jobs2.csv.gz"]["format"], "csv");
+    let feed = records(out.path(), "feed.jsonl");
+    assert_eq!(feed.len(), 2);
+    assert_eq!(feed, records(out.path(), "feed2.jsonl.gz"));
+    // a pretty-printed array: the same records (their line numbers are the array's)
+    assert_eq!(feed, records(out.path(), "feed3.json"));
+    assert_eq!(docs["feed3.json"]["format"], "json");
+    assert!(
+        docs["feed3.json"]["reason"].as_str().unwrap().starts_with("dump of 2 record(s)"),
+        "{}",
+        docs["feed3.json"]
+    );
+    let (p1, p2) = (&docs["page.md"], &docs["page2.md.gz"]);
+    assert_eq!((p2["status"].as_str(), p2["format"].as_str()), (Some("ok"), Some("markdown")), "{p2}");
+    assert_eq!(
+        (p1["roles"].clone(), p1["responsibilities"].clone()),
+        (p2["roles"].clone(), p2["responsibilities"].clone())
+    );
+    let cfg = &docs["config.json"];
+    assert_eq!(cfg["status"], "skipped", "{cfg}");
+    assert!(cfg["reason"].as_str().unwrap().contains("opens with an object"), "{cfg}");
+    // a gzipped file cut short: what it held is read, the rest is an error row
+    assert!(docs.iter().any(|(k, v)| k.starts_with("broken.csv.gz") && v["status"] == "error"), "{docs:?}");
+}

@@ -1,4 +1,4 @@
-//! Bytes -> dump records: a JSON Lines or CSV dump of postings, however broken, gives one
+//! Bytes -> dump records: a JSON Lines, CSV or JSON array dump of postings, however broken, gives one
 //! item per record (a document or a reason) and never panics.
 #![no_main]
 
@@ -31,5 +31,17 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(d.meta.id, "fuzz");
         }
         Err(_) => {}
+    }
+    // the same bytes as a JSON array (`.json`)
+    let input = Box::new(std::io::Cursor::new(bytes.to_vec()));
+    if let Ok(Some(reader)) =
+        DumpReader::open("fuzz", input, DumpKind::Json, b',', &FieldMap::default(), 4096, &rules().posting.dump)
+    {
+        for item in reader.take(10_000) {
+            if let Item::Doc(d) = item {
+                assert!(d.meta.id.starts_with("fuzz#"));
+                assert!(!d.text.trim().is_empty());
+            }
+        }
     }
 });

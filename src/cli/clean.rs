@@ -6,6 +6,7 @@
 //!   rolemap clean --corpus a.html --out clean/ --format txt
 //!   rolemap clean --corpus feed.jsonl --out clean/ --format jsonl   # clean/blocks.jsonl
 
+use super::common::{self, DumpFlags};
 use super::{exit, load_rules, CliError};
 use rayon::prelude::*;
 use rolemap::emit::cleaned::{self, CleanFormat};
@@ -23,7 +24,7 @@ pub struct Args {
     corpus: Vec<PathBuf>,
     /// Output folder: one file per document named after it (page.html -> page.md), or
     /// blocks.jsonl with --format jsonl
-    #[arg(long)]
+    #[arg(short, long)]
     out: PathBuf,
     /// md: Markdown (headings, nested lists, tables kept); txt: one block per line; jsonl:
     /// every block, kept or dropped (with the rule), in one blocks.jsonl
@@ -37,12 +38,17 @@ pub struct Args {
     /// Rule folder; default: ./rules if present, else the rules built into the binary.
     #[arg(long)]
     rules: Option<PathBuf>,
-    /// Largest file read, in bytes; larger files are reported as errors
-    #[arg(long, default_value_t = Limits::default().max_bytes)]
+    /// Largest file read (bytes, or with a unit: 512K, 8M, 1G, 8MiB); larger files are reported as errors
+    #[arg(long, default_value_t = Limits::default().max_bytes, value_parser = common::parse_size, value_name = "SIZE")]
     max_bytes: u64,
     /// No summary on standard error.
-    #[arg(long)]
+    #[arg(short, long)]
     quiet: bool,
+    /// Threads that clean documents (default: one per core)
+    #[arg(short = 'j', long, value_name = "N")]
+    threads: Option<usize>,
+    #[command(flatten)]
+    dump: DumpFlags,
 }
 
 /// Documents cleaned at once.
@@ -139,12 +145,19 @@ fn clear_earlier(out: &Path) -> std::io::Result<()> {
 }
 
 pub fn run(a: Args) -> Result<u8, CliError> {
+    common::check_out(&a.out)?;
+    common::set_threads(a.threads)?;
     let rules = load_rules(a.rules.as_deref())?;
     let limits = Limits { max_bytes: a.max_bytes, ..Limits::default() };
     let corpus = ingest::list_excluding(&a.corpus, Some(&a.out)).map_err(CliError::io)?;
     let io = |p: &Path, e: std::io::Error| CliError::io(anyhow::anyhow!("{}: {e}", p.display()));
-    let _lock = rolemap::emit::folder::Lock::take(&a.out).map_err(|e| CliError::io(anyhow::anyhow!("{e}")))?;
-    clear_earlier(&a.out).map_err(|e| CliError::io(anyhow::anyhow!("{e}")))?;
+    // said with the folder, unless the message names it already
+    let named = |e: std::io::Error| {
+        let (m, p) = (e.to_string(), a.out.display().to_string());
+        CliError::io(if m.contains(&p) { anyhow::anyhow!("{m}") } else { anyhow::anyhow!("{p}: {m}") })
+    };
+    let _lock = rolemap::emit::folder::Lock::take(&a.out).map_err(named)?;
+    clear_earlier(&a.out).map_err(named)?;
     // the folder is empty now: said so before the first document is written, so that the
     // files of a clean that does not end are known as its own by the next one
     let mp = a.out.join("manifest.json");
@@ -165,7 +178,7 @@ pub fn run(a: Args) -> Result<u8, CliError> {
         _ => None,
     };
     let ext = if a.format == CleanFormat::Txt { "txt" } else { "md" };
-    let fields = FieldMap::default();
+    let fields = a.dump.apply(FieldMap::default());
     let mut used = std::collections::HashSet::new();
     let (mut written, mut failed, mut skipped) = (0usize, 0usize, 0usize);
     let mut inputs = pipeline::inputs(&corpus, &rules, &limits, &fields).peekable();

@@ -21,16 +21,19 @@ pub struct Args {
     #[arg(long)]
     rules: Option<PathBuf>,
     /// Print only the summary line.
-    #[arg(long)]
+    #[arg(short, long)]
     quiet: bool,
     /// Write the figures as JSON to this file.
     #[arg(long)]
     json: Option<PathBuf>,
-    #[arg(long)]
+    /// Exit 4 when the roles' F1 is below this (0 to 1, e.g. 0.95)
+    #[arg(long, value_name = "X")]
     min_role_f1: Option<f64>,
-    #[arg(long)]
+    /// Exit 4 when the responsibilities' F1 is below this (0 to 1, e.g. 0.90)
+    #[arg(long, value_name = "X")]
     min_resp_f1: Option<f64>,
-    #[arg(long)]
+    /// Exit 4 when more than this many leaks are found (a text the gold file marks as no responsibility, in the output)
+    #[arg(long, value_name = "N")]
     max_leaks: Option<usize>,
 }
 

@@ -7,6 +7,7 @@
 //!   rolemap explain posting.html --json | jq '.roles'
 //!   rolemap explain jobs.csv --record in-42      (or: rolemap explain 'jobs.csv#in-42')
 
+use super::common::Escape;
 use super::{exit, load_rules, CliError};
 use rolemap::ingest::dump::FieldMap;
 use rolemap::model::{Limits, Status};
@@ -31,6 +32,9 @@ pub struct Args {
     /// Print JSON (for tools) instead of text.
     #[arg(long)]
     json: bool,
+    /// CSV dumps: backslash escapes in quoted fields, as `run --csv-escape` reads them
+    #[arg(long, value_enum, default_value = "auto", value_name = "MODE")]
+    csv_escape: Escape,
 }
 
 struct Paint(bool);
@@ -61,7 +65,7 @@ pub fn run(a: Args) -> Result<u8, CliError> {
     }
     let corpus = ingest::list(std::slice::from_ref(&file)).map_err(CliError::io)?;
     let limits = Limits::default();
-    let fields = FieldMap::default();
+    let fields = FieldMap { csv_escape: a.csv_escape.mode(), ..FieldMap::default() };
     let wanted =
         |id: &str| record.as_deref().is_none_or(|r| id == r || id.rsplit_once('#').is_some_and(|(_, own)| own == r));
     let mut shown = 0usize;

@@ -1,6 +1,7 @@
 //! Subcommands, one file each, registered here.
 
 mod clean;
+mod common;
 mod eval;
 mod explain;
 mod rules;
@@ -47,6 +48,17 @@ enum Cmd {
     Eval(eval::Args),
     Explain(explain::Args),
     Rules(rules::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout
+    ///
+    /// bash: `rolemap completions bash > ~/.local/share/bash-completion/completions/rolemap`;
+    /// zsh: `rolemap completions zsh > ~/.zfunc/_rolemap` (with `fpath+=~/.zfunc` before
+    /// `compinit`); fish: `rolemap completions fish > ~/.config/fish/completions/rolemap.fish`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout: `rolemap man > ~/.local/share/man/man1/rolemap.1`
+    Man,
 }
 
 /// An error with the exit code it maps to.
@@ -72,12 +84,24 @@ impl CliError {
 }
 
 impl fmt::Display for CliError {
+    /// `{:#}`: the error and its causes, each said once: a cause whose text its error
+    /// already holds (`io::Error::other(walkdir::Error)`, an error that prints its source)
+    /// is not repeated after it ("Permission denied (os error 13): Permission denied (os
+    /// error 13)").
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.err)?;
         if f.alternate() {
-            write!(f, "{:#}", self.err)
-        } else {
-            write!(f, "{}", self.err)
+            let mut said = self.err.to_string();
+            for cause in self.err.chain().skip(1) {
+                let c = cause.to_string();
+                if c.is_empty() || said.contains(&c) {
+                    continue;
+                }
+                write!(f, ": {c}")?;
+                said.push_str(&c);
+            }
         }
+        Ok(())
     }
 }
 
@@ -88,6 +112,29 @@ pub fn dispatch(cli: Cli) -> Result<u8, CliError> {
         Cmd::Eval(a) => eval::run(a),
         Cmd::Explain(a) => explain::run(a),
         Cmd::Rules(a) => rules::run(a),
+        Cmd::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(shell, &mut cmd, "rolemap", &mut out);
+            Ok(exit::OK)
+        }
+        Cmd::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut page = Vec::new();
+            clap_mangen::Man::new(cmd).render(&mut page).map_err(CliError::io)?;
+            // the page opens with its title (`.TH`), as man pages do: the string that
+            // clap_mangen defines first (`Aq`, the apostrophe) follows it
+            let page = String::from_utf8_lossy(&page);
+            let (defs, rest): (Vec<&str>, Vec<&str>) =
+                page.lines().partition(|l| l.starts_with(".ie \\n(.g .ds Aq") || l.starts_with(".el .ds Aq"));
+            let mut lines = rest.into_iter();
+            let mut text: Vec<&str> = lines.by_ref().take(1).collect();
+            text.extend(defs);
+            text.extend(lines);
+            use std::io::Write;
+            writeln!(std::io::stdout().lock(), "{}", text.join("\n")).map_err(CliError::io)?;
+            Ok(exit::OK)
+        }
     }
 }
 
@@ -101,5 +148,37 @@ pub fn load_rules(dir: Option<&Path>) -> Result<Rules, CliError> {
     match dir {
         Some(d) => Rules::from_dir(&d).map_err(|e| CliError::usage(anyhow::anyhow!("bad rules:\n{e}"))),
         None => Rules::embedded().map_err(|e| CliError::usage(anyhow::anyhow!("bad built-in rules:\n{e}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CliError;
+
+    /// An error that prints its source in its own text, as `walkdir::Error` does.
+    #[derive(Debug)]
+    struct Walk(std::io::Error);
+    impl std::fmt::Display for Walk {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "IO error for operation on c/sub: {}", self.0)
+        }
+    }
+    impl std::error::Error for Walk {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn causes_are_said_once() {
+        let denied = || std::io::Error::from_raw_os_error(13);
+        let e = CliError::io(std::io::Error::other(Walk(denied())));
+        let text = format!("{e:#}");
+        assert_eq!(text, format!("IO error for operation on c/sub: {}", denied()));
+        assert_eq!(text.matches("os error 13").count(), 1, "{text}");
+        // a cause that adds something is kept
+        let e = CliError::io(anyhow::Error::new(denied()).context("cannot read x.md"));
+        assert_eq!(format!("{e:#}"), format!("cannot read x.md: {}", denied()));
+        assert_eq!(format!("{e}"), "cannot read x.md");
     }
 }

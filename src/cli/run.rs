@@ -5,6 +5,7 @@
 //!   rolemap run --corpus saved-pages/ --out out/  # a folder of saved pages
 //!   rolemap run --corpus a.html b.md --quiet
 
+use super::common::{self, DumpFlags};
 use super::{exit, load_rules, CliError};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rolemap::ingest::dump::FieldMap;
@@ -17,8 +18,8 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Corpus files or folders (.html .htm .md .markdown .txt; .jsonl .ndjson .csv .tsv dumps of
-    /// postings, one document per record; `-` reads JSON Lines from standard input; others are
-    /// reported as skipped)
+    /// postings, one document per record; `-` reads standard input, JSON Lines unless
+    /// --input-format says otherwise; others are reported as skipped)
     #[arg(long, num_args = 1.., default_value = "corpus")]
     corpus: Vec<PathBuf>,
     /// Dump records: the field holding the posting text (default: description, job_description, body, text, …)
@@ -36,14 +37,17 @@ pub struct Args {
     /// Rule folder; default: ./rules if present, else the rules built into the binary.
     #[arg(long)]
     rules: Option<PathBuf>,
-    /// Output folder.
-    #[arg(long, default_value = "output")]
+    /// Output folder (`-` is refused: the output is several files)
+    #[arg(short, long, default_value = "output")]
     out: PathBuf,
     /// No progress bar and no summary.
-    #[arg(long)]
+    #[arg(short, long)]
     quiet: bool,
-    /// Largest file read, in bytes; larger files are reported as errors
-    #[arg(long, default_value_t = Limits::default().max_bytes)]
+    /// Threads that process documents (default: one per core)
+    #[arg(short = 'j', long, value_name = "N")]
+    threads: Option<usize>,
+    /// Largest file read (bytes, or with a unit: 512K, 8M, 1G, 8MiB); larger files are reported as errors
+    #[arg(long, default_value_t = Limits::default().max_bytes, value_parser = common::parse_size, value_name = "SIZE")]
     max_bytes: u64,
     /// Blocks (paragraphs, list items, table rows, headings) kept per document; the rest are cut and reported
     #[arg(long, default_value_t = Limits::default().max_blocks)]
@@ -64,6 +68,8 @@ pub struct Args {
     /// every field is in the `extra` map of documents.jsonl and documents.parquet)
     #[arg(long, value_name = "NAME")]
     keep_field: Vec<String>,
+    #[command(flatten)]
+    dump: DumpFlags,
 }
 
 struct Bar(ProgressBar);
@@ -82,6 +88,8 @@ impl Observer for Bar {
 }
 
 pub fn run(a: Args) -> Result<u8, CliError> {
+    common::check_out(&a.out)?;
+    common::set_threads(a.threads)?;
     let rules = load_rules(a.rules.as_deref())?;
     // Ctrl-C, SIGTERM, SIGHUP: stop starting documents, write nothing, keep the previous
     // output; a second one ends the process at once (its staging folder removed), saying
@@ -106,7 +114,13 @@ pub fn run(a: Args) -> Result<u8, CliError> {
         max_block_chars: a.max_block_chars.max(1),
         max_html_depth: a.max_html_depth.max(1),
     };
-    let fields = FieldMap { text: a.text_field, title: a.title_field, company: a.company_field, id: a.id_field };
+    let fields = a.dump.apply(FieldMap {
+        text: a.text_field,
+        title: a.title_field,
+        company: a.company_field,
+        id: a.id_field,
+        ..FieldMap::default()
+    });
     let keep_fields: Vec<String> = a.keep_field.iter().map(|k| rolemap::ingest::dump::norm_key(k)).collect();
     if let Some(k) = keep_fields.iter().find(|k| rolemap::emit::table::DOCUMENTS.columns.iter().any(|c| c.name == *k)) {
         return Err(CliError::usage(anyhow::anyhow!("--keep-field {k}: documents.csv already has a column {k:?}")));

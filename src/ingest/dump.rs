@@ -25,13 +25,76 @@ const SNIFF_RECORDS: usize = 32;
 /// Cells read ahead at most (a CSV of 100,000 columns is told from 10 records, not 32).
 const SNIFF_CELLS: usize = 1_000_000;
 
-/// Fields named by the user (`--text-field` and so on).
+/// How the user said dump records are read: fields named (`--text-field` and so on), the
+/// CSV escape (`--csv-escape`), the format of standard input (`--input-format`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FieldMap {
     pub text: Option<String>,
     pub title: Option<String>,
     pub company: Option<String>,
     pub id: Option<String>,
+    /// Backslash escapes inside a CSV's quoted fields.
+    pub csv_escape: CsvEscape,
+    /// What standard input (`--corpus -`) holds; JSON Lines when not said.
+    pub stdin: Option<DumpKind>,
+}
+
+/// Backslash escapes inside a CSV's quoted fields (`\"`, `\\`, `\-`), as Python's `csv`
+/// writes with `escapechar="\\"` (JobSpy's recommended `to_csv(quoting=csv.QUOTE_NONNUMERIC,
+/// escapechar="\\")`): read (`Backslash`), not read (`None`), or read when the file's opening
+/// looks written so (`Auto`, [`sniff_escape`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CsvEscape {
+    #[default]
+    Auto,
+    Backslash,
+    None,
+}
+
+impl CsvEscape {
+    /// The escape byte a CSV reader is given for a file whose opening is `head`.
+    pub fn resolve(self, head: &[u8], delimiter: u8) -> Option<u8> {
+        match self {
+            CsvEscape::Backslash => Some(b'\\'),
+            CsvEscape::None => None,
+            CsvEscape::Auto => sniff_escape(head, delimiter).then_some(b'\\'),
+        }
+    }
+}
+
+/// Whether a CSV's opening was written with backslash escapes: a header whose every name is
+/// quoted (as `QUOTE_NONNUMERIC` and `QUOTE_ALL` write it; the default writers quote no
+/// plain name), and inside quoted fields at least one backslash, each before an ASCII
+/// character that is not a letter or digit (`\\`, `\"`, `\-`, `\+`: an escape; a Windows
+/// path's `C:\Users` or a literal `\n` is not).
+pub fn sniff_escape(head: &[u8], delimiter: u8) -> bool {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let header = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let header = header.strip_suffix(b"\r").unwrap_or(header);
+    // every name quoted: `"a","b"` (no quote inside a name)
+    let quoted_names = !header.is_empty()
+        && header.split(|&b| b == delimiter).all(|f| f.len() >= 2 && f[0] == b'"' && f[f.len() - 1] == b'"');
+    if !quoted_names {
+        return false;
+    }
+    let (mut quoted, mut escapes, mut i) = (false, 0usize, 0usize);
+    while i < head.len() {
+        match head[i] {
+            b'\\' if quoted => match head.get(i + 1) {
+                Some(c) if c.is_ascii() && !c.is_ascii_alphanumeric() => {
+                    escapes += 1;
+                    i += 1;
+                }
+                // the opening ends here
+                None => {}
+                Some(_) => return false,
+            },
+            b'"' => quoted = !quoted,
+            _ => {}
+        }
+        i += 1;
+    }
+    escapes > 0
 }
 
 /// The kind of a dump file.
@@ -40,6 +103,8 @@ pub enum DumpKind {
     Jsonl,
     Csv,
     Tsv,
+    /// A JSON array of postings (`[ {...}, {...} ]`), read element by element.
+    Json,
 }
 
 impl DumpKind {
@@ -48,6 +113,7 @@ impl DumpKind {
             "jsonl" | "ndjson" => Some(DumpKind::Jsonl),
             "csv" => Some(DumpKind::Csv),
             "tsv" => Some(DumpKind::Tsv),
+            "json" => Some(DumpKind::Json),
             _ => None,
         }
     }
@@ -79,15 +145,22 @@ pub struct DumpSummary {
     /// A quote never closed: the first and last line of the record that holds the rest of
     /// the file.
     pub unclosed: Option<(u64, u64)>,
+    /// Backslash escapes were read in quoted fields (`--csv-escape`).
+    pub escapes: bool,
 }
 
 impl DumpSummary {
     /// What a reader of the dump's row should know beyond the counts.
     pub fn notes(&self) -> String {
-        match self.unclosed {
-            Some((from, to)) => format!("; {}", unclosed_note(from, to)),
-            None => String::new(),
+        let mut notes = String::new();
+        if self.escapes {
+            notes.push_str("; backslash escapes read in quoted fields (--csv-escape)");
         }
+        if let Some((from, to)) = self.unclosed {
+            notes.push_str("; ");
+            notes.push_str(&unclosed_note(from, to));
+        }
+        notes
     }
 }
 
@@ -98,13 +171,18 @@ fn unclosed_note(from: u64, to: u64) -> String {
 /// An open CSV and its normalized header names.
 type CsvState = (csv::Reader<CrlfToLf<crate::ingest::CsvRecordCap<Box<dyn Read + Send>>>>, Vec<String>);
 
+/// The text of one JSON record and the line it begins on, or why it could not be read.
+type JsonText = (u64, Result<String, String>);
+
 /// Reads a dump record by record.
 pub struct DumpReader {
     id: String,
     kind: DumpKind,
     fields: FieldMap,
     max_bytes: u64,
-    lines: Option<CappedLines>,
+    /// JSON texts, one per record, with their line: the lines of JSON Lines, the elements
+    /// of a JSON array
+    lines: Option<Box<dyn Iterator<Item = JsonText> + Send>>,
     csv: Option<CsvState>,
     /// ids already given, to keep record ids unique
     seen: std::collections::HashSet<String>,
@@ -154,15 +232,25 @@ impl DumpReader {
             record_id: None,
         };
         match kind {
-            DumpKind::Jsonl => r.lines = Some(CappedLines::new(input, max_bytes)),
+            DumpKind::Jsonl => r.lines = Some(Box::new(CappedLines::new(input, max_bytes))),
+            DumpKind::Json => r.lines = Some(Box::new(JsonElements::open(input, max_bytes)?)),
             DumpKind::Csv | DumpKind::Tsv => {
                 // the csv crate counts a `\r\n` line only once the next record is read, so the
                 // line of every record after the first would be one short (rust-csv #395)
                 // a record over the limit is refused before the CSV reader holds it whole
-                let capped = crate::ingest::CsvRecordCap::new(input, delimiter, max_bytes.saturating_add(64 * 1024));
+                // backslash escapes, named by the user or judged on the opening
+                let mut input = BufReader::with_capacity(64 * 1024, input);
+                let escape = fields.csv_escape.resolve(input.fill_buf().unwrap_or(&[]), delimiter);
+                r.summary.escapes = escape.is_some();
+                let input: Box<dyn Read + Send> = Box::new(input);
+                let capped = crate::ingest::CsvRecordCap::new(input, delimiter, max_bytes.saturating_add(64 * 1024))
+                    .with_escape(escape);
                 r.progress = Some(capped.progress());
-                let mut rdr =
-                    csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(CrlfToLf::new(capped));
+                let mut rdr = csv::ReaderBuilder::new()
+                    .delimiter(delimiter)
+                    .escape(escape)
+                    .flexible(true)
+                    .from_reader(CrlfToLf::new(capped));
                 let header_err =
                     |e: csv::Error| Rejected { status: Status::Error, reason: format!("cannot read the header: {e}") };
                 let mut headers: Vec<String> = match rdr.byte_headers() {
@@ -590,7 +678,7 @@ impl Iterator for DumpReader {
 impl DumpReader {
     fn read(&mut self) -> Option<Item> {
         match self.kind {
-            DumpKind::Jsonl => loop {
+            DumpKind::Jsonl | DumpKind::Json => loop {
                 let lines = self.lines.as_mut()?;
                 let (line_no, res) = lines.next()?;
                 let line = match res {
@@ -772,6 +860,181 @@ fn fix_lone_surrogates(t: &str) -> Option<String> {
     }
     out.push_str(&t[copied..]);
     changed.then_some(out)
+}
+
+/// The elements of a JSON array, one at a time, each as its text and the line it begins on:
+/// an element over `cap` bytes is reported (and skipped) without being held, so a file far
+/// larger than memory is read like JSON Lines. Strings (and their escapes) are told apart,
+/// so a `,` or `]` inside one ends nothing.
+struct JsonElements {
+    r: BufReader<Box<dyn Read + Send>>,
+    cap: u64,
+    line: u64,
+    /// elements given so far
+    n: usize,
+    done: bool,
+}
+
+impl JsonElements {
+    /// Open an array; a file whose first character is not `[` is not read (skipped).
+    fn open(r: Box<dyn Read + Send>, cap: u64) -> Result<Self, Rejected> {
+        let mut j = JsonElements { r: BufReader::with_capacity(64 * 1024, r), cap, line: 1, n: 0, done: false };
+        let read_err = |e: std::io::Error| Rejected { status: Status::Error, reason: format!("cannot read: {e}") };
+        match j.skip_space().map_err(read_err)? {
+            Some(b'[') => {
+                j.r.consume(1);
+                Ok(j)
+            }
+            first => Err(Rejected {
+                status: Status::Skipped,
+                reason: format!(
+                    "a .json file is read as an array of postings ([{{...}}, {{...}}]); this one opens with {}",
+                    match first {
+                        Some(b'{') => "an object".to_string(),
+                        Some(c) => format!("{:?}", c as char),
+                        None => "nothing".to_string(),
+                    }
+                ),
+            }),
+        }
+    }
+
+    /// Skip white space (counting lines) and peek at the next byte.
+    fn skip_space(&mut self) -> std::io::Result<Option<u8>> {
+        loop {
+            let buf = match self.r.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if buf.is_empty() {
+                return Ok(None);
+            }
+            let ws = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            self.line += buf[..ws].iter().filter(|&&b| b == b'\n').count() as u64;
+            let next = buf.get(ws).copied();
+            self.r.consume(ws);
+            if next.is_some() {
+                return Ok(next);
+            }
+        }
+    }
+
+    /// The next element's bytes (at most `cap` of them kept) and whether it ran over; the
+    /// `,` or `]` after it is left unread.
+    fn element(&mut self) -> std::io::Result<(Vec<u8>, bool, bool)> {
+        let (mut out, mut over, mut len) = (Vec::new(), false, 0u64);
+        let (mut depth, mut in_str, mut esc) = (0usize, false, false);
+        loop {
+            let buf = match self.r.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if buf.is_empty() {
+                // the input ended inside the element
+                return Ok((out, over, false));
+            }
+            let mut end = None;
+            for (i, &c) in buf.iter().enumerate() {
+                if in_str {
+                    match c {
+                        _ if esc => esc = false,
+                        b'\\' => esc = true,
+                        b'"' => in_str = false,
+                        _ => {}
+                    }
+                    continue;
+                }
+                match c {
+                    b'"' => in_str = true,
+                    b'{' | b'[' => depth += 1,
+                    // an object or array ends the element with its last bracket
+                    b'}' | b']' if depth == 1 => {
+                        end = Some(i + 1);
+                        break;
+                    }
+                    b'}' | b']' if depth > 1 => depth -= 1,
+                    b',' | b']' | b'}' if depth == 0 => {
+                        end = Some(i);
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            let take = end.unwrap_or(buf.len());
+            self.line += buf[..take].iter().filter(|&&b| b == b'\n').count() as u64;
+            len += take as u64;
+            if len > self.cap {
+                over = true;
+                out = Vec::new();
+            } else {
+                out.extend_from_slice(&buf[..take]);
+            }
+            self.r.consume(take);
+            if end.is_some() {
+                return Ok((out, over, true));
+            }
+        }
+    }
+}
+
+impl Iterator for JsonElements {
+    type Item = JsonText;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let fail = |s: &mut Self, line: u64, reason: String| {
+            s.done = true;
+            Some((line, Err(reason)))
+        };
+        // after an element: `,` then the next, or `]`
+        if self.n > 0 {
+            match self.skip_space() {
+                Ok(Some(b',')) => self.r.consume(1),
+                Ok(Some(b']')) => {
+                    self.done = true;
+                    return None;
+                }
+                Ok(Some(c)) => {
+                    let line = self.line;
+                    return fail(
+                        self,
+                        line,
+                        format!("expected , or ] after element {}, found {:?}", self.n, c as char),
+                    );
+                }
+                Ok(None) => return fail(self, self.line, "the array is never closed (no ])".into()),
+                Err(e) => return fail(self, self.line, format!("cannot read: {e}")),
+            }
+        }
+        let line = match self.skip_space() {
+            Ok(Some(b']')) if self.n == 0 => {
+                self.done = true;
+                return None;
+            }
+            Ok(Some(_)) => self.line,
+            Ok(None) => return fail(self, self.line, "the array is never closed (no ])".into()),
+            Err(e) => return fail(self, self.line, format!("cannot read: {e}")),
+        };
+        self.n += 1;
+        match self.element() {
+            Err(e) => fail(self, line, format!("cannot read: {e}")),
+            Ok((_, _, false)) => {
+                fail(self, line, "the file ends inside this element: the array is never closed".into())
+            }
+            Ok((_, true, _)) => Some((
+                line,
+                Err(format!(
+                    "element {} is over {} bytes; not read (raise the limit with --max-bytes)",
+                    self.n, self.cap
+                )),
+            )),
+            Ok((bytes, false, true)) => Some((line, Ok(text_of(&bytes)))),
+        }
+    }
 }
 
 /// Lines of a stream, each at most `cap` bytes: a longer line is reported (and skipped)
@@ -1045,6 +1308,83 @@ mod tests {
         .unwrap()
         .expect("a dump");
         r.collect()
+    }
+
+    fn elements(text: &str, cap: u64) -> Result<Vec<JsonText>, Rejected> {
+        JsonElements::open(Box::new(std::io::Cursor::new(text.as_bytes().to_vec())), cap).map(|j| j.collect())
+    }
+
+    #[test]
+    fn json_arrays_are_read_element_by_element() {
+        let text = "[\n  {\"id\": \"a\", \"t\": \"x, ] } [ \\\" y\"},\n  {\"id\": \"b\", \"n\": [1, {\"k\": 2}]},\n  \"s\", 3 ,null\n]\n";
+        let got = elements(text, 1000).unwrap();
+        let texts: Vec<(u64, String)> = got.into_iter().map(|(l, t)| (l, t.unwrap().trim().to_string())).collect();
+        assert_eq!(
+            texts,
+            [
+                (2, "{\"id\": \"a\", \"t\": \"x, ] } [ \\\" y\"}".to_string()),
+                (3, "{\"id\": \"b\", \"n\": [1, {\"k\": 2}]}".to_string()),
+                (4, "\"s\"".to_string()),
+                (4, "3".to_string()),
+                (4, "null".to_string()),
+            ]
+        );
+        assert!(elements("[]", 10).unwrap().is_empty());
+        assert!(elements(" \n[ ]\n", 10).unwrap().is_empty());
+        // an element over the limit is reported, the next one read
+        let big = format!("[{{\"t\": \"{}\"}}, {{\"t\": \"ok\"}}]", "x".repeat(100));
+        let got = elements(&big, 50).unwrap();
+        assert!(got[0].1.as_ref().unwrap_err().contains("element 1 is over 50 bytes"), "{got:?}");
+        assert_eq!(got[1].1.as_deref(), Ok("{\"t\": \"ok\"}"));
+        // cut short, or not an array
+        let got = elements("[{\"a\": 1}, {\"b\": ", 100).unwrap();
+        assert!(got[1].1.as_ref().unwrap_err().contains("never closed"), "{got:?}");
+        let got = elements("[{\"a\": 1} {\"b\": 2}]", 100).unwrap();
+        assert!(got[1].1.as_ref().unwrap_err().contains("expected , or ]"), "{got:?}");
+        for (text, what) in [("{\"jobs\": []}", "an object"), ("", "nothing"), ("x", "'x'")] {
+            let Err(e) = elements(text, 100) else { panic!("{text:?} is not an array") };
+            assert_eq!(e.status, Status::Skipped);
+            assert!(e.reason.ends_with(what), "{}", e.reason);
+        }
+        // through the dump reader: records as JSON Lines gives them
+        let items = read(
+            DumpKind::Json,
+            "[{\"id\": \"p1\", \"title\": \"Product Owner\", \"description\": \"- Own the backlog\"},\n 7]",
+            &FieldMap::default(),
+        );
+        assert_eq!(ids(&items), ["d#p1", "d#line2"]);
+        let Item::Bad { reason, .. } = &items[1] else { panic!("{items:?}") };
+        assert_eq!(reason, "line 2: not a JSON object");
+    }
+
+    #[test]
+    fn backslash_escapes_are_told_by_the_opening() {
+        // Python's csv with QUOTE_NONNUMERIC and escapechar="\\"
+        assert!(sniff_escape(b"\"id\",\"text\"\n\"a\",\"end\\\\-to\\\\-end, 3\\\\+ years\"\n", b','));
+        assert!(sniff_escape(b"\xEF\xBB\xBF\"id\";\"text\"\r\n\"a\";\"say \\\"hi\\\"\"\r\n", b';'));
+        for plain in [
+            // the default writers quote no plain header name
+            &b"id,text\n\"a\",\"end\\\\-to\\\\-end\"\n"[..],
+            // no backslash at all
+            b"\"id\",\"text\"\n\"a\",\"b\"\n",
+            // a backslash before a letter is no escape: a Windows path
+            b"\"id\",\"text\"\n\"a\",\"C:\\Users\\x \\\\-\"\n",
+            // outside quotes
+            b"\"id\",\"n\"\n\"a\",3\\-\n",
+        ] {
+            assert!(!sniff_escape(plain, b','), "{}", String::from_utf8_lossy(plain));
+        }
+        let fields = FieldMap { text: Some("description".into()), ..Default::default() };
+        let text = "\"id\",\"description\"\n\"a\",\"Own it end\\\\-to\\\\-end, say \"\"hi\"\" \\\"x\\\"\nnext\"\n\"b\",\"Two\"\n";
+        let items = read(DumpKind::Csv, text, &fields);
+        let Item::Doc(d) = &items[0] else { panic!("{items:?}") };
+        assert_eq!(d.text, "Own it end\\-to\\-end, say \"hi\" \"x\"\nnext");
+        assert_eq!(ids(&items), ["d#a", "d#b"]);
+        // named off: the backslashes stay (and `\"` ends the quoted field)
+        let fields = FieldMap { text: Some("description".into()), csv_escape: CsvEscape::None, ..Default::default() };
+        let items = read(DumpKind::Csv, "\"id\",\"description\"\n\"a\",\"end\\\\-to\\\\-end\"\n", &fields);
+        let Item::Doc(d) = &items[0] else { panic!("{items:?}") };
+        assert_eq!(d.text, "end\\\\-to\\\\-end");
     }
 
     #[test]

@@ -16,10 +16,38 @@ pub const DOC_EXTENSIONS: [&str; 8] = ["html", "htm", "md", "markdown", "rst", "
 pub const TEMPLATE_EXTENSIONS: [&str; 10] =
     ["vue", "svelte", "php", "jsx", "tsx", "erb", "hbs", "njk", "liquid", "astro"];
 /// File extensions read as dumps of postings (one document per record).
-pub const DUMP_EXTENSIONS: [&str; 4] = ["jsonl", "ndjson", "csv", "tsv"];
+pub const DUMP_EXTENSIONS: [&str; 5] = ["jsonl", "ndjson", "csv", "tsv", "json"];
 /// What a skipped extension's reason lists.
 const READS: &str =
-    "reads .html .htm .md .markdown .rst .typ .txt, templates .vue .svelte .php .jsx .tsx .erb .hbs .njk .liquid .astro, and .jsonl .ndjson .csv .tsv dumps";
+    "reads .html .htm .md .markdown .rst .typ .txt, templates .vue .svelte .php .jsx .tsx .erb .hbs .njk .liquid .astro, .jsonl .ndjson .csv .tsv dumps and JSON arrays (.json), each also gzipped (.gz)";
+/// The extension of a gzipped file: `jobs.csv.gz` is read as `jobs.csv`, decompressed as
+/// it is read.
+pub const GZIP_EXTENSION: &str = "gz";
+
+/// Whether a path names a gzipped file (`.gz`).
+pub fn is_gzip(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case(GZIP_EXTENSION))
+}
+
+/// A file's bytes as a stream, decompressed when its name ends `.gz` (every member of a
+/// concatenated gzip file): nothing is held beyond the reader's buffers.
+pub fn uncompressed(path: &Path, f: std::fs::File) -> Box<dyn std::io::Read + Send> {
+    if is_gzip(path) {
+        Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::with_capacity(64 * 1024, f)))
+    } else {
+        Box::new(f)
+    }
+}
+
+/// The extension a file is read by (lower case): `jobs.csv.gz` → `csv`.
+fn read_extension(path: &Path) -> String {
+    let ext = |p: &Path| p.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    if is_gzip(path) {
+        path.file_stem().map(|stem| ext(Path::new(stem))).unwrap_or_default()
+    } else {
+        ext(path)
+    }
+}
 /// Name of the optional metadata file beside the corpus.
 pub const SOURCES_FILE: &str = "sources.csv";
 
@@ -162,7 +190,9 @@ pub fn list_excluding(paths: &[PathBuf], out: Option<&Path>) -> Result<Corpus, I
                         .path()
                         .map(|p| p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/"))
                         .unwrap_or_else(|| root.display().to_string());
-                    corpus.entries.push(Listed::Fail { id, reason: format!("cannot list: {err}") });
+                    // the row names the path: the reason is what went wrong there
+                    let reason = err.io_error().map_or_else(|| err.to_string(), |e| e.to_string());
+                    corpus.entries.push(Listed::Fail { id, reason: format!("cannot list: {reason}") });
                 }
             }
         }
@@ -232,7 +262,7 @@ fn unique_ids(entries: &mut [Listed]) {
 }
 
 fn classify(id: String, path: PathBuf) -> Listed {
-    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let ext = read_extension(&path);
     if id.rsplit('/').next().is_some_and(|n| n.starts_with('.')) {
         return Listed::Skip { id, reason: "hidden file".into() };
     }
@@ -240,6 +270,8 @@ fn classify(id: String, path: PathBuf) -> Listed {
         Listed::Doc { id, path }
     } else if let Some(kind) = dump::DumpKind::from_ext(&ext) {
         Listed::Dump { id, path, kind }
+    } else if ext.is_empty() && is_gzip(&path) {
+        Listed::Skip { id, reason: format!("a gzipped file without the extension of what it holds ({READS})") }
     } else if ext.is_empty() {
         Listed::Skip { id, reason: format!("no file extension ({READS})") }
     } else {
@@ -310,6 +342,8 @@ impl Rejected {
 pub struct CsvRecordCap<R> {
     inner: R,
     delimiter: u8,
+    /// the byte that escapes the next one inside a quoted field (`\\`), if any
+    escape: Option<u8>,
     cap: u64,
     /// bytes since the last record ended
     run: u64,
@@ -336,6 +370,7 @@ enum CsvState {
     Unquoted,
     Quoted,
     QuoteInQuoted,
+    EscapeInQuoted,
 }
 
 impl<R> CsvRecordCap<R> {
@@ -343,6 +378,7 @@ impl<R> CsvRecordCap<R> {
         CsvRecordCap {
             inner,
             delimiter,
+            escape: None,
             cap,
             run: 0,
             state: CsvState::FieldStart,
@@ -350,6 +386,12 @@ impl<R> CsvRecordCap<R> {
             line_of_last_byte: 1,
             progress: Default::default(),
         }
+    }
+
+    /// Inside quoted fields, `escape` makes the next byte literal (the CSV reader's `escape`).
+    pub fn with_escape(mut self, escape: Option<u8>) -> Self {
+        self.escape = escape;
+        self
     }
 
     /// What the stream has seen so far, shared with its reader.
@@ -362,7 +404,7 @@ impl<R: std::io::Read> std::io::Read for CsvRecordCap<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         use std::sync::atomic::Ordering::Relaxed;
         let n = self.inner.read(buf)?;
-        if n == 0 && !buf.is_empty() && matches!(self.state, CsvState::Quoted) {
+        if n == 0 && !buf.is_empty() && matches!(self.state, CsvState::Quoted | CsvState::EscapeInQuoted) {
             self.progress.unclosed_from.store(self.progress.record_line.load(Relaxed), Relaxed);
             // the last line that holds anything
             self.progress.last_line.store(self.line_of_last_byte, Relaxed);
@@ -374,6 +416,8 @@ impl<R: std::io::Read> std::io::Read for CsvRecordCap<R> {
                 self.progress.record_line.store(self.line, Relaxed);
             }
             self.state = match (self.state, c) {
+                (EscapeInQuoted, _) => Quoted,
+                (Quoted, c) if Some(c) == self.escape => EscapeInQuoted,
                 (Quoted, b'"') => QuoteInQuoted,
                 (Quoted, _) => Quoted,
                 (FieldStart, b'"') => Quoted,
@@ -436,9 +480,25 @@ pub fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), R
     Ok((f, meta))
 }
 
-/// Read a file's bytes, refusing what is not a regular file or is over `max_bytes`.
+/// Read a file's bytes, refusing what is not a regular file or is over `max_bytes`; a
+/// gzipped file (`.gz`) is decompressed, and `max_bytes` bounds what it holds (a gzip bomb
+/// is read no further than the limit).
 pub fn read_bytes(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Rejected> {
     let (f, meta) = open_regular(path)?;
+    if is_gzip(path) {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        uncompressed(path, f)
+            .take(max_bytes.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| Rejected::error(format!("cannot read the gzipped file: {e}")))?;
+        if bytes.len() as u64 > max_bytes {
+            return Err(Rejected::error(format!(
+                "gzipped file holds over {max_bytes} bytes, over the limit (raise it with --max-bytes)"
+            )));
+        }
+        return Ok(bytes);
+    }
     if meta.len() > max_bytes {
         return Err(Rejected::error(format!(
             "file is {} bytes, over the limit of {max_bytes} (raise it with --max-bytes)",
@@ -477,7 +537,7 @@ pub fn decode_doc(id: &str, bytes: &[u8], sources: &BTreeMap<String, SourceInfo>
     let mut text = d.text;
     let mut truncated = Vec::new();
     let front_matter = frontmatter::take_noting(&mut text, &mut truncated);
-    let ext = id.rsplit('.').next().unwrap_or("").to_lowercase();
+    let ext = read_extension(Path::new(id));
     let format = sniff(&ext, &text);
     if TEMPLATE_EXTENSIONS.contains(&ext.as_str()) && text.contains("<template") {
         // a component's markup sits in <template>, whose content an HTML parser keeps apart

@@ -1692,3 +1692,37 @@ fn markdown_shapes_the_block_count_misses_are_cut_by_the_guard() {
     let ids = ["heading-table.md", "quote-items.md", "html-list.md", "pipeless.md"];
     assert_cut_within_bounds(c.path(), Duration::from_secs(90), &ids, "lines that may begin a block");
 }
+
+/// 1 GB of zeros in about 1 MB of gzip (1,024 members of a compressed megabyte): as a
+/// document its decompressed bytes are held to `--max-bytes`, as a dump each record is;
+/// either way an error row, in bounded memory and time, and the samples as before.
+#[test]
+fn gzip_bombs_are_read_no_further_than_the_limit() {
+    use std::io::Write;
+    let mut member = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    member.write_all(&vec![0u8; 1 << 20]).unwrap();
+    let member = member.finish().unwrap();
+    let bomb: Vec<u8> = member.iter().copied().cycle().take(member.len() * 1024).collect();
+    assert!(bomb.len() < 2 << 20, "{}", bomb.len());
+    let c = corpus(|d| {
+        std::fs::write(d.join("bomb.html.gz"), &bomb).unwrap();
+        std::fs::write(d.join("bomb.jsonl.gz"), &bomb).unwrap();
+        std::fs::write(d.join("bomb.csv.gz"), &bomb).unwrap();
+    });
+    let t = Instant::now();
+    let (o, out) = run_on(c.path(), &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(t.elapsed() < Duration::from_secs(90), "{:?}", t.elapsed());
+    let d = documents(out.path());
+    let html = &d["bomb.html.gz"];
+    assert_eq!(html["status"], "error", "{html}");
+    assert!(html["reason"].as_str().unwrap().contains("holds over 8388608 bytes"), "{html}");
+    // the dumps: no record is read whole; each says why
+    for dump in ["bomb.jsonl.gz", "bomb.csv.gz"] {
+        let rows: Vec<(&String, &serde_json::Value)> = d.iter().filter(|(k, _)| k.starts_with(dump)).collect();
+        assert!(rows.iter().any(|(_, r)| r["status"] == "error"), "{dump}: {rows:?}");
+        assert!(rows.iter().all(|(_, r)| r["roles"] == 0), "{dump}: {rows:?}");
+        assert!(rows.len() <= 3, "{dump}: {rows:?}");
+    }
+    assert_samples_unchanged(out.path());
+}
