@@ -1,7 +1,7 @@
 //! The plain data types that flow between the pipeline stages:
 //! `ingest -> RawDoc -> clean -> CleanDoc -> extract -> Extraction -> normalize -> DocResult -> emit`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// How a document's text is structured.
@@ -241,7 +241,7 @@ pub struct Extraction {
 }
 
 /// One role in the output (`roles.csv/.jsonl`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoleRecord {
     pub doc: String,
     pub company: Option<String>,
@@ -271,7 +271,7 @@ pub struct RoleRecord {
 }
 
 /// One responsibility in the output (`responsibilities.csv/.jsonl`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RespRecord {
     pub doc: String,
     pub company: Option<String>,
@@ -294,7 +294,7 @@ pub struct RespRecord {
 }
 
 /// One requirement of a role (`requirements.csv/.jsonl`); never counted as a responsibility.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReqRecord {
     pub doc: String,
     pub company: Option<String>,
@@ -313,7 +313,7 @@ pub struct ReqRecord {
 }
 
 /// Outcome of one document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Ok,
@@ -332,7 +332,7 @@ impl Status {
 }
 
 /// One line of `documents.csv/.jsonl`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocRecord {
     pub doc: String,
     pub status: Status,
@@ -371,7 +371,7 @@ pub struct DocRecord {
 }
 
 /// Everything the pipeline produced for one document.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocResult {
     pub doc: DocRecord,
     pub roles: Vec<RoleRecord>,

@@ -42,6 +42,8 @@ pub struct Options {
     pub formats: crate::emit::table::Formats,
     /// Dump fields written as columns of documents.csv (`--keep-field`), normalized names.
     pub keep_fields: Vec<String>,
+    /// The part of the corpus processed (`--shard K/N`).
+    pub shard: Shard,
 }
 
 impl Options {
@@ -54,6 +56,7 @@ impl Options {
             csv_guard: true,
             formats: Default::default(),
             keep_fields: Vec::new(),
+            shard: Shard::WHOLE,
         }
     }
 }
@@ -364,6 +367,11 @@ struct Works<'a> {
     /// bytes read so far from standard input, when the open dump is read from it (its size
     /// is known only at its end)
     stdin_bytes: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+    /// the part of the corpus this run processes (`--shard K/N`); every shard reads the
+    /// corpus' listing and its dumps whole, so ids and order keys are the same in all
+    shard: Shard,
+    /// the order key of the next work: its place among all the corpus' documents
+    seq: u64,
 }
 
 /// A reader that counts the bytes it gives.
@@ -406,7 +414,36 @@ impl<'a> Works<'a> {
         for e in &corpus.entries {
             ids.0.insert(Ids::hash(e.id()));
         }
-        Works { corpus, dump_rules, next: 0, fields, limits, dump: None, encoding: "utf-8", ids, stdin_bytes: None }
+        Works {
+            corpus,
+            dump_rules,
+            next: 0,
+            fields,
+            limits,
+            dump: None,
+            encoding: "utf-8",
+            ids,
+            stdin_bytes: None,
+            shard: Shard::WHOLE,
+            seq: 0,
+        }
+    }
+
+    /// The next work of this shard, with its order key.
+    fn next_keyed(&mut self) -> Option<(u64, Work<'a>)> {
+        loop {
+            let w = self.next()?;
+            let key = self.seq;
+            self.seq += 1;
+            let id = match &w {
+                Work::Entry(e) => e.id(),
+                Work::Record(raw) => raw.meta.id.as_str(),
+                Work::Done(r) => r.doc.doc.as_str(),
+            };
+            if self.shard.has(id) {
+                return Some((key, w));
+            }
+        }
     }
 
     /// The work of an entry; `None` when it is a dump that is now open for reading.
@@ -607,21 +644,24 @@ pub fn inputs<'a>(
 
 /// Process a listed corpus chunk by chunk, calling `sink` with each document's result in
 /// corpus order.
+// the inputs of the flow, each its own: a struct of them would be built for this call alone
+#[allow(clippy::too_many_arguments)]
 pub fn for_each(
     corpus: &Corpus,
     rules: &Rules,
     limits: &Limits,
     fields: &FieldMap,
+    shard: Shard,
     t: &Timings,
     obs: &dyn Observer,
-    mut sink: impl FnMut(DocResult) -> std::io::Result<()> + Send,
+    mut sink: impl FnMut(u64, DocResult) -> std::io::Result<()> + Send,
 ) -> std::io::Result<()> {
     // the listed inputs (files, dumps), not the records of dumps: their bytes are the dump's
     let listed: std::collections::HashSet<&str> = corpus.entries.iter().map(Listed::id).collect();
-    let work = |chunk: Vec<Work<'_>>| -> Vec<DocResult> {
+    let work = |chunk: Vec<(u64, Work<'_>)>| -> Vec<(u64, DocResult)> {
         chunk
             .into_par_iter()
-            .map(|w| {
+            .map(|(key, w)| {
                 let r = match w {
                     Work::Done(r) => *r,
                     // the run is being abandoned; this result is never written
@@ -635,15 +675,16 @@ pub fn for_each(
                 if listed.contains(r.doc.doc.as_str()) {
                     obs.done(r.doc.bytes);
                 }
-                r
+                (key, r)
             })
             .collect()
     };
     let mut works = Works::new(corpus, fields, limits, &rules.posting.dump);
+    works.shard = shard;
     // the results of one chunk are written while the next chunk is processed
-    let mut pending: Vec<DocResult> = Vec::new();
+    let mut pending: Vec<(u64, DocResult)> = Vec::new();
     // the document that did not fit the last chunk
-    let mut carried: Option<Work<'_>> = None;
+    let mut carried: Option<(u64, Work<'_>)> = None;
     loop {
         if cancelled() {
             return Err(std::io::Error::from(std::io::ErrorKind::Interrupted));
@@ -651,13 +692,13 @@ pub fn for_each(
         // at most CHUNK documents, and records of dumps (held decoded until processed) of at
         // most CHUNK_BYTES in all: 256 records of a megabyte, or of 100,000 columns, are not
         // held at once
-        let mut chunk: Vec<Work<'_>> = Vec::with_capacity(CHUNK);
+        let mut chunk: Vec<(u64, Work<'_>)> = Vec::with_capacity(CHUNK);
         let mut held = 0usize;
         while chunk.len() < CHUNK && held < CHUNK_BYTES {
-            let Some(w) = carried.take().or_else(|| works.next()) else { break };
+            let Some(w) = carried.take().or_else(|| works.next_keyed()) else { break };
             // a document's results (rows of its responsibilities) run to several times its
             // size, and a chunk's are held until written: files count by their size too
-            let bytes = match &w {
+            let bytes = match &w.1 {
                 Work::Record(raw) => {
                     raw.text.len() + raw.meta.front_matter.iter().map(|(k, v)| k.len() + v.len() + 64).sum::<usize>()
                 }
@@ -678,11 +719,11 @@ pub fn for_each(
         if chunk.is_empty() {
             break;
         }
-        let (written, next) = rayon::join(|| pending.drain(..).try_for_each(&mut sink), || work(chunk));
+        let (written, next) = rayon::join(|| pending.drain(..).try_for_each(|(k, r)| sink(k, r)), || work(chunk));
         written?;
         pending = next;
     }
-    pending.into_iter().try_for_each(sink)
+    pending.into_iter().try_for_each(|(k, r)| sink(k, r))
 }
 
 /// The listed file a document id belongs to: itself, or the dump its record came from
@@ -701,18 +742,117 @@ pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary,
     let total: u64 = corpus.entries.par_iter().map(size).sum();
     obs.begin(corpus.entries.len(), total);
     let out_err = |error| RunError::Output { path: opts.out.clone(), error };
-    let mut output = Output::create(&opts.out, &opts.formats, opts.csv_guard, &opts.keep_fields).map_err(out_err)?;
-    let mut cmp = Comparer::default();
-    let mut sum = Summary::default();
-    // a digest of every input's id, status and size, not a list: the manifest stays small
-    // whatever the corpus size (documents.csv has the list)
-    let mut inputs = Sha256::new();
+    let mut c = Collector::create(opts).map_err(out_err)?;
     let t = Timings::default();
-    let mut dedup = crate::compare::dedup::Deduper::default();
-    let mut notes = crate::report::Notes::default();
     // a dump's bytes are counted once, on its own row (its records hold the same bytes)
     let listed: std::collections::HashSet<&str> = corpus.entries.iter().map(Listed::id).collect();
-    for_each(&corpus, rules, &opts.limits, &opts.fields, &t, obs, |mut r| {
+    for_each(&corpus, rules, &opts.limits, &opts.fields, opts.shard, &t, obs, |key, r| {
+        let file = file_of(&listed, &r.doc.doc).to_string();
+        let is_listed = listed.contains(r.doc.doc.as_str());
+        c.add(key, &file, is_listed, r)
+    })
+    .map_err(|e| if cancelled() { RunError::Interrupted } else { out_err(e) })?;
+    let ms = |a: &AtomicU64| a.load(Ordering::Relaxed) / 1_000_000;
+    let timings = serde_json::json!({
+        "ingest_cpu_ms": ms(&t.ingest), "clean_cpu_ms": ms(&t.clean),
+        "extract_cpu_ms": ms(&t.extract), "normalize_cpu_ms": ms(&t.normalize),
+    });
+    let run = RunFacts {
+        corpus: opts.corpus.iter().map(|p| p.display().to_string()).collect(),
+        limits: serde_json::json!({
+            "max_bytes": opts.limits.max_bytes, "max_blocks": opts.limits.max_blocks,
+            "max_block_chars": opts.limits.max_block_chars, "max_html_depth": opts.limits.max_html_depth,
+        }),
+        shard: (opts.shard != Shard::WHOLE).then_some(opts.shard),
+    };
+    let sum = c.finish(rules, opts, &run, timings, start)?;
+    obs.end();
+    Ok(sum)
+}
+
+/// What the manifest says of the run besides its counts: the corpus, the limits, the shard.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunFacts {
+    pub corpus: Vec<String>,
+    pub limits: serde_json::Value,
+    pub shard: Option<Shard>,
+}
+
+/// `--shard K/N`: the documents of the corpus this run processes, by a hash of their ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based
+    pub k: u64,
+    pub n: u64,
+}
+
+impl Shard {
+    pub const WHOLE: Shard = Shard { k: 1, n: 1 };
+
+    /// `K/N`, 1 ≤ K ≤ N.
+    pub fn parse(s: &str) -> Result<Shard, String> {
+        let bad = || format!("{s:?}: expected K/N with 1 <= K <= N (e.g. 2/3)");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let (k, n): (u64, u64) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+        if k == 0 || n == 0 || k > n {
+            return Err(bad());
+        }
+        Ok(Shard { k, n })
+    }
+
+    /// Whether the document `id` is this shard's: the first 8 bytes of its SHA-256, modulo N.
+    pub fn has(&self, id: &str) -> bool {
+        if self.n == 1 {
+            return true;
+        }
+        let h = Sha256::digest(id.as_bytes());
+        let v = u64::from_be_bytes(h[..8].try_into().unwrap_or_default());
+        v % self.n == self.k - 1
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.k, self.n)
+    }
+}
+
+/// What a run makes of its documents' results, taken in corpus order: the tables, the
+/// near-duplicates, the comparisons, the report's notes, the counts and the partials that
+/// `merge` reads. `run` feeds it from the corpus, `merge` from shards' partials: the same
+/// results in the same order give the same output.
+struct Collector {
+    output: Output,
+    partials: crate::emit::partials::Writer,
+    cmp: Comparer,
+    sum: Summary,
+    // a digest of every input's id, status and size, not a list: the manifest stays small
+    // whatever the corpus size (documents.csv has the list)
+    inputs: Sha256,
+    dedup: crate::compare::dedup::Deduper,
+    notes: crate::report::Notes,
+}
+
+impl Collector {
+    fn create(opts: &Options) -> std::io::Result<Collector> {
+        let output = Output::create(&opts.out, &opts.formats, opts.csv_guard, &opts.keep_fields)?;
+        let partials = crate::emit::partials::Writer::create(output.staging())?;
+        Ok(Collector {
+            output,
+            partials,
+            cmp: Comparer::default(),
+            sum: Summary::default(),
+            inputs: Sha256::new(),
+            dedup: Default::default(),
+            notes: Default::default(),
+        })
+    }
+
+    /// One document's result: `key` is its place in the corpus, `file` the listed input it
+    /// belongs to, `listed` whether it is that input itself (its bytes are counted).
+    fn add(&mut self, key: u64, file: &str, listed: bool, mut r: DocResult) -> std::io::Result<()> {
+        self.partials.add(key, file, listed, &r)?;
+        let sum = &mut self.sum;
         sum.documents += 1;
         match r.doc.status {
             Status::Ok => sum.ok += 1,
@@ -724,75 +864,203 @@ pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary,
         }
         sum.roles += r.roles.len();
         sum.responsibilities += r.responsibilities.len();
-        if listed.contains(r.doc.doc.as_str()) {
+        if listed {
             sum.bytes += r.doc.bytes;
         }
-        inputs.update(format!("{}\t{}\t{}\n", r.doc.doc, r.doc.status.as_str(), r.doc.bytes));
+        self.inputs.update(format!("{}\t{}\t{}\n", r.doc.doc, r.doc.status.as_str(), r.doc.bytes));
         // a near-duplicate is listed, written and counted once in comparisons: as its original
-        match dedup.add(&r) {
+        match self.dedup.add(&r) {
             Some(d) => {
                 r.doc.duplicate_of = Some(d.duplicate_of.clone());
                 sum.duplicates += 1;
-                output.write_duplicate(&d)?;
-                notes.add(&r, Some(&d));
+                self.output.write_duplicate(&d)?;
+                self.notes.add(&r, Some(&d));
             }
             None => {
-                cmp.add(&r, file_of(&listed, &r.doc.doc));
-                notes.add(&r, None);
+                self.cmp.add(&r, file);
+                self.notes.add(&r, None);
             }
         }
-        output.write(&r)
-    })
-    .map_err(|e| if cancelled() { RunError::Interrupted } else { out_err(e) })?;
-    let t_cmp = Instant::now();
-    let comparison = cmp.finish(rules);
-    let cmp_ms = t_cmp.elapsed().as_millis() as u64;
-    sum.elapsed = start.elapsed();
-    let ms = |a: &AtomicU64| a.load(Ordering::Relaxed) / 1_000_000;
-    let manifest = serde_json::json!({
-        "tool": "rolemap",
-        "version": env!("CARGO_PKG_VERSION"),
-        "rules": {"origin": rules.origin, "fingerprint": rules.fingerprint},
-        "corpus": opts.corpus.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-        "inputs": {
-            "documents": sum.documents,
-            "bytes": sum.bytes,
-            "sha256_of_doc_status_bytes": inputs.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>(),
-        },
-        "limits": {
-            "max_bytes": opts.limits.max_bytes, "max_blocks": opts.limits.max_blocks,
-            "max_block_chars": opts.limits.max_block_chars, "max_html_depth": opts.limits.max_html_depth,
-        },
-        "counts": {
-            "documents": sum.documents, "ok": sum.ok, "skipped": sum.skipped, "error": sum.errors,
-            "truncated": sum.truncated, "duplicates": sum.duplicates,
-            "roles": sum.roles, "responsibilities": sum.responsibilities, "bytes": sum.bytes,
-        },
-        "outputs": crate::emit::files(&opts.formats),
-        "timings": {
+        self.output.write(&r)
+    }
+
+    /// The comparisons, the report and the manifest; then the output is put in place.
+    fn finish(
+        self,
+        rules: &Rules,
+        opts: &Options,
+        run: &RunFacts,
+        cpu: serde_json::Value,
+        start: Instant,
+    ) -> Result<Summary, RunError> {
+        let out_err = |error| RunError::Output { path: opts.out.clone(), error };
+        let Collector { mut output, partials, cmp, mut sum, inputs, notes, .. } = self;
+        output.add_written(partials.finish().map_err(out_err)?);
+        let t_cmp = Instant::now();
+        let comparison = cmp.finish(rules);
+        let cmp_ms = t_cmp.elapsed().as_millis() as u64;
+        sum.elapsed = start.elapsed();
+        let mut timings = serde_json::json!({
             "note": "the only part of the output that changes between identical runs",
             "wall_ms": sum.elapsed.as_millis() as u64,
-            "ingest_cpu_ms": ms(&t.ingest), "clean_cpu_ms": ms(&t.clean),
-            "extract_cpu_ms": ms(&t.extract), "normalize_cpu_ms": ms(&t.normalize),
             "compare_ms": cmp_ms,
-        },
-    });
-    if cancelled() {
-        return Err(RunError::Interrupted);
+        });
+        if let (Some(t), Some(cpu)) = (timings.as_object_mut(), cpu.as_object()) {
+            t.extend(cpu.clone());
+        }
+        let mut manifest = serde_json::json!({
+            "tool": "rolemap",
+            "version": env!("CARGO_PKG_VERSION"),
+            "rules": {"origin": rules.origin, "fingerprint": rules.fingerprint},
+            "corpus": run.corpus,
+            "inputs": {
+                "documents": sum.documents,
+                "bytes": sum.bytes,
+                "sha256_of_doc_status_bytes": inputs.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>(),
+            },
+            "limits": run.limits,
+            "counts": {
+                "documents": sum.documents, "ok": sum.ok, "skipped": sum.skipped, "error": sum.errors,
+                "truncated": sum.truncated, "duplicates": sum.duplicates,
+                "roles": sum.roles, "responsibilities": sum.responsibilities, "bytes": sum.bytes,
+            },
+            "outputs": crate::emit::files(&opts.formats),
+            "timings": timings,
+        });
+        if let (Some(shard), Some(m)) = (run.shard, manifest.as_object_mut()) {
+            // a shard's output: `rolemap merge` combines the shards' partials
+            m.insert("shard".into(), serde_json::json!({"k": shard.k, "n": shard.n}));
+        }
+        if cancelled() {
+            return Err(RunError::Interrupted);
+        }
+        let report = crate::report::render(&comparison, &notes, &sum, &rules.origin, &rules.fingerprint);
+        if !output.finish(&comparison, &manifest, &report, &cancelled).map_err(out_err)? {
+            return Err(RunError::Interrupted);
+        }
+        Ok(sum)
     }
-    let report = crate::report::render(&comparison, &notes, &sum, &rules.origin, &rules.fingerprint);
-    if !output.finish(&comparison, &manifest, &report, &cancelled).map_err(out_err)? {
-        return Err(RunError::Interrupted);
+}
+
+/// Why shard outputs cannot be merged.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    #[error("{path}: {reason}")]
+    Shard { path: PathBuf, reason: String },
+    #[error("{0}")]
+    Mismatch(String),
+    #[error(transparent)]
+    Run(#[from] RunError),
+}
+
+/// `rolemap merge`: the outputs of the shards of one run (`--shard K/N`, every K once)
+/// combined into what one run over the whole corpus writes (the manifest's timings aside).
+pub fn merge(shards: &[PathBuf], opts: &Options, rules: &Rules) -> Result<Summary, MergeError> {
+    use crate::emit::partials;
+    let start = Instant::now();
+    let mut readers = Vec::new();
+    let mut facts: Option<(RunFacts, String)> = None;
+    let mut seen = std::collections::BTreeSet::new();
+    for dir in shards {
+        let bad = |reason: String| MergeError::Shard { path: dir.clone(), reason };
+        let m = crate::emit::folder::own_manifest(dir)
+            .filter(|m| m.get("command").is_none())
+            .ok_or_else(|| bad("not an output folder of `rolemap run` (no manifest.json of rolemap run)".into()))?;
+        let shard = match m.get("shard") {
+            Some(s) => Shard {
+                k: s.get("k").and_then(|v| v.as_u64()).unwrap_or(0),
+                n: s.get("n").and_then(|v| v.as_u64()).unwrap_or(0),
+            },
+            None => Shard::WHOLE,
+        };
+        if shard.k == 0 || shard.k > shard.n {
+            return Err(bad("its manifest names no valid shard".into()));
+        }
+        let corpus: Vec<String> = m
+            .get("corpus")
+            .and_then(|c| c.as_array())
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+            .unwrap_or_default();
+        let fingerprint = m.pointer("/rules/fingerprint").and_then(|v| v.as_str()).unwrap_or("").to_string();
+        let f = RunFacts { corpus, limits: m.get("limits").cloned().unwrap_or_default(), shard: Some(shard) };
+        match &facts {
+            None => facts = Some((f.clone(), fingerprint.clone())),
+            Some((first, fp)) => {
+                let what = if first.corpus != f.corpus {
+                    Some(format!("another corpus ({:?}, not {:?})", f.corpus, first.corpus))
+                } else if first.shard.map(|s| s.n) != Some(shard.n) {
+                    Some(format!("another number of shards ({}, not {})", shard.n, first.shard.map_or(1, |s| s.n)))
+                } else if first.limits != f.limits {
+                    Some("other limits (--max-bytes, --max-blocks, …)".to_string())
+                } else if *fp != fingerprint {
+                    Some("other rules (their fingerprints differ)".to_string())
+                } else {
+                    None
+                };
+                if let Some(what) = what {
+                    return Err(bad(format!("a shard of {what} than {}", shards[0].display())));
+                }
+            }
+        }
+        if !seen.insert(shard.k) {
+            return Err(bad(format!("shard {shard} is given twice")));
+        }
+        readers.push(partials::Reader::open(dir).map_err(|e| bad(e.to_string()))?);
     }
-    obs.end();
-    Ok(sum)
+    let Some((facts, fingerprint)) = facts else {
+        return Err(MergeError::Mismatch("no shard output given".into()));
+    };
+    let n = facts.shard.map_or(1, |s| s.n);
+    let missing: Vec<String> = (1..=n).filter(|k| !seen.contains(k)).map(|k| format!("{k}/{n}")).collect();
+    if !missing.is_empty() {
+        return Err(MergeError::Mismatch(format!("shards missing: {} (of {n})", missing.join(", "))));
+    }
+    if fingerprint != rules.fingerprint {
+        return Err(MergeError::Mismatch(format!(
+            "the shards were made with other rules (fingerprint {}, these rules {}): merge with the same --rules",
+            &fingerprint[..fingerprint.len().min(12)],
+            &rules.fingerprint[..12]
+        )));
+    }
+    let out_err = |error| RunError::Output { path: opts.out.clone(), error };
+    let mut c = Collector::create(opts).map_err(out_err)?;
+    // the shards' partials, each in corpus order, merged by their order keys
+    let mut heads: Vec<Option<partials::Line>> = Vec::with_capacity(readers.len());
+    for (i, r) in readers.iter_mut().enumerate() {
+        heads.push(r.next_line().map_err(|e| MergeError::Shard { path: shards[i].clone(), reason: e.to_string() })?);
+    }
+    let mut last: Option<u64> = None;
+    loop {
+        if cancelled() {
+            return Err(RunError::Interrupted.into());
+        }
+        let Some(i) =
+            (0..heads.len()).filter(|&i| heads[i].is_some()).min_by_key(|&i| heads[i].as_ref().map(|l| l.key))
+        else {
+            break;
+        };
+        let line = heads[i].take().unwrap_or_else(|| unreachable!());
+        if last.is_some_and(|k| k >= line.key) {
+            return Err(MergeError::Shard {
+                path: shards[i].clone(),
+                reason: format!("document {:?} repeats or comes out of order (key {})", line.result.doc.doc, line.key),
+            });
+        }
+        last = Some(line.key);
+        heads[i] =
+            readers[i].next_line().map_err(|e| MergeError::Shard { path: shards[i].clone(), reason: e.to_string() })?;
+        c.add(line.key, &line.file, line.listed, line.result).map_err(out_err)?;
+    }
+    let run = RunFacts { shard: None, ..facts };
+    Ok(c.finish(rules, opts, &run, serde_json::json!({}), start)?)
 }
 
 /// Process a corpus in memory and return every result (for `eval` and tests).
 pub fn collect(corpus: &[PathBuf], rules: &Rules) -> Result<Vec<DocResult>, RunError> {
     let corpus = ingest::list(corpus)?;
     let mut out = Vec::new();
-    for_each(&corpus, rules, &Limits::default(), &FieldMap::default(), &Timings::default(), &Silent, |r| {
+    let t = Timings::default();
+    for_each(&corpus, rules, &Limits::default(), &FieldMap::default(), Shard::WHOLE, &t, &Silent, |_, r| {
         out.push(r);
         Ok(())
     })

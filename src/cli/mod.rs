@@ -4,6 +4,7 @@ mod clean;
 mod common;
 mod eval;
 mod explain;
+mod merge;
 mod rules;
 mod run;
 
@@ -44,6 +45,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Cmd {
     Run(run::Args),
+    Merge(merge::Args),
     Clean(clean::Args),
     Eval(eval::Args),
     Explain(explain::Args),
@@ -108,6 +110,7 @@ impl fmt::Display for CliError {
 pub fn dispatch(cli: Cli) -> Result<u8, CliError> {
     match cli.cmd {
         Cmd::Run(a) => run::run(a),
+        Cmd::Merge(a) => merge::run(a),
         Cmd::Clean(a) => clean::run(a),
         Cmd::Eval(a) => eval::run(a),
         Cmd::Explain(a) => explain::run(a),

@@ -70,6 +70,10 @@ pub struct Args {
     keep_field: Vec<String>,
     #[command(flatten)]
     dump: DumpFlags,
+    /// Process the K-th of N parts of the corpus (by a hash of each document's id); the shards'
+    /// outputs are combined with `rolemap merge`
+    #[arg(long, value_name = "K/N", value_parser = pipeline::Shard::parse)]
+    shard: Option<pipeline::Shard>,
 }
 
 struct Bar(ProgressBar);
@@ -91,23 +95,7 @@ pub fn run(a: Args) -> Result<u8, CliError> {
     common::check_out(&a.out)?;
     common::set_threads(a.threads)?;
     let rules = load_rules(a.rules.as_deref())?;
-    // Ctrl-C, SIGTERM, SIGHUP: stop starting documents, write nothing, keep the previous
-    // output; a second one ends the process at once (its staging folder removed), saying
-    // which output it leaves in place
-    let _ = ctrlc::set_handler(|| {
-        if pipeline::cancelled() {
-            match rolemap::emit::folder::abandon() {
-                rolemap::emit::folder::Abandoned::Before => {
-                    eprintln!("rolemap: error: interrupted again: stopped at once; no output was written; the previous output is left as it was")
-                }
-                rolemap::emit::folder::Abandoned::After => {
-                    eprintln!("rolemap: error: interrupted again: stopped at once, after the new output was put in place whole")
-                }
-            }
-            std::process::exit(exit::INTERRUPTED.into());
-        }
-        pipeline::cancel();
-    });
+    on_interrupt();
     let limits = Limits {
         max_bytes: a.max_bytes,
         max_blocks: a.max_blocks.max(1),
@@ -133,6 +121,7 @@ pub fn run(a: Args) -> Result<u8, CliError> {
         csv_guard: !a.no_csv_guard,
         formats: a.format,
         keep_fields,
+        shard: a.shard.unwrap_or(pipeline::Shard::WHOLE),
     };
     let show = !a.quiet && std::io::stderr().is_terminal();
     let pb = ProgressBar::with_draw_target(
@@ -185,4 +174,24 @@ pub fn run(a: Args) -> Result<u8, CliError> {
     }
     // something was lost: a document not processed, or not whole
     Ok(if sum.errors > 0 || sum.truncated > 0 { exit::INPUT_ERRORS } else { exit::OK })
+}
+
+/// Ctrl-C, SIGTERM, SIGHUP: stop starting documents, write nothing, keep the previous
+/// output; a second one ends the process at once (its staging folder removed), saying which
+/// output it leaves in place.
+pub(super) fn on_interrupt() {
+    let _ = ctrlc::set_handler(|| {
+        if pipeline::cancelled() {
+            match rolemap::emit::folder::abandon() {
+                rolemap::emit::folder::Abandoned::Before => {
+                    eprintln!("rolemap: error: interrupted again: stopped at once; no output was written; the previous output is left as it was")
+                }
+                rolemap::emit::folder::Abandoned::After => {
+                    eprintln!("rolemap: error: interrupted again: stopped at once, after the new output was put in place whole")
+                }
+            }
+            std::process::exit(exit::INTERRUPTED.into());
+        }
+        pipeline::cancel();
+    });
 }

@@ -14,6 +14,8 @@ pub const LOCK_SUFFIX: &str = ".rolemap-lock";
 /// Part of the name of a staging folder (`.NAME.staging-PID` beside the output folder;
 /// `.staging-PID` inside it for runs of earlier versions).
 pub const STAGING_MARK: &str = ".staging-";
+/// The folders of an output folder.
+const SUBFOLDERS: [&str; 2] = ["comparison", "partials"];
 /// Part of the name of an old output being removed after a swap without exchange.
 const OLD_MARK: &str = ".rolemap-old-";
 
@@ -232,17 +234,17 @@ fn foreign(out: &Path) -> io::Result<Vec<String>> {
         if name.starts_with(STAGING_MARK) && ft.is_dir() {
             continue;
         }
-        if name == "comparison" && ft.is_dir() {
+        if SUBFOLDERS.contains(&name.as_str()) && ft.is_dir() {
             for c in fs::read_dir(e.path())? {
                 let c = c?;
-                let rel = format!("comparison/{}", c.file_name().to_string_lossy());
+                let rel = format!("{name}/{}", c.file_name().to_string_lossy());
                 if !ours(&rel) || c.file_type()?.is_dir() {
                     found.push(rel + if c.file_type()?.is_dir() { "/ (a folder)" } else { "" });
                 }
             }
             continue;
         }
-        if !(ours(&name) && !ft.is_dir() || name == "comparison" && ft.is_symlink()) {
+        if !(ours(&name) && !ft.is_dir() || SUBFOLDERS.contains(&name.as_str()) && ft.is_symlink()) {
             found.push(name + if ft.is_dir() { "/ (a folder)" } else { "" });
         }
     }
@@ -372,7 +374,9 @@ fn same_device(_a: &Path, _b: &Path) -> bool {
 /// The files of `staging` moved into `out` one by one (each is replaced whole); what an
 /// earlier run wrote in other formats is removed.
 fn move_each(staging: &Path, out: &Path, files: &[String]) -> io::Result<()> {
-    fs::create_dir_all(out.join("comparison"))?;
+    for sub in SUBFOLDERS {
+        fs::create_dir_all(out.join(sub))?;
+    }
     for name in files {
         fs::rename(staging.join(name), out.join(name))?;
     }

@@ -14,6 +14,7 @@ use table::{Cell, Format, Formats, TableWriter};
 
 pub mod cleaned;
 pub mod folder;
+pub mod partials;
 pub mod table;
 
 pub use table::{guard_cell, LIST_SEP};
@@ -35,7 +36,7 @@ pub fn files(formats: &Formats) -> Vec<String> {
     if formats.has(Format::Csv) {
         v.push(ROLE_MATRIX.to_string());
     }
-    v.extend([COMPARISON_JSON, SCHEMA_JSON, REPORT_HTML, MANIFEST_JSON].map(String::from));
+    v.extend([COMPARISON_JSON, SCHEMA_JSON, REPORT_HTML, partials::FILE, MANIFEST_JSON].map(String::from));
     v
 }
 
@@ -55,6 +56,8 @@ pub struct Output {
     resp: TableWriter,
     req: TableWriter,
     dups: TableWriter,
+    /// files written (and synced) by others into the staging folder
+    written: Vec<PathBuf>,
 }
 
 impl Output {
@@ -82,7 +85,18 @@ impl Output {
             formats: formats.clone(),
             guard,
             keep: keep.to_vec(),
+            written: Vec::new(),
         })
+    }
+
+    /// The staging folder the new output is written into.
+    pub fn staging(&self) -> &Path {
+        &self.folder.staging
+    }
+
+    /// Files another writer put into the staging folder, synced.
+    pub fn add_written(&mut self, files: Vec<PathBuf>) {
+        self.written.extend(files);
     }
 
     /// Write one document's rows.
@@ -120,8 +134,8 @@ impl Output {
         report: &str,
         stop: &dyn Fn() -> bool,
     ) -> io::Result<bool> {
-        let Output { mut folder, formats, guard, keep, docs, roles, resp, req, dups } = self;
-        let mut written: Vec<PathBuf> = Vec::new();
+        let Output { mut folder, formats, guard, keep, docs, roles, resp, req, dups, written } = self;
+        let mut written = written;
         for t in [docs, roles, resp, req, dups] {
             written.extend(t.finish()?);
         }

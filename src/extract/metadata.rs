@@ -49,7 +49,7 @@ pub const SOURCE_TEXT: &str = "text";
 // ---------------------------------------------------------------------------------------
 
 /// A salary range; a single figure has `min == max`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Salary {
     pub min: Option<f64>,
     pub max: Option<f64>,
@@ -60,7 +60,7 @@ pub struct Salary {
 }
 
 /// What a posting says about itself.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct PostingMeta {
     pub title: Option<String>,
     pub company: Option<String>,
@@ -82,7 +82,7 @@ pub struct PostingMeta {
 }
 
 /// A posting date: the calendar date when the text could be read as one, and the text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct PostedDate {
     /// ISO yyyy-mm-dd, a real calendar date (`2024-02-30` is none).
     pub iso: Option<String>,

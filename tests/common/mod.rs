@@ -45,3 +45,45 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Every file of `a` and `b` (the same list), byte for byte; the manifests without timings.
+pub fn assert_same_output(a: &Path, b: &Path) {
+    let list = |d: &Path| -> Vec<String> {
+        let mut v: Vec<String> =
+            walk(d).into_iter().map(|p| p.strip_prefix(d).unwrap().display().to_string()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(list(a), list(b), "the same files");
+    for f in list(a) {
+        let (x, y) = (std::fs::read(a.join(&f)).unwrap(), std::fs::read(b.join(&f)).unwrap());
+        if f == "manifest.json" {
+            let strip = |b: &[u8]| {
+                let mut v: serde_json::Value = serde_json::from_slice(b).unwrap();
+                v.as_object_mut().unwrap().remove("timings");
+                v
+            };
+            assert_eq!(strip(&x), strip(&y), "manifest.json differs");
+        } else {
+            assert!(
+                x == y,
+                "{f} differs:\n{}\n---\n{}",
+                String::from_utf8_lossy(&x).chars().take(3000).collect::<String>(),
+                String::from_utf8_lossy(&y).chars().take(3000).collect::<String>()
+            );
+        }
+    }
+}
+
+pub fn walk(d: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(d).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
