@@ -1055,6 +1055,51 @@ pub fn merge(shards: &[PathBuf], opts: &Options, rules: &Rules) -> Result<Summar
     Ok(c.finish(rules, opts, &run, serde_json::json!({}), start)?)
 }
 
+/// `rolemap process`: the documents of a stream of postings (standard input, as a dump is
+/// read: JSON Lines, CSV or TSV as `fields.stdin` says) written as they are done, one line
+/// each in the partials format (`emit::partials::Line`), with no state shared between
+/// streams: an engine fans a corpus out over as many processes as it likes. The stream's
+/// own row (what a dump's row says in documents.csv) is not written.
+pub fn process_stream(
+    rules: &Rules,
+    limits: &Limits,
+    fields: &FieldMap,
+    out: &mut (dyn std::io::Write + Send),
+) -> Result<Summary, RunError> {
+    let start = Instant::now();
+    let corpus = ingest::list(&[PathBuf::from("-")])?;
+    let mut sum = Summary::default();
+    let mut line = Vec::new();
+    let t = Timings::default();
+    for_each(&corpus, rules, limits, fields, Shard::WHOLE, &t, &Silent, |key, r| {
+        if r.doc.source_file == r.doc.doc {
+            return Ok(());
+        }
+        sum.documents += 1;
+        match r.doc.status {
+            Status::Ok => sum.ok += 1,
+            Status::Skipped => sum.skipped += 1,
+            Status::Error => sum.errors += 1,
+        }
+        sum.truncated += usize::from(!r.doc.truncated.is_empty());
+        sum.roles += r.roles.len();
+        sum.responsibilities += r.responsibilities.len();
+        line.clear();
+        crate::emit::partials::write_line(&mut line, key, &r.doc.source_file, false, &r)?;
+        out.write_all(&line)
+    })
+    .map_err(|error| {
+        if cancelled() {
+            RunError::Interrupted
+        } else {
+            RunError::Output { path: Path::new("-").to_path_buf(), error }
+        }
+    })?;
+    out.flush().map_err(|error| RunError::Output { path: Path::new("-").to_path_buf(), error })?;
+    sum.elapsed = start.elapsed();
+    Ok(sum)
+}
+
 /// Process a corpus in memory and return every result (for `eval` and tests).
 pub fn collect(corpus: &[PathBuf], rules: &Rules) -> Result<Vec<DocResult>, RunError> {
     let corpus = ingest::list(corpus)?;

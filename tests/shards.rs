@@ -171,3 +171,68 @@ fn merge_refuses_what_is_not_one_run() {
     run_ok(&["run", "-q", "-o", s(&out("whole")), "--corpus", s(&corpus)]);
     assert_same_output(&out("whole"), &out("m"));
 }
+
+/// `rolemap process`: a line per posting, the same result as `run` gives the record, and no
+/// state shared between streams: two halves processed apart give the whole's results.
+#[test]
+fn process_streams_a_line_per_posting_with_no_shared_state() {
+    use std::io::{Read, Write};
+    let mut jl = String::new();
+    for i in 0..60 {
+        let title = ["Product Owner", "Senior Product Manager", "Data Analyst"][i % 3];
+        let rec = serde_json::json!({"id": format!("r{i}"), "title": title, "company": format!("Company {}", i % 5),
+            "description": format!("## Responsibilities\n\n- Own the backlog of team {i}\n- Work with design on releases\n")});
+        jl.push_str(&format!("{rec}\n"));
+    }
+    jl.push_str("{\"id\": \"empty\", \"title\": \"Product Owner\"}\n");
+    let process = |input: &str| -> (Option<i32>, Vec<serde_json::Value>) {
+        let mut child = bin()
+            .arg("process")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        let o = child.wait_with_output().unwrap();
+        let lines = String::from_utf8(o.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        (o.status.code(), lines)
+    };
+    let (code, whole) = process(&jl);
+    assert_eq!(code, Some(1), "a posting without text is an error row, as in run");
+    assert_eq!(whole.len(), 61);
+    assert_eq!(whole[60]["result"]["doc"]["status"], "error");
+    // the same results `run` collects for the same records (its partials; the stream's row aside)
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let mut child =
+        bin().args(["run", "-q", "--corpus", "-", "-o", s(&out)]).stdin(std::process::Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(jl.as_bytes()).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+    let mut text = String::new();
+    flate2::read::MultiGzDecoder::new(std::fs::File::open(out.join("partials/results.jsonl.gz")).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    let run: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|l| !l["listed"].as_bool().unwrap())
+        .collect();
+    assert_eq!(run, whole);
+    // halves apart: the same results, each half's keys its own
+    let lines: Vec<&str> = jl.lines().collect();
+    let half = |ls: &[&str]| ls.iter().map(|l| format!("{l}\n")).collect::<String>();
+    let (_, a) = process(&half(&lines[..30]));
+    let (_, b) = process(&half(&lines[30..]));
+    // (a record's position and line are its place in its stream)
+    let results = |v: &[serde_json::Value]| {
+        v.iter()
+            .map(|l| {
+                let mut r = l["result"].clone();
+                r["doc"]["position"] = serde_json::Value::Null;
+                r["doc"]["reason"] = serde_json::Value::Null;
+                r
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!([results(&a), results(&b)].concat(), results(&whole));
+}

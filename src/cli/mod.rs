@@ -5,6 +5,7 @@ mod common;
 mod eval;
 mod explain;
 mod merge;
+mod process;
 mod rules;
 mod run;
 
@@ -46,6 +47,7 @@ pub struct Cli {
 enum Cmd {
     Run(run::Args),
     Merge(merge::Args),
+    Process(process::Args),
     Clean(clean::Args),
     Eval(eval::Args),
     Explain(explain::Args),
@@ -111,6 +113,7 @@ pub fn dispatch(cli: Cli) -> Result<u8, CliError> {
     match cli.cmd {
         Cmd::Run(a) => run::run(a),
         Cmd::Merge(a) => merge::run(a),
+        Cmd::Process(a) => process::run(a),
         Cmd::Clean(a) => clean::run(a),
         Cmd::Eval(a) => eval::run(a),
         Cmd::Explain(a) => explain::run(a),

@@ -37,6 +37,13 @@ struct LineRef<'a> {
     result: &'a DocResult,
 }
 
+/// One document's line, ending with a newline.
+pub fn write_line(out: &mut Vec<u8>, key: u64, file: &str, listed: bool, result: &DocResult) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &LineRef { key, file, listed, result }).map_err(io::Error::other)?;
+    out.push(b'\n');
+    Ok(())
+}
+
 /// Writes the partials of a run, a line per document.
 pub struct Writer {
     gz: GzEncoder<BufWriter<File>>,
@@ -57,8 +64,7 @@ impl Writer {
 
     pub fn add(&mut self, key: u64, file: &str, listed: bool, result: &DocResult) -> io::Result<()> {
         self.buf.clear();
-        serde_json::to_writer(&mut self.buf, &LineRef { key, file, listed, result }).map_err(io::Error::other)?;
-        self.buf.push(b'\n');
+        write_line(&mut self.buf, key, file, listed, result)?;
         self.gz.write_all(&self.buf)
     }
 

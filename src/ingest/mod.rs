@@ -105,7 +105,12 @@ pub fn list_excluding(paths: &[PathBuf], out: Option<&Path>) -> Result<Corpus, I
         .filter(|p| p.is_dir())
         .filter_map(|p| std::fs::canonicalize(p).ok().map(|c| (c, p.clone())))
         .collect();
+    // the name of the root each entry was listed from, to tell two roots' same paths apart
+    let mut tags: Vec<String> = Vec::new();
+    let mut tag = String::new();
     for root in paths {
+        tags.resize(corpus.entries.len(), tag);
+        tag = root_name(root);
         // a path inside another corpus folder (`--corpus C C/x`) is read as part of it, once
         if let Ok(c) = std::fs::canonicalize(root) {
             // (unless that walk leaves it out: under a hidden or output folder, it is read alone)
@@ -197,9 +202,38 @@ pub fn list_excluding(paths: &[PathBuf], out: Option<&Path>) -> Result<Corpus, I
             }
         }
     }
+    tags.resize(corpus.entries.len(), tag);
+    prefix_roots(&mut corpus.entries, &tags);
     corpus.entries.sort_by(|a, b| a.id().cmp(b.id()));
     unique_ids(&mut corpus.entries);
     Ok(corpus)
+}
+
+/// The name that tells a corpus root apart: a folder's own name, a file's folder's name.
+fn root_name(root: &Path) -> String {
+    let abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let named = if abs.is_dir() { Some(abs.as_path()) } else { abs.parent() };
+    named.and_then(|p| p.file_name()).map(|n| path_id(Path::new(n))).unwrap_or_default()
+}
+
+/// Entries of different roots with the same id (`--corpus siteA siteB`, both holding
+/// `jobs/pm.md`) are named with their root's name before it (`siteA/jobs/pm.md`,
+/// `siteB/jobs/pm.md`); what still collides is told apart by `unique_ids`.
+fn prefix_roots(entries: &mut [Listed], tags: &[String]) {
+    let mut roots: std::collections::HashMap<String, std::collections::BTreeSet<&str>> = Default::default();
+    for (e, t) in entries.iter().zip(tags) {
+        roots.entry(e.id().to_string()).or_default().insert(t);
+    }
+    for (e, t) in entries.iter_mut().zip(tags) {
+        if t.is_empty() || roots.get(e.id()).is_none_or(|r| r.len() < 2) {
+            continue;
+        }
+        match e {
+            Listed::Doc { id, .. } | Listed::Dump { id, .. } | Listed::Skip { id, .. } | Listed::Fail { id, .. } => {
+                *id = format!("{t}/{id}")
+            }
+        }
+    }
 }
 
 /// Does the walk of corpus folder `outer` reach `inner` (both canonical), or does it leave
@@ -237,8 +271,8 @@ pub fn path_id(rel: &Path) -> String {
     id.replace('\\', "/")
 }
 
-/// Give every entry its own id: a second file with the id of an earlier one
-/// (`--corpus x/a.md y/a.md`) becomes `a~2.md`.
+/// Give every entry its own id: a second file with the id of an earlier one (of the same
+/// root, or of roots with the same name: `--corpus x/c/a.md y/c/a.md`) becomes `a~2.md`.
 fn unique_ids(entries: &mut [Listed]) {
     let mut seen: std::collections::HashSet<String> = entries.iter().map(|e| e.id().to_string()).collect();
     let mut first = std::collections::HashSet::new();
@@ -696,5 +730,27 @@ mod tests {
             let s = read_sources(&p).unwrap_or_else(|e| panic!("{text:?}: {e}"));
             assert_eq!(s["team.md"].company.as_deref(), Some("Acme"), "{text:?}");
         }
+    }
+
+    /// Two roots with the same paths: each path named with its root's name; a root named
+    /// like another (`x/c`, `y/c`) still gets `~2`; a path of one root alone is left as it is.
+    #[test]
+    fn roots_with_the_same_paths_are_named_by_their_roots() {
+        let t = tempfile::tempdir().unwrap();
+        for (dir, files) in [
+            ("siteA", &["jobs/pm.md", "only-a.md"][..]),
+            ("siteB", &["jobs/pm.md"]),
+            ("x/c", &["a.md"]),
+            ("y/c", &["a.md"]),
+        ] {
+            for f in files {
+                let p = t.path().join(dir).join(f);
+                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                std::fs::write(p, "# Product Manager\n").unwrap();
+            }
+        }
+        let roots: Vec<PathBuf> = ["siteA", "siteB", "x/c", "y/c"].iter().map(|d| t.path().join(d)).collect();
+        let ids: Vec<String> = list(&roots).unwrap().entries.iter().map(|e| e.id().to_string()).collect();
+        assert_eq!(ids, ["a.md", "a~2.md", "only-a.md", "siteA/jobs/pm.md", "siteB/jobs/pm.md"]);
     }
 }
