@@ -23,6 +23,7 @@
 //! ```
 
 pub mod clean;
+pub mod codes;
 pub mod compare;
 pub mod emit;
 pub mod eval;

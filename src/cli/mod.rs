@@ -1,6 +1,7 @@
 //! Subcommands, one file each, registered here.
 
 mod clean;
+mod code;
 mod common;
 mod eval;
 mod explain;
@@ -47,6 +48,7 @@ pub struct Cli {
 enum Cmd {
     Run(run::Args),
     Merge(merge::Args),
+    Code(code::Args),
     Process(process::Args),
     Clean(clean::Args),
     Eval(eval::Args),
@@ -113,6 +115,7 @@ pub fn dispatch(cli: Cli) -> Result<u8, CliError> {
     match cli.cmd {
         Cmd::Run(a) => run::run(a),
         Cmd::Merge(a) => merge::run(a),
+        Cmd::Code(a) => code::run(a),
         Cmd::Process(a) => process::run(a),
         Cmd::Clean(a) => clean::run(a),
         Cmd::Eval(a) => eval::run(a),

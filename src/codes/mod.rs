@@ -1,0 +1,318 @@
+//! Standard occupation codes: job titles ranked against the labels of ESCO (with its ISCO-08
+//! groups) and the titles of O*NET-SOC, from the pinned official files in `taxonomies/`
+//! (embedded in the binary). Lexical and deterministic: TF-IDF weights computed from the
+//! taxonomies themselves, cosine similarity of a title's words with each label, a concept
+//! ranked by its best label; ESCO concepts also ranked through O*NET's alternate titles.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+const ESCO_OCCUPATIONS: &str = include_str!("../../taxonomies/esco/occupations_en.csv");
+const ESCO_ISCO_GROUPS: &str = include_str!("../../taxonomies/esco/ISCOGroups_en.csv");
+const ONET_OCCUPATIONS: &str = include_str!("../../taxonomies/onet-27.0/Occupation Data.txt");
+const ONET_ALTERNATE_TITLES: &str = include_str!("../../taxonomies/onet-27.0/Alternate Titles.txt");
+const CODING: &str = include_str!("../../taxonomies/coding.toml");
+
+/// `taxonomies/coding.toml`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Coding {
+    pub stop_words: Vec<String>,
+    pub min_plural_len: usize,
+    pub plurals: Vec<(String, String)>,
+    pub keep_s: Vec<String>,
+    pub onet_vote_weight: f64,
+    pub onet_vote_titles: usize,
+}
+
+/// A ranked ESCO concept.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EscoHit {
+    pub uri: String,
+    pub label: String,
+    /// ISCO-08 unit group (4 digits; fewer for an ISCO group itself).
+    pub isco08: String,
+    pub score: f64,
+    /// The label that matched best, or `onet:<code>` when O*NET's titles ranked it.
+    pub evidence: String,
+}
+
+/// A ranked O*NET-SOC occupation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OnetHit {
+    pub code: String,
+    pub title: String,
+    pub score: f64,
+    /// The title or alternate title that matched best.
+    pub evidence: String,
+}
+
+/// Labels of one taxonomy, indexed by their words.
+struct Index {
+    /// (concept, label text, weight norm)
+    labels: Vec<(usize, String, f64)>,
+    postings: HashMap<String, Vec<u32>>,
+    idf: HashMap<String, f64>,
+    /// idf of a word no label has
+    unseen: f64,
+}
+
+struct Concept {
+    id: String,
+    label: String,
+    group: String,
+}
+
+/// The coder: both taxonomies, indexed.
+pub struct Coder {
+    coding: Coding,
+    esco: Vec<Concept>,
+    esco_index: Index,
+    onet: Vec<Concept>,
+    onet_index: Index,
+    /// normalized O*NET title or alternate title -> occupations
+    onet_by_title: HashMap<String, Vec<usize>>,
+    /// each O*NET occupation's titles (its title first)
+    onet_titles: Vec<Vec<String>>,
+}
+
+impl Coding {
+    fn word(&self, w: &str) -> String {
+        if w.chars().count() <= self.min_plural_len {
+            return w.to_string();
+        }
+        for (from, to) in &self.plurals {
+            if let Some(stem) = w.strip_suffix(from.as_str()) {
+                return format!("{stem}{to}");
+            }
+        }
+        if w.ends_with('s') && !self.keep_s.iter().any(|k| w.ends_with(k.as_str())) {
+            return w[..w.len() - 1].to_string();
+        }
+        w.to_string()
+    }
+
+    /// A title's words: lower-cased, letters and digits, stop words out, plurals singular.
+    pub fn words(&self, title: &str) -> Vec<String> {
+        let lower = title.to_lowercase();
+        let mut v: Vec<String> = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty() && !self.stop_words.iter().any(|s| s == w))
+            .map(|w| self.word(w))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+impl Index {
+    fn build(labels: Vec<(usize, String)>, coding: &Coding) -> Index {
+        let words: Vec<Vec<String>> = labels.iter().map(|(_, t)| coding.words(t)).collect();
+        let mut df: HashMap<&str, usize> = HashMap::new();
+        for ws in &words {
+            for w in ws {
+                *df.entry(w).or_default() += 1;
+            }
+        }
+        let n = labels.len().max(1) as f64;
+        let idf: HashMap<String, f64> =
+            df.iter().map(|(w, c)| (w.to_string(), (n / (1.0 + *c as f64)).ln() + 1.0)).collect();
+        let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut out = Vec::with_capacity(labels.len());
+        for (i, ((concept, text), ws)) in labels.into_iter().zip(&words).enumerate() {
+            let norm = ws.iter().map(|w| idf[w].powi(2)).sum::<f64>().sqrt().max(f64::MIN_POSITIVE);
+            for w in ws {
+                postings.entry(w.clone()).or_default().push(i as u32);
+            }
+            out.push((concept, text, norm));
+        }
+        Index { labels: out, postings, idf, unseen: n.ln() + 1.0 }
+    }
+
+    /// Concepts by the cosine of their best label with `words`: concept -> (score, label).
+    fn rank(&self, words: &[String]) -> HashMap<usize, (f64, u32)> {
+        let qn = words.iter().map(|w| self.idf.get(w).copied().unwrap_or(self.unseen).powi(2)).sum::<f64>().sqrt();
+        let mut dot: HashMap<u32, f64> = HashMap::new();
+        for w in words {
+            if let (Some(p), Some(idf)) = (self.postings.get(w), self.idf.get(w)) {
+                for &l in p {
+                    *dot.entry(l).or_default() += idf * idf;
+                }
+            }
+        }
+        let mut best: HashMap<usize, (f64, u32)> = HashMap::new();
+        for (l, d) in dot {
+            let (concept, _, norm) = &self.labels[l as usize];
+            let s = d / (qn * norm);
+            let e = best.entry(*concept).or_insert((0.0, l));
+            if s > e.0 || (s == e.0 && l < e.1) {
+                *e = (s, l);
+            }
+        }
+        best
+    }
+}
+
+fn tsv_rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
+    text.lines().skip(1).filter(|l| !l.trim().is_empty()).map(|l| l.split('\t').collect())
+}
+
+impl Coder {
+    /// The coder of the embedded taxonomies.
+    pub fn embedded() -> Result<Coder, String> {
+        let coding: Coding = toml::from_str(CODING).map_err(|e| format!("taxonomies/coding.toml: {e}"))?;
+        let mut esco = Vec::new();
+        let mut esco_labels = Vec::new();
+        for (file, text, group_col) in
+            [("occupations_en.csv", ESCO_OCCUPATIONS, "iscoGroup"), ("ISCOGroups_en.csv", ESCO_ISCO_GROUPS, "code")]
+        {
+            let mut r = csv::Reader::from_reader(text.as_bytes());
+            let h = r.headers().map_err(|e| format!("taxonomies/esco/{file}: {e}"))?.clone();
+            let col = |name: &str| {
+                h.iter().position(|c| c == name).ok_or(format!("taxonomies/esco/{file}: no column {name}"))
+            };
+            let (uri, pref, alt, group) =
+                (col("conceptUri")?, col("preferredLabel")?, col("altLabels")?, col(group_col)?);
+            for rec in r.records() {
+                let rec = rec.map_err(|e| format!("taxonomies/esco/{file}: {e}"))?;
+                let i = esco.len();
+                let label = rec.get(pref).unwrap_or("").to_string();
+                esco_labels.push((i, label.clone()));
+                for a in rec.get(alt).unwrap_or("").lines().map(str::trim).filter(|a| !a.is_empty()) {
+                    esco_labels.push((i, a.to_string()));
+                }
+                esco.push(Concept {
+                    id: rec.get(uri).unwrap_or("").to_string(),
+                    label,
+                    group: rec.get(group).unwrap_or("").to_string(),
+                });
+            }
+        }
+        let mut onet = Vec::new();
+        let mut at: HashMap<String, usize> = HashMap::new();
+        for row in tsv_rows(ONET_OCCUPATIONS) {
+            let (Some(code), Some(title)) = (row.first(), row.get(1)) else { continue };
+            at.insert(code.to_string(), onet.len());
+            onet.push(Concept { id: code.to_string(), label: title.to_string(), group: String::new() });
+        }
+        let mut onet_titles: Vec<Vec<String>> = onet.iter().map(|c| vec![c.label.clone()]).collect();
+        for row in tsv_rows(ONET_ALTERNATE_TITLES) {
+            let (Some(code), Some(title)) = (row.first(), row.get(1)) else { continue };
+            if let Some(&i) = at.get(*code) {
+                onet_titles[i].push(title.to_string());
+            }
+        }
+        let onet_labels: Vec<(usize, String)> =
+            onet_titles.iter().enumerate().flat_map(|(i, ts)| ts.iter().map(move |t| (i, t.clone()))).collect();
+        let mut onet_by_title: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, t) in &onet_labels {
+            let v = onet_by_title.entry(coding.words(t).join(" ")).or_default();
+            if !v.contains(i) {
+                v.push(*i);
+            }
+        }
+        Ok(Coder {
+            esco_index: Index::build(esco_labels, &coding),
+            onet_index: Index::build(onet_labels, &coding),
+            coding,
+            esco,
+            onet,
+            onet_by_title,
+            onet_titles,
+        })
+    }
+
+    /// The `top` best ESCO concepts and O*NET-SOC occupations for `title`, best first (ties
+    /// by URI or code).
+    pub fn code(&self, title: &str, top: usize) -> (Vec<EscoHit>, Vec<OnetHit>) {
+        let words = self.coding.words(title);
+        let label = |i: u32| self.esco_index.labels[i as usize].1.clone();
+        let mut esco: HashMap<usize, (f64, String)> =
+            self.esco_index.rank(&words).into_iter().map(|(c, (s, l))| (c, (s, label(l)))).collect();
+        // O*NET occupations this very title names: their other titles vote
+        if self.coding.onet_vote_weight > 0.0 {
+            if let Some(occs) = self.onet_by_title.get(&words.join(" ")) {
+                let titles: Vec<(&String, &Concept)> = occs
+                    .iter()
+                    .flat_map(|&o| self.onet_titles[o].iter().map(move |t| (t, &self.onet[o])))
+                    .take(self.coding.onet_vote_titles)
+                    .collect();
+                let n = titles.len().max(1) as f64;
+                let mut votes: HashMap<usize, (f64, &str)> = HashMap::new();
+                for (t, occ) in &titles {
+                    for (c, (s, _)) in self.esco_index.rank(&self.coding.words(t)) {
+                        let v = votes.entry(c).or_insert((0.0, occ.id.as_str()));
+                        v.0 += s;
+                    }
+                }
+                for (c, (v, code)) in votes {
+                    let e = esco.entry(c).or_insert((0.0, format!("onet:{code}")));
+                    e.0 += self.coding.onet_vote_weight * v / n;
+                }
+            }
+        }
+        let mut esco: Vec<EscoHit> = esco
+            .into_iter()
+            .map(|(c, (score, evidence))| {
+                let k = &self.esco[c];
+                EscoHit {
+                    uri: k.id.clone(),
+                    label: k.label.clone(),
+                    isco08: k.group.clone(),
+                    score: round(score),
+                    evidence,
+                }
+            })
+            .collect();
+        esco.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.uri.cmp(&b.uri)));
+        esco.truncate(top);
+        let mut onet: Vec<OnetHit> = self
+            .onet_index
+            .rank(&words)
+            .into_iter()
+            .map(|(o, (score, l))| {
+                let k = &self.onet[o];
+                OnetHit {
+                    code: k.id.clone(),
+                    title: k.label.clone(),
+                    score: round(score),
+                    evidence: self.onet_index.labels[l as usize].1.clone(),
+                }
+            })
+            .collect();
+        onet.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.code.cmp(&b.code)));
+        onet.truncate(top);
+        (esco, onet)
+    }
+}
+
+fn round(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plurals_and_stop_words() {
+        let c: Coding = toml::from_str(CODING).unwrap();
+        assert_eq!(c.words("Chief Executives"), ["chief", "executive"]);
+        assert_eq!(
+            c.words("Secretaries and Administrative Assistants, Except Legal"),
+            ["administrative", "assistant", "legal", "secretary"]
+        );
+        assert_eq!(c.words("Firefighters"), ["firefighter"]);
+        assert_eq!(c.words("Business Analysis"), ["analysis", "business"]);
+    }
+
+    #[test]
+    fn titles_are_coded() {
+        let coder = Coder::embedded().unwrap();
+        let (esco, onet) = coder.code("Chief Executives", 5);
+        assert_eq!(onet[0].code, "11-1011.00", "{onet:?}");
+        assert!(esco.iter().any(|h| h.label == "chief executive officer"), "{esco:?}");
+        let (esco, _) = coder.code("Registered Nurses", 3);
+        assert!(esco[0].isco08.starts_with("222"), "{esco:?}");
+    }
+}
