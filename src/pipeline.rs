@@ -502,6 +502,13 @@ impl<'a> Works<'a> {
                 self.dump = Some((r, entry, bytes, *kind));
                 return None;
             }
+            // standard input is read once: a CSV on it without a text column is no dump
+            Ok(None) if path.as_os_str() == "-" => Work::Done(Box::new(not_processed(
+                id,
+                Status::Error,
+                "standard input holds a CSV without a column of posting texts: name it with --text-field".into(),
+                bytes,
+            ))),
             Ok(None) => {
                 // a CSV without a text column: one table document
                 match ingest::read_bytes(path, self.limits.max_bytes) {
@@ -764,6 +771,8 @@ pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary,
             "max_block_chars": opts.limits.max_block_chars, "max_html_depth": opts.limits.max_html_depth,
         }),
         shard: (opts.shard != Shard::WHOLE).then_some(opts.shard),
+        fields: fields_json(&opts.fields),
+        listing: listing_digest(&corpus),
     };
     let sum = c.finish(rules, opts, &run, timings, start)?;
     obs.end();
@@ -776,6 +785,28 @@ pub struct RunFacts {
     pub corpus: Vec<String>,
     pub limits: serde_json::Value,
     pub shard: Option<Shard>,
+    /// How dump records were read (`--text-field`, …, `--csv-escape`, `--input-format`).
+    pub fields: serde_json::Value,
+    /// SHA-256 of the corpus' listing (every input's id and size): the same in every shard.
+    pub listing: String,
+}
+
+/// The manifest's account of the dump options.
+fn fields_json(f: &FieldMap) -> serde_json::Value {
+    serde_json::json!({
+        "text_field": f.text, "title_field": f.title, "company_field": f.company, "id_field": f.id,
+        "csv_escape": format!("{:?}", f.csv_escape).to_lowercase(),
+        "input_format": format!("{:?}", f.stdin.unwrap_or(DumpKind::Jsonl)).to_lowercase(),
+    })
+}
+
+/// A digest of what a run lists: every input's id and size, in order.
+fn listing_digest(corpus: &Corpus) -> String {
+    let mut h = Sha256::new();
+    for e in &corpus.entries {
+        h.update(format!("{}\t{}\n", e.id(), size(e)));
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `--shard K/N`: the documents of the corpus this run processes, by a hash of their ids.
@@ -919,6 +950,8 @@ impl Collector {
                 "sha256_of_doc_status_bytes": inputs.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>(),
             },
             "limits": run.limits,
+            "dump_fields": run.fields,
+            "listing_sha256": run.listing,
             "counts": {
                 "documents": sum.documents, "ok": sum.ok, "skipped": sum.skipped, "error": sum.errors,
                 "truncated": sum.truncated, "duplicates": sum.duplicates,
@@ -982,7 +1015,14 @@ pub fn merge(shards: &[PathBuf], opts: &Options, rules: &Rules) -> Result<Summar
             .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
             .unwrap_or_default();
         let fingerprint = m.pointer("/rules/fingerprint").and_then(|v| v.as_str()).unwrap_or("").to_string();
-        let f = RunFacts { corpus, limits: m.get("limits").cloned().unwrap_or_default(), shard: Some(shard) };
+        let f = RunFacts {
+            corpus,
+            limits: m.get("limits").cloned().unwrap_or_default(),
+            shard: Some(shard),
+            fields: m.get("dump_fields").cloned().unwrap_or_default(),
+            listing: m.get("listing_sha256").and_then(|v| v.as_str()).unwrap_or("").to_string(),
+        };
+        let documents = m.pointer("/counts/documents").and_then(|v| v.as_u64()).unwrap_or(u64::MAX);
         match &facts {
             None => facts = Some((f.clone(), fingerprint.clone())),
             Some((first, fp)) => {
@@ -990,8 +1030,12 @@ pub fn merge(shards: &[PathBuf], opts: &Options, rules: &Rules) -> Result<Summar
                     Some(format!("another corpus ({:?}, not {:?})", f.corpus, first.corpus))
                 } else if first.shard.map(|s| s.n) != Some(shard.n) {
                     Some(format!("another number of shards ({}, not {})", shard.n, first.shard.map_or(1, |s| s.n)))
+                } else if first.listing != f.listing {
+                    Some("a corpus that lists other files or sizes (it changed between the shards' runs)".to_string())
                 } else if first.limits != f.limits {
                     Some("other limits (--max-bytes, --max-blocks, …)".to_string())
+                } else if first.fields != f.fields {
+                    Some("other dump options (--text-field, --title-field, --company-field, --id-field, --csv-escape, --input-format)".to_string())
                 } else if *fp != fingerprint {
                     Some("other rules (their fingerprints differ)".to_string())
                 } else {
@@ -1005,7 +1049,7 @@ pub fn merge(shards: &[PathBuf], opts: &Options, rules: &Rules) -> Result<Summar
         if !seen.insert(shard.k) {
             return Err(bad(format!("shard {shard} is given twice")));
         }
-        readers.push(partials::Reader::open(dir).map_err(|e| bad(e.to_string()))?);
+        readers.push((partials::Reader::open(dir).map_err(|e| bad(e.to_string()))?, documents, 0u64));
     }
     let Some((facts, fingerprint)) = facts else {
         return Err(MergeError::Mismatch("no shard output given".into()));
@@ -1026,8 +1070,10 @@ pub fn merge(shards: &[PathBuf], opts: &Options, rules: &Rules) -> Result<Summar
     let mut c = Collector::create(opts).map_err(out_err)?;
     // the shards' partials, each in corpus order, merged by their order keys
     let mut heads: Vec<Option<partials::Line>> = Vec::with_capacity(readers.len());
-    for (i, r) in readers.iter_mut().enumerate() {
-        heads.push(r.next_line().map_err(|e| MergeError::Shard { path: shards[i].clone(), reason: e.to_string() })?);
+    for (i, (r, _, n)) in readers.iter_mut().enumerate() {
+        let line = r.next_line().map_err(|e| MergeError::Shard { path: shards[i].clone(), reason: e.to_string() })?;
+        *n += u64::from(line.is_some());
+        heads.push(line);
     }
     let mut last: Option<u64> = None;
     loop {
@@ -1047,9 +1093,22 @@ pub fn merge(shards: &[PathBuf], opts: &Options, rules: &Rules) -> Result<Summar
             });
         }
         last = Some(line.key);
-        heads[i] =
-            readers[i].next_line().map_err(|e| MergeError::Shard { path: shards[i].clone(), reason: e.to_string() })?;
+        let (r, _, n) = &mut readers[i];
+        heads[i] = r.next_line().map_err(|e| MergeError::Shard { path: shards[i].clone(), reason: e.to_string() })?;
+        *n += u64::from(heads[i].is_some());
         c.add(line.key, &line.file, line.listed, line.result).map_err(out_err)?;
+    }
+    // every shard's partials whole: as many documents as its manifest counts
+    for (i, (_, want, got)) in readers.iter().enumerate() {
+        if want != got {
+            return Err(MergeError::Shard {
+                path: shards[i].clone(),
+                reason: format!(
+                    "{} holds {got} documents, its manifest counts {want}: the file is incomplete",
+                    partials::FILE
+                ),
+            });
+        }
     }
     let run = RunFacts { shard: None, ..facts };
     Ok(c.finish(rules, opts, &run, serde_json::json!({}), start)?)
@@ -1072,7 +1131,8 @@ pub fn process_stream(
     let mut line = Vec::new();
     let t = Timings::default();
     for_each(&corpus, rules, limits, fields, Shard::WHOLE, &t, &Silent, |key, r| {
-        if r.doc.source_file == r.doc.doc {
+        // the stream's own row, unless it says the stream could not be read
+        if r.doc.source_file == r.doc.doc && r.doc.status != Status::Error {
             return Ok(());
         }
         sum.documents += 1;

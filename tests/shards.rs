@@ -236,3 +236,82 @@ fn process_streams_a_line_per_posting_with_no_shared_state() {
     };
     assert_eq!([results(&a), results(&b)].concat(), results(&whole));
 }
+
+/// What the tester found merge let through: shards run with other dump options, a shard
+/// whose partials lost lines, a corpus that changed between the shards' runs, shards of
+/// standard input.
+#[test]
+fn merge_refuses_shards_that_disagree_or_lost_lines() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("c");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let mut jl = String::new();
+    for i in 0..30 {
+        jl.push_str(&format!(
+            "{{\"id\": \"r{i}\", \"title\": \"Product Owner\", \"description\": \"- Own the backlog of team {i}\"}}\n"
+        ));
+    }
+    std::fs::write(corpus.join("feed.jsonl"), &jl).unwrap();
+    std::fs::write(corpus.join("page.md"), "# Product Manager\n\n- Own the roadmap\n").unwrap();
+    let out = |n: &str| tmp.path().join(n);
+    let shard = |k: &str, n: &str, extra: &[&str]| {
+        let o = out(n);
+        let mut args = vec!["run", "-q", "--shard", k, "-o", s(&o), "--corpus", s(&corpus)];
+        args.extend(extra);
+        run_ok(&args);
+    };
+    shard("1/2", "a", &[]);
+    shard("2/2", "b", &[]);
+    shard("2/2", "text", &["--text-field", "title"]);
+    let refused = |a: &str, b: &str, says: &str| {
+        let o = bin().args(["merge", s(&out(a)), s(&out(b)), "-o", s(&out("m"))]).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(says), "{err}");
+    };
+    refused("a", "text", "other dump options");
+    // a partials file that lost lines (a valid gzip)
+    std::fs::create_dir_all(out("cut/partials")).unwrap();
+    std::fs::copy(out("b/manifest.json"), out("cut/manifest.json")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(b"").unwrap();
+    std::fs::write(out("cut/partials/results.jsonl.gz"), gz.finish().unwrap()).unwrap();
+    refused("a", "cut", "the file is incomplete");
+    // the corpus changed before the second shard ran
+    std::fs::write(corpus.join("new.md"), "# Product Owner\n\n- Own the backlog\n").unwrap();
+    shard("2/2", "later", &[]);
+    refused("a", "later", "a corpus that lists other files or sizes");
+    let o = bin().args(["run", "--shard", "1/2", "--corpus", "-", "-o", s(&out("stdin"))]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not standard input"));
+}
+
+/// A CSV on standard input without a column of posting texts: an error row, said, exit 1
+/// (it was read as a file named `-`, and `process` wrote nothing and exited 0).
+#[test]
+fn a_csv_on_stdin_without_texts_is_an_error_row() {
+    use std::io::Write;
+    let csv = "title,summary\nProduct Manager,Own the roadmap\n";
+    let piped = |args: &[&str]| {
+        let mut c = bin()
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        c.stdin.take().unwrap().write_all(csv.as_bytes()).unwrap();
+        c.wait_with_output().unwrap()
+    };
+    let o = piped(&["process", "--input-format", "csv"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains("standard input holds a CSV without a column of posting texts"), "{out}");
+    let tmp = tempfile::tempdir().unwrap();
+    let o = piped(&["run", "-q", "--corpus", "-", "--input-format", "csv", "-o", s(&tmp.path().join("o"))]);
+    assert_eq!(o.status.code(), Some(1));
+    let docs = std::fs::read_to_string(tmp.path().join("o/documents.csv")).unwrap();
+    assert!(docs.contains("standard input holds a CSV without a column of posting texts"), "{docs}");
+}

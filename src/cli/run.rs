@@ -113,6 +113,11 @@ pub fn run(a: Args) -> Result<u8, CliError> {
     if let Some(k) = keep_fields.iter().find(|k| rolemap::emit::table::DOCUMENTS.columns.iter().any(|c| c.name == *k)) {
         return Err(CliError::usage(anyhow::anyhow!("--keep-field {k}: documents.csv already has a column {k:?}")));
     }
+    if a.shard.is_some() && a.corpus.iter().any(|c| c.as_os_str() == "-") {
+        return Err(CliError::usage(anyhow::anyhow!(
+            "--shard needs a corpus every shard lists the same way (files or folders), not standard input: split the stream instead, or use `rolemap process`"
+        )));
+    }
     let opts = Options {
         corpus: a.corpus,
         out: a.out,

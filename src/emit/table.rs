@@ -371,6 +371,10 @@ pub fn days_since_epoch(iso: &str) -> Option<i32> {
     }
     let num = |r: std::ops::Range<usize>| iso.get(r)?.parse::<i64>().ok();
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    // year 0 is no year of the calendars readers use (polars, Python's datetime)
+    if y < 1 {
+        return None;
+    }
     let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
     let len = match m {
         2 if leap => 29,
@@ -723,8 +727,17 @@ mod tests {
         assert_eq!(days_since_epoch("1969-12-31"), Some(-1));
         assert_eq!(days_since_epoch("2000-03-01"), Some(11_017));
         assert_eq!(days_since_epoch("2024-02-29"), Some(19_782));
-        for bad in ["2023-02-29", "2024-02-30", "2024-13-01", "2024-00-10", "05/03/2024", "2024-5-1", "", "2024-05-01T"]
-        {
+        for bad in [
+            "0000-01-01",
+            "2023-02-29",
+            "2024-02-30",
+            "2024-13-01",
+            "2024-00-10",
+            "05/03/2024",
+            "2024-5-1",
+            "",
+            "2024-05-01T",
+        ] {
             assert_eq!(days_since_epoch(bad), None, "{bad}");
         }
     }
