@@ -116,6 +116,16 @@ impl DumpFlags {
     }
 }
 
+/// `--keep-field NAME…`: the names normalized as dump fields are; a name documents.csv
+/// already has as a column is refused.
+pub fn keep_fields(names: &[String]) -> Result<Vec<String>, CliError> {
+    let keep: Vec<String> = names.iter().map(|k| rolemap::ingest::dump::norm_key(k)).collect();
+    if let Some(k) = keep.iter().find(|k| rolemap::emit::table::DOCUMENTS.columns.iter().any(|c| c.name == *k)) {
+        return Err(CliError::usage(anyhow::anyhow!("--keep-field {k}: documents.csv already has a column {k:?}")));
+    }
+    Ok(keep)
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_size;

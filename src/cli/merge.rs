@@ -42,10 +42,7 @@ pub fn run(a: Args) -> Result<u8, CliError> {
     super::common::check_out(&a.out)?;
     let rules = load_rules(a.rules.as_deref())?;
     super::run::on_interrupt();
-    let keep_fields: Vec<String> = a.keep_field.iter().map(|k| rolemap::ingest::dump::norm_key(k)).collect();
-    if let Some(k) = keep_fields.iter().find(|k| rolemap::emit::table::DOCUMENTS.columns.iter().any(|c| c.name == *k)) {
-        return Err(CliError::usage(anyhow::anyhow!("--keep-field {k}: documents.csv already has a column {k:?}")));
-    }
+    let keep_fields = super::common::keep_fields(&a.keep_field)?;
     // the merged output is never one of the shards'
     for s in &a.shards {
         if std::fs::canonicalize(s).ok().is_some_and(|c| std::fs::canonicalize(&a.out).ok() == Some(c)) {

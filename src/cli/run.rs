@@ -109,10 +109,7 @@ pub fn run(a: Args) -> Result<u8, CliError> {
         id: a.id_field,
         ..FieldMap::default()
     });
-    let keep_fields: Vec<String> = a.keep_field.iter().map(|k| rolemap::ingest::dump::norm_key(k)).collect();
-    if let Some(k) = keep_fields.iter().find(|k| rolemap::emit::table::DOCUMENTS.columns.iter().any(|c| c.name == *k)) {
-        return Err(CliError::usage(anyhow::anyhow!("--keep-field {k}: documents.csv already has a column {k:?}")));
-    }
+    let keep_fields = super::common::keep_fields(&a.keep_field)?;
     if a.shard.is_some() && a.corpus.iter().any(|c| c.as_os_str() == "-") {
         return Err(CliError::usage(anyhow::anyhow!(
             "--shard needs a corpus every shard lists the same way (files or folders), not standard input: split the stream instead, or use `rolemap process`"

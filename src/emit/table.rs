@@ -375,15 +375,7 @@ pub fn days_since_epoch(iso: &str) -> Option<i32> {
     if y < 1 {
         return None;
     }
-    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-    let len = match m {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        1..=12 => 31,
-        _ => return None,
-    };
-    if d < 1 || d > len {
+    if !crate::extract::metadata::is_calendar_day(y, m, d) {
         return None;
     }
     // days from civil (Howard Hinnant's algorithm)

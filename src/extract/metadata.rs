@@ -1121,15 +1121,21 @@ fn normalize_date(s: &str, p: &PostingRules) -> Option<PostedDate> {
 
 fn ymd(y: Option<u32>, m: Option<u32>, d: Option<u32>) -> Option<String> {
     let (y, m, d) = (y?, m?, d?);
+    is_calendar_day(y.into(), m.into(), d.into()).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// Whether year `y`, month `m`, day `d` is a day of the Gregorian calendar (leap years
+/// counted).
+pub fn is_calendar_day(y: i64, m: i64, d: i64) -> bool {
     let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
     let days = match m {
         2 if leap => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         1..=12 => 31,
-        _ => return None,
+        _ => return false,
     };
-    (d >= 1 && d <= days).then(|| format!("{y:04}-{m:02}-{d:02}"))
+    d >= 1 && d <= days
 }
 
 #[cfg(test)]
