@@ -268,6 +268,14 @@ pub struct RoleRecord {
     pub categories: Vec<String>,
     /// Other titles in the document merged into this role (same role id and level).
     pub also_titled: Vec<String>,
+    /// Standard codes (`codes::assign`): ESCO occupation URI and preferred label, its ISCO-08
+    /// unit group, O*NET-SOC code and title; `code_evidence` says how, or why there is none.
+    pub esco_uri: Option<String>,
+    pub esco_label: Option<String>,
+    pub isco08: Option<String>,
+    pub onet_soc: Option<String>,
+    pub onet_title: Option<String>,
+    pub code_evidence: String,
 }
 
 /// One responsibility in the output (`responsibilities.csv/.jsonl`).

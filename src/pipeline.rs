@@ -225,6 +225,7 @@ pub fn finish(a: Analysed, rules: &Rules, t: &Timings) -> DocResult {
     if let Some(note) = a.language.as_deref().and_then(|l| language_note(l, rules)) {
         r.doc.reason = if r.doc.reason.is_empty() { note } else { format!("{}; {note}", r.doc.reason) };
     }
+    timed(&t.normalize, || crate::codes::assign(&mut r.roles, own, a.language.as_deref()));
     r.doc.language = a.language;
     r
 }

@@ -1,12 +1,15 @@
 //! `rolemap code`: job titles coded to ESCO (with ISCO-08) and O*NET-SOC, from the pinned
-//! taxonomies built into the binary.
+//! taxonomies built into the binary. A title the title grammar reads as a role of the taxonomy
+//! gets the codes `rules/codes.toml` gives that role first (evidence `codes:<role id>`), then
+//! the ranking of the taxonomies' labels; a role row of `rolemap run` gets the same first codes.
 //!
 //! Examples:
 //!   rolemap code "Head of Product" "Registered Nurse"
 //!   rolemap code --from titles.txt --top 10 --json > codes.jsonl
 
 use super::CliError;
-use rolemap::codes::Coder;
+use rolemap::codes::{Coder, EscoHit, OnetHit};
+use rolemap::rules::Rules;
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
@@ -24,6 +27,12 @@ pub struct Args {
     /// One JSON line per title: {"title", "esco": [{"uri", "label", "isco08", "score", "evidence"}], "onet": [{"code", "title", "score", "evidence"}]}
     #[arg(long)]
     json: bool,
+    /// Only the ranking of the taxonomies' labels: no codes from the rules' roles
+    #[arg(long)]
+    labels_only: bool,
+    /// Rules folder (default: the rules built into the binary)
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
 }
 
 pub fn run(a: Args) -> Result<u8, CliError> {
@@ -46,11 +55,15 @@ pub fn run(a: Args) -> Result<u8, CliError> {
     if titles.is_empty() {
         return Err(CliError::usage(anyhow::anyhow!("no title given: rolemap code TITLE… or --from FILE")));
     }
-    let coder = Coder::embedded().map_err(|e| CliError::usage(anyhow::anyhow!("bad built-in taxonomies: {e}")))?;
+    let coder = Coder::shared().map_err(|e| CliError::usage(anyhow::anyhow!("bad built-in taxonomies: {e}")))?;
+    let rules = if a.labels_only { None } else { Some(super::load_rules(a.rules.as_deref())?) };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let io = |e: std::io::Error| CliError::io(anyhow::anyhow!("standard output: {e}"));
     for t in &titles {
-        let (esco, onet) = coder.code(t, a.top);
+        let (mut esco, mut onet) = coder.code(t, a.top);
+        if let Some(r) = &rules {
+            curated_first(r, t, &mut esco, &mut onet, a.top);
+        }
         if a.json {
             let row = serde_json::json!({"title": t, "esco": esco, "onet": onet});
             writeln!(out, "{row}").map_err(io)?;
@@ -71,4 +84,34 @@ pub fn run(a: Args) -> Result<u8, CliError> {
     }
     out.flush().map_err(io)?;
     Ok(super::exit::OK)
+}
+
+/// The codes of the rules' role first, when the title names one (ahead of the best score).
+fn curated_first(rules: &Rules, title: &str, esco: &mut Vec<EscoHit>, onet: &mut Vec<OnetHit>, top: usize) {
+    let tax = &rules.taxonomy;
+    let Some(hit) = tax.parse_title(title).hit else { return };
+    let level = hit.level.as_ref().map_or(tax.default_level, |l| l.0);
+    let Some(curated) = &rules.codes.by_role[hit.role] else { return };
+    let pick = curated.pick(level);
+    if let Some(c) = &pick.esco {
+        let score = esco.first().map_or(1.0, |h| h.score);
+        esco.retain(|h| h.uri != c.id);
+        esco.insert(
+            0,
+            EscoHit {
+                uri: c.id.clone(),
+                label: c.label.clone(),
+                isco08: c.group.clone(),
+                score,
+                evidence: pick.rule.clone(),
+            },
+        );
+        esco.truncate(top);
+    }
+    if let Some(c) = &pick.onet {
+        let score = onet.first().map_or(1.0, |h| h.score);
+        onet.retain(|h| h.code != c.id);
+        onet.insert(0, OnetHit { code: c.id.clone(), title: c.label.clone(), score, evidence: pick.rule.clone() });
+        onet.truncate(top);
+    }
 }

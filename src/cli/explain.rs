@@ -193,5 +193,12 @@ fn print_text(x: &explain::Explanation) {
             r.responsibilities,
             if r.categories.is_empty() { "none".to_string() } else { r.categories.join(", ") }
         );
+        let codes = [
+            r.isco08.as_ref().zip(r.esco_label.as_ref()).map(|(g, l)| format!("ESCO {l} (ISCO-08 {g})")),
+            r.onet_soc.as_ref().zip(r.onet_title.as_ref()).map(|(c, t)| format!("O*NET {c} {t}")),
+        ];
+        let codes: Vec<String> = codes.into_iter().flatten().collect();
+        let codes = if codes.is_empty() { "none".to_string() } else { codes.join("; ") };
+        println!("      codes: {codes} [{}]", r.code_evidence);
     }
 }

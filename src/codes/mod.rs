@@ -6,6 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::OnceLock;
+
+pub mod assign;
+pub use assign::{assign, CODES_RULE};
 
 const ESCO_OCCUPATIONS: &str = include_str!("../../taxonomies/esco/occupations_en.csv");
 const ESCO_ISCO_GROUPS: &str = include_str!("../../taxonomies/esco/ISCOGroups_en.csv");
@@ -22,6 +26,18 @@ pub struct Coding {
     pub keep_s: Vec<String>,
     pub onet_vote_weight: f64,
     pub onet_vote_titles: usize,
+    /// A role outside the taxonomy gets no code from a best match scoring less than this.
+    pub min_score: f64,
+    pub head_before: Vec<String>,
+    pub head_candidates: usize,
+    pub min_score_unknown_head: f64,
+    /// Titles in documents of other languages are not coded: the labels are English.
+    pub label_language: String,
+    /// "TITLE => CODE": what a title outside the taxonomy must (not) be coded to.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    #[serde(default, rename = "counter-examples")]
+    pub counter_examples: Vec<String>,
 }
 
 /// A ranked ESCO concept.
@@ -56,23 +72,67 @@ struct Index {
     unseen: f64,
 }
 
-struct Concept {
-    id: String,
-    label: String,
-    group: String,
+/// An occupation of a taxonomy.
+#[derive(Debug, Clone)]
+pub struct Concept {
+    /// ESCO concept URI, or O*NET-SOC code.
+    pub id: String,
+    pub label: String,
+    /// ESCO: the ISCO-08 unit group (4 digits); O*NET: empty.
+    pub group: String,
+    /// ESCO: its code below the ISCO group ("1223.1"); O*NET: the O*NET-SOC code.
+    pub code: String,
 }
 
-/// The coder: both taxonomies, indexed.
+/// The coder: both taxonomies' occupations, and their labels indexed (on first use: the
+/// rules need only the occupations, and a run whose roles are all of the taxonomy no index).
 pub struct Coder {
     coding: Coding,
     esco: Vec<Concept>,
-    esco_index: Index,
+    /// (concept, preferred or alternative label)
+    esco_labels: Vec<(usize, String)>,
     onet: Vec<Concept>,
+    esco_by_uri: HashMap<String, usize>,
+    onet_by_code: HashMap<String, usize>,
+    lexical: OnceLock<Lexical>,
+}
+
+/// The labels of both taxonomies, indexed by their words.
+struct Lexical {
+    esco_index: Index,
     onet_index: Index,
     /// normalized O*NET title or alternate title -> occupations
     onet_by_title: HashMap<String, Vec<usize>>,
     /// each O*NET occupation's titles (its title first)
     onet_titles: Vec<Vec<String>>,
+}
+
+impl Lexical {
+    fn build(c: &Coder) -> Lexical {
+        let coding = &c.coding;
+        let mut onet_titles: Vec<Vec<String>> = c.onet.iter().map(|o| vec![o.label.clone()]).collect();
+        for row in tsv_rows(ONET_ALTERNATE_TITLES) {
+            let (Some(code), Some(title)) = (row.first(), row.get(1)) else { continue };
+            if let Some(&i) = c.onet_by_code.get(*code) {
+                onet_titles[i].push(title.to_string());
+            }
+        }
+        let onet_labels: Vec<(usize, String)> =
+            onet_titles.iter().enumerate().flat_map(|(i, ts)| ts.iter().map(move |t| (i, t.clone()))).collect();
+        let mut onet_by_title: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, t) in &onet_labels {
+            let v = onet_by_title.entry(coding.words(t).join(" ")).or_default();
+            if !v.contains(i) {
+                v.push(*i);
+            }
+        }
+        Lexical {
+            esco_index: Index::build(c.esco_labels.clone(), coding),
+            onet_index: Index::build(onet_labels, coding),
+            onet_by_title,
+            onet_titles,
+        }
+    }
 }
 
 impl Coding {
@@ -102,6 +162,15 @@ impl Coding {
         v.sort();
         v.dedup();
         v
+    }
+
+    /// The head of a title's core phrase: its last word before a word of `head_before`,
+    /// reduced as `words` does ("presenter" in "science presenter in manchester").
+    pub fn head(&self, core: &str) -> Option<String> {
+        let lower = core.to_lowercase();
+        let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        let end = words.iter().position(|w| self.head_before.iter().any(|h| h == w)).unwrap_or(words.len());
+        words[..end].iter().rev().find(|w| !self.stop_words.iter().any(|s| s == *w)).map(|w| self.word(w))
     }
 }
 
@@ -158,6 +227,38 @@ fn tsv_rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
 }
 
 impl Coder {
+    /// The coder of the embedded taxonomies, built once, on first use.
+    pub fn shared() -> Result<&'static Coder, String> {
+        static SHARED: OnceLock<Result<Coder, String>> = OnceLock::new();
+        SHARED.get_or_init(Coder::embedded).as_ref().map_err(Clone::clone)
+    }
+
+    pub fn coding(&self) -> &Coding {
+        &self.coding
+    }
+
+    /// Is `word` (as `Coding::words` gives it) in any ESCO label or O*NET title?
+    pub fn knows_word(&self, word: &str) -> bool {
+        let x = self.lexical();
+        x.esco_index.idf.contains_key(word) || x.onet_index.idf.contains_key(word)
+    }
+
+    /// The ESCO occupation of a concept URI.
+    pub fn esco_by_uri(&self, uri: &str) -> Option<&Concept> {
+        self.esco_by_uri.get(uri).map(|&i| &self.esco[i])
+    }
+
+    /// Is `code` an ESCO code ("1223.1"), an ISCO-08 group ("1223", "12") or an O*NET-SOC
+    /// code of the taxonomies?
+    pub fn knows_code(&self, code: &str) -> bool {
+        self.onet_by_code.contains_key(code) || self.esco.iter().any(|c| c.code == code || c.group == code)
+    }
+
+    /// The O*NET-SOC occupation of a code.
+    pub fn onet_by_code(&self, code: &str) -> Option<&Concept> {
+        self.onet_by_code.get(code).map(|&i| &self.onet[i])
+    }
+
     /// The coder of the embedded taxonomies.
     pub fn embedded() -> Result<Coder, String> {
         let coding: Coding = toml::from_str(CODING).map_err(|e| format!("taxonomies/coding.toml: {e}"))?;
@@ -173,6 +274,7 @@ impl Coder {
             };
             let (uri, pref, alt, group) =
                 (col("conceptUri")?, col("preferredLabel")?, col("altLabels")?, col(group_col)?);
+            let code = col("code")?;
             for rec in r.records() {
                 let rec = rec.map_err(|e| format!("taxonomies/esco/{file}: {e}"))?;
                 let i = esco.len();
@@ -185,62 +287,49 @@ impl Coder {
                     id: rec.get(uri).unwrap_or("").to_string(),
                     label,
                     group: rec.get(group).unwrap_or("").to_string(),
+                    code: rec.get(code).unwrap_or("").to_string(),
                 });
             }
         }
         let mut onet = Vec::new();
-        let mut at: HashMap<String, usize> = HashMap::new();
         for row in tsv_rows(ONET_OCCUPATIONS) {
             let (Some(code), Some(title)) = (row.first(), row.get(1)) else { continue };
-            at.insert(code.to_string(), onet.len());
-            onet.push(Concept { id: code.to_string(), label: title.to_string(), group: String::new() });
+            onet.push(Concept {
+                id: code.to_string(),
+                label: title.to_string(),
+                group: String::new(),
+                code: code.to_string(),
+            });
         }
-        let mut onet_titles: Vec<Vec<String>> = onet.iter().map(|c| vec![c.label.clone()]).collect();
-        for row in tsv_rows(ONET_ALTERNATE_TITLES) {
-            let (Some(code), Some(title)) = (row.first(), row.get(1)) else { continue };
-            if let Some(&i) = at.get(*code) {
-                onet_titles[i].push(title.to_string());
-            }
-        }
-        let onet_labels: Vec<(usize, String)> =
-            onet_titles.iter().enumerate().flat_map(|(i, ts)| ts.iter().map(move |t| (i, t.clone()))).collect();
-        let mut onet_by_title: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, t) in &onet_labels {
-            let v = onet_by_title.entry(coding.words(t).join(" ")).or_default();
-            if !v.contains(i) {
-                v.push(*i);
-            }
-        }
-        Ok(Coder {
-            esco_index: Index::build(esco_labels, &coding),
-            onet_index: Index::build(onet_labels, &coding),
-            coding,
-            esco,
-            onet,
-            onet_by_title,
-            onet_titles,
-        })
+        let esco_by_uri = esco.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+        let onet_by_code = onet.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+        Ok(Coder { esco_by_uri, onet_by_code, coding, esco, esco_labels, onet, lexical: OnceLock::new() })
+    }
+
+    fn lexical(&self) -> &Lexical {
+        self.lexical.get_or_init(|| Lexical::build(self))
     }
 
     /// The `top` best ESCO concepts and O*NET-SOC occupations for `title`, best first (ties
     /// by URI or code).
     pub fn code(&self, title: &str, top: usize) -> (Vec<EscoHit>, Vec<OnetHit>) {
         let words = self.coding.words(title);
-        let label = |i: u32| self.esco_index.labels[i as usize].1.clone();
+        let x = self.lexical();
+        let label = |i: u32| x.esco_index.labels[i as usize].1.clone();
         let mut esco: HashMap<usize, (f64, String)> =
-            self.esco_index.rank(&words).into_iter().map(|(c, (s, l))| (c, (s, label(l)))).collect();
+            x.esco_index.rank(&words).into_iter().map(|(c, (s, l))| (c, (s, label(l)))).collect();
         // O*NET occupations this very title names: their other titles vote
         if self.coding.onet_vote_weight > 0.0 {
-            if let Some(occs) = self.onet_by_title.get(&words.join(" ")) {
+            if let Some(occs) = x.onet_by_title.get(&words.join(" ")) {
                 let titles: Vec<(&String, &Concept)> = occs
                     .iter()
-                    .flat_map(|&o| self.onet_titles[o].iter().map(move |t| (t, &self.onet[o])))
+                    .flat_map(|&o| x.onet_titles[o].iter().map(move |t| (t, &self.onet[o])))
                     .take(self.coding.onet_vote_titles)
                     .collect();
                 let n = titles.len().max(1) as f64;
                 let mut votes: HashMap<usize, (f64, &str)> = HashMap::new();
                 for (t, occ) in &titles {
-                    for (c, (s, _)) in self.esco_index.rank(&self.coding.words(t)) {
+                    for (c, (s, _)) in x.esco_index.rank(&self.coding.words(t)) {
                         let v = votes.entry(c).or_insert((0.0, occ.id.as_str()));
                         v.0 += s;
                     }
@@ -266,7 +355,7 @@ impl Coder {
             .collect();
         esco.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.uri.cmp(&b.uri)));
         esco.truncate(top);
-        let mut onet: Vec<OnetHit> = self
+        let mut onet: Vec<OnetHit> = x
             .onet_index
             .rank(&words)
             .into_iter()
@@ -276,7 +365,7 @@ impl Coder {
                     code: k.id.clone(),
                     title: k.label.clone(),
                     score: round(score),
-                    evidence: self.onet_index.labels[l as usize].1.clone(),
+                    evidence: x.onet_index.labels[l as usize].1.clone(),
                 }
             })
             .collect();

@@ -295,6 +295,12 @@ fn role_cells(r: &RoleRecord) -> Vec<Cell<'_>> {
         Cell::str(&r.title_key),
         Cell::str(&r.title_source),
         Cell::opt(r.note.as_deref()),
+        Cell::opt(r.esco_uri.as_deref()),
+        Cell::opt(r.esco_label.as_deref()),
+        Cell::opt(r.isco08.as_deref()),
+        Cell::opt(r.onet_soc.as_deref()),
+        Cell::opt(r.onet_title.as_deref()),
+        Cell::str(&r.code_evidence),
     ]
 }
 

@@ -153,6 +153,12 @@ pub const ROLES: Table = Table {
         col("title_key", Str),
         col("title_source", Str),
         col("note", Str),
+        col("esco_uri", Str),
+        col("esco_label", Str),
+        col("isco08", Str),
+        col("onet_soc", Str),
+        col("onet_title", Str),
+        col("code_evidence", Str),
     ],
 };
 

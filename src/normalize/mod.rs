@@ -63,6 +63,12 @@ pub fn normalize(ex: Extraction, rules: &Rules) -> DocResult {
                     responsibilities: 0,
                     categories: Vec::new(),
                     also_titled: Vec::new(),
+                    esco_uri: None,
+                    esco_label: None,
+                    isco08: None,
+                    onet_soc: None,
+                    onet_title: None,
+                    code_evidence: String::new(),
                 });
                 items.push(Vec::new());
                 seen.push(HashSet::new());

@@ -159,6 +159,14 @@ pub fn run_examples(rules: &Rules) -> ExampleReport {
     for ex in &rules.structure.examples {
         structure_examples(&mut rep, ex, rules.for_language(ex.language.as_deref()));
     }
+    // codes.toml and taxonomies/coding.toml: "TITLE => CODE", through the title grammar
+    for ex in &rules.codes.examples {
+        let c = crate::codes::assign::for_text(rules, &ex.title, None);
+        let shown = format!("{} => {}", ex.title, ex.code);
+        rep.check(&ex.file, ex.rule.clone(), &shown, ex.must, c.has(&ex.code) == ex.must, || {
+            format!("{} ({})", c.summary(), c.evidence)
+        });
+    }
     let kl = &bp.keyword_list;
     for e in &kl.examples {
         rep.check("boilerplate.toml", format!("boilerplate:{}", kl.id), e, true, bp.is_keyword_list(e), || {
@@ -225,6 +233,15 @@ pub fn warnings(rules: &Rules) -> Vec<(&'static str, String)> {
         }
         if r.examples.is_empty() {
             w.push(("roles.toml", format!("role {:?} has no examples", r.id)));
+        }
+        if rules.codes.by_role[i].is_none() {
+            w.push((
+                "codes.toml",
+                format!(
+                    "role {:?} has no codes: its rows are coded from their titles, as roles outside the taxonomy",
+                    r.id
+                ),
+            ));
         }
     }
     for (i, l) in t.levels.iter().enumerate() {

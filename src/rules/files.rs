@@ -542,3 +542,35 @@ pub struct CompanyTextDef {
     #[serde(default)]
     pub counter_examples: Vec<S>,
 }
+
+/// `codes.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodesFile {
+    #[serde(default)]
+    pub role: Vec<RoleCodesDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RoleCodesDef {
+    pub id: S,
+    pub esco: Option<S>,
+    pub onet: Option<S>,
+    pub why: String,
+    /// seniority level id -> other codes
+    #[serde(default)]
+    pub levels: std::collections::BTreeMap<String, LevelCodesDef>,
+    #[serde(default)]
+    pub examples: Vec<S>,
+    #[serde(default)]
+    pub counter_examples: Vec<S>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelCodesDef {
+    pub esco: Option<S>,
+    pub onet: Option<S>,
+    pub why: String,
+}

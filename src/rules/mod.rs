@@ -4,6 +4,7 @@
 //! pattern compiled once). A bad file stops loading with the file, line and what is wrong.
 
 pub mod check;
+pub mod codes;
 pub mod files;
 pub mod posting;
 
@@ -19,7 +20,7 @@ use std::sync::Arc;
 use files::*;
 
 /// The rule files, in load order.
-pub const FILE_NAMES: [&str; 7] = [
+pub const FILE_NAMES: [&str; 8] = [
     "roles.toml",
     "seniority.toml",
     "categories.toml",
@@ -27,9 +28,10 @@ pub const FILE_NAMES: [&str; 7] = [
     "structure.toml",
     "company.toml",
     "posting.toml",
+    "codes.toml",
 ];
 
-const EMBEDDED: [(&str, &str); 7] = [
+const EMBEDDED: [(&str, &str); 8] = [
     ("roles.toml", include_str!("../../rules/roles.toml")),
     ("seniority.toml", include_str!("../../rules/seniority.toml")),
     ("categories.toml", include_str!("../../rules/categories.toml")),
@@ -37,6 +39,7 @@ const EMBEDDED: [(&str, &str); 7] = [
     ("structure.toml", include_str!("../../rules/structure.toml")),
     ("company.toml", include_str!("../../rules/company.toml")),
     ("posting.toml", include_str!("../../rules/posting.toml")),
+    ("codes.toml", include_str!("../../rules/codes.toml")),
 ];
 
 include!(concat!(env!("OUT_DIR"), "/packs.rs"));
@@ -567,6 +570,8 @@ pub struct Rules {
     pub languages: Arc<Languages>,
     /// Posting metadata and dump reading (posting.toml and every pack's `[posting]` words).
     pub posting: Arc<posting::PostingRules>,
+    /// The standard codes of the taxonomy's roles (codes.toml).
+    pub codes: Arc<codes::RoleCodes>,
     /// The same rules with the structure of one language: structure.toml's patterns and its
     /// pack's (the base rules hold every pack's, for documents of unknown language).
     variants: Vec<(String, Rules)>,
@@ -618,6 +623,7 @@ impl Rules {
         let st_t = get("structure.toml").unwrap();
         let co_t = get("company.toml").unwrap();
         let po_t = get("posting.toml").unwrap();
+        let codes_t = get("codes.toml").unwrap();
 
         let roles_f: Option<RolesFile> = c.parse(roles_t);
         let sen_f: Option<SeniorityFile> = c.parse(sen_t);
@@ -626,6 +632,7 @@ impl Rules {
         let st_f: Option<StructureFile> = c.parse(st_t);
         let co_f: Option<CompanyFile> = c.parse(co_t);
         let po_f: Option<PostingFile> = c.parse(po_t);
+        let codes_f: Option<CodesFile> = c.parse(codes_t);
 
         let pack_texts: Vec<&RuleText> = texts.iter().filter(|t| t.name.starts_with("lang/")).collect();
         let mut packs: Vec<(&RuleText, PackFile)> = Vec::new();
@@ -644,6 +651,10 @@ impl Rules {
         let languages = st_f.as_ref().and_then(|f| c.languages(st_t, f, &packs));
         let structures = st_f.as_ref().and_then(|f| c.structure(st_t, f, &packs));
         let posting = po_f.as_ref().and_then(|f| c.posting(po_t, f, &packs));
+        let codes = match (&codes_f, &taxonomy) {
+            (Some(f), Some(tax)) => c.codes(codes_t, f, tax),
+            _ => None,
+        };
         if !c.errors.is_empty() {
             return Err(RuleErrors(c.errors));
         }
@@ -655,7 +666,8 @@ impl Rules {
             Some(company),
             Some(languages),
             Some(posting),
-        ) = (taxonomy, cats, boiler, structures, company, languages, posting)
+            Some(codes),
+        ) = (taxonomy, cats, boiler, structures, company, languages, posting, codes)
         else {
             // every path that gives None records an error; this is a guard against a new one
             return Err(RuleErrors(vec![RuleError::File {
@@ -684,6 +696,7 @@ impl Rules {
             company: Arc::new(company),
             languages: Arc::new(languages),
             posting: Arc::new(posting),
+            codes: Arc::new(codes),
             variants: Vec::new(),
         };
         rules.variants = by_language

@@ -507,3 +507,39 @@ fn posting_errors_name_file_and_line() {
     let e = errors("posting.toml", &posting.replace("USD = [\"US$\", \"$\"]", "usd = [\"US$\", \"$\"]"));
     assert!(e.contains("currency \"usd\" must be an ISO 4217 code"), "{e}");
 }
+
+#[test]
+fn codes_the_taxonomies_do_not_hold_are_errors_at_their_line() {
+    let text = embedded_texts().into_iter().find(|t| t.name == "codes.toml").unwrap().text;
+    let bad = text
+        .replacen("9f508305-80ce-4111-8722-f2c9b4a44890\"", "9f508305-80ce-4111-8722-f2c9b4a44899\"", 1)
+        .replacen("onet = \"11-9199.00\"", "onet = \"11-9199.99\"", 1)
+        .replacen(
+            "levels.executive = { esco = \"http://data.europa.eu/esco/occupation/7b1b",
+            "levels.exec = { esco = \"http://data.europa.eu/esco/occupation/7b1b",
+            1,
+        )
+        .replacen("\"Product Manager => 1223.1\"", "\"Product Manager => 9999.9\"", 1)
+        .replacen("id = \"agile-coach\"", "id = \"agile-coachx\"", 1);
+    let e = errors("codes.toml", &bad);
+    let line = |needle: &str| bad.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    for (needle, what) in [
+        ("4a44899", "no ESCO occupation"),
+        ("11-9199.99", "no O*NET-SOC occupation"),
+        ("id = \"engineering-manager\"", "no seniority level \"exec\""),
+        ("9999.9", "is no ESCO code"),
+        ("agile-coachx", "no role \"agile-coachx\""),
+    ] {
+        let said = e.lines().find(|l| l.contains(what)).unwrap_or_else(|| panic!("{what}: {e}"));
+        assert!(said.contains(&format!("codes.toml (built in):{}:", line(needle))), "{what}: {e}");
+    }
+    // a role left without codes is a warning, not an error
+    let without = text;
+    let start = without.find("[[role]]\nid = \"agile-coach\"").unwrap();
+    let end = start + without[start..].find("\n\n[[role]]").unwrap();
+    let mut texts = embedded_texts();
+    texts.iter_mut().find(|t| t.name == "codes.toml").unwrap().text =
+        format!("{}{}", &without[..start], &without[end..]);
+    let r = Rules::from_texts(&texts, "test").unwrap();
+    assert!(check::warnings(&r).iter().any(|(f, m)| *f == "codes.toml" && m.contains("agile-coach")));
+}

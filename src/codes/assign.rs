@@ -1,0 +1,222 @@
+//! Codes on role rows. A role of the taxonomy gets the codes `rules/codes.toml` gives it (at
+//! its seniority level); a role outside it is coded from its title's core phrase against the
+//! taxonomies' labels and alternate titles, when its document is in the labels' language and
+//! the best match scores at least `min_score` (taxonomies/coding.toml). Every row says how in
+//! `code_evidence`, and why when it has no code.
+
+use super::Coder;
+use crate::model::RoleRecord;
+use crate::rules::Rules;
+
+/// The prefix of the evidence of a row without a code.
+pub const NO_CODE: &str = "no code";
+/// The rule id of codes coded from the taxonomies' labels (a role outside the taxonomy).
+pub const CODES_RULE: &str = "coding";
+
+/// The standard codes of one role.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Codes {
+    pub esco_uri: Option<String>,
+    pub esco_label: Option<String>,
+    /// ESCO's own code ("1223.1").
+    pub esco_code: Option<String>,
+    pub isco08: Option<String>,
+    pub onet_soc: Option<String>,
+    pub onet_title: Option<String>,
+    pub evidence: String,
+}
+
+impl Codes {
+    /// Does this code ("1223.1", an ISCO-08 group "1223" or "12", "11-2021.00") describe the role?
+    pub fn has(&self, code: &str) -> bool {
+        let isco = code.bytes().all(|b| b.is_ascii_digit());
+        self.esco_code.as_deref() == Some(code)
+            || self.onet_soc.as_deref() == Some(code)
+            || (isco && self.isco08.as_deref().is_some_and(|g| g.starts_with(code)))
+    }
+
+    /// What the codes are, short: "1223.1 product manager; 11-2021.00 Marketing Managers".
+    pub fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        if let (Some(c), Some(l)) = (&self.esco_code, &self.esco_label) {
+            parts.push(format!("ESCO {c} {l}"));
+        }
+        if let (Some(c), Some(l)) = (&self.onet_soc, &self.onet_title) {
+            parts.push(format!("O*NET {c} {l}"));
+        }
+        if parts.is_empty() {
+            parts.push(NO_CODE.to_string());
+        }
+        parts.join("; ")
+    }
+}
+
+/// Codes for a title: `role` is its role index in the taxonomy (None: outside it), `level` its
+/// seniority level, `core` its core phrase, `language` its document's.
+pub fn for_title(rules: &Rules, role: Option<usize>, level: usize, core: &str, language: Option<&str>) -> Codes {
+    let mut c = Codes::default();
+    if let Some(curated) = role.and_then(|r| rules.codes.by_role[r].as_ref()) {
+        let pick = curated.pick(level);
+        if let Some(e) = &pick.esco {
+            c.esco_uri = Some(e.id.clone());
+            c.esco_label = Some(e.label.clone());
+            c.esco_code = Some(e.code.clone());
+            c.isco08 = Some(e.group.clone());
+        }
+        if let Some(o) = &pick.onet {
+            c.onet_soc = Some(o.id.clone());
+            c.onet_title = Some(o.label.clone());
+        }
+        c.evidence = if pick.esco.is_none() && pick.onet.is_none() {
+            format!("{NO_CODE} ({}): {}", pick.rule, pick.why)
+        } else {
+            pick.rule.clone()
+        };
+        return c;
+    }
+    let coder = match Coder::shared() {
+        Ok(k) => k,
+        Err(e) => {
+            c.evidence = format!("{NO_CODE}: taxonomies: {e}");
+            return c;
+        }
+    };
+    let coding = coder.coding();
+    if let Some(l) = language.filter(|l| *l != coding.label_language) {
+        c.evidence =
+            format!("{NO_CODE}: the document is in {l}; the taxonomies' labels are in {}", coding.label_language);
+        return c;
+    }
+    if coding.words(core).is_empty() {
+        c.evidence = format!("{NO_CODE}: the title has no words to code");
+        return c;
+    }
+    let (esco, onet) = coder.code(core, coding.head_candidates.max(1));
+    // a head no label has ("linkworker") cannot be asked for: a better score is
+    let head = coding.head(core).filter(|h| coder.knows_word(h));
+    let min = if head.is_some() { coding.min_score } else { coding.min_score_unknown_head };
+    let has_head = |texts: &[&str]| head.as_ref().is_none_or(|h| texts.iter().any(|t| coding.words(t).contains(h)));
+    let head = head.clone().unwrap_or_default();
+    let mut said = Vec::new();
+    let best = esco.iter().find(|h| h.score >= min && has_head(&[&h.evidence, &h.label]));
+    match (best, esco.first()) {
+        (Some(h), _) => {
+            c.esco_uri = Some(h.uri.clone());
+            c.esco_label = Some(h.label.clone());
+            c.esco_code = coder.esco_by_uri(&h.uri).map(|k| k.code.clone());
+            c.isco08 = Some(h.isco08.clone());
+            said.push(format!("ESCO label {:?} ({})", h.evidence, h.score));
+        }
+        (None, Some(h)) if h.score >= min => {
+            said.push(format!("no ESCO code: no good match has the head word {head:?} (best: {:?})", h.evidence))
+        }
+        (None, Some(h)) => {
+            said.push(format!("no ESCO code: best label {:?} scored {}, below {min}", h.evidence, h.score))
+        }
+        (None, None) => said.push("no ESCO label shares a word".to_string()),
+    }
+    let best = onet.iter().find(|h| h.score >= min && has_head(&[&h.evidence, &h.title]));
+    match (best, onet.first()) {
+        (Some(h), _) => {
+            c.onet_soc = Some(h.code.clone());
+            c.onet_title = Some(h.title.clone());
+            said.push(format!("O*NET title {:?} ({})", h.evidence, h.score));
+        }
+        (None, Some(h)) if h.score >= min => {
+            said.push(format!("no O*NET code: no good match has the head word {head:?} (best: {:?})", h.evidence))
+        }
+        (None, Some(h)) => {
+            said.push(format!("no O*NET code: best title {:?} scored {}, below {min}", h.evidence, h.score))
+        }
+        (None, None) => said.push("no O*NET title shares a word".to_string()),
+    }
+    let none = c.esco_uri.is_none() && c.onet_soc.is_none();
+    c.evidence = format!("{}{CODES_RULE} {core:?}: {}", if none { "no code: " } else { "" }, said.join("; "));
+    c
+}
+
+/// Give every role row its codes.
+pub fn assign(roles: &mut [RoleRecord], rules: &Rules, language: Option<&str>) {
+    let tax = &rules.taxonomy;
+    for r in roles {
+        let role = tax.roles.iter().position(|k| k.id == r.role_id);
+        let core = r.title_key.replace('-', " ");
+        let c = for_title(rules, role, r.seniority_order, &core, language);
+        r.esco_uri = c.esco_uri;
+        r.esco_label = c.esco_label;
+        r.isco08 = c.isco08;
+        r.onet_soc = c.onet_soc;
+        r.onet_title = c.onet_title;
+        r.code_evidence = c.evidence;
+    }
+}
+
+/// Codes for a title as the title grammar reads it (a role of the taxonomy, or its core phrase).
+pub fn for_text(rules: &Rules, title: &str, language: Option<&str>) -> Codes {
+    let tax = &rules.taxonomy;
+    let p = tax.parse_title(title);
+    let (role, level) = match &p.hit {
+        Some(h) => (Some(h.role), h.level.as_ref().map_or(tax.default_level, |l| l.0)),
+        None => (None, tax.default_level),
+    };
+    for_title(rules, role, level, &p.key.replace('-', " "), language)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> &'static Rules {
+        Rules::shipped()
+    }
+
+    #[test]
+    fn a_role_of_the_taxonomy_gets_its_rules_codes_at_its_level() {
+        let c = for_text(rules(), "Senior Product Manager", Some("eng"));
+        assert_eq!((c.esco_code.as_deref(), c.isco08.as_deref()), (Some("1223.1"), Some("1223")));
+        assert_eq!(c.onet_soc.as_deref(), Some("11-2021.00"));
+        assert_eq!(c.evidence, "codes:product-manager");
+        let c = for_text(rules(), "Chief Product Officer (CPO)", Some("eng"));
+        assert_eq!(c.esco_code.as_deref(), Some("1223.3"));
+        assert_eq!(c.evidence, "codes:product-manager:executive");
+        // a French title of a role of the taxonomy: the rules' codes, whatever the language
+        let c = for_text(rules(), "Chef de produit", Some("fra"));
+        assert_eq!(c.esco_code.as_deref(), Some("1223.1"), "{c:?}");
+    }
+
+    #[test]
+    fn a_role_without_an_occupation_says_why() {
+        let c = for_text(rules(), "Project Sponsor", Some("eng"));
+        assert_eq!((c.esco_uri.as_ref(), c.onet_soc.as_ref()), (None, None));
+        assert!(c.evidence.starts_with("no code (codes:project-sponsor): "), "{c:?}");
+        assert!(c.summary() == NO_CODE);
+    }
+
+    #[test]
+    fn a_role_outside_the_taxonomy_is_coded_from_its_core_phrase() {
+        let c = for_text(rules(), "Senior Registered Nurse (Night Shift)", Some("eng"));
+        assert!(c.isco08.as_deref().is_some_and(|g| g.starts_with("222")), "{c:?}");
+        assert_eq!(c.onet_soc.as_deref(), Some("29-1141.00"));
+        assert!(c.evidence.starts_with("coding \"registered nurse\": ESCO label "), "{c:?}");
+        // not in the labels' language: not coded, and said
+        let c = for_text(rules(), "Krankenpfleger", Some("deu"));
+        assert_eq!((c.esco_uri, c.onet_soc), (None, None));
+        assert!(c.evidence.starts_with("no code: the document is in deu"), "{}", c.evidence);
+        // nothing to match
+        let c = for_text(rules(), "Xqzzyv Blorft", None);
+        assert_eq!((c.esco_uri.as_ref(), c.onet_soc.as_ref()), (None, None));
+        assert!(c.evidence.starts_with("no code: coding \"xqzzyv blorft\": no ESCO label shares a word"), "{c:?}");
+    }
+
+    #[test]
+    fn the_head_of_the_core_phrase_must_be_in_the_label() {
+        let coding = Coder::shared().unwrap().coding();
+        assert_eq!(coding.head("children s science presenter in manchester").as_deref(), Some("presenter"));
+        assert_eq!(coding.head("practice nurses").as_deref(), Some("nurse"));
+        assert_eq!(coding.head("of").as_deref(), None);
+        // "Practice Manager" is O*NET's best title for "practice nurse" by score; it has no nurse
+        let c = for_text(rules(), "Practice Nurse", Some("eng"));
+        assert!(c.onet_title.as_deref().is_none_or(|t| t.contains("Nurse")), "{c:?}");
+        assert!(c.has("2221"), "{c:?}");
+    }
+}
