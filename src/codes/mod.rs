@@ -26,6 +26,8 @@ pub struct Coding {
     pub keep_s: Vec<String>,
     pub onet_vote_weight: f64,
     pub onet_vote_titles: usize,
+    pub group_vote_top: usize,
+    pub group_vote_power: f64,
     /// A role outside the taxonomy gets no code from a best match scoring less than this.
     pub min_score: f64,
     pub head_before: Vec<String>,
@@ -310,6 +312,33 @@ impl Coder {
         self.lexical.get_or_init(|| Lexical::build(self))
     }
 
+    /// The best concepts vote for their ISCO-08 group, each with (score / best score) ^
+    /// `group_vote_power`; the best concept of the winning group goes first. Near-equal
+    /// labels of one group outvote a lone label of another ("registered nurse").
+    fn group_first(&self, esco: &mut [EscoHit]) {
+        let (n, power) = (self.coding.group_vote_top, self.coding.group_vote_power);
+        let Some(best) = esco.first().map(|h| h.score).filter(|&b| b > 0.0 && n > 1) else { return };
+        let mut votes: Vec<(&str, f64)> = Vec::new();
+        for h in esco.iter().take(n) {
+            let v = (h.score / best).powf(power);
+            match votes.iter_mut().find(|(g, _)| *g == h.isco08) {
+                Some(e) => e.1 += v,
+                None => votes.push((&h.isco08, v)),
+            }
+        }
+        // the first group to reach the most votes wins (ties: the better concept's group)
+        let mut win = votes[0];
+        for v in &votes[1..] {
+            if v.1 > win.1 {
+                win = *v;
+            }
+        }
+        let win = win.0.to_string();
+        if let Some(i) = esco.iter().position(|h| h.isco08 == win) {
+            esco[..=i].rotate_right(1);
+        }
+    }
+
     /// The `top` best ESCO concepts and O*NET-SOC occupations for `title`, best first (ties
     /// by URI or code).
     pub fn code(&self, title: &str, top: usize) -> (Vec<EscoHit>, Vec<OnetHit>) {
@@ -354,6 +383,7 @@ impl Coder {
             })
             .collect();
         esco.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.uri.cmp(&b.uri)));
+        self.group_first(&mut esco);
         esco.truncate(top);
         let mut onet: Vec<OnetHit> = x
             .onet_index
