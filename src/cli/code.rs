@@ -86,32 +86,24 @@ pub fn run(a: Args) -> Result<u8, CliError> {
     Ok(super::exit::OK)
 }
 
-/// The codes of the rules' role first, when the title names one (ahead of the best score).
+/// The codes a role row would get first, when the title names a role of the rules (ahead of
+/// the best score).
 fn curated_first(rules: &Rules, title: &str, esco: &mut Vec<EscoHit>, onet: &mut Vec<OnetHit>, top: usize) {
-    let tax = &rules.taxonomy;
-    let Some(hit) = tax.parse_title(title).hit else { return };
-    let level = hit.level.as_ref().map_or(tax.default_level, |l| l.0);
-    let Some(curated) = &rules.codes.by_role[hit.role] else { return };
-    let pick = curated.pick(level);
-    if let Some(c) = &pick.esco {
+    let c = rolemap::codes::assign::for_text(rules, title, None);
+    if !c.evidence.starts_with("codes:") {
+        return;
+    }
+    if let (Some(uri), Some(label), Some(isco08)) = (&c.esco_uri, &c.esco_label, &c.isco08) {
         let score = esco.first().map_or(1.0, |h| h.score);
-        esco.retain(|h| h.uri != c.id);
-        esco.insert(
-            0,
-            EscoHit {
-                uri: c.id.clone(),
-                label: c.label.clone(),
-                isco08: c.group.clone(),
-                score,
-                evidence: pick.rule.clone(),
-            },
-        );
+        esco.retain(|h| &h.uri != uri);
+        let (uri, label, isco08, evidence) = (uri.clone(), label.clone(), isco08.clone(), c.evidence.clone());
+        esco.insert(0, EscoHit { uri, label, isco08, score, evidence });
         esco.truncate(top);
     }
-    if let Some(c) = &pick.onet {
+    if let (Some(code), Some(t)) = (&c.onet_soc, &c.onet_title) {
         let score = onet.first().map_or(1.0, |h| h.score);
-        onet.retain(|h| h.code != c.id);
-        onet.insert(0, OnetHit { code: c.id.clone(), title: c.label.clone(), score, evidence: pick.rule.clone() });
+        onet.retain(|h| &h.code != code);
+        onet.insert(0, OnetHit { code: code.clone(), title: t.clone(), score, evidence: c.evidence.clone() });
         onet.truncate(top);
     }
 }

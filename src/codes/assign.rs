@@ -51,12 +51,77 @@ impl Codes {
     }
 }
 
-/// Codes for a title: `role` is its role index in the taxonomy (None: outside it), `level` its
-/// seniority level, `core` its core phrase, `language` its document's.
-pub fn for_title(rules: &Rules, role: Option<usize>, level: usize, core: &str, language: Option<&str>) -> Codes {
+/// A title as the title grammar read it.
+#[derive(Debug, Clone, Copy)]
+pub struct Title<'a> {
+    /// As written ("Senior Web Developer (m/w/d)").
+    pub text: &'a str,
+    /// Its role index in the taxonomy (None: outside it) and seniority level.
+    pub role: Option<usize>,
+    pub level: usize,
+    /// The title rule that matched (`software-engineer:developer`).
+    pub rule: &'a str,
+    /// The grammar's core phrase (the grouping key in words).
+    pub core: &'a str,
+    /// Seniority cues read in it ("Senior"): no specialisation.
+    pub cues: &'a [String],
+}
+
+/// An occupation label made of the role's title and the specialisation written before it
+/// ("web developer" for "Senior Web Developer", a `software-engineer:developer`): the
+/// longest phrase of the title, before its qualifiers, that holds the title rule's words and
+/// more, and that is exactly one ESCO occupation's label.
+fn specialised<'c>(coder: &'c Coder, t: &Title) -> Option<(&'c super::Concept, &'c str, Option<&'c super::Concept>)> {
+    let coding = coder.coding();
+    let alias = t.rule.rsplit(':').next().unwrap_or_default().replace('-', " ");
+    let alias = coding.words(&alias);
+    let mut head = t.text;
+    for m in &coding.qualifier_marks {
+        if let Some(i) = head.find(m.as_str()) {
+            head = &head[..i];
+        }
+    }
+    let lower = head.to_lowercase();
+    let tokens: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    // nothing written beyond the title and its seniority: no look-up (it costs memory)
+    let cue_words: Vec<String> = t.cues.iter().flat_map(|c| coding.words(c)).collect();
+    let beyond = coding.words(&lower).into_iter().any(|w| !alias.contains(&w) && !cue_words.contains(&w));
+    if !beyond {
+        return None;
+    }
+    for start in 0..tokens.len() {
+        let words = coding.words(&tokens[start..].join(" "));
+        if words.len() <= alias.len() || !alias.iter().all(|a| words.contains(a)) {
+            continue;
+        }
+        if let (Some((esco, label)), onet) = coder.exact(&words) {
+            return Some((esco, label, onet));
+        }
+    }
+    None
+}
+
+/// Codes for a title, in a document of `language`.
+pub fn for_title(rules: &Rules, t: &Title, language: Option<&str>) -> Codes {
     let mut c = Codes::default();
-    if let Some(curated) = role.and_then(|r| rules.codes.by_role[r].as_ref()) {
-        let pick = curated.pick(level);
+    let core = t.core;
+    if let Some(curated) = t.role.and_then(|r| rules.codes.by_role[r].as_ref()) {
+        let pick = curated.pick(t.level);
+        let english = Coder::shared().ok().filter(|k| language.is_none_or(|l| l == k.coding().label_language));
+        // a specialisation keeps the role's ISCO-08 major group (a manager stays a manager)
+        let major = |c: &super::Concept| c.group.chars().next();
+        let same_kind = |e: &super::Concept| pick.esco.as_ref().is_some_and(|p| major(p) == major(e));
+        if let Some((esco, label, onet)) = english.and_then(|k| specialised(k, t)).filter(|s| same_kind(s.0)) {
+            c.esco_uri = Some(esco.id.clone());
+            c.esco_label = Some(esco.label.clone());
+            c.esco_code = Some(esco.code.clone());
+            c.isco08 = Some(esco.group.clone());
+            let onet = onet.or(pick.onet.as_ref());
+            c.onet_soc = onet.map(|o| o.id.clone());
+            c.onet_title = onet.map(|o| o.label.clone());
+            c.evidence = format!("{}: specialised, ESCO label {label:?}", pick.rule);
+            return c;
+        }
         if let Some(e) = &pick.esco {
             c.esco_uri = Some(e.id.clone());
             c.esco_label = Some(e.label.clone());
@@ -141,7 +206,12 @@ pub fn assign(roles: &mut [RoleRecord], rules: &Rules, language: Option<&str>) {
     for r in roles {
         let role = tax.roles.iter().position(|k| k.id == r.role_id);
         let core = r.title_key.replace('-', " ");
-        let c = for_title(rules, role, r.seniority_order, &core, language);
+        // the cues the title itself writes
+        let lower = r.title.to_lowercase();
+        let cues: Vec<String> =
+            r.seniority_cues.iter().filter(|c| lower.contains(&c.to_lowercase())).cloned().collect();
+        let t = Title { text: &r.title, role, level: r.seniority_order, rule: &r.title_rule, core: &core, cues: &cues };
+        let c = for_title(rules, &t, language);
         r.esco_uri = c.esco_uri;
         r.esco_label = c.esco_label;
         r.isco08 = c.isco08;
@@ -155,11 +225,17 @@ pub fn assign(roles: &mut [RoleRecord], rules: &Rules, language: Option<&str>) {
 pub fn for_text(rules: &Rules, title: &str, language: Option<&str>) -> Codes {
     let tax = &rules.taxonomy;
     let p = tax.parse_title(title);
-    let (role, level) = match &p.hit {
-        Some(h) => (Some(h.role), h.level.as_ref().map_or(tax.default_level, |l| l.0)),
-        None => (None, tax.default_level),
+    let (role, level, rule, cues) = match &p.hit {
+        Some(h) => (
+            Some(h.role),
+            h.level.as_ref().map_or(tax.default_level, |l| l.0),
+            h.rule.as_str(),
+            h.level.iter().map(|l| l.1.clone()).collect(),
+        ),
+        None => (None, tax.default_level, "", Vec::new()),
     };
-    for_title(rules, role, level, &p.key.replace('-', " "), language)
+    let core = p.key.replace('-', " ");
+    for_title(rules, &Title { text: title, role, level, rule, core: &core, cues: &cues }, language)
 }
 
 #[cfg(test)]
@@ -218,5 +294,28 @@ mod tests {
         let c = for_text(rules(), "Practice Nurse", Some("eng"));
         assert!(c.onet_title.as_deref().is_none_or(|t| t.contains("Nurse")), "{c:?}");
         assert!(c.has("2221"), "{c:?}");
+    }
+}
+
+#[cfg(test)]
+mod specialisation_tests {
+    use super::*;
+
+    #[test]
+    fn a_specialisation_that_is_an_occupation_of_the_same_kind_is_coded_as_it() {
+        let r = Rules::shipped();
+        // "video games designer" is an ESCO label; the role is product-designer
+        let c = for_text(r, "Senior Video Game Designer (m/w/d)", Some("eng"));
+        assert_eq!(c.esco_label.as_deref(), Some("digital games designer"), "{c:?}");
+        assert!(c.evidence.starts_with("codes:product-designer: specialised"), "{c:?}");
+        // a label of another major group is no specialisation: the role's own codes
+        let c = for_text(r, "Engineering Project Manager", Some("eng"));
+        assert_eq!((c.esco_code.as_deref(), c.evidence.as_str()), (Some("1219.6"), "codes:project-manager"));
+        // the role's own title, however it is a label elsewhere, keeps the role's codes
+        let c = for_text(r, "Service Manager", Some("eng"));
+        assert_eq!(c.esco_code.as_deref(), Some("1349.21"));
+        // not in the labels' language: the role's codes
+        let c = for_text(r, "Senior Video Game Designer", Some("deu"));
+        assert_eq!(c.evidence, "codes:product-designer");
     }
 }

@@ -32,6 +32,7 @@ pub struct Coding {
     pub min_score: f64,
     pub head_before: Vec<String>,
     pub head_candidates: usize,
+    pub qualifier_marks: Vec<String>,
     pub min_score_unknown_head: f64,
     /// Titles in documents of other languages are not coded: the labels are English.
     pub label_language: String,
@@ -96,22 +97,77 @@ pub struct Coder {
     onet: Vec<Concept>,
     esco_by_uri: HashMap<String, usize>,
     onet_by_code: HashMap<String, usize>,
+    titles: OnceLock<Titles>,
     lexical: OnceLock<Lexical>,
 }
 
-/// The labels of both taxonomies, indexed by their words.
+/// Every label and title of both taxonomies, by its words (the exact look-ups): sorted
+/// (hash of the words, concept, label) triples, small enough to build for every run.
+struct Titles {
+    /// (hash of the normalized O*NET title or alternate title, occupation)
+    onet: Vec<(u64, u32)>,
+    /// (hash of the normalized ESCO label, concept, label index)
+    esco: Vec<(u64, u32, u32)>,
+}
+
+fn words_hash(words: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // deterministic (no random seed): the same hash in every run
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    words.hash(&mut h);
+    h.finish()
+}
+
+impl Titles {
+    fn build(c: &Coder) -> Titles {
+        let coding = &c.coding;
+        let mut onet: Vec<(u64, u32)> =
+            c.onet.iter().enumerate().map(|(i, o)| (words_hash(&coding.words(&o.label).join(" ")), i as u32)).collect();
+        for row in tsv_rows(ONET_ALTERNATE_TITLES) {
+            let (Some(code), Some(title)) = (row.first(), row.get(1)) else { continue };
+            if let Some(&i) = c.onet_by_code.get(*code) {
+                onet.push((words_hash(&coding.words(title).join(" ")), i as u32));
+            }
+        }
+        onet.sort_unstable();
+        onet.dedup();
+        let mut esco: Vec<(u64, u32, u32)> = c
+            .esco_labels
+            .iter()
+            .enumerate()
+            .map(|(l, (i, t))| (words_hash(&coding.words(t).join(" ")), *i as u32, l as u32))
+            .collect();
+        esco.sort_unstable();
+        esco.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+        Titles { onet, esco }
+    }
+
+    /// O*NET occupations with a title of these words.
+    fn onet(&self, words: &str) -> impl Iterator<Item = usize> + '_ {
+        let h = words_hash(words);
+        let at = self.onet.partition_point(|e| e.0 < h);
+        self.onet[at..].iter().take_while(move |e| e.0 == h).map(|e| e.1 as usize)
+    }
+
+    /// ESCO concepts (and one of their labels) with a label of these words.
+    fn esco(&self, words: &str) -> impl Iterator<Item = (usize, u32)> + '_ {
+        let h = words_hash(words);
+        let at = self.esco.partition_point(|e| e.0 < h);
+        self.esco[at..].iter().take_while(move |e| e.0 == h).map(|e| (e.1 as usize, e.2))
+    }
+}
+
+/// The labels of both taxonomies, indexed by their words (the ranking; built on the first
+/// title that needs ranking, as it takes most of the coder's memory).
 struct Lexical {
     esco_index: Index,
     onet_index: Index,
-    /// normalized O*NET title or alternate title -> occupations
-    onet_by_title: HashMap<String, Vec<usize>>,
     /// each O*NET occupation's titles (its title first)
     onet_titles: Vec<Vec<String>>,
 }
 
 impl Lexical {
     fn build(c: &Coder) -> Lexical {
-        let coding = &c.coding;
         let mut onet_titles: Vec<Vec<String>> = c.onet.iter().map(|o| vec![o.label.clone()]).collect();
         for row in tsv_rows(ONET_ALTERNATE_TITLES) {
             let (Some(code), Some(title)) = (row.first(), row.get(1)) else { continue };
@@ -121,17 +177,9 @@ impl Lexical {
         }
         let onet_labels: Vec<(usize, String)> =
             onet_titles.iter().enumerate().flat_map(|(i, ts)| ts.iter().map(move |t| (i, t.clone()))).collect();
-        let mut onet_by_title: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, t) in &onet_labels {
-            let v = onet_by_title.entry(coding.words(t).join(" ")).or_default();
-            if !v.contains(i) {
-                v.push(*i);
-            }
-        }
         Lexical {
-            esco_index: Index::build(c.esco_labels.clone(), coding),
-            onet_index: Index::build(onet_labels, coding),
-            onet_by_title,
+            esco_index: Index::build(c.esco_labels.clone(), &c.coding),
+            onet_index: Index::build(onet_labels, &c.coding),
             onet_titles,
         }
     }
@@ -305,7 +353,49 @@ impl Coder {
         }
         let esco_by_uri = esco.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
         let onet_by_code = onet.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
-        Ok(Coder { esco_by_uri, onet_by_code, coding, esco, esco_labels, onet, lexical: OnceLock::new() })
+        Ok(Coder {
+            esco_by_uri,
+            onet_by_code,
+            coding,
+            esco,
+            esco_labels,
+            onet,
+            titles: OnceLock::new(),
+            lexical: OnceLock::new(),
+        })
+    }
+
+    /// The one ESCO occupation and the one O*NET occupation that have a label made of exactly
+    /// these words (as `Coding::words` gives them), with the label; where several have, the
+    /// one whose preferred label it is, or none.
+    pub fn exact(&self, words: &[String]) -> (Option<(&Concept, &str)>, Option<&Concept>) {
+        let x = self.titles();
+        let key = words.join(" ");
+        let label = |(c, l): (usize, u32)| (&self.esco[c], self.esco_labels[l as usize].1.as_str());
+        let many: Vec<(usize, u32)> = x.esco(&key).collect();
+        let esco = match many.as_slice() {
+            [one] => Some(label(*one)),
+            [] => None,
+            // several: the one whose preferred label it is, if one is
+            _ => {
+                let pref: Vec<&(usize, u32)> =
+                    many.iter().filter(|(c, _)| self.coding.words(&self.esco[*c].label) == words).collect();
+                match pref.as_slice() {
+                    [one] => Some(label(**one)),
+                    _ => None,
+                }
+            }
+        };
+        let occs: Vec<usize> = x.onet(&key).collect();
+        let onet = match occs.as_slice() {
+            [o] => Some(&self.onet[*o]),
+            _ => None,
+        };
+        (esco, onet)
+    }
+
+    fn titles(&self) -> &Titles {
+        self.titles.get_or_init(|| Titles::build(self))
     }
 
     fn lexical(&self) -> &Lexical {
@@ -349,7 +439,8 @@ impl Coder {
             x.esco_index.rank(&words).into_iter().map(|(c, (s, l))| (c, (s, label(l)))).collect();
         // O*NET occupations this very title names: their other titles vote
         if self.coding.onet_vote_weight > 0.0 {
-            if let Some(occs) = x.onet_by_title.get(&words.join(" ")) {
+            let occs: Vec<usize> = self.titles().onet(&words.join(" ")).collect();
+            if !occs.is_empty() {
                 let titles: Vec<(&String, &Concept)> = occs
                     .iter()
                     .flat_map(|&o| x.onet_titles[o].iter().map(move |t| (t, &self.onet[o])))

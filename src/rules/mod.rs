@@ -488,7 +488,7 @@ pub struct CompanyRules {
     pub section_words: Vec<String>,
     pub legal_forms: Vec<String>,
     /// Anchored on a whole title part; group `name`.
-    pub site_patterns: Vec<Regex>,
+    pub site_patterns: Vec<PhraseRegex>,
     pub text: Vec<CompanyText>,
 }
 
@@ -499,15 +499,63 @@ pub struct CompanyText {
     /// The pattern must be the whole block (a heading or a line of its own).
     pub whole_block: bool,
     /// Group `name`.
-    pub patterns: Vec<Regex>,
+    pub patterns: Vec<PhraseRegex>,
     pub examples: Vec<String>,
     pub counter_examples: Vec<String>,
+}
+
+/// Most words of a company name in a phrase.
+const NAME_WORDS: usize = 5;
+
+/// A company-name phrase, compiled twice: with a name of any number of words (`fast`: two
+/// copies of the Unicode word classes, where five copies made 60 phrases weigh 40 MB), and
+/// with one to five words (`exact`, compiled on first need). A match whose names all have at
+/// most five words is the match the exact form gives (the language is a superset and both
+/// prefer the longest name, leftmost first); otherwise the exact form is asked.
+#[derive(Debug, Clone)]
+pub struct PhraseRegex {
+    fast: Regex,
+    exact_pattern: String,
+    exact: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl PhraseRegex {
+    fn within(c: &regex::Captures<'_>) -> bool {
+        c.name("name")
+            .is_none_or(|m| m.as_str().split([' ', '\t']).filter(|w| !w.is_empty() && *w != "&").count() <= NAME_WORDS)
+    }
+
+    fn exact(&self) -> Option<&Regex> {
+        self.exact
+            .get_or_init(|| {
+                RegexBuilder::new(&self.exact_pattern).case_insensitive(true).size_limit(REGEX_SIZE_LIMIT).build().ok()
+            })
+            .as_ref()
+    }
+
+    /// The first match, group `name`.
+    pub fn captures<'h>(&self, text: &'h str) -> Option<regex::Captures<'h>> {
+        let c = self.fast.captures(text)?;
+        match self.exact() {
+            Some(exact) if !Self::within(&c) => exact.captures(text),
+            _ => Some(c),
+        }
+    }
+
+    /// Every match, in order.
+    pub fn captures_iter<'h>(&self, text: &'h str) -> Vec<regex::Captures<'h>> {
+        let all: Vec<regex::Captures<'h>> = self.fast.captures_iter(text).collect();
+        match self.exact() {
+            Some(exact) if !all.iter().all(Self::within) => exact.captures_iter(text).collect(),
+            _ => all,
+        }
+    }
 }
 
 /// A company-name phrase as a regex: the words literal (any case, any run of spaces),
 /// `{name}` one to five capitalised words (case-sensitive), `*` at either end anything.
 /// `whole` anchors it on the whole text.
-pub fn company_phrase_regex(phrase: &str, whole: bool) -> Result<Regex, String> {
+pub fn company_phrase_regex(phrase: &str, whole: bool) -> Result<PhraseRegex, String> {
     const WORD: &str = r"[\p{Lu}\p{N}][\p{L}\p{N}&'’.\-]*";
     let Some((before, after)) = phrase.split_once("{name}") else {
         return Err(format!("phrase {phrase:?} has no {{name}}"));
@@ -534,7 +582,7 @@ pub fn company_phrase_regex(phrase: &str, whole: bool) -> Result<Regex, String> 
         Some(a) => (true, a),
         None => (false, after),
     };
-    let name = format!(r"(?P<name>(?-i:{WORD}(?:[ \t]+(?:&[ \t]+)?{WORD}){{0,4}}))");
+    let name = |most: &str| format!(r"(?P<name>(?-i:{WORD}(?:[ \t]+(?:&[ \t]+)?{WORD}){most}))");
     let start = match (whole, lead_any) {
         (true, true) => r"^.*".to_string(),
         (true, false) => r"^\s*".to_string(),
@@ -548,8 +596,14 @@ pub fn company_phrase_regex(phrase: &str, whole: bool) -> Result<Regex, String> 
         (false, _) if after.trim_end().ends_with(char::is_alphanumeric) => r"\b".to_string(),
         _ => String::new(),
     };
-    let pat = format!("{start}{}{name}{}{end}", lit(before), lit(after));
-    RegexBuilder::new(&pat).case_insensitive(true).size_limit(REGEX_SIZE_LIMIT).build().map_err(|e| e.to_string())
+    let pat = |most: &str| format!("{start}{}{}{}{end}", lit(before), name(most), lit(after));
+    let fast = RegexBuilder::new(&pat("*"))
+        .case_insensitive(true)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let exact_pattern = pat(&format!("{{0,{}}}", NAME_WORDS - 1));
+    Ok(PhraseRegex { fast, exact_pattern, exact: std::sync::OnceLock::new() })
 }
 
 /// A compiled rule set: everything the pipeline stages need, built once per run.
@@ -1159,7 +1213,7 @@ impl Compiler {
                 None
             }
         };
-        let site_patterns: Vec<Regex> = f.site_patterns.iter().filter_map(|p| phrase(self, p, true)).collect();
+        let site_patterns: Vec<PhraseRegex> = f.site_patterns.iter().filter_map(|p| phrase(self, p, true)).collect();
         let mut seen = HashMap::new();
         let mut text = Vec::new();
         for r in &f.text {

@@ -543,3 +543,43 @@ fn codes_the_taxonomies_do_not_hold_are_errors_at_their_line() {
     let r = Rules::from_texts(&texts, "test").unwrap();
     assert!(check::warnings(&r).iter().any(|(f, m)| *f == "codes.toml" && m.contains("agile-coach")));
 }
+
+/// A company phrase's fast form (a name of any length, checked) finds what its exact form
+/// (one to five words) finds, on names of 1 to 8 words, with the cue words on either side,
+/// several matches in one text, and a lower-case word inside.
+#[test]
+fn company_phrases_fast_form_matches_the_exact_form() {
+    let r = Rules::shipped();
+    let cr = &r.company;
+    let words = ["Acme", "Blue", "&", "Co.", "Delta", "Émile", "Fox", "Gamma", "Höhe", "Iris"];
+    let names: Vec<String> = (1..=8).map(|n| words[..n.min(words.len())].join(" ")).collect();
+    let mut texts = Vec::new();
+    for n in &names {
+        for shape in [
+            "Join {} today",
+            "Jobs at {}",
+            "{} is hiring a Product Manager",
+            "About {}",
+            "At {}, we build things. Join {} and grow. {} is hiring",
+            "why join {} - the team",
+            "we are {}, a company of builders",
+            "Karriere bei {}",
+            "{} and friends is hiring",
+        ] {
+            texts.push(shape.replace("{}", n));
+        }
+    }
+    let name_of = |c: Option<regex::Captures<'_>>| c.and_then(|c| c.name("name").map(|m| (m.start(), m.end())));
+    let mut compared = 0;
+    for p in cr.site_patterns.iter().chain(cr.text.iter().flat_map(|t| t.patterns.iter())) {
+        let exact = RegexBuilder::new(&p.exact_pattern).case_insensitive(true).build().unwrap();
+        for t in &texts {
+            assert_eq!(name_of(p.captures(t)), name_of(exact.captures(t)), "{} on {t:?}", p.exact_pattern);
+            let fast: Vec<_> = p.captures_iter(t).into_iter().map(|c| name_of(Some(c))).collect();
+            let slow: Vec<_> = exact.captures_iter(t).map(|c| name_of(Some(c))).collect();
+            assert_eq!(fast, slow, "{} on {t:?}", p.exact_pattern);
+            compared += 1;
+        }
+    }
+    assert!(compared > 1000, "{compared}");
+}
