@@ -276,3 +276,19 @@ fn shipped_taxonomies_are_unchanged() {
     }
     assert_eq!(n, 5, "taxonomies/README.md lists {n} checksums");
 }
+
+/// `--core`: a posting's title, its seniority words and qualifiers left out, as role rows do.
+#[test]
+fn code_core_ranks_the_title_grammars_core_phrase() {
+    let first = |args: &[&str]| -> serde_json::Value {
+        let o = bin().args(["code", "--json", "--top", "1"]).args(args).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        serde_json::from_str(String::from_utf8(o.stdout).unwrap().lines().next().unwrap()).unwrap()
+    };
+    let title = "Junior Electrician (Remote)";
+    assert_ne!(first(&[title])["esco"][0]["isco08"], "7411", "the whole title ranks a junior engineer first");
+    let r = first(&[title, "--core"]);
+    assert_eq!((r["title"].as_str(), r["esco"][0]["isco08"].as_str()), (Some(title), Some("7411")), "{r}");
+    let r = first(&["Senior Accountant (m/f/d) - Berlin", "--core", "--labels-only"]);
+    assert_eq!(r["esco"][0]["label"], "accountant");
+}

@@ -30,6 +30,11 @@ pub struct Args {
     /// Only the ranking of the taxonomies' labels: no codes from the rules' roles
     #[arg(long)]
     labels_only: bool,
+    /// Rank the title grammar's core phrase, not the whole title: seniority words ("Senior")
+    /// and qualifiers ("(m/f/d)", "- Berlin", ", Payments") left out, as on role rows (for
+    /// titles of postings; MELO's clean O*NET titles rank better whole)
+    #[arg(long)]
+    core: bool,
     /// Rules folder (default: the rules built into the binary)
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
@@ -56,11 +61,17 @@ pub fn run(a: Args) -> Result<u8, CliError> {
         return Err(CliError::usage(anyhow::anyhow!("no title given: rolemap code TITLE… or --from FILE")));
     }
     let coder = Coder::shared().map_err(|e| CliError::usage(anyhow::anyhow!("bad built-in taxonomies: {e}")))?;
-    let rules = if a.labels_only { None } else { Some(super::load_rules(a.rules.as_deref())?) };
+    let grammar = if a.core || !a.labels_only { Some(super::load_rules(a.rules.as_deref())?) } else { None };
+    let rules = if a.labels_only { None } else { grammar.clone() };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let io = |e: std::io::Error| CliError::io(anyhow::anyhow!("standard output: {e}"));
     for t in &titles {
-        let (mut esco, mut onet) = coder.code(t, a.top);
+        // the title grammar's core phrase: seniority words and qualifiers out
+        let core = match &grammar {
+            Some(r) if a.core => core_phrase(r, t),
+            _ => t.clone(),
+        };
+        let (mut esco, mut onet) = coder.code(&core, a.top);
         if let Some(r) = &rules {
             curated_first(r, t, &mut esco, &mut onet, a.top);
         }
@@ -105,5 +116,16 @@ fn curated_first(rules: &Rules, title: &str, esco: &mut Vec<EscoHit>, onet: &mut
         onet.retain(|h| &h.code != code);
         onet.insert(0, OnetHit { code: code.clone(), title: t.clone(), score, evidence: c.evidence.clone() });
         onet.truncate(top);
+    }
+}
+
+/// The title grammar's core phrase of a title, in words ("Senior Accountant (m/f/d) - Berlin"
+/// → "accountant"); the title itself when the grammar leaves nothing.
+fn core_phrase(rules: &Rules, title: &str) -> String {
+    let key = rules.taxonomy.parse_title(title).key.replace('-', " ");
+    if key.trim().is_empty() {
+        title.to_string()
+    } else {
+        key
     }
 }
