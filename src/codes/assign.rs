@@ -54,7 +54,7 @@ impl Codes {
 /// A title as the title grammar read it.
 #[derive(Debug, Clone, Copy)]
 pub struct Title<'a> {
-    /// As written ("Senior Web Developer (m/w/d)").
+    /// As written ("Senior Video Game Designer (m/w/d)").
     pub text: &'a str,
     /// Its role index in the taxonomy (None: outside it) and seniority level.
     pub role: Option<usize>,
@@ -68,7 +68,7 @@ pub struct Title<'a> {
 }
 
 /// An occupation label made of the role's title and the specialisation written before it
-/// ("web developer" for "Senior Web Developer", a `software-engineer:developer`): the
+/// ("video games designer" for "Senior Video Game Designer", a `product-designer:designer`): the
 /// longest phrase of the title, before its qualifiers, that holds the title rule's words and
 /// more, and that is exactly one ESCO occupation's label.
 fn specialised<'c>(coder: &'c Coder, t: &Title) -> Option<(&'c super::Concept, &'c str, Option<&'c super::Concept>)> {
@@ -163,8 +163,10 @@ pub fn for_title(rules: &Rules, t: &Title, language: Option<&str>) -> Codes {
     let has_head = |texts: &[&str]| head.as_ref().is_none_or(|h| texts.iter().any(|t| coding.words(t).contains(h)));
     let head = head.clone().unwrap_or_default();
     let mut said = Vec::new();
-    let best = esco.iter().find(|h| h.score >= min && has_head(&[&h.evidence, &h.label]));
-    match (best, esco.first()) {
+    // an occupation, not one of the ISCO-08 groups the ranking also holds
+    let occupation = |h: &&super::EscoHit| coder.esco_by_uri(&h.uri).is_some_and(|c| c.is_occupation());
+    let best = esco.iter().filter(occupation).find(|h| h.score >= min && has_head(&[&h.evidence, &h.label]));
+    match (best, esco.iter().find(occupation)) {
         (Some(h), _) => {
             c.esco_uri = Some(h.uri.clone());
             c.esco_label = Some(h.label.clone());

@@ -99,7 +99,17 @@ pub struct Coder {
     onet_by_code: HashMap<String, usize>,
     titles: OnceLock<Titles>,
     lexical: OnceLock<Lexical>,
+    /// Rankings already made, by the title's words and `top`: a dump of a thousand postings
+    /// titled "Teacher" ranks it once (a title O*NET files under many occupations makes up to
+    /// `onet_vote_titles` rankings). Emptied when it holds `CACHE` entries.
+    cache: std::sync::Mutex<HashMap<(String, usize), Ranking>>,
 }
+
+/// Ranked ESCO concepts and O*NET-SOC occupations, best first.
+pub type Ranking = (Vec<EscoHit>, Vec<OnetHit>);
+
+/// Most rankings kept by the coder.
+const CACHE: usize = 4096;
 
 /// Every label and title of both taxonomies, by its words (the exact look-ups): sorted
 /// (hash of the words, concept, label) triples, small enough to build for every run.
@@ -182,6 +192,13 @@ impl Lexical {
             onet_index: Index::build(onet_labels, &c.coding),
             onet_titles,
         }
+    }
+}
+
+impl Concept {
+    /// An ESCO occupation (not an ISCO-08 group of ESCO's).
+    pub fn is_occupation(&self) -> bool {
+        self.id.contains("/esco/occupation/")
     }
 }
 
@@ -362,6 +379,7 @@ impl Coder {
             onet,
             titles: OnceLock::new(),
             lexical: OnceLock::new(),
+            cache: Default::default(),
         })
     }
 
@@ -372,7 +390,13 @@ impl Coder {
         let x = self.titles();
         let key = words.join(" ");
         let label = |(c, l): (usize, u32)| (&self.esco[c], self.esco_labels[l as usize].1.as_str());
-        let many: Vec<(usize, u32)> = x.esco(&key).collect();
+        // occupations only (not ISCO groups), and the words checked: a hash may collide
+        let many: Vec<(usize, u32)> = x
+            .esco(&key)
+            .filter(|&(c, l)| {
+                self.esco[c].is_occupation() && self.coding.words(&self.esco_labels[l as usize].1) == words
+            })
+            .collect();
         let esco = match many.as_slice() {
             [one] => Some(label(*one)),
             [] => None,
@@ -431,8 +455,24 @@ impl Coder {
 
     /// The `top` best ESCO concepts and O*NET-SOC occupations for `title`, best first (ties
     /// by URI or code).
-    pub fn code(&self, title: &str, top: usize) -> (Vec<EscoHit>, Vec<OnetHit>) {
+    pub fn code(&self, title: &str, top: usize) -> Ranking {
         let words = self.coding.words(title);
+        let key = (words.join(" "), top);
+        if let Some(hit) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return hit;
+        }
+        let ranked = self.rank(&words, top);
+        if let Ok(mut c) = self.cache.lock() {
+            if c.len() >= CACHE {
+                c.clear();
+            }
+            c.insert(key, ranked.clone());
+        }
+        ranked
+    }
+
+    fn rank(&self, words: &[String], top: usize) -> Ranking {
+        let words = words.to_vec();
         let x = self.lexical();
         let label = |i: u32| x.esco_index.labels[i as usize].1.clone();
         let mut esco: HashMap<usize, (f64, String)> =
