@@ -33,6 +33,7 @@ pub struct Coding {
     pub head_before: Vec<String>,
     pub head_candidates: usize,
     pub qualifier_marks: Vec<String>,
+    pub specialisation_words: usize,
     pub min_score_unknown_head: f64,
     /// Titles in documents of other languages are not coded: the labels are English.
     pub label_language: String,
@@ -554,6 +555,8 @@ mod tests {
         );
         assert_eq!(c.words("Firefighters"), ["firefighter"]);
         assert_eq!(c.words("Business Analysis"), ["analysis", "business"]);
+        // a possessive leaves no word "s"
+        assert_eq!(c.words("Lecturer’s Assistant"), ["assistant", "lecturer"]);
     }
 
     #[test]
