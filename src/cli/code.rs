@@ -122,7 +122,7 @@ fn curated_first(rules: &Rules, title: &str, esco: &mut Vec<EscoHit>, onet: &mut
 /// The title grammar's core phrase of a title, in words ("Senior Accountant (m/f/d) - Berlin"
 /// → "accountant"); the title itself when the grammar leaves nothing.
 fn core_phrase(rules: &Rules, title: &str) -> String {
-    let key = rules.taxonomy.parse_title(title).key.replace('-', " ");
+    let key = rolemap::codes::assign::key_words(&rules.taxonomy.parse_title(title).key);
     if key.trim().is_empty() {
         title.to_string()
     } else {

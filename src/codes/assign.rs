@@ -166,41 +166,37 @@ pub fn for_title(rules: &Rules, t: &Title, language: Option<&str>) -> Codes {
     let min = if head.is_some() { coding.min_score } else { coding.min_score_unknown_head };
     let has_head = |texts: &[&str]| head.as_ref().is_none_or(|h| texts.iter().any(|t| coding.words(t).contains(h)));
     let head = head.clone().unwrap_or_default();
-    let mut said = Vec::new();
-    // an occupation, not one of the ISCO-08 groups the ranking also holds
-    let occupation = |h: &&super::EscoHit| coder.esco_by_uri(&h.uri).is_some_and(|c| c.is_occupation());
-    let best = esco.iter().filter(occupation).find(|h| h.score >= min && has_head(&[&h.evidence, &h.label]));
-    match (best, esco.iter().find(occupation)) {
-        (Some(h), _) => {
-            c.esco_uri = Some(h.uri.clone());
-            c.esco_label = Some(h.label.clone());
-            c.esco_code = coder.esco_by_uri(&h.uri).map(|k| k.code.clone());
-            c.isco08 = Some(h.isco08.clone());
-            said.push(format!("ESCO label {:?} ({})", h.evidence, h.score));
+    let choose = |hits: Vec<(f64, &str, &str)>, taxonomy: &str, noun: &str| -> (Option<usize>, String) {
+        if let Some(i) = hits.iter().position(|&(score, ev, name)| score >= min && has_head(&[ev, name])) {
+            return (Some(i), format!("{taxonomy} {noun} {:?} ({})", hits[i].1, hits[i].0));
         }
-        (None, Some(h)) if h.score >= min => {
-            said.push(format!("no ESCO code: no good match has the head word {head:?} (best: {:?})", h.evidence))
-        }
-        (None, Some(h)) => {
-            said.push(format!("no ESCO code: best label {:?} scored {}, below {min}", h.evidence, h.score))
-        }
-        (None, None) => said.push("no ESCO label shares a word".to_string()),
+        let said = match hits.first() {
+            Some(&(score, ev, _)) if score >= min => {
+                format!("no {taxonomy} code: no good match has the head word {head:?} (best: {ev:?})")
+            }
+            Some(&(score, ev, _)) => format!("no {taxonomy} code: best {noun} {ev:?} scored {score}, below {min}"),
+            None => format!("no {taxonomy} {noun} shares a word"),
+        };
+        (None, said)
+    };
+    // occupations, not the ISCO-08 groups the ranking also holds
+    let esco: Vec<&super::EscoHit> =
+        esco.iter().filter(|h| coder.esco_by_uri(&h.uri).is_some_and(|k| k.is_occupation())).collect();
+    let (pick, said_esco) =
+        choose(esco.iter().map(|h| (h.score, h.evidence.as_str(), h.label.as_str())).collect(), "ESCO", "label");
+    if let Some(h) = pick.map(|i| esco[i]) {
+        c.esco_uri = Some(h.uri.clone());
+        c.esco_label = Some(h.label.clone());
+        c.esco_code = coder.esco_by_uri(&h.uri).map(|k| k.code.clone());
+        c.isco08 = Some(h.isco08.clone());
     }
-    let best = onet.iter().find(|h| h.score >= min && has_head(&[&h.evidence, &h.title]));
-    match (best, onet.first()) {
-        (Some(h), _) => {
-            c.onet_soc = Some(h.code.clone());
-            c.onet_title = Some(h.title.clone());
-            said.push(format!("O*NET title {:?} ({})", h.evidence, h.score));
-        }
-        (None, Some(h)) if h.score >= min => {
-            said.push(format!("no O*NET code: no good match has the head word {head:?} (best: {:?})", h.evidence))
-        }
-        (None, Some(h)) => {
-            said.push(format!("no O*NET code: best title {:?} scored {}, below {min}", h.evidence, h.score))
-        }
-        (None, None) => said.push("no O*NET title shares a word".to_string()),
+    let (pick, said_onet) =
+        choose(onet.iter().map(|h| (h.score, h.evidence.as_str(), h.title.as_str())).collect(), "O*NET", "title");
+    if let Some(h) = pick.map(|i| &onet[i]) {
+        c.onet_soc = Some(h.code.clone());
+        c.onet_title = Some(h.title.clone());
     }
+    let said = [said_esco, said_onet];
     let none = c.esco_uri.is_none() && c.onet_soc.is_none();
     c.evidence = format!("{}{CODES_RULE} {core:?}: {}", if none { "no code: " } else { "" }, said.join("; "));
     c
@@ -211,7 +207,7 @@ pub fn assign(roles: &mut [RoleRecord], rules: &Rules, language: Option<&str>) {
     let tax = &rules.taxonomy;
     for r in roles {
         let role = tax.roles.iter().position(|k| k.id == r.role_id);
-        let core = r.title_key.replace('-', " ");
+        let core = key_words(&r.title_key);
         // the cues the title itself writes
         let lower = r.title.to_lowercase();
         let cues: Vec<String> =
@@ -227,6 +223,11 @@ pub fn assign(roles: &mut [RoleRecord], rules: &Rules, language: Option<&str>) {
     }
 }
 
+/// A grouping key in words: the title grammar's core phrase ("registered-nurse" → "registered nurse").
+pub fn key_words(key: &str) -> String {
+    key.replace('-', " ")
+}
+
 /// Codes for a title as the title grammar reads it (a role of the taxonomy, or its core phrase).
 pub fn for_text(rules: &Rules, title: &str, language: Option<&str>) -> Codes {
     let tax = &rules.taxonomy;
@@ -240,7 +241,7 @@ pub fn for_text(rules: &Rules, title: &str, language: Option<&str>) -> Codes {
         ),
         None => (None, tax.default_level, "", Vec::new()),
     };
-    let core = p.key.replace('-', " ");
+    let core = key_words(&p.key);
     for_title(rules, &Title { text: title, role, level, rule, core: &core, cues: &cues }, language)
 }
 
