@@ -410,6 +410,12 @@ fn open_raw_text(kept: &str) -> Vec<&'static str> {
 /// longer blocks (prose tells a language best; more text costs time and barely changes the
 /// guess); `None` when the text is too short or the guess is not reliable.
 pub fn language(doc: &CleanDoc, languages: &crate::rules::Languages) -> Option<String> {
+    languages.detect(&language_sample(doc)?)
+}
+
+/// The text a document's language is told from (see [`language`]); `None` when it is too
+/// short to tell.
+pub fn language_sample(doc: &CleanDoc) -> Option<String> {
     let mut sample = String::new();
     for b in doc.blocks.iter().filter(|b| b.text.len() >= 40) {
         if sample.len() >= 500 {
@@ -418,10 +424,7 @@ pub fn language(doc: &CleanDoc, languages: &crate::rules::Languages) -> Option<S
         sample.push_str(&b.text);
         sample.push('\n');
     }
-    if sample.chars().filter(|c| c.is_alphabetic()).count() < 120 {
-        return None;
-    }
-    languages.detect(&sample)
+    (sample.chars().filter(|c| c.is_alphabetic()).count() >= 120).then_some(sample)
 }
 
 /// Keep the first `max` blocks.

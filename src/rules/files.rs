@@ -199,6 +199,9 @@ pub struct StructureFile {
     /// Words that end with a period without ending a sentence ("e.g", "z.b"), lower case,
     /// without their last period.
     pub abbreviations: Vec<S>,
+    /// Language detection by common words before whatlang's trigrams: the thresholds in
+    /// structure.toml, the words in each pack.
+    pub common_words: CommonWordsDef,
     pub heading: HeadingDef,
     pub table: TableDef,
     pub lists: ListsDef,
@@ -446,6 +449,20 @@ pub struct RequirementsDef {
     /// Words that join the skills of a list ("and", "or"), besides commas and semicolons.
     pub list_joiners: Vec<S>,
     pub examples: Vec<S>,
+}
+
+/// `[common-words]` of structure.toml (the thresholds) and `[structure.common-words]` of a
+/// pack (its language's most common words, lower case).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CommonWordsDef {
+    pub words: Vec<S>,
+    /// The least share of a sample's words that are one pack's common words.
+    pub share: Option<Spanned<f64>>,
+    /// The most another pack's share may reach, as a fraction of the first's.
+    pub rival: Option<Spanned<f64>>,
+    /// The fewest words a sample must have.
+    pub min_words: Option<Spanned<usize>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -458,11 +458,75 @@ pub struct Languages {
     /// Told apart by the detector: the packs' languages and structure.toml `detect`.
     pub detected: Vec<String>,
     detector: whatlang::Detector,
+    /// Each pack's common words (structure.toml `[common-words]`): a sample they dominate is
+    /// that pack's language without the detector.
+    common: CommonWords,
+}
+
+/// Language detection by common words: cheap, and only where one pack's words make up a
+/// large share of the sample and no other pack's come close.
+#[derive(Debug, Clone, Default)]
+pub struct CommonWords {
+    /// (pack's language, its words), lower case.
+    pub packs: Vec<(String, HashSet<String>)>,
+    pub share: f64,
+    pub rival: f64,
+    pub min_words: usize,
+}
+
+impl CommonWords {
+    /// The language whose common words dominate the sample, if one does. Only samples whose
+    /// letters are all Latin script are read (the packs' languages are written in it).
+    pub fn language(&self, sample: &str) -> Option<&str> {
+        if self.packs.is_empty() || self.share <= 0.0 {
+            return None;
+        }
+        let mut hits = vec![0usize; self.packs.len()];
+        let (mut words, mut lower) = (0usize, String::new());
+        for w in sample.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()) {
+            if !w.chars().all(latin) {
+                return None;
+            }
+            words += 1;
+            lower.clear();
+            lower.extend(w.chars().flat_map(char::to_lowercase));
+            for (h, (_, set)) in hits.iter_mut().zip(&self.packs) {
+                *h += usize::from(set.contains(&lower));
+            }
+        }
+        if words < self.min_words.max(1) {
+            return None;
+        }
+        let best = (0..hits.len()).max_by_key(|&i| (hits[i], std::cmp::Reverse(i)))?;
+        let top = hits[best] as f64;
+        let rival = hits.iter().enumerate().filter(|&(i, _)| i != best).map(|(_, &h)| h).max().unwrap_or(0) as f64;
+        (top >= self.share * words as f64 && rival <= self.rival * top).then(|| self.packs[best].0.as_str())
+    }
+}
+
+/// A letter of the Latin script (Basic Latin, Latin-1, Latin Extended-A/B and Additional).
+fn latin(c: char) -> bool {
+    c.is_ascii_alphabetic() || matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}') && c != '×' && c != '÷'
 }
 
 impl Languages {
-    /// The document's language (ISO 639-3), when the detector is sure of it.
+    /// The document's language (ISO 639-3): by common words where they decide, else by the
+    /// detector, when it is sure.
     pub fn detect(&self, sample: &str) -> Option<String> {
+        match self.common.language(sample) {
+            Some(code) => Some(code.to_string()),
+            None => self.by_trigrams(sample),
+        }
+    }
+
+    /// The language by common words alone (see [`CommonWords`]).
+    pub fn by_common_words(&self, sample: &str) -> Option<&str> {
+        self.common.language(sample)
+    }
+
+    /// The language by the detector alone (whatlang's script and trigram scoring), when it
+    /// is sure of it.
+    pub fn by_trigrams(&self, sample: &str) -> Option<String> {
         let info = self.detector.detect(sample)?;
         info.is_reliable().then(|| info.lang().code().to_string())
     }
@@ -536,19 +600,31 @@ impl PhraseRegex {
     /// The first match, group `name`.
     pub fn captures<'h>(&self, text: &'h str) -> Option<regex::Captures<'h>> {
         let c = self.fast.captures(text)?;
+        // the exact form is compiled only when a name runs longer than it allows
+        if Self::within(&c) {
+            return Some(c);
+        }
         match self.exact() {
-            Some(exact) if !Self::within(&c) => exact.captures(text),
-            _ => Some(c),
+            Some(exact) => exact.captures(text),
+            None => Some(c),
         }
     }
 
     /// Every match, in order.
     pub fn captures_iter<'h>(&self, text: &'h str) -> Vec<regex::Captures<'h>> {
         let all: Vec<regex::Captures<'h>> = self.fast.captures_iter(text).collect();
-        match self.exact() {
-            Some(exact) if !all.iter().all(Self::within) => exact.captures_iter(text).collect(),
-            _ => all,
+        if all.iter().all(Self::within) {
+            return all;
         }
+        match self.exact() {
+            Some(exact) => exact.captures_iter(text).collect(),
+            None => all,
+        }
+    }
+
+    /// Whether the exact form has been compiled (by a name longer than the fast form's).
+    pub fn exact_compiled(&self) -> bool {
+        self.exact.get().is_some()
     }
 }
 
@@ -695,20 +771,48 @@ impl Rules {
                 packs.push((t, p));
             }
         }
-        let taxonomy = match (&roles_f, &sen_f) {
-            (Some(r), Some(s)) => c.taxonomy(roles_t, r, sen_t, s, &packs),
-            _ => None,
+        // Compiling the regexes is most of a run's start (about 170 ms on one core): the
+        // company and structure rules compile on a second thread meanwhile (a scoped thread,
+        // not rayon's pool, whose size `--threads` sets after the rules are loaded). Errors
+        // keep the files' order.
+        let packs = &packs;
+        let second = |c: &mut Compiler| {
+            let company = co_f.as_ref().and_then(|f| c.company(co_t, f));
+            let languages = st_f.as_ref().and_then(|f| c.languages(st_t, f, packs));
+            let structures = st_f.as_ref().and_then(|f| c.structure(st_t, f, packs));
+            (company, languages, structures)
         };
-        let cats = cat_f.as_ref().and_then(|f| c.categories(cat_t, f));
-        let boiler = bp_f.as_ref().and_then(|f| c.boilerplate(bp_t, f));
-        let company = co_f.as_ref().and_then(|f| c.company(co_t, f));
-        let languages = st_f.as_ref().and_then(|f| c.languages(st_t, f, &packs));
-        let structures = st_f.as_ref().and_then(|f| c.structure(st_t, f, &packs));
-        let posting = po_f.as_ref().and_then(|f| c.posting(po_t, f, &packs));
-        let codes = match (&codes_f, &taxonomy) {
-            (Some(f), Some(tax)) => c.codes(codes_t, f, tax),
-            _ => None,
-        };
+        let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        let (taxonomy, cats, boiler, (company, languages, structures), posting, codes) = std::thread::scope(|scope| {
+            let helper = parallel.then(|| {
+                scope.spawn(|| {
+                    let mut c2 = Compiler::default();
+                    let out = second(&mut c2);
+                    (out, c2.errors)
+                })
+            });
+            let mut first = Compiler::default();
+            let taxonomy = match (&roles_f, &sen_f) {
+                (Some(r), Some(s)) => first.taxonomy(roles_t, r, sen_t, s, packs),
+                _ => None,
+            };
+            let cats = cat_f.as_ref().and_then(|f| first.categories(cat_t, f));
+            let boiler = bp_f.as_ref().and_then(|f| first.boilerplate(bp_t, f));
+            let mut c3 = Compiler::default();
+            let (out, errors) = match helper {
+                Some(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                None => (second(&mut c3), std::mem::take(&mut c3.errors)),
+            };
+            let posting = po_f.as_ref().and_then(|f| c3.posting(po_t, f, packs));
+            let codes = match (&codes_f, &taxonomy) {
+                (Some(f), Some(tax)) => c3.codes(codes_t, f, tax),
+                _ => None,
+            };
+            c.errors.extend(first.errors);
+            c.errors.extend(errors);
+            c.errors.extend(c3.errors);
+            (taxonomy, cats, boiler, out, posting, codes)
+        });
         if !c.errors.is_empty() {
             return Err(RuleErrors(c.errors));
         }
@@ -2042,7 +2146,68 @@ impl Compiler {
             return None;
         }
         let detector = if all.is_empty() { whatlang::Detector::new() } else { whatlang::Detector::with_allowlist(all) };
-        Some(Languages { packs: names, fallback, detected, detector })
+        let common = self.common_words(st, f, packs)?;
+        Some(Languages { packs: names, fallback, detected, detector, common })
+    }
+
+    /// structure.toml `[common-words]` and the packs' words.
+    fn common_words(
+        &mut self,
+        st: &RuleText,
+        f: &StructureFile,
+        packs: &[(&RuleText, PackFile)],
+    ) -> Option<CommonWords> {
+        let n_err = self.errors.len();
+        let cw = &f.common_words;
+        if let Some(w) = cw.words.first() {
+            self.err_at(st, w.span().start, "common words belong to a language: set them in its pack".into());
+        }
+        let frac = |this: &mut Self, v: &Option<toml::Spanned<f64>>, what: &str| match v {
+            Some(x) if !(0.0..=1.0).contains(x.get_ref()) => {
+                this.err_at(st, x.span().start, format!("{what} must be between 0 and 1"));
+                0.0
+            }
+            Some(x) => *x.get_ref(),
+            None => 0.0,
+        };
+        let share = frac(self, &cw.share, "share");
+        let rival = frac(self, &cw.rival, "rival");
+        let mut out = CommonWords {
+            packs: Vec::new(),
+            share,
+            rival,
+            min_words: cw.min_words.as_ref().map_or(0, |n| *n.get_ref()),
+        };
+        for (t, p) in packs {
+            let c = &p.structure.common_words;
+            for x in [
+                c.share.as_ref().map(|s| s.span().start),
+                c.rival.as_ref().map(|s| s.span().start),
+                c.min_words.as_ref().map(|s| s.span().start),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                self.err_at(t, x, "share, rival and min-words are set in structure.toml".into());
+            }
+            if c.words.is_empty() {
+                continue;
+            }
+            let mut set = HashSet::new();
+            for w in &c.words {
+                let v = w.get_ref();
+                if v.is_empty() || !v.chars().all(char::is_alphabetic) || v.chars().any(char::is_uppercase) {
+                    self.err_at(t, w.span().start, format!("common word {v:?} must be one lower-case word of letters"));
+                } else if !set.insert(v.clone()) {
+                    self.err_at(t, w.span().start, format!("common word {v:?} is listed twice"));
+                }
+            }
+            out.packs.push((p.language.get_ref().clone(), set));
+        }
+        if !out.packs.is_empty() && cw.share.is_none() {
+            self.err_at(st, 0, "packs list common words: structure.toml needs [common-words] share".into());
+        }
+        (self.errors.len() == n_err).then_some(out)
     }
 
     /// structure.toml and the packs' structure: the rules for every language, and for each pack's.

@@ -592,3 +592,80 @@ fn company_phrases_fast_form_matches_the_exact_form() {
     }
     assert!(compared > 1000 && fell_back > 10, "{compared} compared, {fell_back} fell back");
 }
+
+/// The exact form of a company phrase is compiled only for a name longer than five words
+/// (compiling every phrase's exact form cost a run 60 ms and 25 MB before its first
+/// document).
+#[test]
+fn company_phrase_exact_form_compiles_only_when_needed() {
+    let p = company_phrase_regex("join {name} today", false).unwrap();
+    assert_eq!(
+        p.captures("Join Acme Labs today").and_then(|c| c.name("name").map(|m| m.as_str().to_string())),
+        Some("Acme Labs".into())
+    );
+    assert_eq!(p.captures_iter("join Acme today, join Blue today").len(), 2);
+    assert!(p.captures("nothing to see").is_none());
+    assert!(!p.exact_compiled(), "a short name compiled the exact form");
+    // a name of seven words: the exact form decides
+    let long = "join Acme Blue Co Delta Fox Gamma Iris today";
+    assert!(p.captures(long).is_none());
+    assert!(p.exact_compiled());
+}
+
+/// Common words decide a plainly English sample, and nothing else: other languages (of the
+/// packs and of `detect`), other scripts, too few words, a sample whose English words are
+/// too few.
+#[test]
+fn common_words_decide_only_plain_samples() {
+    let l = &Rules::shipped().languages;
+    let english = "We are looking for a product manager who will work with our engineers and designers to \
+        build the tools that our customers use every day. You will own the roadmap, talk to the people who use \
+        what we build, and decide with the team what to do next and why it matters for the business.";
+    assert_eq!(l.by_common_words(english), Some("eng"));
+    assert_eq!(l.by_trigrams(english).as_deref(), Some("eng"));
+    for other in [
+        "Nous recherchons un chef de produit qui travaillera avec nos ingénieurs et nos designers pour construire \
+         les outils que nos clients utilisent chaque jour. Vous serez responsable de la feuille de route et des \
+         priorités de l'équipe, en lien avec les utilisateurs.",
+        "Wir suchen einen Produktmanager, der mit unseren Entwicklern und Designern die Werkzeuge baut, die unsere \
+         Kunden jeden Tag nutzen. Du verantwortest die Roadmap, sprichst mit den Menschen, die unsere Produkte \
+         verwenden, und entscheidest im Team, was als Nächstes kommt.",
+        "We zoeken een productmanager die met onze ontwikkelaars en ontwerpers de hulpmiddelen bouwt die onze \
+         klanten elke dag gebruiken. Je bent verantwoordelijk voor de roadmap, praat met de mensen die onze \
+         producten gebruiken en beslist in het team wat er als volgende komt.",
+        "Cerchiamo un product manager che lavori con i nostri ingegneri e designer per costruire gli strumenti che \
+         i nostri clienti usano ogni giorno. Sarai responsabile della roadmap, parlerai con le persone che usano i \
+         nostri prodotti e deciderai con il team cosa fare dopo.",
+        "Busquem un gestor de producte que treballi amb els nostres enginyers i dissenyadors per construir les \
+         eines que els nostres clients fan servir cada dia. Seràs responsable del full de ruta i parlaràs amb les \
+         persones que fan servir els nostres productes.",
+    ] {
+        assert_eq!(l.by_common_words(other), None, "{other}");
+    }
+    // another script, even with English words among it
+    let mixed = format!("{english} Мы ищем менеджера продукта");
+    assert_eq!(l.by_common_words(&mixed), None);
+    // too few words
+    assert_eq!(l.by_common_words("We are looking for a product manager who will work with our team."), None);
+    // English words, but too few of them: names, numbers and titles
+    let names = "Granollers and Lopez defeated Karen Khachanov and Andrey Rublev to seal the victory for Spain \
+        in a marathon series. Nadal earlier defeated Khachanov to level the series after Rublev had rallied to \
+        beat Roberto Bautista Agut in the first match. Canada beat Australia; Serbia beat France and Japan.";
+    assert_eq!(l.by_common_words(names), None);
+}
+
+#[test]
+fn common_words_errors_name_file_and_line() {
+    let st = embedded_texts().into_iter().find(|t| t.name == "structure.toml").unwrap().text;
+    let e = errors("structure.toml", &st.replacen("share = 0.3", "share = 1.5", 1));
+    assert!(e.contains("structure.toml") && e.contains("share must be between 0 and 1"), "{e}");
+    let e = errors("structure.toml", &st.replacen("share = 0.3", "share = 0.3\nwords = [\"the\"]", 1));
+    assert!(e.contains("common words belong to a language"), "{e}");
+    let eng = embedded_texts().into_iter().find(|t| t.name == "lang/eng.toml").unwrap().text;
+    let e = errors("lang/eng.toml", &eng.replacen("words = [\"the\",", "words = [\"The\", \"the\",", 1));
+    assert!(e.contains("lang/eng.toml") && e.contains("\"The\" must be one lower-case word"), "{e}");
+    let line = eng.lines().position(|l| l.starts_with("words = [\"the\"")).unwrap() + 1;
+    assert!(e.contains(&format!(":{line}:")), "{e}");
+    let e = errors("lang/eng.toml", &eng.replacen("words = [\"the\",", "share = 0.5\nwords = [\"the\",", 1));
+    assert!(e.contains("set in structure.toml"), "{e}");
+}
