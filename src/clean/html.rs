@@ -1439,11 +1439,11 @@ pub fn limit_html_blocks(html: &str, max: usize, max_blocks: usize) -> (std::bor
 }
 
 fn memchr_lt(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'<')
+    memchr::memchr(b'<', b)
 }
 
 fn memfind(hay: &[u8], pat: &[u8]) -> Option<usize> {
-    hay.windows(pat.len()).position(|w| w == pat)
+    memchr::memmem::find(hay, pat)
 }
 
 /// Parse a page (or, with `fragment`, a piece of HTML inside Markdown starting at
