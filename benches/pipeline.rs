@@ -108,6 +108,13 @@ const FILLER: &[&str] = &[
     "We offer flexible working hours, a generous learning budget and a friendly office. ",
 ];
 
+/// Between `lo` and `hi` lines picked from `list`, each between the two marks.
+fn items(s: &mut String, rng: &mut Lcg, list: &[&str], (lo, hi): (usize, usize), (open, close): (&str, &str)) {
+    for _ in 0..rng.range(lo, hi) {
+        let _ = writeln!(s, "{open}{}{close}", rng.pick(list));
+    }
+}
+
 /// Between `lo` and `hi` sentences of prose.
 fn prose(rng: &mut Lcg, lo: usize, hi: usize) -> String {
     let n = rng.range(lo, hi);
@@ -176,13 +183,9 @@ fn page(i: usize, rng: &mut Lcg, full: bool) -> String {
         prose(rng, 4, 4)
     );
     s.push_str("<h2>What you'll do</h2>\n<ul>\n");
-    for _ in 0..rng.range(5, 9) {
-        let _ = writeln!(s, "  <li>{}</li>", rng.pick(DUTIES));
-    }
+    items(&mut s, rng, DUTIES, (5, 9), ("  <li>", "</li>"));
     s.push_str("</ul>\n<h2>What you bring</h2>\n<ul>\n");
-    for _ in 0..rng.range(3, 6) {
-        let _ = writeln!(s, "  <li>{}</li>", rng.pick(REQS));
-    }
+    items(&mut s, rng, REQS, (3, 6), ("  <li>", "</li>"));
     s.push_str("</ul>\n<h2>Benefits</h2>\n<ul><li>Remote-friendly</li><li>Learning budget</li><li>30 days of holiday</li></ul>\n");
     let _ = writeln!(s, "<p>{company} is an equal opportunity employer. {}</p>", prose(rng, 2, 2));
     s.push_str("<a class=\"btn apply\" href=\"#apply\">Apply now</a>\n</article>\n");
@@ -214,13 +217,9 @@ fn dump_record(i: usize, rng: &mut Lcg, out: &mut csv::Writer<Vec<u8>>) {
         prose(rng, 2, 2)
     );
     d.push_str("**What you'll do**\n\n");
-    for _ in 0..rng.range(5, 9) {
-        let _ = writeln!(d, "* {}", rng.pick(DUTIES));
-    }
+    items(&mut d, rng, DUTIES, (5, 9), ("* ", ""));
     d.push_str("\n**What you bring**\n\n");
-    for _ in 0..rng.range(3, 6) {
-        let _ = writeln!(d, "* {}", rng.pick(REQS));
-    }
+    items(&mut d, rng, REQS, (3, 6), ("* ", ""));
     let _ = write!(d, "\n{company} is an equal opportunity employer.");
     let id = format!("{:016x}", (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let url = format!("https://www.indeed.com/viewjob?jk={id}");
@@ -417,7 +416,7 @@ fn bench_shape(n: usize, shape_name: &str, shape: Shape, runs: usize, chain: Opt
         let (ok, peak) = wait_with_peak(&mut child);
         let secs = t.elapsed().as_secs_f64();
         assert!(ok, "rolemap run failed");
-        if k > 0 || runs == 1 {
+        if k > 0 {
             times.push(secs);
         }
         peak_mb = peak_mb.max(peak);

@@ -506,7 +506,8 @@ impl CommonWords {
 
 /// A letter of the Latin script (Basic Latin, Latin-1, Latin Extended-A/B and Additional).
 fn latin(c: char) -> bool {
-    c.is_ascii_alphabetic() || matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}') && c != '×' && c != '÷'
+    // (× and ÷ in the Latin-1 block are no letters: the words were split at them)
+    c.is_ascii_alphabetic() || matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
 }
 
 impl Languages {
@@ -623,7 +624,8 @@ impl PhraseRegex {
     }
 
     /// Whether the exact form has been compiled (by a name longer than the fast form's).
-    pub fn exact_compiled(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn exact_compiled(&self) -> bool {
         self.exact.get().is_some()
     }
 }
@@ -776,21 +778,16 @@ impl Rules {
         // not rayon's pool, whose size `--threads` sets after the rules are loaded). Errors
         // keep the files' order.
         let packs = &packs;
-        let second = |c: &mut Compiler| {
-            let company = co_f.as_ref().and_then(|f| c.company(co_t, f));
-            let languages = st_f.as_ref().and_then(|f| c.languages(st_t, f, packs));
-            let structures = st_f.as_ref().and_then(|f| c.structure(st_t, f, packs));
-            (company, languages, structures)
+        let second = || {
+            let mut c2 = Compiler::default();
+            let company = co_f.as_ref().and_then(|f| c2.company(co_t, f));
+            let languages = st_f.as_ref().and_then(|f| c2.languages(st_t, f, packs));
+            let structures = st_f.as_ref().and_then(|f| c2.structure(st_t, f, packs));
+            ((company, languages, structures), c2.errors)
         };
         let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
         let (taxonomy, cats, boiler, (company, languages, structures), posting, codes) = std::thread::scope(|scope| {
-            let helper = parallel.then(|| {
-                scope.spawn(|| {
-                    let mut c2 = Compiler::default();
-                    let out = second(&mut c2);
-                    (out, c2.errors)
-                })
-            });
+            let helper = parallel.then(|| scope.spawn(second));
             let mut first = Compiler::default();
             let taxonomy = match (&roles_f, &sen_f) {
                 (Some(r), Some(s)) => first.taxonomy(roles_t, r, sen_t, s, packs),
@@ -798,19 +795,19 @@ impl Rules {
             };
             let cats = cat_f.as_ref().and_then(|f| first.categories(cat_t, f));
             let boiler = bp_f.as_ref().and_then(|f| first.boilerplate(bp_t, f));
-            let mut c3 = Compiler::default();
             let (out, errors) = match helper {
                 Some(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                None => (second(&mut c3), std::mem::take(&mut c3.errors)),
+                None => second(),
             };
-            let posting = po_f.as_ref().and_then(|f| c3.posting(po_t, f, packs));
+            let mut last = Compiler::default();
+            let posting = po_f.as_ref().and_then(|f| last.posting(po_t, f, packs));
             let codes = match (&codes_f, &taxonomy) {
-                (Some(f), Some(tax)) => c3.codes(codes_t, f, tax),
+                (Some(f), Some(tax)) => last.codes(codes_t, f, tax),
                 _ => None,
             };
             c.errors.extend(first.errors);
             c.errors.extend(errors);
-            c.errors.extend(c3.errors);
+            c.errors.extend(last.errors);
             (taxonomy, cats, boiler, out, posting, codes)
         });
         if !c.errors.is_empty() {
