@@ -645,17 +645,17 @@ fn find_cues(cues: &Cues, line: &str, p: &PostingRules) -> Vec<(usize, &'static 
         }
         spans.push(m.range());
     }
+    let mut buf = String::new();
     for (start, seg) in segments(line, p) {
         let end = start + seg.len();
         if spans.iter().any(|r| r.start < end && start < r.end) {
             continue;
         }
-        let kind = cues.labels.get(&squash(seg)).copied().or_else(|| {
-            let words: Vec<&str> = seg.split_whitespace().collect();
-            if words.len() > p.max_title_words {
+        let kind = cues.labels.kind(seg, &mut buf).or_else(|| {
+            if seg.split_whitespace().nth(p.max_title_words).is_some() {
                 return None;
             }
-            words.last().and_then(|w| cues.title_suffixes.get(&squash(w)).copied())
+            seg.split_whitespace().next_back().and_then(|w| cues.title_suffixes.kind(w, &mut buf))
         });
         hits.extend(kind.map(|k| (start, k)));
     }
@@ -722,7 +722,7 @@ fn normalize_employment(value: &str, p: &PostingRules) -> Option<&'static str> {
     if key.is_empty() {
         return None;
     }
-    p.employment.labels.get(&key).copied().filter(|k| *k != IGNORE).or_else(|| p.employment_values.get(&key).copied())
+    p.employment.labels.get(&key).filter(|k| *k != IGNORE).or_else(|| p.employment_values.get(&key).copied())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1775,6 +1775,19 @@ mod find_ci_tests {
         #[test]
         fn agrees_with_the_plain_definition(hay in "[<aAbB/ ée]{0,40}", needle in "[<aAbB/]{1,4}", from in 0usize..45) {
             prop_assert_eq!(find_ci(&hay, &needle, from), naive(&hay, &needle, from));
+        }
+
+        // the bounded squash that the cue look-ups use gives up exactly when the squashed
+        // text is longer than the longest key (İ lower-cases to two characters, ẞ to ß)
+        #[test]
+        fn bounded_squash_is_squash_or_too_long(text in "[aZ%İẞé 1.-]{0,12}", max in 0usize..14) {
+            let mut buf = String::from("left over");
+            let full = crate::rules::posting::squash(&text);
+            let within = crate::rules::posting::squash_within(&text, max, &mut buf);
+            prop_assert_eq!(within, full.len() <= max);
+            if within {
+                prop_assert_eq!(buf, full);
+            }
         }
     }
 }

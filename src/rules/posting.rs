@@ -47,6 +47,50 @@ pub fn squash(s: &str) -> String {
     s.chars().flat_map(char::to_lowercase).filter(|c| c.is_alphanumeric() || *c == '%').collect()
 }
 
+/// `squash` into `out` (cleared first), given up as soon as it is longer than `max` bytes:
+/// `false` then (no key of a table whose keys are at most `max` long can be it).
+pub fn squash_within(s: &str, max: usize, out: &mut String) -> bool {
+    out.clear();
+    for c in s.chars().flat_map(char::to_lowercase).filter(|c| c.is_alphanumeric() || *c == '%') {
+        if out.len() + c.len_utf8() > max {
+            return false;
+        }
+        out.push(c);
+    }
+    true
+}
+
+/// Squashed keys to kinds, with the length of the longest key.
+#[derive(Debug, Clone, Default)]
+pub struct KindMap {
+    map: HashMap<String, &'static str>,
+    longest: usize,
+}
+
+impl KindMap {
+    pub fn new(map: HashMap<String, &'static str>) -> KindMap {
+        let longest = map.keys().map(String::len).max().unwrap_or(0);
+        KindMap { map, longest }
+    }
+
+    /// The kind of an already squashed key.
+    pub fn get(&self, key: &str) -> Option<&'static str> {
+        self.map.get(key).copied()
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &&'static str> {
+        self.map.values()
+    }
+
+    /// The kind of `text` once squashed; `buf` is scratch space.
+    pub fn kind(&self, text: &str, buf: &mut String) -> Option<&'static str> {
+        if !squash_within(text, self.longest, buf) {
+            return None;
+        }
+        self.map.get(buf.as_str()).copied()
+    }
+}
+
 /// Phrase and label tables compiled for one kind of cue (workplace, employment type).
 #[derive(Debug, Clone, Default)]
 pub struct Cues {
@@ -55,9 +99,9 @@ pub struct Cues {
     /// Squashed phrase to kind.
     pub phrase_kinds: HashMap<String, &'static str>,
     /// Squashed label to kind.
-    pub labels: HashMap<String, &'static str>,
+    pub labels: KindMap,
     /// Squashed last word of a short segment to kind.
-    pub title_suffixes: HashMap<String, &'static str>,
+    pub title_suffixes: KindMap,
 }
 
 /// Field names of a scraped record, in the order they are tried.
@@ -268,8 +312,8 @@ impl Compiler {
         Some(Cues {
             phrases: re,
             phrase_kinds: self.kind_map(&phrases, &format!("{what} phrase"), squash),
-            labels: self.kind_map(&labels, &format!("{what} label"), squash),
-            title_suffixes: self.kind_map(&suffixes, &format!("{what} title suffix"), squash),
+            labels: KindMap::new(self.kind_map(&labels, &format!("{what} label"), squash)),
+            title_suffixes: KindMap::new(self.kind_map(&suffixes, &format!("{what} title suffix"), squash)),
         })
     }
 
