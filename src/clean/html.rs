@@ -22,15 +22,21 @@ const SEARCH_WINDOW: usize = 256 * 1024;
 
 impl<'a> LineFinder<'a> {
     fn find(&mut self, text: &str) -> usize {
-        let probe: String =
-            text.trim_start().chars().take_while(|c| c.is_alphanumeric() || *c == ' ').take(24).collect();
-        let probe = probe.trim_end();
+        // the first 24 characters that are letters, digits or spaces
+        let t = text.trim_start();
+        let len = t
+            .char_indices()
+            .take_while(|(_, c)| c.is_alphanumeric() || *c == ' ')
+            .take(24)
+            .last()
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let probe = t[..len].trim_end();
         if probe.chars().count() >= 3 {
             let end = (self.cursor + SEARCH_WINDOW).min(self.src.len());
             let end = (end..=self.src.len()).find(|&i| self.src.is_char_boundary(i)).unwrap_or(self.src.len());
-            if let Some(pos) = self.src[self.cursor..end].find(probe) {
+            if let Some(pos) = memchr::memmem::find(&self.src.as_bytes()[self.cursor..end], probe.as_bytes()) {
                 let at = self.cursor + pos;
-                self.line += self.src[self.cursor..at].matches('\n').count();
+                self.line += memchr::memchr_iter(b'\n', &self.src.as_bytes()[self.cursor..at]).count();
                 self.cursor = at;
             }
         }
@@ -755,7 +761,7 @@ impl<'a> Walker<'a> {
         if matches!(name, "html" | "body" | "main" | "article") {
             return None;
         }
-        let hit = |re: &regex::Regex| {
+        let hit = |re: &crate::rules::Re| {
             [e.id(), e.attr("class")].iter().any(|v| v.is_some_and(|v| !v.is_empty() && re.is_match(&camel_words(v))))
         };
         if !hit(&self.rules.drop_id_class) || has_h1(node) {

@@ -36,7 +36,7 @@ fn load(dir: Option<&Path>) -> (Result<Rules, rules::RuleErrors>, String) {
     let dir = dir.map(Path::to_path_buf).or_else(|| default.join("roles.toml").is_file().then_some(default));
     match dir {
         Some(d) => (Rules::from_dir(&d), d.display().to_string()),
-        None => (Rules::embedded(), "built-in rules".into()),
+        None => (Rules::embedded_checked(), "built-in rules".into()),
     }
 }
 

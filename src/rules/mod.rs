@@ -197,7 +197,7 @@ pub struct Level {
     suffix: Option<Regex>,
     /// The level's title cues alone ("Junior", "Senior:"): a rung heading.
     bare: Option<Regex>,
-    text_cues: Vec<Regex>,
+    text_cues: Vec<Re>,
     pub examples: Vec<String>,
     pub counter_examples: Vec<String>,
 }
@@ -274,7 +274,7 @@ pub struct Category {
 pub struct BoilerRule {
     pub id: String,
     pub doc: String,
-    pub re: Regex,
+    pub re: Re,
     pub scope: Scope,
     pub min_position: f64,
     pub max_words: usize,
@@ -295,12 +295,12 @@ pub struct KeywordList {
 #[derive(Debug, Clone)]
 pub struct HtmlRules {
     pub drop_tags: HashSet<String>,
-    pub drop_id_class: Regex,
+    pub drop_id_class: Re,
     pub drop_roles: HashSet<String>,
     /// id/class words of content containers (`content-id-class`)
-    pub content_id_class: Option<Regex>,
+    pub content_id_class: Option<Re>,
     /// id/class words that keep a dropped-by-name container a candidate (`keep-id-class`)
-    pub keep_id_class: Option<Regex>,
+    pub keep_id_class: Option<Re>,
     /// the boilerplate rules of scope `tail` or `links` (a "Related posts" heading): a
     /// container whose first text is a heading they match is left out whole, and so is a
     /// run of one-link paragraphs after a line they match
@@ -316,10 +316,75 @@ pub struct Boilerplate {
     pub html: HtmlRules,
 }
 
+/// A rule's regex. The shipped rules compile each regex on its first use: a run needs a
+/// fraction of them (its documents' languages, the company evidence it reaches), and
+/// compiling them all was most of a run's start. `rules check` and the tests compile the
+/// same files eagerly, which is where their errors are found. Rules from a folder compile at
+/// once, so that every error is reported at load with its file and line. Clones share the
+/// compiled regex.
+#[derive(Clone)]
+pub struct Re(Arc<ReInner>);
+
+struct ReInner {
+    pattern: String,
+    case_insensitive: bool,
+    size_limit: usize,
+    compiled: std::sync::OnceLock<Regex>,
+}
+
+impl Re {
+    fn build(pattern: &str, case_insensitive: bool, size_limit: usize) -> Result<Regex, regex::Error> {
+        RegexBuilder::new(pattern).case_insensitive(case_insensitive).size_limit(size_limit).build()
+    }
+
+    /// A regex compiled now; its error otherwise.
+    fn now(pattern: String, case_insensitive: bool, size_limit: usize) -> Result<Re, regex::Error> {
+        let re = Re::build(&pattern, case_insensitive, size_limit)?;
+        Ok(Re(Arc::new(ReInner { pattern, case_insensitive, size_limit, compiled: re.into() })))
+    }
+
+    /// A regex of the shipped rules, compiled on its first use.
+    fn deferred(pattern: String, case_insensitive: bool, size_limit: usize) -> Re {
+        Re(Arc::new(ReInner { pattern, case_insensitive, size_limit, compiled: std::sync::OnceLock::new() }))
+    }
+
+    /// The pattern, without compiling it.
+    pub fn as_str(&self) -> &str {
+        &self.0.pattern
+    }
+
+    /// Whether it has been compiled.
+    pub fn is_compiled(&self) -> bool {
+        self.0.compiled.get().is_some()
+    }
+
+    pub fn regex(&self) -> &Regex {
+        let i = &self.0;
+        i.compiled.get_or_init(|| {
+            Re::build(&i.pattern, i.case_insensitive, i.size_limit)
+                .unwrap_or_else(|e| panic!("a shipped rule does not compile (`rules check` reports it): {e}"))
+        })
+    }
+}
+
+impl std::ops::Deref for Re {
+    type Target = Regex;
+
+    fn deref(&self) -> &Regex {
+        self.regex()
+    }
+}
+
+impl std::fmt::Debug for Re {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Re").field(&self.0.pattern).finish()
+    }
+}
+
 /// A pattern of the structure rules: structure.toml's regex and those of the language packs
 /// that apply to a document. It matches when one of them does; each is compiled once.
 #[derive(Debug, Clone, Default)]
-pub struct Pat(Vec<Arc<Regex>>);
+pub struct Pat(Vec<Re>);
 
 impl Pat {
     pub fn is_match(&self, text: &str) -> bool {
@@ -579,12 +644,22 @@ const NAME_WORDS: usize = 5;
 /// prefer the longest name, leftmost first); otherwise the exact form is asked.
 #[derive(Debug, Clone)]
 pub struct PhraseRegex {
-    fast: Regex,
+    fast: Re,
     exact_pattern: String,
     exact: std::sync::OnceLock<Option<Regex>>,
+    /// The phrase's longest word written in ASCII (`None` when it has none): a text without
+    /// it in any ASCII case cannot match, so the regex is neither run nor compiled for it.
+    anchor: Option<AhoCorasick>,
 }
 
 impl PhraseRegex {
+    /// Whether `text` may hold a match. Case-insensitive regexes match an ASCII letter also
+    /// by the two non-ASCII characters that fold to one (KELVIN SIGN to k, LONG S to s):
+    /// a text holding either is always tried.
+    fn may_match(&self, text: &str) -> bool {
+        self.anchor.as_ref().is_none_or(|a| a.is_match(text) || text.contains(['\u{212A}', '\u{17F}']))
+    }
+
     fn within(c: &regex::Captures<'_>) -> bool {
         c.name("name")
             .is_none_or(|m| m.as_str().split([' ', '\t']).filter(|w| !w.is_empty() && *w != "&").count() <= NAME_WORDS)
@@ -600,6 +675,9 @@ impl PhraseRegex {
 
     /// The first match, group `name`.
     pub fn captures<'h>(&self, text: &'h str) -> Option<regex::Captures<'h>> {
+        if !self.may_match(text) {
+            return None;
+        }
         let c = self.fast.captures(text)?;
         // the exact form is compiled only when a name runs longer than it allows
         if Self::within(&c) {
@@ -613,6 +691,9 @@ impl PhraseRegex {
 
     /// Every match, in order.
     pub fn captures_iter<'h>(&self, text: &'h str) -> Vec<regex::Captures<'h>> {
+        if !self.may_match(text) {
+            return Vec::new();
+        }
         let all: Vec<regex::Captures<'h>> = self.fast.captures_iter(text).collect();
         if all.iter().all(Self::within) {
             return all;
@@ -634,6 +715,11 @@ impl PhraseRegex {
 /// `{name}` one to five capitalised words (case-sensitive), `*` at either end anything.
 /// `whole` anchors it on the whole text.
 pub fn company_phrase_regex(phrase: &str, whole: bool) -> Result<PhraseRegex, String> {
+    company_phrase(phrase, whole, false)
+}
+
+/// `company_phrase_regex`, compiled on first use when `deferred` (the shipped rules).
+fn company_phrase(phrase: &str, whole: bool, deferred: bool) -> Result<PhraseRegex, String> {
     const WORD: &str = r"[\p{Lu}\p{N}][\p{L}\p{N}&'’.\-]*";
     let Some((before, after)) = phrase.split_once("{name}") else {
         return Err(format!("phrase {phrase:?} has no {{name}}"));
@@ -675,13 +761,19 @@ pub fn company_phrase_regex(phrase: &str, whole: bool) -> Result<PhraseRegex, St
         _ => String::new(),
     };
     let pat = |most: &str| format!("{start}{}{}{}{end}", lit(before), name(most), lit(after));
-    let fast = RegexBuilder::new(&pat("*"))
-        .case_insensitive(true)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
-        .map_err(|e| e.to_string())?;
+    let fast = match deferred {
+        true => Re::deferred(pat("*"), true, REGEX_SIZE_LIMIT),
+        false => Re::now(pat("*"), true, REGEX_SIZE_LIMIT).map_err(|e| e.to_string())?,
+    };
     let exact_pattern = pat(&format!("{{0,{}}}", NAME_WORDS - 1));
-    Ok(PhraseRegex { fast, exact_pattern, exact: std::sync::OnceLock::new() })
+    let anchor = before
+        .split_whitespace()
+        .chain(after.split_whitespace())
+        .filter(|w| w.is_ascii())
+        .max_by_key(|w| w.len())
+        .map(|w| AhoCorasickBuilder::new().ascii_case_insensitive(true).build([w]).map_err(|e| e.to_string()))
+        .transpose()?;
+    Ok(PhraseRegex { fast, exact_pattern, exact: std::sync::OnceLock::new(), anchor })
 }
 
 /// A compiled rule set: everything the pipeline stages need, built once per run.
@@ -725,9 +817,14 @@ impl Rules {
         SHIPPED.get_or_init(|| Rules::embedded().expect("shipped rules compile"))
     }
 
-    /// The rules shipped in the binary.
+    /// The rules shipped in the binary, their regexes compiled on first use (see `Re`).
     pub fn embedded() -> Result<Rules, RuleErrors> {
-        Rules::from_texts(&embedded_texts(), "built in")
+        Rules::compile(&embedded_texts(), "built in", true)
+    }
+
+    /// The rules shipped in the binary, every regex compiled and checked now, as for a folder.
+    pub fn embedded_checked() -> Result<Rules, RuleErrors> {
+        Rules::compile(&embedded_texts(), "built in", false)
     }
 
     /// Load and compile the rule files of a folder.
@@ -737,7 +834,11 @@ impl Rules {
 
     /// Compile rule texts; every problem found is reported, not only the first.
     pub fn from_texts(texts: &[RuleText], origin: &str) -> Result<Rules, RuleErrors> {
-        let mut c = Compiler::default();
+        Rules::compile(texts, origin, false)
+    }
+
+    fn compile(texts: &[RuleText], origin: &str, deferred: bool) -> Result<Rules, RuleErrors> {
+        let mut c = Compiler::new(deferred);
         let get = |name: &str| texts.iter().find(|t| t.name == name);
         let mut missing = Vec::new();
         for n in FILE_NAMES {
@@ -779,7 +880,7 @@ impl Rules {
         // keep the files' order.
         let packs = &packs;
         let second = || {
-            let mut c2 = Compiler::default();
+            let mut c2 = Compiler::new(deferred);
             let company = co_f.as_ref().and_then(|f| c2.company(co_t, f));
             let languages = st_f.as_ref().and_then(|f| c2.languages(st_t, f, packs));
             let structures = st_f.as_ref().and_then(|f| c2.structure(st_t, f, packs));
@@ -788,7 +889,7 @@ impl Rules {
         let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
         let (taxonomy, cats, boiler, (company, languages, structures), posting, codes) = std::thread::scope(|scope| {
             let helper = parallel.then(|| scope.spawn(second));
-            let mut first = Compiler::default();
+            let mut first = Compiler::new(deferred);
             let taxonomy = match (&roles_f, &sen_f) {
                 (Some(r), Some(s)) => first.taxonomy(roles_t, r, sen_t, s, packs),
                 _ => None,
@@ -799,7 +900,7 @@ impl Rules {
                 Some(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
                 None => second(),
             };
-            let mut last = Compiler::default();
+            let mut last = Compiler::new(deferred);
             let posting = po_f.as_ref().and_then(|f| last.posting(po_t, f, packs));
             let codes = match (&codes_f, &taxonomy) {
                 (Some(f), Some(tax)) => last.codes(codes_t, f, tax),
@@ -1211,6 +1312,9 @@ pub fn slug(s: &str) -> String {
 #[derive(Default)]
 struct Compiler {
     errors: Vec<RuleError>,
+    /// The shipped rules: regexes compile on first use (`Re`), and the checks that need a
+    /// compiled regex are left to `rules check` and the tests.
+    deferred: bool,
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -1226,6 +1330,10 @@ fn vals(v: &[S]) -> Vec<String> {
 }
 
 impl Compiler {
+    fn new(deferred: bool) -> Compiler {
+        Compiler { errors: Vec::new(), deferred }
+    }
+
     fn err_at(&mut self, file: &RuleText, offset: usize, message: String) {
         let (line, column) = line_col(&file.text, offset);
         let e = RuleError::At { file: file.shown_as.clone(), line, column, message };
@@ -1247,12 +1355,12 @@ impl Compiler {
         }
     }
 
-    fn regex(&mut self, file: &RuleText, s: &S, what: &str, allow_empty: bool) -> Option<Regex> {
-        match RegexBuilder::new(&ascii_boundaries(s.get_ref()))
-            .case_insensitive(true)
-            .size_limit(REGEX_SIZE_LIMIT)
-            .build()
-        {
+    fn regex(&mut self, file: &RuleText, s: &S, what: &str, allow_empty: bool) -> Option<Re> {
+        let pattern = ascii_boundaries(s.get_ref());
+        if self.deferred {
+            return Some(Re::deferred(pattern, true, REGEX_SIZE_LIMIT));
+        }
+        match Re::now(pattern, true, REGEX_SIZE_LIMIT) {
             Ok(re) => {
                 if never_matches(re.as_str()) {
                     self.err_at(file, s.span().start, format!("{what} can never match anything: {:?}", s.get_ref()));
@@ -1307,7 +1415,7 @@ impl Compiler {
 
     fn company(&mut self, t: &RuleText, f: &CompanyFile) -> Option<CompanyRules> {
         let n_err = self.errors.len();
-        let phrase = |c: &mut Self, s: &S, whole: bool| match company_phrase_regex(s.get_ref(), whole) {
+        let phrase = |c: &mut Self, s: &S, whole: bool| match company_phrase(s.get_ref(), whole, c.deferred) {
             Ok(re) => Some(re),
             Err(e) => {
                 c.err_at(t, s.span().start, e);
@@ -1937,12 +2045,12 @@ impl Compiler {
         // (a lead ending in an apostrophe binds without a space: "d'assurer")
         let pat = format!(r"^(?:(?:{})(?:\s+|\b))*(?:{})\b", lead.get_ref(), alts.join("|"));
         let spanned = toml::Spanned::new(lead.span(), pat);
-        Pat(self.regex(t, &spanned, "duty-verbs", false).into_iter().map(Arc::new).collect())
+        Pat(self.regex(t, &spanned, "duty-verbs", false).into_iter().collect())
     }
 
     /// One optional pattern of a structure file.
     fn pat(&mut self, t: &RuleText, s: &Option<S>, what: &str, allow_empty: bool) -> Pat {
-        Pat(s.iter().filter_map(|s| self.regex(t, s, what, allow_empty)).map(Arc::new).collect())
+        Pat(s.iter().filter_map(|s| self.regex(t, s, what, allow_empty)).collect())
     }
 
     /// A list of column patterns, as one pattern.
@@ -1953,7 +2061,7 @@ impl Compiler {
         let Some(set) = self.regex_set(t, pats, what) else { return Pat::default() };
         let joined = set.patterns().iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|");
         let at = pats[0].span();
-        Pat(self.regex(t, &toml::Spanned::new(at, joined), what, false).into_iter().map(Arc::new).collect())
+        Pat(self.regex(t, &toml::Spanned::new(at, joined), what, false).into_iter().collect())
     }
 
     /// The patterns of structure.toml or of a pack's `[structure]`.

@@ -612,6 +612,27 @@ fn company_phrase_exact_form_compiles_only_when_needed() {
     assert!(p.exact_compiled());
 }
 
+/// A phrase's regex runs (and, for the shipped rules, compiles) only on a text holding its
+/// longest ASCII word in some case; a text that writes the word with the characters that
+/// fold to ASCII letters (KELVIN SIGN for k, LONG S for s) is still tried, and matched.
+#[test]
+fn company_phrase_is_tried_only_where_its_word_is() {
+    let p = company_phrase("karriere bei {name}", false, true).unwrap();
+    assert!(p.captures("Jobs in Berlin at Acme").is_none());
+    assert!(p.captures_iter("Arbeiten bei Acme").is_empty());
+    assert!(!p.fast.is_compiled(), "compiled for texts without its word");
+    let name = |t: &str| p.captures(t).and_then(|c| c.name("name").map(|m| m.as_str().to_string()));
+    assert_eq!(name("KARRIERE bei Acme"), Some("Acme".into()));
+    assert!(p.fast.is_compiled());
+    assert_eq!(name("\u{212A}arriere bei Acme"), Some("Acme".into()));
+    let s = company_phrase("careers at {name}", false, true).unwrap();
+    assert!(s.captures("Career\u{17F} at Acme").is_some());
+    assert!(s.captures("careers at Acme").is_some());
+    // a phrase without an ASCII word is always tried
+    let u = company_phrase("über {name}", false, true).unwrap();
+    assert!(u.captures("ÜBER Renuo").is_some());
+}
+
 /// Common words decide a plainly English sample, and nothing else: other languages (of the
 /// packs and of `detect`), other scripts, too few words, a sample whose English words are
 /// too few.
@@ -668,4 +689,13 @@ fn common_words_errors_name_file_and_line() {
     assert!(e.contains(&format!(":{line}:")), "{e}");
     let e = errors("lang/eng.toml", &eng.replacen("words = [\"the\",", "share = 0.5\nwords = [\"the\",", 1));
     assert!(e.contains("set in structure.toml"), "{e}");
+}
+
+/// The shipped rules compile their regexes on first use; compiled and checked at once (as
+/// `rules check` does) they have no error, so no first use can fail.
+#[test]
+fn shipped_rules_compile_and_check_eagerly() {
+    if let Err(e) = Rules::embedded_checked() {
+        panic!("the shipped rules fail their checks:\n{e}");
+    }
 }
