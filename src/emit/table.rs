@@ -572,7 +572,8 @@ pub struct TableWriter {
     paths: Vec<PathBuf>,
     /// Reused between rows.
     line: Vec<u8>,
-    record: Vec<String>,
+    /// a CSV field being made (numbers, lists)
+    scratch: String,
 }
 
 impl TableWriter {
@@ -594,7 +595,7 @@ impl TableWriter {
             parquet: None,
             paths: Vec::new(),
             line: Vec::new(),
-            record: Vec::new(),
+            scratch: String::new(),
         };
         for &f in formats.list() {
             let path = dir.join(table.file(f));
@@ -620,7 +621,13 @@ impl TableWriter {
     pub fn row(&mut self, cells: &[Cell]) -> io::Result<()> {
         debug_assert_eq!(cells.len(), self.table.columns.len(), "{}", self.table.name);
         if let Some(w) = &mut self.csv {
-            self.record.clear();
+            // each field written as it is made, through one reused buffer (a row is the
+            // same bytes as `write_record` of the fields would give)
+            let field = |w: &mut csv::Writer<_>, text: &str, guard: bool| {
+                w.write_field(if guard { guard_cell(text) } else { Cow::Borrowed(text) }.as_bytes())
+                    .map_err(io::Error::other)
+            };
+            let scratch = &mut self.scratch;
             let mut map = None;
             for (c, cell) in self.table.columns.iter().zip(cells) {
                 if !c.csv {
@@ -629,29 +636,51 @@ impl TableWriter {
                     }
                     continue;
                 }
-                let text: Cow<str> = match cell {
-                    Cell::Null => Cow::Borrowed(""),
-                    Cell::Str(s) => Cow::Borrowed(s.as_ref()),
-                    Cell::Int(v) => Cow::Owned(v.to_string()),
+                let guard = self.guard && matches!(cell, Cell::Str(_) | Cell::List(_));
+                use std::fmt::Write as _;
+                scratch.clear();
+                let text: &str = match cell {
+                    Cell::Null | Cell::Map(_) => "",
+                    Cell::Str(s) => s.as_ref(),
+                    Cell::Int(v) => {
+                        let _ = write!(scratch, "{v}");
+                        scratch
+                    }
                     // always with a decimal point, so that a column reads as one type
-                    Cell::Float(v) => Cow::Owned(format!("{v:?}")),
-                    Cell::Bool(v) => Cow::Borrowed(if *v { "true" } else { "false" }),
-                    Cell::Date(s) => Cow::Borrowed(if days_since_epoch(s).is_some() { s } else { "" }),
-                    Cell::List(v) => Cow::Owned(v.join(LIST_SEP)),
-                    Cell::Map(_) => Cow::Borrowed(""),
+                    Cell::Float(v) => {
+                        let _ = write!(scratch, "{v:?}");
+                        scratch
+                    }
+                    Cell::Bool(v) => {
+                        if *v {
+                            "true"
+                        } else {
+                            "false"
+                        }
+                    }
+                    Cell::Date(s) => {
+                        if days_since_epoch(s).is_some() {
+                            s
+                        } else {
+                            ""
+                        }
+                    }
+                    Cell::List(v) => {
+                        for (i, item) in v.iter().enumerate() {
+                            if i > 0 {
+                                scratch.push_str(LIST_SEP);
+                            }
+                            scratch.push_str(item);
+                        }
+                        scratch
+                    }
                 };
-                let text = if self.guard && matches!(cell, Cell::Str(_) | Cell::List(_)) {
-                    guard_cell(&text).into_owned()
-                } else {
-                    text.into_owned()
-                };
-                self.record.push(text);
+                field(w, text, guard)?;
             }
             for k in &self.keep {
-                let v = map.and_then(|m| m.get(k)).map_or("", String::as_str);
-                self.record.push(if self.guard { guard_cell(v).into_owned() } else { v.to_string() });
+                field(w, map.and_then(|m| m.get(k)).map_or("", String::as_str), self.guard)?;
             }
-            w.write_record(&self.record).map_err(io::Error::other)?;
+            w.write_record(std::iter::empty::<&[u8]>()).map_err(io::Error::other)?;
         }
         if let Some(w) = &mut self.jsonl {
             self.line.clear();
