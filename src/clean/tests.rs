@@ -199,3 +199,47 @@ fn a_cut_line_still_ends_its_script_or_comment() {
     assert!(!kept.contains("-->"), "{kept}");
     assert_eq!(cut.0, 1);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+    /// Leaving out the shapes of an `<svg>` before parsing changes no block, no line and
+    /// nothing `explain` lists, whatever the `<svg>` holds: shapes alone (left out) or text,
+    /// other elements, comments, tags the parser leaves foreign content at (kept whole).
+    #[test]
+    fn svg_shapes_left_out_change_no_block(
+        parts in proptest::collection::vec(proptest::sample::select(vec![
+            "<svg viewBox=\"0 0 24 24\">", "<SVG class=i>", "</svg>", "</SVG >", "<path d=\"M1 2l3 4\"/>",
+            "<path d='M0 0'>", "</path>", "<g>", "</g>", "<G fill=none>", "<circle r=2 />", "<lineargradient>",
+            "</linearGradient>", "<title>Arrow icon</title>", "<p>Own the roadmap</p>", "<li>Talk to customers</li>",
+            "<ul>", "</ul>", "text 2024 here", "<!-- c -->", "<![CDATA[ x ]]>", "<math>", "</math>", "<b>", "<div>",
+            "</div>", "<h2>Duties</h2>", "\n", "  ", "<path", "<use href=\"#a\"/>", "<font color=red>", "<br>",
+        ]), 0..40),
+    ) {
+        let page = format!("<html><body><h1>Product Manager</h1>\n{}\n<p>Work with engineers.</p></body></html>", parts.concat());
+        let rules = &Rules::shipped().boilerplate.html;
+        let (limited, _) = html::limit_html_blocks(&page, 1000, 100_000);
+        let (mut r1, mut r2) = (Vec::new(), Vec::new());
+        let whole = html::blocks(&page, rules, 1, false, usize::MAX, &mut r1);
+        let left_out = html::blocks(&limited, rules, 1, false, usize::MAX, &mut r2);
+        proptest::prop_assert_eq!(whole, left_out, "{}", limited);
+        proptest::prop_assert_eq!(format!("{r1:?}"), format!("{r2:?}"));
+    }
+}
+
+/// An icon's shapes are left out before parsing, its line breaks kept; an `<svg>` that
+/// holds text (a `<title>`) or an element that is not a shape is kept whole.
+#[test]
+fn svg_icons_lose_their_shapes_before_parsing() {
+    let page = "<p>a</p><svg class=i viewBox=\"0 0 24 24\"><path d=\"M1 2\"/>\n<g><circle r=1 /></g></svg><p>b</p>";
+    let (h, _) = html::limit_html_blocks(page, 1000, 100_000);
+    assert_eq!(h, "<p>a</p><svg class=i viewBox=\"0 0 24 24\">\n</svg><p>b</p>");
+    for kept in [
+        "<svg><title>Logo</title><path d=\"M1\"/></svg>",
+        "<svg><path d=\"M1\"/><p>x</p></svg>",
+        "<svg><!-- c --><path/></svg>",
+        "<svg><g><path></g></svg>",
+        "<svg><path/>",
+    ] {
+        assert_eq!(html::limit_html_blocks(kept, 1000, 100_000).0, kept);
+    }
+}
