@@ -421,6 +421,7 @@ fn no_word_tables_in_rust_code() {
         ("src/clean/html.rs", "RAW_TEXT"),
         ("src/clean/html.rs", "FORMATTING"),
         ("src/clean/html.rs", "LEAF_BLOCKS"),
+        ("src/clean/html.rs", "SVG_SHAPES"),
         ("src/clean/mod.rs", "PAIRS"),
         ("src/clean/rst.rs", "ADMONITIONS"),
         ("src/ingest/decode.rs", "MAGIC"),
