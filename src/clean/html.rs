@@ -1064,9 +1064,32 @@ fn style_hidden_classes(root: ego_tree::NodeRef<'_, Node>) -> std::collections::
     out
 }
 
-/// Does the element hold an `<h1>` (the page's title)? Bounded, so it stays cheap.
+/// Does the element hold an `<h1>` (the page's title)? Bounded, so it stays cheap: the
+/// first 2,000 nodes in document order, not looking into elements that hold no text
+/// (`NO_TEXT`: an icon's shapes, left out before parsing or not, take none of the budget).
 fn has_h1(node: &ego_tree::NodeRef<'_, Node>) -> bool {
-    node.descendants().take(2000).any(|d| matches!(d.value(), Node::Element(e) if e.name() == "h1"))
+    let is_h1 = |n: &ego_tree::NodeRef<'_, Node>| matches!(n.value(), Node::Element(e) if e.name() == "h1");
+    if is_h1(node) {
+        return true;
+    }
+    let mut budget = 2000usize - 1;
+    let mut stack = vec![node.children()];
+    while let Some(top) = stack.last_mut() {
+        let Some(c) = top.next() else {
+            stack.pop();
+            continue;
+        };
+        if budget == 0 {
+            return false;
+        }
+        budget -= 1;
+        match c.value() {
+            Node::Element(e) if e.name() == "h1" => return true,
+            Node::Element(e) if NO_TEXT.contains(&e.name()) => {}
+            _ => stack.push(c.children()),
+        }
+    }
+    false
 }
 
 /// Elements without content (no end tag).
@@ -1522,7 +1545,8 @@ fn shapes_only(b: &[u8], from: usize) -> Option<Shapes> {
             return None;
         }
         if closing {
-            if !open.pop().is_some_and(|o| o.eq_ignore_ascii_case(name)) {
+            // (`</g/>`: the scan counts a self-closing end tag apart)
+            if t.closes_itself || !open.pop().is_some_and(|o| o.eq_ignore_ascii_case(name)) {
                 return None;
             }
         } else {

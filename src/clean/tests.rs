@@ -238,8 +238,27 @@ fn svg_icons_lose_their_shapes_before_parsing() {
         "<svg><path d=\"M1\"/><p>x</p></svg>",
         "<svg><!-- c --><path/></svg>",
         "<svg><g><path></g></svg>",
+        "<svg><g></g/></svg>",
         "<svg><path/>",
     ] {
         assert_eq!(html::limit_html_blocks(kept, 1000, 100_000).0, kept);
     }
+}
+
+/// Whether a container holds the page's `<h1>` looks at its first 2,000 nodes, not into an
+/// icon's shapes: the same answer whether the shapes were left out before parsing or not.
+#[test]
+fn an_h1_after_a_large_icon_is_found_with_or_without_its_shapes() {
+    let rules = &Rules::shipped().boilerplate.html;
+    let page = format!(
+        "<html><body><header><svg>{}</svg><h1>Product Manager</h1></header><p>Own the roadmap of the team.</p></body></html>",
+        "<path d=\"x\"/>\n".repeat(2500)
+    );
+    let (limited, _) = html::limit_html_blocks(&page, 1000, 100_000);
+    assert!(limited.len() < page.len() / 4);
+    let (mut r1, mut r2) = (Vec::new(), Vec::new());
+    let whole = html::blocks(&page, rules, 1, false, usize::MAX, &mut r1);
+    let left_out = html::blocks(&limited, rules, 1, false, usize::MAX, &mut r2);
+    assert_eq!(whole, left_out);
+    assert!(whole.iter().any(|b| b.text == "Product Manager"), "{whole:?}");
 }
