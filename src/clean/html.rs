@@ -1535,7 +1535,8 @@ fn shapes_only(b: &[u8], from: usize) -> Option<Shapes> {
         }
         let name = &b[name_at..name_at + name_len];
         let t = tag_end(b, name_at + name_len);
-        if t.end > b.len() || b[t.end - 1] != b'>' || t.keep_to.is_some() {
+        // (a tag the input ends inside has no `>`)
+        if b[t.end - 1] != b'>' || t.keep_to.is_some() {
             return None;
         }
         if closing && name.eq_ignore_ascii_case(b"svg") {

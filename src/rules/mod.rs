@@ -354,7 +354,8 @@ impl Re {
     }
 
     /// Whether it has been compiled.
-    pub fn is_compiled(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_compiled(&self) -> bool {
         self.0.compiled.get().is_some()
     }
 
