@@ -155,7 +155,7 @@ pub fn load_rules(dir: Option<&Path>) -> Result<Rules, CliError> {
         None => default.join("roles.toml").is_file().then_some(default),
     };
     match dir {
-        Some(d) => Rules::from_dir(&d).map_err(|e| CliError::usage(anyhow::anyhow!("bad rules:\n{e}"))),
+        Some(d) => Rules::from_dir_to_run(&d).map_err(|e| CliError::usage(anyhow::anyhow!("bad rules:\n{e}"))),
         None => Rules::embedded().map_err(|e| CliError::usage(anyhow::anyhow!("bad built-in rules:\n{e}"))),
     }
 }

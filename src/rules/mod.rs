@@ -833,6 +833,19 @@ impl Rules {
         Rules::from_texts(&dir_texts(dir)?, &dir.display().to_string())
     }
 
+    /// Load a rule folder to run with. A folder holding exactly the built-in rules (the
+    /// `rules/` of a checkout, or a copy) compiles as the built-in rules do, each regex on
+    /// its first use: the tests compile and check every one of them (`rules check` still
+    /// checks a folder whole, whatever it holds). Any other folder is compiled and checked
+    /// now, its errors given at file and line.
+    pub fn from_dir_to_run(dir: &Path) -> Result<Rules, RuleErrors> {
+        let texts = dir_texts(dir)?;
+        let shipped = embedded_texts();
+        let same = texts.len() == shipped.len()
+            && texts.iter().all(|t| shipped.iter().any(|s| s.name == t.name && s.text == t.text));
+        Rules::compile(&texts, &dir.display().to_string(), same)
+    }
+
     /// Compile rule texts; every problem found is reported, not only the first.
     pub fn from_texts(texts: &[RuleText], origin: &str) -> Result<Rules, RuleErrors> {
         Rules::compile(texts, origin, false)
@@ -875,43 +888,55 @@ impl Rules {
                 packs.push((t, p));
             }
         }
-        // Compiling the regexes is most of a run's start (about 170 ms on one core): the
-        // company and structure rules compile on a second thread meanwhile (a scoped thread,
-        // not rayon's pool, whose size `--threads` sets after the rules are loaded). Errors
-        // keep the files' order.
+        // Compiling the rules is most of a run's start (about 100 ms on one core for the
+        // shipped rules, 300 ms for a folder, whose every regex compiles now): each part
+        // compiles on a thread of its own (scoped threads, not rayon's pool, whose size
+        // `--threads` sets after the rules are loaded), so the start takes about the largest
+        // part or the sum over the cores, whichever is longer. Each part has its own
+        // compiler: errors keep the files' order whichever thread found them.
         let packs = &packs;
-        let second = || {
-            let mut c2 = Compiler::new(deferred);
-            let company = co_f.as_ref().and_then(|f| c2.company(co_t, f));
-            let languages = st_f.as_ref().and_then(|f| c2.languages(st_t, f, packs));
-            let structures = st_f.as_ref().and_then(|f| c2.structure(st_t, f, packs));
-            ((company, languages, structures), c2.errors)
-        };
         let parallel = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-        let (taxonomy, cats, boiler, (company, languages, structures), posting, codes) = std::thread::scope(|scope| {
-            let helper = parallel.then(|| scope.spawn(second));
-            let mut first = Compiler::new(deferred);
-            let taxonomy = match (&roles_f, &sen_f) {
-                (Some(r), Some(s)) => first.taxonomy(roles_t, r, sen_t, s, packs),
-                _ => None,
-            };
-            let cats = cat_f.as_ref().and_then(|f| first.categories(cat_t, f));
-            let boiler = bp_f.as_ref().and_then(|f| first.boilerplate(bp_t, f));
-            let (out, errors) = match helper {
-                Some(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                None => second(),
-            };
-            let mut last = Compiler::new(deferred);
-            let posting = po_f.as_ref().and_then(|f| last.posting(po_t, f, packs));
-            let codes = match (&codes_f, &taxonomy) {
-                (Some(f), Some(tax)) => last.codes(codes_t, f, tax),
-                _ => None,
-            };
-            c.errors.extend(first.errors);
-            c.errors.extend(errors);
-            c.errors.extend(last.errors);
-            (taxonomy, cats, boiler, out, posting, codes)
+        type Out<T> = (Option<T>, Vec<RuleError>);
+        fn run<T>(deferred: bool, f: impl FnOnce(&mut Compiler) -> Option<T>) -> Out<T> {
+            let mut c = Compiler::new(deferred);
+            let out = f(&mut c);
+            (out, c.errors)
+        }
+        let (taxonomy, codes, cats, boiler, company, languages, structures, posting) = std::thread::scope(|scope| {
+            // the taxonomies' tables, which the codes need, are read meanwhile
+            let coder = Part::start(scope, parallel, || {
+                let _ = crate::codes::Coder::shared();
+            });
+            let tax_codes = Part::start(scope, parallel, || {
+                let tax = run(deferred, |c| match (&roles_f, &sen_f) {
+                    (Some(r), Some(s)) => c.taxonomy(roles_t, r, sen_t, s, packs),
+                    _ => None,
+                });
+                let codes = run(deferred, |c| match (&codes_f, &tax.0) {
+                    (Some(f), Some(t)) => c.codes(codes_t, f, t),
+                    _ => None,
+                });
+                (tax, codes)
+            });
+            let cats = Part::start(scope, parallel, || run(deferred, |c| c.categories(cat_t, cat_f.as_ref()?)));
+            let boiler = Part::start(scope, parallel, || run(deferred, |c| c.boilerplate(bp_t, bp_f.as_ref()?)));
+            let company = Part::start(scope, parallel, || run(deferred, |c| c.company(co_t, co_f.as_ref()?)));
+            let structure = Part::start(scope, parallel, || {
+                let languages = run(deferred, |c| c.languages(st_t, st_f.as_ref()?, packs));
+                (languages, run(deferred, |c| c.structure(st_t, st_f.as_ref()?, packs)))
+            });
+            let posting = Part::start(scope, parallel, || run(deferred, |c| c.posting(po_t, po_f.as_ref()?, packs)));
+            let (taxonomy, codes) = tax_codes.join();
+            coder.join();
+            let (languages, structures) = structure.join();
+            (taxonomy, codes, cats.join(), boiler.join(), company.join(), languages, structures, posting.join())
         });
+        // the order the files are checked in
+        for errors in [taxonomy.1, cats.1, boiler.1, company.1, languages.1, structures.1, posting.1, codes.1] {
+            c.errors.extend(errors);
+        }
+        let (taxonomy, codes, cats, boiler, company, languages, structures, posting) =
+            (taxonomy.0, codes.0, cats.0, boiler.0, company.0, languages.0, structures.0, posting.0);
         if !c.errors.is_empty() {
             return Err(RuleErrors(c.errors));
         }
@@ -1308,6 +1333,30 @@ pub fn slug(s: &str) -> String {
         }
     }
     out.trim_end_matches('-').to_string()
+}
+
+/// A part of the rules compiling on a scoped thread of its own, or already compiled
+/// (on one core).
+enum Part<'s, T> {
+    Running(std::thread::ScopedJoinHandle<'s, T>),
+    Done(T),
+}
+
+impl<'s, T: Send + 's> Part<'s, T> {
+    fn start<'e>(scope: &'s std::thread::Scope<'s, 'e>, parallel: bool, f: impl FnOnce() -> T + Send + 's) -> Self {
+        if parallel {
+            Part::Running(scope.spawn(f))
+        } else {
+            Part::Done(f())
+        }
+    }
+
+    fn join(self) -> T {
+        match self {
+            Part::Running(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            Part::Done(t) => t,
+        }
+    }
 }
 
 #[derive(Default)]

@@ -700,3 +700,38 @@ fn shipped_rules_compile_and_check_eagerly() {
         panic!("the shipped rules fail their checks:\n{e}");
     }
 }
+
+/// A folder holding exactly the shipped rules (a checkout's `rules/`) runs them as the
+/// built-in ones run, each regex compiled on its first use; a folder that differs by one
+/// byte is compiled and checked at once, its errors at file and line; `rules check` on the
+/// folder (`from_dir`) always checks it whole.
+#[test]
+fn a_folder_of_the_shipped_rules_compiles_on_first_use_and_an_edited_one_now() {
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let cue = |r: &Rules| r.taxonomy.levels.iter().flat_map(|l| &l.text_cues).next().unwrap().is_compiled();
+    let run = Rules::from_dir_to_run(&shipped).unwrap();
+    assert!(!cue(&run), "the shipped folder compiled a cue at load");
+    assert_eq!(run.fingerprint, Rules::shipped().fingerprint);
+    assert!(cue(&Rules::from_dir(&shipped).unwrap()), "`rules check`'s load compiles everything");
+    let dir = tempfile::tempdir().unwrap();
+    for t in dir_texts(&shipped).unwrap() {
+        let p = dir.path().join(&t.name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, &t.text).unwrap();
+    }
+    let posting = dir.path().join("posting.toml");
+    let text = std::fs::read_to_string(&posting).unwrap();
+    std::fs::write(&posting, format!("{text}\n")).unwrap();
+    let edited = Rules::from_dir_to_run(dir.path()).unwrap();
+    assert!(cue(&edited), "an edited folder was not compiled at load");
+    assert_ne!(edited.fingerprint, run.fingerprint);
+    // a bad regex in an edited folder is an error at its line, not a panic at first use
+    let seniority = dir.path().join("seniority.toml");
+    let text = std::fs::read_to_string(&seniority).unwrap();
+    let at = text.find("text-cues = [").expect("a level with text cues");
+    let bad = format!("{}text-cues = ['(unclosed', {}", &text[..at], &text[at + "text-cues = [".len()..]);
+    std::fs::write(&seniority, &bad).unwrap();
+    let line = bad[..at].matches('\n').count() + 1;
+    let e = Rules::from_dir_to_run(dir.path()).unwrap_err().to_string();
+    assert!(e.contains(&format!("seniority.toml:{line}:")), "{e}");
+}
