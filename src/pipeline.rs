@@ -19,6 +19,10 @@ use std::time::{Duration, Instant};
 /// Documents processed together; bounds memory whatever the corpus size.
 pub const CHUNK: usize = 256;
 
+/// The last chunk of a corpus is processed in pieces of this many documents (see
+/// `for_each`).
+const LAST_PIECE: usize = 16;
+
 /// Input bytes (dump records, files) in one chunk: a chunk's results, several times its
 /// input, are held until written, so large documents make small chunks.
 pub const CHUNK_BYTES: usize = 8 * 1024 * 1024;
@@ -727,9 +731,19 @@ pub fn for_each(
         if chunk.is_empty() {
             break;
         }
-        let (written, next) = rayon::join(|| pending.drain(..).try_for_each(|(k, r)| sink(k, r)), || work(chunk));
-        written?;
-        pending = next;
+        // the last chunk's results are written after every core is done: it goes in pieces,
+        // each written while the next is processed, so little is left to write alone
+        if carried.is_none() {
+            carried = works.next_keyed();
+        }
+        let piece = if carried.is_none() { LAST_PIECE } else { chunk.len() };
+        let mut chunk = chunk.into_iter().peekable();
+        while chunk.peek().is_some() {
+            let part: Vec<(u64, Work<'_>)> = chunk.by_ref().take(piece).collect();
+            let (written, next) = rayon::join(|| pending.drain(..).try_for_each(|(k, r)| sink(k, r)), || work(part));
+            written?;
+            pending = next;
+        }
     }
     pending.into_iter().try_for_each(|(k, r)| sink(k, r))
 }

@@ -7,6 +7,7 @@
 
 use crate::compare::Comparison;
 use crate::model::{DocRecord, DocResult, ReqRecord, RespRecord, RoleRecord};
+use rayon::prelude::*;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -136,87 +137,15 @@ impl Output {
     ) -> io::Result<bool> {
         let Output { mut folder, formats, guard, keep, docs, roles, resp, req, dups, written } = self;
         let mut written = written;
-        for t in [docs, roles, resp, req, dups] {
-            written.extend(t.finish()?);
-        }
         let st = folder.staging.clone();
-        let cell = |s: &str| if guard { guard_cell(s).into_owned() } else { s.to_string() };
-
-        // comparison.json is written with the tables, a row at a time (they are made one
-        // at a time: `Comparison`)
-        let mut json = BufWriter::new(File::create(st.join(COMPARISON_JSON))?);
-        write!(
-            json,
-            "{{\n  \"near_identical_threshold\": {},\n  \"max_pair_sources\": {},\n  \"role_categories\": [",
-            serde_json::to_string(&cmp.near_identical_threshold).map_err(io::Error::other)?,
-            cmp.max_pair_sources
-        )?;
-        let mut w = TableWriter::create(&st, &table::ROLE_CATEGORIES, &formats, guard, &[])?;
-        let mut rows = JsonArray::default();
-        for r in cmp.role_categories.iter() {
-            rows.element(&mut json, &r)?;
-            w.row(&[
-                Cell::str(&r.role_id),
-                Cell::str(&r.seniority),
-                Cell::str(&r.source),
-                Cell::int(r.documents),
-                Cell::int(r.responsibilities),
-                Cell::str(&r.category),
-                Cell::int(r.items),
-                Cell::ratio(r.share),
-                Cell::str(&r.source_label),
-            ])?;
-        }
-        written.extend(w.finish()?);
-        let mut w = TableWriter::create(&st, &table::ROLE_SIMILARITY, &formats, guard, &[])?;
-        rows.close(&mut json, "role_similarity")?;
-        for r in cmp.role_similarity.iter() {
-            rows.element(&mut json, &r)?;
-            w.row(&[
-                Cell::str(&r.role_id),
-                Cell::str(&r.source_a),
-                Cell::str(&r.source_b),
-                Cell::int(r.responsibilities_a),
-                Cell::int(r.responsibilities_b),
-                Cell::ratio(r.jaccard),
-                Cell::list(&r.shared),
-                Cell::list(&r.only_a),
-                Cell::list(&r.only_b),
-                Cell::int(r.near_identical),
-                Cell::str(&r.source_a_label),
-                Cell::str(&r.source_b_label),
-            ])?;
-        }
-        written.extend(w.finish()?);
-        let mut w = TableWriter::create(&st, &table::LADDER, &formats, guard, &[])?;
-        rows.close(&mut json, "ladder")?;
-        for r in &cmp.ladder {
-            rows.element(&mut json, r)?;
-            w.row(&[
-                Cell::str(&r.role_id),
-                Cell::str(&r.source),
-                Cell::str(&r.from_level),
-                Cell::str(&r.to_level),
-                Cell::list(&r.appeared),
-                Cell::list(&r.disappeared),
-                Cell::list(&r.kept),
-                Cell::str(&r.source_label),
-            ])?;
-        }
-        written.extend(w.finish()?);
-        rows.close(&mut json, "")?;
-        json.write_all(b"}\n")?;
-        json.flush()?;
-        if formats.has(Format::Csv) {
-            write_matrix(&st.join(ROLE_MATRIX), cmp, &cell)?;
-        }
-        std::fs::write(st.join(REPORT_HTML), report)?;
-        let schema = serde_json::to_string_pretty(&table::schema_json(&keep)).map_err(io::Error::other)?;
-        std::fs::write(st.join(SCHEMA_JSON), schema + "\n")?;
-        let mut f = BufWriter::new(File::create(st.join(MANIFEST_JSON))?);
-        serde_json::to_writer_pretty(&mut f, manifest).map_err(io::Error::other)?;
-        f.write_all(b"\n")?;
-        f.flush()?;
+        // the tables' last rows (Parquet's last row groups, each file synced) are written
+        // while the comparisons are, each on a core of its own
+        let (tables, compared) = rayon::join(
+            || [docs, roles, resp, req, dups].into_par_iter().map(TableWriter::finish).collect::<io::Result<Vec<_>>>(),
+            || write_comparisons(&st, cmp, manifest, report, &formats, guard, &keep),
+        );
+        written.extend(tables?.into_iter().flatten());
+        written.extend(compared?);
 
         // the data is on disk before the folder that holds it is put in place
         let names = files(&formats);
@@ -227,6 +156,99 @@ impl Output {
         }
         folder.commit(&names, stop)
     }
+}
+
+/// comparison.json, the comparison tables, the matrix, the report, the schema and the
+/// manifest, written into the staging folder `st`; the files already synced.
+fn write_comparisons(
+    st: &Path,
+    cmp: &Comparison,
+    manifest: &serde_json::Value,
+    report: &str,
+    formats: &Formats,
+    guard: bool,
+    keep: &[String],
+) -> io::Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    let cell = |s: &str| if guard { guard_cell(s).into_owned() } else { s.to_string() };
+
+    // comparison.json is written with the tables, a row at a time (they are made one
+    // at a time: `Comparison`)
+    let mut json = BufWriter::new(File::create(st.join(COMPARISON_JSON))?);
+    write!(
+        json,
+        "{{\n  \"near_identical_threshold\": {},\n  \"max_pair_sources\": {},\n  \"role_categories\": [",
+        serde_json::to_string(&cmp.near_identical_threshold).map_err(io::Error::other)?,
+        cmp.max_pair_sources
+    )?;
+    let mut w = TableWriter::create(st, &table::ROLE_CATEGORIES, formats, guard, &[])?;
+    let mut rows = JsonArray::default();
+    for r in cmp.role_categories.iter() {
+        rows.element(&mut json, &r)?;
+        w.row(&[
+            Cell::str(&r.role_id),
+            Cell::str(&r.seniority),
+            Cell::str(&r.source),
+            Cell::int(r.documents),
+            Cell::int(r.responsibilities),
+            Cell::str(&r.category),
+            Cell::int(r.items),
+            Cell::ratio(r.share),
+            Cell::str(&r.source_label),
+        ])?;
+    }
+    written.extend(w.finish()?);
+    let mut w = TableWriter::create(st, &table::ROLE_SIMILARITY, formats, guard, &[])?;
+    rows.close(&mut json, "role_similarity")?;
+    for r in cmp.role_similarity.iter() {
+        rows.element(&mut json, &r)?;
+        w.row(&[
+            Cell::str(&r.role_id),
+            Cell::str(&r.source_a),
+            Cell::str(&r.source_b),
+            Cell::int(r.responsibilities_a),
+            Cell::int(r.responsibilities_b),
+            Cell::ratio(r.jaccard),
+            Cell::list(&r.shared),
+            Cell::list(&r.only_a),
+            Cell::list(&r.only_b),
+            Cell::int(r.near_identical),
+            Cell::str(&r.source_a_label),
+            Cell::str(&r.source_b_label),
+        ])?;
+    }
+    written.extend(w.finish()?);
+    let mut w = TableWriter::create(st, &table::LADDER, formats, guard, &[])?;
+    rows.close(&mut json, "ladder")?;
+    for r in &cmp.ladder {
+        rows.element(&mut json, r)?;
+        w.row(&[
+            Cell::str(&r.role_id),
+            Cell::str(&r.source),
+            Cell::str(&r.from_level),
+            Cell::str(&r.to_level),
+            Cell::list(&r.appeared),
+            Cell::list(&r.disappeared),
+            Cell::list(&r.kept),
+            Cell::str(&r.source_label),
+        ])?;
+    }
+    written.extend(w.finish()?);
+    rows.close(&mut json, "")?;
+    json.write_all(b"}\n")?;
+    json.flush()?;
+    if formats.has(Format::Csv) {
+        write_matrix(&st.join(ROLE_MATRIX), cmp, &cell)?;
+    }
+    std::fs::write(st.join(REPORT_HTML), report)?;
+    let schema = serde_json::to_string_pretty(&table::schema_json(keep)).map_err(io::Error::other)?;
+    std::fs::write(st.join(SCHEMA_JSON), schema + "\n")?;
+    let mut f = BufWriter::new(File::create(st.join(MANIFEST_JSON))?);
+    serde_json::to_writer_pretty(&mut f, manifest).map_err(io::Error::other)?;
+    f.write_all(b"\n")?;
+    f.flush()?;
+
+    Ok(written)
 }
 
 /// A document's row of `documents`.
