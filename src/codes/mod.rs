@@ -132,22 +132,37 @@ fn words_hash(words: &str) -> u64 {
 impl Titles {
     fn build(c: &Coder) -> Titles {
         let coding = &c.coding;
-        let mut onet: Vec<(u64, u32)> =
-            c.onet.iter().enumerate().map(|(i, o)| (words_hash(&coding.words(&o.label).join(" ")), i as u32)).collect();
-        for row in tsv_rows(ONET_ALTERNATE_TITLES) {
-            let (Some(code), Some(title)) = (row.first(), row.get(1)) else { continue };
-            if let Some(&i) = c.onet_by_code.get(*code) {
-                onet.push((words_hash(&coding.words(title).join(" ")), i as u32));
+        // 90,000 titles and labels: their words are hashed without being made (`key_hash`),
+        // O*NET's and ESCO's on two threads (scoped threads: this runs inside a `OnceLock`,
+        // where a rayon task could start a document that waits for it)
+        let onet = || {
+            let mut scratch = WordScratch::default();
+            let mut key = |t: &str| coding.key_hash(t, &mut scratch);
+            let mut onet: Vec<(u64, u32)> = c.onet.iter().enumerate().map(|(i, o)| (key(&o.label), i as u32)).collect();
+            for row in tsv_rows(ONET_ALTERNATE_TITLES) {
+                let (Some(code), Some(title)) = (row.first(), row.get(1)) else { continue };
+                if let Some(&i) = c.onet_by_code.get(*code) {
+                    onet.push((key(title), i as u32));
+                }
             }
-        }
-        onet.sort_unstable();
-        onet.dedup();
-        let mut esco: Vec<(u64, u32, u32)> = c
-            .esco_labels
-            .iter()
-            .enumerate()
-            .map(|(l, (i, t))| (words_hash(&coding.words(t).join(" ")), *i as u32, l as u32))
-            .collect();
+            onet.sort_unstable();
+            onet.dedup();
+            onet
+        };
+        let esco = || {
+            let mut scratch = WordScratch::default();
+            let mut key = |t: &str| coding.key_hash(t, &mut scratch);
+            c.esco_labels.iter().enumerate().map(|(l, (i, t))| (key(t), *i as u32, l as u32)).collect::<Vec<_>>()
+        };
+        let (onet, mut esco) = if std::thread::available_parallelism().is_ok_and(|n| n.get() > 1) {
+            std::thread::scope(|s| {
+                let o = s.spawn(onet);
+                let e = esco();
+                (o.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), e)
+            })
+        } else {
+            (onet(), esco())
+        };
         esco.sort_unstable();
         esco.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
         Titles { onet, esco }
@@ -203,7 +218,74 @@ impl Concept {
     }
 }
 
+/// Buffers reused by `Coding::key_hash`.
+#[derive(Default)]
+struct WordScratch {
+    lower: String,
+    /// the reduced words, one after the other
+    words: String,
+    spans: Vec<(usize, usize)>,
+}
+
 impl Coding {
+    /// `words_hash(&self.words(title).join(" "))`, without a string per word: the words are
+    /// reduced into one buffer, sorted and deduplicated as spans of it, and hashed in turn
+    /// (the hasher reads its input as one stream of bytes, however it is split).
+    fn key_hash(&self, title: &str, s: &mut WordScratch) -> u64 {
+        use std::hash::Hasher;
+        let WordScratch { lower, words, spans } = s;
+        lower.clear();
+        if title.is_ascii() {
+            lower.push_str(title);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.push_str(&title.to_lowercase());
+        }
+        words.clear();
+        spans.clear();
+        for w in lower.split(|c: char| !c.is_alphanumeric()) {
+            if w.is_empty() || self.stop_words.iter().any(|s| s == w) {
+                continue;
+            }
+            let start = words.len();
+            self.word_into(w, words);
+            spans.push((start, words.len()));
+        }
+        let text = |&(a, b): &(usize, usize)| &words[a..b];
+        spans.sort_unstable_by(|a, b| text(a).cmp(text(b)));
+        spans.dedup_by(|a, b| text(a) == text(b));
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for (i, span) in spans.iter().enumerate() {
+            if i > 0 {
+                h.write(b" ");
+            }
+            h.write(text(span).as_bytes());
+        }
+        // how `str`'s `Hash` ends a string
+        h.write_u8(0xff);
+        h.finish()
+    }
+
+    /// `word`, written at the end of `out`.
+    fn word_into(&self, w: &str, out: &mut String) {
+        if w.chars().count() <= self.min_plural_len {
+            out.push_str(w);
+            return;
+        }
+        for (from, to) in &self.plurals {
+            if let Some(stem) = w.strip_suffix(from.as_str()) {
+                out.push_str(stem);
+                out.push_str(to);
+                return;
+            }
+        }
+        if w.ends_with('s') && !self.keep_s.iter().any(|k| w.ends_with(k.as_str())) {
+            out.push_str(&w[..w.len() - 1]);
+        } else {
+            out.push_str(w);
+        }
+    }
+
     fn word(&self, w: &str) -> String {
         if w.chars().count() <= self.min_plural_len {
             return w.to_string();
@@ -419,6 +501,12 @@ impl Coder {
         (esco, onet)
     }
 
+    /// Build now what coding the first title needs (the keys of every title and label), so
+    /// that no document waits for it.
+    pub fn prepare(&self) {
+        self.titles();
+    }
+
     fn titles(&self) -> &Titles {
         self.titles.get_or_init(|| Titles::build(self))
     }
@@ -544,6 +632,31 @@ fn round(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The key of a title hashed without making its words is the hash of its words
+        /// joined, whatever the title: case, plurals, stop words, repeats, other scripts.
+        #[test]
+        fn a_titles_key_is_the_hash_of_its_words(t in "((Chief|executives?|and|OF|the|Ärzte|İstanbul|analyses|Sales|boxes|US|s|x|ß|ΣΊΣΥΦΟΣ|-|,|’|2)[ /]?){0,9}") {
+            let c: Coding = toml::from_str(CODING).unwrap();
+            let mut scratch = WordScratch::default();
+            proptest::prop_assert_eq!(c.key_hash(&t, &mut scratch), words_hash(&c.words(&t).join(" ")));
+        }
+    }
+
+    /// The keys of every O*NET title and ESCO label are those of their words joined.
+    #[test]
+    fn every_label_key_is_the_hash_of_its_words() {
+        let coder = Coder::shared().unwrap();
+        let mut scratch = WordScratch::default();
+        for (_, t) in &coder.esco_labels {
+            assert_eq!(coder.coding.key_hash(t, &mut scratch), words_hash(&coder.coding.words(t).join(" ")), "{t}");
+        }
+        for row in tsv_rows(ONET_ALTERNATE_TITLES) {
+            let t = row.get(1).copied().unwrap_or("");
+            assert_eq!(coder.coding.key_hash(t, &mut scratch), words_hash(&coder.coding.words(t).join(" ")), "{t}");
+        }
+    }
 
     #[test]
     fn plurals_and_stop_words() {

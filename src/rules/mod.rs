@@ -903,9 +903,12 @@ impl Rules {
             (out, c.errors)
         }
         let (taxonomy, codes, cats, boiler, company, languages, structures, posting) = std::thread::scope(|scope| {
-            // the taxonomies' tables, which the codes need, are read meanwhile
+            // the taxonomies' tables, which the codes need, are read meanwhile, and the keys
+            // of their titles, which the documents' first title needs, are made
             let coder = Part::start(scope, parallel, || {
-                let _ = crate::codes::Coder::shared();
+                if let Ok(coder) = crate::codes::Coder::shared() {
+                    coder.prepare();
+                }
             });
             let tax_codes = Part::start(scope, parallel, || {
                 let tax = run(deferred, |c| match (&roles_f, &sen_f) {
