@@ -519,11 +519,13 @@ impl Builder {
 
 /// Rows collected per Parquet batch, and their text at most: bound the memory a table takes
 /// while it is written, whatever its rows hold.
-const BATCH_ROWS: usize = 4096;
-const BATCH_BYTES: usize = 1 << 20;
+const BATCH_ROWS: usize = 1024;
+const BATCH_BYTES: usize = 256 << 10;
 /// Rows per Parquet row group, and its encoded size at most.
 const ROW_GROUP_ROWS: usize = 8 * 1024;
 const ROW_GROUP_BYTES: usize = 4 << 20;
+/// … and the memory its columns take while it is written, at most (`Parquet::flush_batch`).
+const ROW_GROUP_MEMORY: usize = 2 << 20;
 
 struct Parquet {
     writer: ArrowWriter<BufWriter<File>>,
@@ -556,7 +558,14 @@ impl Parquet {
         self.bytes = 0;
         let arrays: Vec<ArrayRef> = self.builders.iter_mut().map(Builder::finish).collect();
         let batch = RecordBatch::try_new(self.schema.clone(), arrays).map_err(io::Error::other)?;
-        self.writer.write(&batch).map_err(io::Error::other)
+        self.writer.write(&batch).map_err(io::Error::other)?;
+        // a row group ends once its columns hold this much memory (encoded pages and
+        // dictionaries), whatever the rows hold: the writer's memory is the same for a
+        // thousand rows as for a million
+        if self.writer.memory_size() >= ROW_GROUP_MEMORY {
+            self.writer.flush().map_err(io::Error::other)?;
+        }
+        Ok(())
     }
 }
 
@@ -899,5 +908,55 @@ mod tests {
             }
         }
         assert_eq!(n, BATCH_ROWS * 2 + 7);
+    }
+
+    /// A table's Parquet writer holds about `ROW_GROUP_MEMORY` at most, however many rows
+    /// it is given: `documents`, whose forty columns each keep a dictionary of their values
+    /// while a row group is written, given rows whose values repeat now and then (as
+    /// locations and companies do). It ends row groups as it goes; every row is read back,
+    /// in order.
+    #[test]
+    fn parquet_memory_is_bounded_by_row_groups() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w =
+            TableWriter::create(dir.path(), &DOCUMENTS, &Formats::parse("parquet").unwrap(), false, &[]).unwrap();
+        let rows = 30_000;
+        let mut most = 0;
+        let list = vec!["a duty of its own".to_string()];
+        for i in 0..rows {
+            let text: Vec<String> =
+                (0..DOCUMENTS.columns.len()).map(|c| format!("value {c} of row {}", i % 5_000 + c)).collect();
+            let cells: Vec<Cell<'_>> = DOCUMENTS
+                .columns
+                .iter()
+                .zip(&text)
+                .map(|(col, t)| match col.ty {
+                    Ty::Str => Cell::str(t),
+                    Ty::Int => Cell::int(i),
+                    Ty::Float => Cell::ratio(0.5),
+                    Ty::List => Cell::list(&list),
+                    _ => Cell::Null,
+                })
+                .collect();
+            w.row(&cells).unwrap();
+            most = most.max(w.parquet.as_ref().unwrap().writer.memory_size());
+        }
+        assert!(most < ROW_GROUP_MEMORY + (1 << 20), "{most} bytes held");
+        w.finish().unwrap();
+        use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+        let f = File::open(dir.path().join("documents.parquet")).unwrap();
+        let b = ParquetRecordBatchReaderBuilder::try_new(f).unwrap();
+        assert!(b.metadata().num_row_groups() > 2, "{} row groups", b.metadata().num_row_groups());
+        let bytes = DOCUMENTS.columns.iter().position(|c| c.ty == Ty::Int).unwrap();
+        let mut n = 0;
+        for batch in b.build().unwrap() {
+            let batch = batch.unwrap();
+            let v = batch.column(bytes).as_any().downcast_ref::<arrow_array::Int64Array>().unwrap();
+            for k in 0..batch.num_rows() {
+                assert_eq!(v.value(k), n as i64);
+                n += 1;
+            }
+        }
+        assert_eq!(n, rows);
     }
 }
