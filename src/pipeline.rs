@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 /// Documents processed together; bounds memory whatever the corpus size.
 pub const CHUNK: usize = 256;
 
-/// The last chunk of a corpus is processed in pieces of this many documents (see
-/// `for_each`).
+/// The last chunk of a corpus is processed in pieces of this many documents, or of two per
+/// core where there are more cores (see `for_each`).
 const LAST_PIECE: usize = 16;
 
 /// Input bytes (dump records, files) in one chunk: a chunk's results, several times its
@@ -736,7 +736,7 @@ pub fn for_each(
         if carried.is_none() {
             carried = works.next_keyed();
         }
-        let piece = if carried.is_none() { LAST_PIECE } else { chunk.len() };
+        let piece = if carried.is_none() { LAST_PIECE.max(2 * rayon::current_num_threads()) } else { chunk.len() };
         let mut chunk = chunk.into_iter().peekable();
         while chunk.peek().is_some() {
             let part: Vec<(u64, Work<'_>)> = chunk.by_ref().take(piece).collect();

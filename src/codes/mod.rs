@@ -122,10 +122,12 @@ struct Titles {
 }
 
 fn words_hash(words: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    // deterministic (no random seed): the same hash in every run
+    use std::hash::Hasher;
+    // deterministic (no random seed): the same hash in every run. The bytes, then 0xff (as
+    // `str`'s `Hash` ends a string): `Coding::key_hash` writes the same bytes in pieces
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    words.hash(&mut h);
+    h.write(words.as_bytes());
+    h.write_u8(0xff);
     h.finish()
 }
 
@@ -156,9 +158,9 @@ impl Titles {
         };
         let (onet, mut esco) = if std::thread::available_parallelism().is_ok_and(|n| n.get() > 1) {
             std::thread::scope(|s| {
-                let o = s.spawn(onet);
+                let o = crate::rules::Part::start(s, true, onet);
                 let e = esco();
-                (o.join().unwrap_or_else(|p| std::panic::resume_unwind(p)), e)
+                (o.join(), e)
             })
         } else {
             (onet(), esco())

@@ -905,9 +905,12 @@ impl Rules {
         let (taxonomy, codes, cats, boiler, company, languages, structures, posting) = std::thread::scope(|scope| {
             // the taxonomies' tables, which the codes need, are read meanwhile, and the keys
             // of their titles, which the documents' first title needs, are made
+            // (on one core the keys are made by the first title that needs them)
             let coder = Part::start(scope, parallel, || {
                 if let Ok(coder) = crate::codes::Coder::shared() {
-                    coder.prepare();
+                    if parallel {
+                        coder.prepare();
+                    }
                 }
             });
             let tax_codes = Part::start(scope, parallel, || {
@@ -1338,25 +1341,42 @@ pub fn slug(s: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-/// A part of the rules compiling on a scoped thread of its own, or already compiled
-/// (on one core).
-enum Part<'s, T> {
-    Running(std::thread::ScopedJoinHandle<'s, T>),
+/// A part of a job (of the rules compiling, of the title keys) running on a scoped thread
+/// of its own, or done already: on one core, or where no thread could be started.
+pub(crate) enum Part<'s, T> {
+    /// (`None` only if the thread found its work gone, which cannot happen)
+    Running(std::thread::ScopedJoinHandle<'s, Option<T>>),
     Done(T),
 }
 
 impl<'s, T: Send + 's> Part<'s, T> {
-    fn start<'e>(scope: &'s std::thread::Scope<'s, 'e>, parallel: bool, f: impl FnOnce() -> T + Send + 's) -> Self {
-        if parallel {
-            Part::Running(scope.spawn(f))
-        } else {
-            Part::Done(f())
+    pub(crate) fn start<'e, F: FnOnce() -> T + Send + 's>(
+        scope: &'s std::thread::Scope<'s, 'e>,
+        parallel: bool,
+        f: F,
+    ) -> Self {
+        if !parallel {
+            return Part::Done(f());
+        }
+        // the work stays here until the thread takes it, so it is done here if none starts
+        let work = std::sync::Arc::new(std::sync::Mutex::new(Some(f)));
+        let taken = work.clone();
+        let take = move || taken.lock().unwrap_or_else(|p| p.into_inner()).take();
+        match std::thread::Builder::new().spawn_scoped(scope, move || take().map(|f| f())) {
+            Ok(h) => Part::Running(h),
+            Err(_) => {
+                let f = work.lock().unwrap_or_else(|p| p.into_inner()).take();
+                Part::Done(f.map(|f| f()).expect("a part not started is still here"))
+            }
         }
     }
 
-    fn join(self) -> T {
+    pub(crate) fn join(self) -> T {
         match self {
-            Part::Running(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            Part::Running(h) => h
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+                .expect("a started part's thread takes its work"),
             Part::Done(t) => t,
         }
     }
