@@ -289,18 +289,9 @@ impl Coding {
     }
 
     fn word(&self, w: &str) -> String {
-        if w.chars().count() <= self.min_plural_len {
-            return w.to_string();
-        }
-        for (from, to) in &self.plurals {
-            if let Some(stem) = w.strip_suffix(from.as_str()) {
-                return format!("{stem}{to}");
-            }
-        }
-        if w.ends_with('s') && !self.keep_s.iter().any(|k| w.ends_with(k.as_str())) {
-            return w[..w.len() - 1].to_string();
-        }
-        w.to_string()
+        let mut out = String::with_capacity(w.len() + 1);
+        self.word_into(w, &mut out);
+        out
     }
 
     /// A title's words: lower-cased, letters and digits, stop words out, plurals singular.

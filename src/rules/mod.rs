@@ -889,7 +889,7 @@ impl Rules {
             }
         }
         // Compiling the rules is most of a run's start (about 100 ms on one core for the
-        // shipped rules, 300 ms for a folder, whose every regex compiles now): each part
+        // shipped rules, 200 ms for a folder, whose every regex compiles now): each part
         // compiles on a thread of its own (scoped threads, not rayon's pool, whose size
         // `--threads` sets after the rules are loaded), so the start takes about the largest
         // part or the sum over the cores, whichever is longer. Each part has its own
@@ -907,10 +907,8 @@ impl Rules {
             // of their titles, which the documents' first title needs, are made
             // (on one core the keys are made by the first title that needs them)
             let coder = Part::start(scope, parallel, || {
-                if let Ok(coder) = crate::codes::Coder::shared() {
-                    if parallel {
-                        coder.prepare();
-                    }
+                if let (true, Ok(coder)) = (parallel, crate::codes::Coder::shared()) {
+                    coder.prepare();
                 }
             });
             let tax_codes = Part::start(scope, parallel, || {
