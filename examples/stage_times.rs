@@ -35,7 +35,7 @@ fn main() {
         decode += s.elapsed();
         if raw.format == rolemap::model::Format::Html {
             let s = Instant::now();
-            std::hint::black_box(scraper::Html::parse_document(&raw.text));
+            std::hint::black_box(rolemap::clean::parse::document(&raw.text));
             parse += s.elapsed();
         }
         let r = pipeline::process_raw(raw, &rules, &Limits::default(), &t);

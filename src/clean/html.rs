@@ -8,7 +8,7 @@ use super::markdown::HARD;
 use crate::model::{Block, BlockKind, Dropped};
 use crate::rules::HtmlRules;
 use scraper::node::Element;
-use scraper::{Html, Node};
+use scraper::Node;
 
 /// Maps and sets keyed by node: a node id is an index into the tree, so a multiplying hash
 /// (`FxHash`) spreads them as well as SipHash does, at a fraction of its cost.
@@ -1605,7 +1605,7 @@ pub fn blocks(
     max_blocks: usize,
     removed: &mut Vec<Dropped>,
 ) -> Vec<Block> {
-    let doc = if fragment { Html::parse_fragment(html) } else { Html::parse_document(html) };
+    let doc = if fragment { super::parse::fragment(html) } else { super::parse::document(html) };
     let mut w = Walker {
         rules,
         out: Vec::new(),

@@ -5,6 +5,7 @@
 
 pub mod html;
 pub mod markdown;
+pub mod parse;
 pub mod rst;
 pub mod text;
 pub mod typst;
