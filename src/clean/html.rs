@@ -1164,6 +1164,49 @@ const LEAF_BLOCKS: &[&str] =
 /// the tag's others (time grows as their square), and real tags carry a few dozen at most.
 pub const MAX_ATTRIBUTES: usize = 256;
 
+/// What the lists above say of one tag name, looked up once per tag (the scan meets a
+/// few thousand tags per page; going through seven lists for each was a tenth of it).
+#[derive(Clone, Copy, Default)]
+struct TagClass {
+    void: bool,
+    optional_end: bool,
+    content: bool,
+    raw_text: bool,
+    /// its place in `FORMATTING`
+    formatting: Option<usize>,
+    ruby_part: bool,
+    leaf: bool,
+}
+
+impl TagClass {
+    /// The class of a lower-case tag name.
+    fn of(name: &str) -> TagClass {
+        static CLASSES: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, TagClass>> = std::sync::OnceLock::new();
+        let classes = CLASSES.get_or_init(|| {
+            let mut m = rustc_hash::FxHashMap::<&'static str, TagClass>::default();
+            type Mark = fn(&mut TagClass);
+            let lists: [(&[&'static str], Mark); 6] = [
+                (VOID, |c| c.void = true),
+                (OPTIONAL_END, |c| c.optional_end = true),
+                (CONTENT, |c| c.content = true),
+                (RAW_TEXT, |c| c.raw_text = true),
+                (RUBY_PARTS, |c| c.ruby_part = true),
+                (LEAF_BLOCKS, |c| c.leaf = true),
+            ];
+            for (list, set) in lists {
+                for name in list {
+                    set(m.entry(name).or_default());
+                }
+            }
+            for (i, name) in FORMATTING.iter().enumerate() {
+                m.entry(name).or_default().formatting = Some(i);
+            }
+            m
+        });
+        classes.get(name).copied().unwrap_or_default()
+    }
+}
+
 /// Where `tag_end` found a tag to end.
 struct TagEnd {
     /// the index past its `>`
@@ -1219,7 +1262,7 @@ fn tag_end(b: &[u8], mut j: usize) -> TagEnd {
             j += 1;
             skip_space(&mut j);
             match b.get(j) {
-                Some(&q @ (b'"' | b'\'')) => j = b[j + 1..].iter().position(|&c| c == q).map_or(n, |p| j + 2 + p),
+                Some(&q @ (b'"' | b'\'')) => j = memchr::memchr(q, &b[j + 1..]).map_or(n, |p| j + 2 + p),
                 _ => {
                     while j < n && !is_space(b[j]) && b[j] != b'>' {
                         j += 1;
@@ -1330,18 +1373,25 @@ pub fn limit_html_blocks(html: &str, max: usize, max_blocks: usize) -> (std::bor
         let name_len = b[name_at..].iter().take_while(|c| !is_space(**c) && !matches!(c, b'/' | b'>')).count();
         let TagEnd { end, closes_itself, attributes, keep_to } = tag_end(b, name_at + name_len);
         let keep_to = keep_to.filter(|_| attributes > MAX_ATTRIBUTES);
-        let name = html[name_at..name_at + name_len].to_ascii_lowercase();
-        let name = name.as_str();
+        let lower;
+        let name = match &html[name_at..name_at + name_len] {
+            n if n.bytes().any(|c| c.is_ascii_uppercase()) => {
+                lower = n.to_ascii_lowercase();
+                lower.as_str()
+            }
+            n => n,
+        };
+        let class = TagClass::of(name);
         if !closing {
             elements += 1;
             // the parser re-opens every formatting element left open in each new block
             // (`<p><b id=1>…<b id=16>x</p>` then 100,000 `<div>x</div>`): each costs them all
-            if fmt_kept > 0 && (LEAF_BLOCKS.contains(&name) || matches!(name, "div" | "section")) {
+            if fmt_kept > 0 && (class.leaf || matches!(name, "div" | "section")) {
                 elements += fmt_kept;
             }
         }
         let too_many = !closing && elements > max_blocks.saturating_mul(ELEMENTS_PER_BLOCK);
-        if too_many || !closing && LEAF_BLOCKS.contains(&name) {
+        if too_many || !closing && class.leaf {
             leaves += usize::from(!too_many);
             if leaves > max_blocks || too_many {
                 cut.by_elements = too_many;
@@ -1353,12 +1403,11 @@ pub fn limit_html_blocks(html: &str, max: usize, max_blocks: usize) -> (std::bor
         }
         let self_closing = closes_itself && (foreign > 0 || matches!(name, "svg" | "math"));
         // (an `<optgroup>` ends the one before inside a `<select>`; elsewhere they nest)
-        let optional = OPTIONAL_END.contains(&name) && !(RUBY_PARTS.contains(&name) && ruby == 0)
-            || name == "optgroup" && in_select;
+        let optional = class.optional_end && !(class.ruby_part && ruby == 0) || name == "optgroup" && in_select;
         if name == "select" {
             in_select = !closing;
         }
-        let mut counts = !VOID.contains(&name) && !optional && !self_closing;
+        let mut counts = !class.void && !optional && !self_closing;
         let mut remove = false;
         if !closing && matches!(name, "html" | "body") {
             // a repeated `<html>` or `<body>` adds its attributes to the first one's, each
@@ -1370,7 +1419,7 @@ pub fn limit_html_blocks(html: &str, max: usize, max_blocks: usize) -> (std::bor
             }
             *merged += attributes.clamp(1, MAX_ATTRIBUTES);
         }
-        if let Some(f) = FORMATTING.iter().position(|f| *f == name) {
+        if let Some(f) = class.formatting {
             let (kept, dropped) = &mut fmt_open[f];
             if closing && *dropped > 0 {
                 *dropped -= 1;
@@ -1416,7 +1465,7 @@ pub fn limit_html_blocks(html: &str, max: usize, max_blocks: usize) -> (std::bor
                 // tables) are kept a little longer so that deep page-builder markup keeps them.
                 // A raw-text element (`<script>`, `<xmp>`) holds no elements and is always
                 // kept: removed, its text would be read as markup by the parser.
-                remove = !(RAW_TEXT.contains(&name) || CONTENT.contains(&name) && kept_past < CONTENT_SLACK);
+                remove = !(class.raw_text || class.content && kept_past < CONTENT_SLACK);
                 kept_past += usize::from(!remove);
                 past.push(remove);
                 cut.deep += usize::from(remove);
@@ -1469,7 +1518,7 @@ pub fn limit_html_blocks(html: &str, max: usize, max_blocks: usize) -> (std::bor
                 }
             }
         }
-        if !closing && RAW_TEXT.contains(&name) && !self_closing {
+        if !closing && class.raw_text && !self_closing {
             // skip to the end tag, whatever the case of its name
             let close = format!("</{name}");
             let mut k = i;
@@ -1697,6 +1746,21 @@ pub fn blocks(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tag_class_says_what_the_lists_say() {
+        let all = [VOID, OPTIONAL_END, CONTENT, RAW_TEXT, FORMATTING, RUBY_PARTS, LEAF_BLOCKS].concat();
+        for name in all.iter().copied().chain(["div", "span", "x-widget", "svg", ""]) {
+            let c = TagClass::of(name);
+            assert_eq!(c.void, VOID.contains(&name), "{name}");
+            assert_eq!(c.optional_end, OPTIONAL_END.contains(&name), "{name}");
+            assert_eq!(c.content, CONTENT.contains(&name), "{name}");
+            assert_eq!(c.raw_text, RAW_TEXT.contains(&name), "{name}");
+            assert_eq!(c.formatting, FORMATTING.iter().position(|f| *f == name), "{name}");
+            assert_eq!(c.ruby_part, RUBY_PARTS.contains(&name), "{name}");
+            assert_eq!(c.leaf, LEAF_BLOCKS.contains(&name), "{name}");
+        }
+    }
     use crate::rules::Rules;
 
     fn parse(s: &str) -> Vec<Block> {
