@@ -71,10 +71,12 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     if text.contains('\r') {
         text = text.replace("\r\n", "\n").replace('\r', "\n");
     }
-    let (fixed, n) = repair_mojibake(&text);
-    if n > 0 {
-        repairs.push(format!("repaired {n} mojibake sequences"));
-        text = fixed;
+    if may_hold_mojibake(&text) {
+        let (fixed, n) = repair_mojibake(&text);
+        if n > 0 {
+            repairs.push(format!("repaired {n} mojibake sequences"));
+            text = fixed;
+        }
     }
     Decoded { text, encoding, repairs }
 }
@@ -489,18 +491,20 @@ fn cp1252_byte(c: char) -> Option<u8> {
     }
 }
 
+/// Every lead character of a two-byte mojibake pair ("Ã", "Â", "â", …) is 0xC3 0x80..0xBF
+/// in UTF-8: a byte scan (memchr for 0xC3) decides whether there is anything to repair.
+fn may_hold_mojibake(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr_iter(0xC3, b)
+        .any(|i| b.get(i + 1).is_some_and(|c| matches!(c, 0x82 | 0x83 | 0xA2 | 0x90 | 0x91 | 0x98 | 0x99 | 0xB0)))
+}
+
 /// Undo UTF-8-read-as-Windows-1252: "â€™" → "’", "Ã©" → "é", "Â " → " ". A sequence is
 /// replaced only when its bytes form exactly one valid multi-byte UTF-8 character, so real
 /// Latin-1 text ("café", "Ångström") is left alone. A stray "Â" left before a space or
 /// punctuation (a no-break space that lost its second byte) is removed.
 pub fn repair_mojibake(text: &str) -> (String, usize) {
-    // every lead character of a two-byte mojibake pair ("Ã", "Â", "â", …) is 0xC3 0x80..0xBF
-    // in UTF-8: a byte scan decides whether there is anything to repair
-    if !text
-        .as_bytes()
-        .windows(2)
-        .any(|w| w[0] == 0xC3 && matches!(w[1], 0x82 | 0x83 | 0xA2 | 0x90 | 0x91 | 0x98 | 0x99 | 0xB0))
-    {
+    if !may_hold_mojibake(text) {
         return (text.to_string(), 0);
     }
     let chars: Vec<char> = text.chars().collect();
@@ -554,6 +558,16 @@ pub fn repair_mojibake(text: &str) -> (String, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The memchr scan finds what a scan of every pair of bytes finds.
+        #[test]
+        fn the_mojibake_check_scans_every_pair(text in "[a ÃÂâéÅ€™©\u{80}-\u{3ff}]{0,40}") {
+            let pairs = text.as_bytes().windows(2)
+                .any(|w| w[0] == 0xC3 && matches!(w[1], 0x82 | 0x83 | 0xA2 | 0x90 | 0x91 | 0x98 | 0x99 | 0xB0));
+            proptest::prop_assert_eq!(may_hold_mojibake(&text), pairs);
+        }
+    }
 
     #[test]
     fn utf8_passes_through() {
