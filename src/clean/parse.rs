@@ -13,7 +13,11 @@
 //!   `<plaintext>`) and says whether `<![CDATA[` opens a section (in SVG and MathML);
 //! - a repeated attribute is dropped (the first one stays), and the tag says so;
 //! - a byte order mark is dropped at the start, and again right after a `</script>` or a
-//!   `<meta charset>` (html5ever's parser pauses there and starts again as at the start);
+//!   `<meta charset>` (html5ever's parser pauses there and starts again as at the start),
+//!   when the input holds one there (not when a character reference makes one);
+//! - the tree builder drops a line feed right after `<pre>`, `<listing>` or `<textarea>`
+//!   unless a parse error token comes first (`<pre>&#10x`, `<pre></>` then a line feed);
+//!   the one error token that decides something is sent;
 //! - parse errors are not collected (nothing reads them; html5gum does not look for them).
 //!
 //! The emitter builds html5ever's tokens from html5gum's calls directly; html5gum's own
@@ -51,7 +55,32 @@ pub fn fragment(html: &str) -> Html {
 fn tokenize<S: TreeSink>(builder: &TreeBuilder<S::Handle, S>, html: &str) {
     let html = html.as_bytes();
     let html = html.strip_prefix(BOM).unwrap_or(html);
-    let Ok(()) = Tokenizer::new_with_emitter(html, ToTree::new(builder)).finish();
+    let Ok(()) = Tokenizer::new_with_emitter(html, ToTree::new(builder, html)).finish();
+}
+
+/// Whether html5ever's tokenizer reads a parse error first in `rest`, the input after a
+/// start tag, before a line feed: `</>` (nothing but the error), or a numeric character
+/// reference to U+000A without its `;`. The error token ends the tree builder's "drop a
+/// line feed right after `<pre>`, `<listing>`, `<textarea>`": the line feed stays.
+fn error_before_line_feed(rest: &[u8]) -> bool {
+    if rest.starts_with(b"</>") {
+        return true;
+    }
+    let Some(r) = rest.strip_prefix(b"&#") else { return false };
+    let (hex, r) = match r.first() {
+        Some(b'x' | b'X') => (true, &r[1..]),
+        _ => (false, r),
+    };
+    let n = r.iter().take_while(|b| if hex { b.is_ascii_hexdigit() } else { b.is_ascii_digit() }).count();
+    if n == 0 || r.get(n) == Some(&b';') {
+        return false;
+    }
+    let digits = &r[r[..n].iter().take_while(|&&b| b == b'0').count()..n];
+    if hex {
+        digits.eq_ignore_ascii_case(b"a")
+    } else {
+        digits == b"10"
+    }
 }
 
 fn text(b: &[u8]) -> StrTendril {
@@ -72,6 +101,9 @@ fn name(b: &[u8]) -> LocalName {
 /// it to the tree builder, whose answers (the tokenizer's next state) go back to html5gum.
 struct ToTree<'a, S> {
     sink: &'a S,
+    /// the page, and how far html5gum has read it
+    input: &'a [u8],
+    pos: isize,
     /// characters not yet handed over
     chars: Vec<u8>,
     /// html5ever would drop a byte order mark at the start of `chars`
@@ -98,9 +130,11 @@ struct ToTree<'a, S> {
 }
 
 impl<'a, S: TokenSink> ToTree<'a, S> {
-    fn new(sink: &'a S) -> Self {
+    fn new(sink: &'a S, input: &'a [u8]) -> Self {
         ToTree {
             sink,
+            input,
+            pos: 0,
             chars: Vec::new(),
             bom: false,
             end_tag: false,
@@ -119,6 +153,11 @@ impl<'a, S: TokenSink> ToTree<'a, S> {
             system_id: None,
             force_quirks: false,
         }
+    }
+
+    /// The input not yet read.
+    fn rest(&self) -> &[u8] {
+        usize::try_from(self.pos).ok().and_then(|p| self.input.get(p..)).unwrap_or_default()
     }
 
     fn send(&self, token: Token) -> TokenSinkResult<S::Handle> {
@@ -220,15 +259,21 @@ impl<S: TokenSink> Emitter for ToTree<'_, S> {
         if !self.end_tag {
             self.last_start_tag.extend_from_slice(&self.tag_name);
         }
-        match self.send(Token::TagToken(tag)) {
+        let start_tag = !self.end_tag;
+        let answer = self.send(Token::TagToken(tag));
+        if start_tag && error_before_line_feed(self.rest()) {
+            let _ = self.send(Token::ParseError("".into()));
+        }
+        match answer {
             TokenSinkResult::Continue => None,
-            // html5ever's parser pauses after these and starts again as at the start
+            // html5ever's parser pauses after these and starts again as at the start, where
+            // it drops a byte order mark of the input (not one a character reference makes)
             TokenSinkResult::EncodingIndicator(_) => {
-                self.bom = true;
+                self.bom = self.rest().starts_with(BOM);
                 None
             }
             TokenSinkResult::Script(_) => {
-                self.bom = true;
+                self.bom = self.rest().starts_with(BOM);
                 Some(State::Data)
             }
             TokenSinkResult::Plaintext => Some(State::PlainText),
@@ -325,6 +370,10 @@ impl<S: TokenSink> Emitter for ToTree<'_, S> {
         self.end_tag && !self.last_start_tag.is_empty() && self.last_start_tag == self.tag_name
     }
 
+    fn move_position(&mut self, offset: isize) {
+        self.pos += offset;
+    }
+
     /// `<![CDATA[` opens a section only in SVG and MathML.
     fn adjusted_current_node_present_but_not_in_html_namespace(&mut self) -> bool {
         self.sink.adjusted_current_node_present_but_not_in_html_namespace()
@@ -397,6 +446,20 @@ pub(crate) mod tests {
             "<select><option>a<optgroup><svg><p>",
             "<template><tr><td>a</template>",
             "a\r\nb\rc",
+            // (found by a reviewer's differential fuzzing)
+            "<script></script>&#xfeff;a",
+            "<meta charset=x>&#65279;a",
+            "<meta charset></>\u{feff}a",
+            "<link charset=x>\u{feff}a",
+            "<meta http-equiv=content-type content='text/html; charset=x'>\u{feff}a",
+            "<pre>&#10x",
+            "<pre>&#xa",
+            "<pre>&#x0A;x",
+            "<listing>&#xA",
+            "<textarea>&#0010x</textarea>",
+            "<pre></>\nx",
+            "<pre></>\rx",
+            "<pre>\n\u{1}",
         ] {
             assert_same_tree(html);
         }
@@ -560,6 +623,10 @@ pub(crate) mod tests {
             "<math><mtext><div>",
             "<textarea>\n",
             "<listing>\n",
+            "&#10",
+            "&#xA",
+            "&#65279;",
+            "<link charset=x>",
             "<div\0>",
             "</\0>",
             "<a b= c>",
