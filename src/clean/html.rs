@@ -1746,6 +1746,7 @@ pub fn blocks(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::Rules;
 
     #[test]
     fn a_tag_class_says_what_the_lists_say() {
@@ -1761,7 +1762,6 @@ mod tests {
             assert_eq!(c.leaf, LEAF_BLOCKS.contains(&name), "{name}");
         }
     }
-    use crate::rules::Rules;
 
     fn parse(s: &str) -> Vec<Block> {
         let rules = Rules::shipped();
