@@ -63,13 +63,16 @@ pub fn decode(bytes: &[u8]) -> Decoded {
             },
         }
     };
-    if text.contains('\0') {
-        let n = text.matches('\0').count();
-        text = text.replace('\0', "");
-        repairs.push(format!("removed {n} NUL characters"));
-    }
-    if text.contains('\r') {
-        text = text.replace("\r\n", "\n").replace('\r', "\n");
+    // (one scan for both, as most texts hold neither)
+    if memchr::memchr2(0, b'\r', text.as_bytes()).is_some() {
+        if text.contains('\0') {
+            let n = text.matches('\0').count();
+            text = text.replace('\0', "");
+            repairs.push(format!("removed {n} NUL characters"));
+        }
+        if text.contains('\r') {
+            text = text.replace("\r\n", "\n").replace('\r', "\n");
+        }
     }
     if may_hold_mojibake(&text) {
         let (fixed, n) = repair_mojibake(&text);
@@ -336,7 +339,8 @@ fn control_share(bytes: &[u8]) -> f64 {
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     let head = &bytes[..bytes.len().min(4096) & !1];
     let pairs = head.len() / 2;
-    if pairs < 4 {
+    // (every test below needs zero bytes: most files have none, and are done at once)
+    if pairs < 4 || memchr::memchr(0, head).is_none() {
         return None;
     }
     let even = head.iter().step_by(2).filter(|&&b| b == 0).count();

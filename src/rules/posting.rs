@@ -51,11 +51,23 @@ pub fn squash(s: &str) -> String {
 /// `false` then (no key of a table whose keys are at most `max` long can be it).
 pub fn squash_within(s: &str, max: usize, out: &mut String) -> bool {
     out.clear();
-    for c in s.chars().flat_map(char::to_lowercase).filter(|c| c.is_alphanumeric() || *c == '%') {
-        if out.len() + c.len_utf8() > max {
-            return false;
+    for c in s.chars() {
+        if c.is_ascii() {
+            // (what `to_lowercase` and `is_alphanumeric` say of it, without their tables)
+            if c.is_ascii_alphanumeric() || c == '%' {
+                if out.len() >= max {
+                    return false;
+                }
+                out.push(c.to_ascii_lowercase());
+            }
+            continue;
         }
-        out.push(c);
+        for c in c.to_lowercase().filter(|c| c.is_alphanumeric()) {
+            if out.len() + c.len_utf8() > max {
+                return false;
+            }
+            out.push(c);
+        }
     }
     true
 }
@@ -63,14 +75,14 @@ pub fn squash_within(s: &str, max: usize, out: &mut String) -> bool {
 /// Squashed keys to kinds, with the length of the longest key.
 #[derive(Debug, Clone, Default)]
 pub struct KindMap {
-    map: HashMap<String, &'static str>,
+    map: rustc_hash::FxHashMap<String, &'static str>,
     longest: usize,
 }
 
 impl KindMap {
     pub fn new(map: HashMap<String, &'static str>) -> KindMap {
         let longest = map.keys().map(String::len).max().unwrap_or(0);
-        KindMap { map, longest }
+        KindMap { map: map.into_iter().collect(), longest }
     }
 
     /// The kind of an already squashed key.

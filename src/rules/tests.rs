@@ -735,3 +735,51 @@ fn a_folder_of_the_shipped_rules_compiles_on_first_use_and_an_edited_one_now() {
     let e = Rules::from_dir_to_run(dir.path()).unwrap_err().to_string();
     assert!(e.contains(&format!("seniority.toml:{line}:")), "{e}");
 }
+
+/// A `ReSet` (built without the literal prefilter) finds the patterns `regex::RegexSet`
+/// finds, for the shipped categories and boilerplate rules, on every line of the samples and
+/// of the development copy and on the rules' examples, as written and upper-cased.
+#[test]
+fn a_pattern_set_finds_what_a_regex_set_finds() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let patterns = |file: &str, table: &str, key: &str| -> Vec<String> {
+        let v: toml::Value = toml::from_str(&std::fs::read_to_string(root.join("rules").join(file)).unwrap()).unwrap();
+        v[table]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|t| match &t[key] {
+                toml::Value::Array(a) => a.iter().map(|p| p.as_str().unwrap().to_string()).collect(),
+                p => vec![p.as_str().unwrap().to_string()],
+            })
+            .map(|p| ascii_boundaries(&p))
+            .collect()
+    };
+    let mut lines = Vec::new();
+    for dir in ["corpus", "tests/devset/docs"] {
+        for e in std::fs::read_dir(root.join(dir)).unwrap() {
+            let bytes = std::fs::read(e.unwrap().path()).unwrap();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            lines.extend(text.lines().map(str::to_string));
+            lines.extend(text.lines().map(str::to_uppercase));
+        }
+    }
+    assert!(lines.len() > 10_000, "{}", lines.len());
+    for (file, table) in [("categories.toml", "category"), ("boilerplate.toml", "rule")] {
+        for key in ["examples", "counter-examples"] {
+            lines.extend(patterns(file, table, key).into_iter().flat_map(|e| [e.to_uppercase(), e]));
+        }
+    }
+    for pats in [patterns("categories.toml", "category", "patterns"), patterns("boilerplate.toml", "rule", "pattern")] {
+        let ours = ReSet::build(&pats, REGEX_SIZE_LIMIT * 8).unwrap();
+        let theirs = regex::RegexSetBuilder::new(&pats).case_insensitive(true).build().unwrap();
+        let mut found = 0;
+        for line in &lines {
+            let want: Vec<usize> = theirs.matches(line).into_iter().collect();
+            assert_eq!(ours.matches(line).collect::<Vec<_>>(), want, "{line:?}");
+            assert_eq!(ours.is_match(line), !want.is_empty(), "{line:?}");
+            found += want.len();
+        }
+        assert!(found > 200, "the lines match too few patterns to compare: {found}");
+    }
+}
