@@ -776,7 +776,7 @@ fn a_pattern_set_finds_what_a_regex_set_finds() {
         let mut found = 0;
         for line in &lines {
             let want: Vec<usize> = theirs.matches(line).into_iter().collect();
-            assert_eq!(ours.matches(line).collect::<Vec<_>>(), want, "{line:?}");
+            assert_eq!(ours.matches(line), want, "{line:?}");
             assert_eq!(ours.is_match(line), !want.is_empty(), "{line:?}");
             found += want.len();
         }
