@@ -35,9 +35,18 @@ use std::convert::Infallible;
 
 const BOM: &[u8] = "\u{feff}".as_bytes();
 
+/// Most nodes a page's tree is sized for before it is parsed (about 10 MB).
+const NODES_AHEAD: usize = 1 << 16;
+
 /// A whole page, as `Html::parse_document` parses it.
 pub fn document(html: &str) -> Html {
-    let builder = TreeBuilder::new(HtmlTreeSink::new(Html::new_document()), Default::default());
+    let mut doc = Html::new_document();
+    // the tree's nodes are held in one vector: sized once for about an element and a text
+    // per `<`, rather than grown (and copied) a dozen times; at most `NODES_AHEAD` (a `<`
+    // need not open a tag: a page of them grows its tree as it goes)
+    let nodes = (2 * memchr::memchr_iter(b'<', html.as_bytes()).count() + 8).min(NODES_AHEAD);
+    doc.tree = ego_tree::Tree::with_capacity(scraper::Node::Document, nodes);
+    let builder = TreeBuilder::new(HtmlTreeSink::new(doc), Default::default());
     tokenize(&builder, html);
     builder.sink.finish()
 }
@@ -53,9 +62,8 @@ pub fn fragment(html: &str) -> Html {
 }
 
 fn tokenize<S: TreeSink>(builder: &TreeBuilder<S::Handle, S>, html: &str) {
-    let html = html.as_bytes();
-    let html = html.strip_prefix(BOM).unwrap_or(html);
-    let Ok(()) = Tokenizer::new_with_emitter(html, ToTree::new(builder, html)).finish();
+    let html = html.strip_prefix('\u{feff}').unwrap_or(html);
+    let Ok(()) = Tokenizer::new_with_emitter(html.as_bytes(), ToTree::new(builder, html)).finish();
 }
 
 /// Whether html5ever's tokenizer reads a parse error first in `rest`, the input after a
@@ -96,6 +104,69 @@ fn text(b: &[u8]) -> StrTendril {
     StrTendril::from_slice(&utf8(b))
 }
 
+/// Text gathered from html5gum's pieces. They are mostly slices of the page itself, one
+/// right after the other: while they are, the text is that span of the page, neither copied
+/// nor checked again (a `&str`'s span at character boundaries is UTF-8). A piece from
+/// elsewhere (a character reference, a replaced NUL, the `<` of `a<b` in a script) turns it
+/// into bytes of its own.
+#[derive(Default)]
+struct Gathered {
+    span: Option<(usize, usize)>,
+    bytes: Vec<u8>,
+    owned: bool,
+}
+
+impl Gathered {
+    fn push(&mut self, page: &str, piece: &[u8]) {
+        if !self.owned {
+            // where `piece` lies in `page`, if it does: compared as addresses, safely
+            let (base, at) = (page.as_ptr() as usize, piece.as_ptr() as usize);
+            let inside = at >= base && at - base + piece.len() <= page.len();
+            match self.span {
+                _ if !inside => {}
+                None => {
+                    self.span = Some((at - base, at - base + piece.len()));
+                    return;
+                }
+                Some((a, b)) if b == at - base => {
+                    self.span = Some((a, b + piece.len()));
+                    return;
+                }
+                Some(_) => {}
+            }
+            self.owned = true;
+            self.bytes.clear();
+            if let Some((a, b)) = self.span.take() {
+                self.bytes.extend_from_slice(&page.as_bytes()[a..b]);
+            }
+        }
+        self.bytes.extend_from_slice(piece);
+    }
+
+    fn is_empty(&self) -> bool {
+        if self.owned {
+            self.bytes.is_empty()
+        } else {
+            self.span.is_none_or(|(a, b)| a == b)
+        }
+    }
+
+    /// The text, lossily where its bytes are not UTF-8 (a span split inside a character).
+    fn get<'p>(&'p self, page: &'p str) -> std::borrow::Cow<'p, str> {
+        match self.span {
+            _ if self.owned => utf8(&self.bytes),
+            None => "".into(),
+            Some((a, b)) => page.get(a..b).map_or_else(|| utf8(&page.as_bytes()[a..b]), Into::into),
+        }
+    }
+
+    fn clear(&mut self) {
+        self.span = None;
+        self.owned = false;
+        self.bytes.clear();
+    }
+}
+
 fn name(b: &[u8]) -> LocalName {
     LocalName::from(&*utf8(b))
 }
@@ -105,10 +176,10 @@ fn name(b: &[u8]) -> LocalName {
 struct ToTree<'a, S> {
     sink: &'a S,
     /// the page, and how far html5gum has read it
-    input: &'a [u8],
+    input: &'a str,
     pos: isize,
     /// characters not yet handed over
-    chars: Vec<u8>,
+    chars: Gathered,
     /// html5ever would drop a byte order mark at the start of `chars`
     bom: bool,
     /// the tag being read: an end tag, its name, `/>`
@@ -122,7 +193,7 @@ struct ToTree<'a, S> {
     /// the attribute being read
     in_attr: bool,
     attr_name: Vec<u8>,
-    attr_value: Vec<u8>,
+    attr_value: Gathered,
     /// the name of the last start tag (an end tag of it ends `<script>` and the like)
     last_start_tag: Vec<u8>,
     comment: Vec<u8>,
@@ -133,12 +204,12 @@ struct ToTree<'a, S> {
 }
 
 impl<'a, S: TokenSink> ToTree<'a, S> {
-    fn new(sink: &'a S, input: &'a [u8]) -> Self {
+    fn new(sink: &'a S, input: &'a str) -> Self {
         ToTree {
             sink,
             input,
             pos: 0,
-            chars: Vec::new(),
+            chars: Gathered::default(),
             bom: false,
             end_tag: false,
             tag_name: Vec::new(),
@@ -148,7 +219,7 @@ impl<'a, S: TokenSink> ToTree<'a, S> {
             had_repeated: false,
             in_attr: false,
             attr_name: Vec::new(),
-            attr_value: Vec::new(),
+            attr_value: Gathered::default(),
             last_start_tag: Vec::new(),
             comment: Vec::new(),
             doctype_name: Vec::new(),
@@ -160,7 +231,7 @@ impl<'a, S: TokenSink> ToTree<'a, S> {
 
     /// The input not yet read.
     fn rest(&self) -> &[u8] {
-        usize::try_from(self.pos).ok().and_then(|p| self.input.get(p..)).unwrap_or_default()
+        usize::try_from(self.pos).ok().and_then(|p| self.input.as_bytes().get(p..)).unwrap_or_default()
     }
 
     fn send(&self, token: Token) -> TokenSinkResult<S::Handle> {
@@ -173,14 +244,15 @@ impl<'a, S: TokenSink> ToTree<'a, S> {
         if self.chars.is_empty() {
             return;
         }
-        let value = if bom { self.chars.strip_prefix(BOM).unwrap_or(&self.chars) } else { &self.chars[..] };
+        let chars = self.chars.get(self.input);
+        let value = if bom { chars.strip_prefix('\u{feff}').unwrap_or(&chars) } else { &chars };
         // html5ever's tokenizer hands a NUL in text over as a token of its own
-        for (i, part) in value.split(|&b| b == 0).enumerate() {
+        for (i, part) in value.split('\0').enumerate() {
             if i > 0 {
                 let _ = self.send(Token::NullCharacterToken);
             }
             if !part.is_empty() {
-                let _ = self.send(Token::CharacterTokens(text(part)));
+                let _ = self.send(Token::CharacterTokens(StrTendril::from_slice(part)));
             }
         }
         self.chars.clear();
@@ -195,7 +267,10 @@ impl<'a, S: TokenSink> ToTree<'a, S> {
         self.repeated = self.attrs.iter().any(|a| a.name.local == name);
         self.had_repeated |= self.repeated;
         if !self.repeated {
-            self.attrs.push(Attribute { name: QualName::new(None, ns!(), name), value: text(&self.attr_value) });
+            self.attrs.push(Attribute {
+                name: QualName::new(None, ns!(), name),
+                value: StrTendril::from_slice(&self.attr_value.get(self.input)),
+            });
         }
     }
 
@@ -237,7 +312,7 @@ impl<S: TokenSink> Emitter for ToTree<'_, S> {
     }
 
     fn emit_string(&mut self, c: &[u8]) {
-        self.chars.extend_from_slice(c);
+        self.chars.push(self.input, c);
     }
 
     fn init_start_tag(&mut self) {
@@ -346,7 +421,7 @@ impl<S: TokenSink> Emitter for ToTree<'_, S> {
     }
 
     fn push_attribute_value(&mut self, s: &[u8]) {
-        self.attr_value.extend_from_slice(s);
+        self.attr_value.push(self.input, s);
     }
 
     fn set_doctype_public_identifier(&mut self, value: &[u8]) {

@@ -952,14 +952,17 @@ impl Rules {
             (out, c.errors)
         }
         let (taxonomy, codes, cats, boiler, company, languages, structures, posting) = std::thread::scope(|scope| {
-            // the taxonomies' tables, which the codes need, are read meanwhile, and the keys
-            // of their titles, which the documents' first title needs, are made
-            // (on one core the keys are made by the first title that needs them)
-            let coder = Part::start(scope, parallel, || {
-                if let (true, Ok(coder)) = (parallel, crate::codes::Coder::shared()) {
-                    coder.prepare();
-                }
-            });
+            // the taxonomies' tables and the keys of their titles, which the documents'
+            // first title needs, are made on a thread nothing waits for: the documents
+            // start meanwhile, and the first to code a title waits for them if need be (on
+            // one core the first title that needs them makes them)
+            if parallel {
+                let _ = std::thread::Builder::new().name("coder".into()).spawn(|| {
+                    if let Ok(coder) = crate::codes::Coder::shared() {
+                        coder.prepare();
+                    }
+                });
+            }
             let tax_codes = Part::start(scope, parallel, || {
                 let tax = run(deferred, |c| match (&roles_f, &sen_f) {
                     (Some(r), Some(s)) => c.taxonomy(roles_t, r, sen_t, s, packs),
@@ -980,7 +983,6 @@ impl Rules {
             });
             let posting = Part::start(scope, parallel, || run(deferred, |c| c.posting(po_t, po_f.as_ref()?, packs)));
             let (taxonomy, codes) = tax_codes.join();
-            coder.join();
             let (languages, structures) = structure.join();
             (taxonomy, codes, cats.join(), boiler.join(), company.join(), languages, structures, posting.join())
         });
