@@ -142,8 +142,8 @@ impl Titles {
             let mut key = |t: &str| coding.key_hash(t, &mut scratch);
             let mut onet: Vec<(u64, u32)> = c.onet.iter().enumerate().map(|(i, o)| (key(&o.label), i as u32)).collect();
             for row in tsv_rows(ONET_ALTERNATE_TITLES) {
-                let (Some(code), Some(title)) = (row.first(), row.get(1)) else { continue };
-                if let Some(&i) = c.onet_by_code.get(*code) {
+                let (Some(code), Some(title)) = row else { continue };
+                if let Some(&i) = c.onet_by_code.get(code) {
                     onet.push((key(title), i as u32));
                 }
             }
@@ -198,8 +198,8 @@ impl Lexical {
     fn build(c: &Coder) -> Lexical {
         let mut onet_titles: Vec<Vec<String>> = c.onet.iter().map(|o| vec![o.label.clone()]).collect();
         for row in tsv_rows(ONET_ALTERNATE_TITLES) {
-            let (Some(code), Some(title)) = (row.first(), row.get(1)) else { continue };
-            if let Some(&i) = c.onet_by_code.get(*code) {
+            let (Some(code), Some(title)) = row else { continue };
+            if let Some(&i) = c.onet_by_code.get(code) {
                 onet_titles[i].push(title.to_string());
             }
         }
@@ -378,8 +378,13 @@ impl Index {
     }
 }
 
-fn tsv_rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
-    text.lines().skip(1).filter(|l| !l.trim().is_empty()).map(|l| l.split('\t').collect())
+/// The first two fields of each row of a tab-separated table, its header left out (no
+/// vector per row: 57,000 rows are read at every start).
+fn tsv_rows(text: &str) -> impl Iterator<Item = (Option<&str>, Option<&str>)> {
+    text.lines().skip(1).filter(|l| !l.trim().is_empty()).map(|l| {
+        let mut fields = l.split('\t');
+        (fields.next(), fields.next())
+    })
 }
 
 impl Coder {
@@ -449,7 +454,7 @@ impl Coder {
         }
         let mut onet = Vec::new();
         for row in tsv_rows(ONET_OCCUPATIONS) {
-            let (Some(code), Some(title)) = (row.first(), row.get(1)) else { continue };
+            let (Some(code), Some(title)) = row else { continue };
             onet.push(Concept {
                 id: code.to_string(),
                 label: title.to_string(),
@@ -659,7 +664,7 @@ mod tests {
             assert_eq!(coder.coding.key_hash(t, &mut scratch), words_hash(&coder.coding.words(t).join(" ")), "{t}");
         }
         for row in tsv_rows(ONET_ALTERNATE_TITLES) {
-            let t = row.get(1).copied().unwrap_or("");
+            let t = row.1.unwrap_or("");
             assert_eq!(coder.coding.key_hash(t, &mut scratch), words_hash(&coder.coding.words(t).join(" ")), "{t}");
         }
     }

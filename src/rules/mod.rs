@@ -1356,6 +1356,35 @@ pub fn never_matches(pattern: &str) -> bool {
 
 /// A regex error on one line: the parser's reason and where in the pattern, instead of the
 /// multi-line picture `regex::Error` draws.
+/// The names of a pattern's capture groups, read from its syntax: checking them must not
+/// compile a regex the shipped rules compile on first use (another language's skills
+/// pattern took 17 ms to compile at every start). Empty for a pattern that does not parse
+/// (compiling it reports why).
+fn group_names(pattern: &str) -> Vec<String> {
+    use regex_syntax::ast::{self, Ast, GroupKind};
+    struct Names(Vec<String>);
+    impl ast::Visitor for Names {
+        type Output = Vec<String>;
+        type Err = ();
+        fn finish(self) -> Result<Vec<String>, ()> {
+            Ok(self.0)
+        }
+        fn visit_pre(&mut self, a: &Ast) -> Result<(), ()> {
+            if let Ast::Group(g) = a {
+                if let GroupKind::CaptureName { name, .. } = &g.kind {
+                    self.0.push(name.name.clone());
+                }
+            }
+            Ok(())
+        }
+    }
+    ast::parse::Parser::new()
+        .parse(pattern)
+        .ok()
+        .and_then(|a| ast::visit(&a, Names(Vec::new())).ok())
+        .unwrap_or_default()
+}
+
 fn regex_error(pattern: &str, err: &regex::Error) -> String {
     let parsed = regex_syntax::ParserBuilder::new().build().parse(pattern);
     match parsed {
@@ -2227,8 +2256,9 @@ impl Compiler {
             (&p.req_skills, &f.requirements.skills, &["list"][..]),
         ] {
             for r in &re.0 {
+                let groups = group_names(r.as_str());
                 for name in names {
-                    if !r.capture_names().any(|n| n == Some(*name)) {
+                    if !groups.iter().any(|n| n == name) {
                         let at = s.as_ref().map_or(0, |s| s.span().start);
                         self.err_at(
                             t,

@@ -783,3 +783,23 @@ fn a_pattern_set_finds_what_a_regex_set_finds() {
         assert!(found > 200, "the lines match too few patterns to compare: {found}");
     }
 }
+
+/// The names of a pattern's groups read from its syntax are the compiled regex's; checking
+/// the years and skills patterns' groups at load compiles none of them (each language's
+/// are compiled when a document of it needs them).
+#[test]
+fn group_names_are_read_without_compiling() {
+    for p in [r"(?P<min>\d+)-(?<max>\d+)", r"(?:a|(?P<list>[^.;:]{2,160}))+", r"(x)(?i:(?P<a>y))", r"\(?P<no>\)"] {
+        let named: Vec<String> = regex::Regex::new(p).unwrap().capture_names().flatten().map(str::to_string).collect();
+        assert_eq!(group_names(p), named, "{p}");
+    }
+    assert!(group_names("(?P<list>unclosed").is_empty());
+    let fresh = Rules::embedded().unwrap();
+    let pats = [&fresh.structure.req_years, &fresh.structure.req_skills];
+    assert!(pats.iter().all(|p| !p.0.is_empty()), "the shipped rules have years and skills patterns");
+    for re in pats.iter().flat_map(|p| &p.0) {
+        assert!(!re.is_compiled(), "compiled at load: {}", re.as_str());
+        let named: Vec<String> = re.regex().capture_names().flatten().map(str::to_string).collect();
+        assert_eq!(group_names(re.as_str()), named, "{}", re.as_str());
+    }
+}
