@@ -9,7 +9,16 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub mod assign;
+// (what makes the tables runs in the build script and the tests)
+#[cfg_attr(not(test), allow(dead_code))]
+mod keys;
 pub use assign::{assign, CODES_RULE};
+#[cfg(test)]
+use keys::WordScratch;
+use keys::{tsv_rows, words_hash, Reduce};
+
+/// The title keys `build.rs` made (`keys`).
+static TABLES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/title_keys.bin"));
 
 const ESCO_OCCUPATIONS: &str = include_str!("../../taxonomies/esco/occupations_en.csv");
 const ESCO_ISCO_GROUPS: &str = include_str!("../../taxonomies/esco/ISCOGroups_en.csv");
@@ -98,7 +107,7 @@ pub struct Coder {
     onet: Vec<Concept>,
     esco_by_uri: HashMap<String, usize>,
     onet_by_code: HashMap<String, usize>,
-    titles: OnceLock<Titles>,
+    titles: Titles,
     lexical: OnceLock<Lexical>,
     /// Rankings already made, by the title's words and `top`: a dump of a thousand postings
     /// titled "Teacher" ranks it once (a title O*NET files under many occupations makes up to
@@ -112,76 +121,49 @@ pub type Ranking = (Vec<EscoHit>, Vec<OnetHit>);
 /// Most rankings kept by the coder.
 const CACHE: usize = 4096;
 
-/// Every label and title of both taxonomies, by its words (the exact look-ups): sorted
-/// (hash of the words, concept, label) triples, small enough to build for every run.
+/// Every label and title of both taxonomies, by its words (the exact look-ups): the sorted
+/// tables of (hash of the words, concept, label) the build made (`keys`), read in place.
 struct Titles {
     /// (hash of the normalized O*NET title or alternate title, occupation)
-    onet: Vec<(u64, u32)>,
+    onet: &'static [u8],
     /// (hash of the normalized ESCO label, concept, label index)
-    esco: Vec<(u64, u32, u32)>,
+    esco: &'static [u8],
 }
 
-fn words_hash(words: &str) -> u64 {
-    use std::hash::Hasher;
-    // deterministic (no random seed): the same hash in every run. The bytes, then 0xff (as
-    // `str`'s `Hash` ends a string): `Coding::key_hash` writes the same bytes in pieces
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    h.write(words.as_bytes());
-    h.write_u8(0xff);
-    h.finish()
+/// The entries of an encoded table whose key is `h`: their bytes after the key.
+fn entries(table: &[u8], size: usize, h: u64) -> impl Iterator<Item = &[u8]> {
+    let key = |i: usize| u64::from_le_bytes(table[i * size..i * size + 8].try_into().expect("8 bytes"));
+    let (mut lo, mut hi) = (0, table.len() / size);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if key(mid) < h {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    table[lo * size..].chunks_exact(size).take_while(move |e| e[..8] == h.to_le_bytes()).map(|e| &e[8..])
+}
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes"))
 }
 
 impl Titles {
-    fn build(c: &Coder) -> Titles {
-        let coding = &c.coding;
-        // 90,000 titles and labels: their words are hashed without being made (`key_hash`),
-        // O*NET's and ESCO's on two threads (scoped threads: this runs inside a `OnceLock`,
-        // where a rayon task could start a document that waits for it)
-        let onet = || {
-            let mut scratch = WordScratch::default();
-            let mut key = |t: &str| coding.key_hash(t, &mut scratch);
-            let mut onet: Vec<(u64, u32)> = c.onet.iter().enumerate().map(|(i, o)| (key(&o.label), i as u32)).collect();
-            for row in tsv_rows(ONET_ALTERNATE_TITLES) {
-                let (Some(code), Some(title)) = row else { continue };
-                if let Some(&i) = c.onet_by_code.get(code) {
-                    onet.push((key(title), i as u32));
-                }
-            }
-            onet.sort_unstable();
-            onet.dedup();
-            onet
-        };
-        let esco = || {
-            let mut scratch = WordScratch::default();
-            let mut key = |t: &str| coding.key_hash(t, &mut scratch);
-            c.esco_labels.iter().enumerate().map(|(l, (i, t))| (key(t), *i as u32, l as u32)).collect::<Vec<_>>()
-        };
-        let (onet, mut esco) = if std::thread::available_parallelism().is_ok_and(|n| n.get() > 1) {
-            std::thread::scope(|s| {
-                let o = crate::rules::Part::start(s, true, onet);
-                let e = esco();
-                (o.join(), e)
-            })
-        } else {
-            (onet(), esco())
-        };
-        esco.sort_unstable();
-        esco.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
+    fn embedded() -> Titles {
+        let n = u64::from_le_bytes(TABLES[..8].try_into().expect("8 bytes")) as usize;
+        let (onet, esco) = TABLES[8..].split_at(n * keys::ONET_ENTRY);
         Titles { onet, esco }
     }
 
     /// O*NET occupations with a title of these words.
     fn onet(&self, words: &str) -> impl Iterator<Item = usize> + '_ {
-        let h = words_hash(words);
-        let at = self.onet.partition_point(|e| e.0 < h);
-        self.onet[at..].iter().take_while(move |e| e.0 == h).map(|e| e.1 as usize)
+        entries(self.onet, keys::ONET_ENTRY, words_hash(words)).map(|e| u32_at(e, 0) as usize)
     }
 
     /// ESCO concepts (and one of their labels) with a label of these words.
     fn esco(&self, words: &str) -> impl Iterator<Item = (usize, u32)> + '_ {
-        let h = words_hash(words);
-        let at = self.esco.partition_point(|e| e.0 < h);
-        self.esco[at..].iter().take_while(move |e| e.0 == h).map(|e| (e.1 as usize, e.2))
+        entries(self.esco, keys::ESCO_ENTRY, words_hash(words)).map(|e| (u32_at(e, 0) as usize, u32_at(e, 4)))
     }
 }
 
@@ -220,90 +202,26 @@ impl Concept {
     }
 }
 
-/// Buffers reused by `Coding::key_hash`.
-#[derive(Default)]
-struct WordScratch {
-    lower: String,
-    /// the reduced words, one after the other
-    words: String,
-    spans: Vec<(usize, usize)>,
-}
-
 impl Coding {
-    /// `words_hash(&self.words(title).join(" "))`, without a string per word: the words are
-    /// reduced into one buffer, sorted and deduplicated as spans of it, and hashed in turn
-    /// (the hasher reads its input as one stream of bytes, however it is split).
-    fn key_hash(&self, title: &str, s: &mut WordScratch) -> u64 {
-        use std::hash::Hasher;
-        let WordScratch { lower, words, spans } = s;
-        lower.clear();
-        if title.is_ascii() {
-            lower.push_str(title);
-            lower.make_ascii_lowercase();
-        } else {
-            lower.push_str(&title.to_lowercase());
+    /// How its words are reduced.
+    fn reduce(&self) -> Reduce<'_> {
+        Reduce {
+            stop_words: &self.stop_words,
+            min_plural_len: self.min_plural_len,
+            plurals: &self.plurals,
+            keep_s: &self.keep_s,
         }
-        words.clear();
-        spans.clear();
-        let mut add = |w: &str| {
-            if w.is_empty() || self.stop_words.iter().any(|s| s == w) {
-                return;
-            }
-            let start = words.len();
-            self.word_into(w, words);
-            spans.push((start, words.len()));
-        };
-        if lower.is_ascii() {
-            // (an ASCII character is alphanumeric as a `char` exactly when as a byte)
-            let mut from = 0;
-            for (i, b) in lower.bytes().enumerate() {
-                if !b.is_ascii_alphanumeric() {
-                    add(&lower[from..i]);
-                    from = i + 1;
-                }
-            }
-            add(&lower[from..]);
-        } else {
-            lower.split(|c: char| !c.is_alphanumeric()).for_each(add);
-        }
-        let text = |&(a, b): &(usize, usize)| &words[a..b];
-        spans.sort_unstable_by(|a, b| text(a).cmp(text(b)));
-        spans.dedup_by(|a, b| text(a) == text(b));
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        for (i, span) in spans.iter().enumerate() {
-            if i > 0 {
-                h.write(b" ");
-            }
-            h.write(text(span).as_bytes());
-        }
-        // how `str`'s `Hash` ends a string
-        h.write_u8(0xff);
-        h.finish()
     }
 
-    /// `word`, written at the end of `out`.
-    fn word_into(&self, w: &str, out: &mut String) {
-        if w.chars().count() <= self.min_plural_len {
-            out.push_str(w);
-            return;
-        }
-        for (from, to) in &self.plurals {
-            if let Some(stem) = w.strip_suffix(from.as_str()) {
-                out.push_str(stem);
-                out.push_str(to);
-                return;
-            }
-        }
-        if w.ends_with('s') && !self.keep_s.iter().any(|k| w.ends_with(k.as_str())) {
-            out.push_str(&w[..w.len() - 1]);
-        } else {
-            out.push_str(w);
-        }
+    /// `words_hash(&self.words(title).join(" "))`, without a string per word.
+    #[cfg(test)]
+    fn key_hash(&self, title: &str, s: &mut WordScratch) -> u64 {
+        self.reduce().key_hash(title, s)
     }
 
     fn word(&self, w: &str) -> String {
         let mut out = String::with_capacity(w.len() + 1);
-        self.word_into(w, &mut out);
+        self.reduce().word_into(w, &mut out);
         out
     }
 
@@ -378,15 +296,6 @@ impl Index {
     }
 }
 
-/// The first two fields of each row of a tab-separated table, its header left out (no
-/// vector per row: 57,000 rows are read at every start).
-fn tsv_rows(text: &str) -> impl Iterator<Item = (Option<&str>, Option<&str>)> {
-    text.lines().skip(1).filter(|l| !l.trim().is_empty()).map(|l| {
-        let mut fields = l.split('\t');
-        (fields.next(), fields.next())
-    })
-}
-
 impl Coder {
     /// The coder of the embedded taxonomies, built once, on first use.
     pub fn shared() -> Result<&'static Coder, String> {
@@ -423,45 +332,21 @@ impl Coder {
     /// The coder of the embedded taxonomies.
     pub fn embedded() -> Result<Coder, String> {
         let coding: Coding = toml::from_str(CODING).map_err(|e| format!("taxonomies/coding.toml: {e}"))?;
-        let mut esco = Vec::new();
-        let mut esco_labels = Vec::new();
-        for (file, text, group_col) in
-            [("occupations_en.csv", ESCO_OCCUPATIONS, "iscoGroup"), ("ISCOGroups_en.csv", ESCO_ISCO_GROUPS, "code")]
-        {
-            let mut r = csv::Reader::from_reader(text.as_bytes());
-            let h = r.headers().map_err(|e| format!("taxonomies/esco/{file}: {e}"))?.clone();
-            let col = |name: &str| {
-                h.iter().position(|c| c == name).ok_or(format!("taxonomies/esco/{file}: no column {name}"))
-            };
-            let (uri, pref, alt, group) =
-                (col("conceptUri")?, col("preferredLabel")?, col("altLabels")?, col(group_col)?);
-            let code = col("code")?;
-            for rec in r.records() {
-                let rec = rec.map_err(|e| format!("taxonomies/esco/{file}: {e}"))?;
-                let i = esco.len();
-                let label = rec.get(pref).unwrap_or("").to_string();
-                esco_labels.push((i, label.clone()));
-                for a in rec.get(alt).unwrap_or("").lines().map(str::trim).filter(|a| !a.is_empty()) {
-                    esco_labels.push((i, a.to_string()));
-                }
-                esco.push(Concept {
-                    id: rec.get(uri).unwrap_or("").to_string(),
-                    label,
-                    group: rec.get(group).unwrap_or("").to_string(),
-                    code: rec.get(code).unwrap_or("").to_string(),
-                });
-            }
-        }
-        let mut onet = Vec::new();
-        for row in tsv_rows(ONET_OCCUPATIONS) {
-            let (Some(code), Some(title)) = row else { continue };
-            onet.push(Concept {
+        let mut records = keys::esco_records("occupations_en.csv", ESCO_OCCUPATIONS, "iscoGroup")?;
+        records.extend(keys::esco_records("ISCOGroups_en.csv", ESCO_ISCO_GROUPS, "code")?);
+        // numbered as the build numbered them for the title keys
+        let esco_labels: Vec<(usize, String)> =
+            keys::labels_of(&records).into_iter().map(|(i, l)| (i, l.to_string())).collect();
+        let esco: Vec<Concept> =
+            records.into_iter().map(|r| Concept { id: r.uri, label: r.label, group: r.group, code: r.code }).collect();
+        let onet: Vec<Concept> = keys::onet_occupations(ONET_OCCUPATIONS)
+            .map(|(code, title)| Concept {
                 id: code.to_string(),
                 label: title.to_string(),
                 group: String::new(),
                 code: code.to_string(),
-            });
-        }
+            })
+            .collect();
         let esco_by_uri = esco.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
         let onet_by_code = onet.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
         Ok(Coder {
@@ -471,7 +356,7 @@ impl Coder {
             esco,
             esco_labels,
             onet,
-            titles: OnceLock::new(),
+            titles: Titles::embedded(),
             lexical: OnceLock::new(),
             cache: Default::default(),
         })
@@ -512,14 +397,8 @@ impl Coder {
         (esco, onet)
     }
 
-    /// Build now what coding the first title needs (the keys of every title and label), so
-    /// that no document waits for it.
-    pub fn prepare(&self) {
-        self.titles();
-    }
-
     fn titles(&self) -> &Titles {
-        self.titles.get_or_init(|| Titles::build(self))
+        &self.titles
     }
 
     fn lexical(&self) -> &Lexical {
@@ -667,6 +546,23 @@ mod tests {
             let t = row.1.unwrap_or("");
             assert_eq!(coder.coding.key_hash(t, &mut scratch), words_hash(&coder.coding.words(t).join(" ")), "{t}");
         }
+    }
+
+    /// The title keys the build embedded are those of the taxonomies and `coding.toml`
+    /// embedded with them: made again here, byte for byte.
+    #[test]
+    fn the_embedded_title_keys_are_the_taxonomies() {
+        let coder = Coder::shared().unwrap();
+        let labels: Vec<(usize, &str)> = coder.esco_labels.iter().map(|(i, l)| (*i, l.as_str())).collect();
+        let tables = keys::make_tables(&coder.coding.reduce(), ONET_OCCUPATIONS, ONET_ALTERNATE_TITLES, &labels);
+        assert!(tables.0.len() > 50_000 && tables.1.len() > 30_000, "{} and {}", tables.0.len(), tables.1.len());
+        assert!(keys::encode(&tables) == TABLES, "the embedded title keys are stale: rebuild");
+        // and a look-up finds what the tables hold
+        let (k, o) = tables.0[tables.0.len() / 2];
+        let t = coder.titles();
+        let found: Vec<usize> = entries(t.onet, keys::ONET_ENTRY, k).map(|e| u32_at(e, 0) as usize).collect();
+        assert!(found.contains(&(o as usize)));
+        assert!(t.onet(&coder.coding.words("Registered Nurses").join(" ")).any(|o| coder.onet[o].id == "29-1141.00"));
     }
 
     #[test]

@@ -952,15 +952,12 @@ impl Rules {
             (out, c.errors)
         }
         let (taxonomy, codes, cats, boiler, company, languages, structures, posting) = std::thread::scope(|scope| {
-            // the taxonomies' tables and the keys of their titles, which the documents'
-            // first title needs, are made on a thread nothing waits for: the documents
-            // start meanwhile, and the first to code a title waits for them if need be (on
-            // one core the first title that needs them makes them)
+            // the taxonomies' tables, which the codes and the documents' first title need,
+            // are read on a thread nothing waits for: whichever needs them first waits for
+            // them if need be (on one core the first that needs them reads them)
             if parallel {
                 let _ = std::thread::Builder::new().name("coder".into()).spawn(|| {
-                    if let Ok(coder) = crate::codes::Coder::shared() {
-                        coder.prepare();
-                    }
+                    let _ = crate::codes::Coder::shared();
                 });
             }
             let tax_codes = Part::start(scope, parallel, || {
@@ -1419,7 +1416,7 @@ pub fn slug(s: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-/// A part of a job (of the rules compiling, of the title keys) running on a scoped thread
+/// A part of a job (of the rules compiling) running on a scoped thread
 /// of its own, or done already: on one core, or where no thread could be started.
 pub(crate) enum Part<'s, T> {
     /// (`None` only if the thread found its work gone, which cannot happen)
