@@ -668,7 +668,7 @@ fn drop_repeats(blocks: Vec<Block>, dropped: &mut Vec<Dropped>) -> Vec<Block> {
             Some(RULE_REPEATED_BLOCK)
         } else if cells.contains(&k) {
             Some(RULE_TABLE_COPY)
-        } else if !b.is_heading() && k.split(' ').count() >= 5 && seen.contains(&k) {
+        } else if !b.is_heading() && memchr::memchr_iter(b' ', k.as_bytes()).nth(3).is_some() && seen.contains(&k) {
             Some(RULE_REPEATED_TEXT)
         } else {
             None

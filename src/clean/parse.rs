@@ -108,7 +108,8 @@ fn text(b: &[u8]) -> StrTendril {
 /// right after the other: while they are, the text is that span of the page, neither copied
 /// nor checked again (a `&str`'s span at character boundaries is UTF-8). A piece from
 /// elsewhere (a character reference, a replaced NUL, the `<` of `a<b` in a script) turns it
-/// into bytes of its own.
+/// into bytes of its own; so does a carriage return, which html5gum hands over as a line
+/// feed of its own (text after one is copied as before).
 #[derive(Default)]
 struct Gathered {
     span: Option<(usize, usize)>,
@@ -246,7 +247,15 @@ impl<'a, S: TokenSink> ToTree<'a, S> {
         }
         let chars = self.chars.get(self.input);
         let value = if bom { chars.strip_prefix('\u{feff}').unwrap_or(&chars) } else { &chars };
-        // html5ever's tokenizer hands a NUL in text over as a token of its own
+        // html5ever's tokenizer hands a NUL in text over as a token of its own (most text
+        // holds none: looked for at once)
+        if memchr::memchr(0, value.as_bytes()).is_none() {
+            if !value.is_empty() {
+                let _ = self.send(Token::CharacterTokens(StrTendril::from_slice(value)));
+            }
+            self.chars.clear();
+            return;
+        }
         for (i, part) in value.split('\0').enumerate() {
             if i > 0 {
                 let _ = self.send(Token::NullCharacterToken);

@@ -36,15 +36,27 @@ pub fn normalize(s: &str) -> String {
 /// Lower-case alphanumeric tokens joined by spaces: the key used to find repeated text.
 pub fn key(s: &str) -> String {
     if s.is_ascii() {
+        // byte by byte: a word's first byte after other bytes is preceded by a space
         let mut out = String::with_capacity(s.len());
-        for w in s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
-            if !out.is_empty() {
-                out.push(' ');
+        let mut gap = false;
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric() {
+                if gap && !out.is_empty() {
+                    out.push(' ');
+                }
+                gap = false;
+                out.push(char::from(b.to_ascii_lowercase()));
+            } else {
+                gap = true;
             }
-            out.extend(w.chars().map(|c| c.to_ascii_lowercase()));
         }
         return out;
     }
+    key_of_any(s)
+}
+
+/// `key` for any text (on ASCII, what `key`'s byte loop gives).
+fn key_of_any(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for w in s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
         if !out.is_empty() {
@@ -168,6 +180,15 @@ mod tests {
     fn keys_ignore_case_and_punctuation() {
         assert_eq!(key("Work with internal customers."), key("work with Internal customers"));
         assert_eq!(key("(a) b—c"), "a b c");
+        assert_eq!(key("  --Own the P&L, 2x!  "), "own the p l 2x");
+    }
+
+    proptest::proptest! {
+        /// On ASCII text the byte loop gives what the general path gives.
+        #[test]
+        fn the_ascii_key_is_the_general_one(s in "[ -~\t\n]{0,60}") {
+            proptest::prop_assert_eq!(key(&s), key_of_any(&s));
+        }
     }
 
     #[test]

@@ -122,7 +122,7 @@ pub type Ranking = (Vec<EscoHit>, Vec<OnetHit>);
 const CACHE: usize = 4096;
 
 /// Every label and title of both taxonomies, by its words (the exact look-ups): the sorted
-/// tables of (hash of the words, concept, label) the build made (`keys`), read in place.
+/// tables the build made (`keys`), read in place.
 struct Titles {
     /// (hash of the normalized O*NET title or alternate title, occupation)
     onet: &'static [u8],

@@ -63,19 +63,21 @@ struct SourceStat {
 }
 
 /// Accumulates per-document results in a few hundred bytes per role × level × source.
+/// (The maps keyed by numbers hash them by multiplying, `FxHashMap`; those keyed by a
+/// document's strings keep std's seeded hasher, which no document can make collide.)
 #[derive(Debug, Default)]
 pub struct Comparer {
     /// (role, level, source) by name number
-    cells: std::collections::HashMap<(u32, usize, u32), Cell>,
+    cells: rustc_hash::FxHashMap<(u32, usize, u32), Cell>,
     names: Names,
     /// by the source's name number
-    sources: std::collections::HashMap<u32, SourceStat>,
+    sources: rustc_hash::FxHashMap<u32, SourceStat>,
     /// documents per (role, source), all levels together
-    role_docs: std::collections::HashMap<(u32, u32), u32>,
+    role_docs: rustc_hash::FxHashMap<(u32, u32), u32>,
     levels: BTreeMap<usize, String>,
     /// distinct word sets of the responsibilities per (role, source), as word numbers
     /// (`vocab`): a word is held once, however many sets hold it
-    texts: std::collections::HashMap<(u32, u32), Vec<Box<[u32]>>>,
+    texts: rustc_hash::FxHashMap<(u32, u32), Vec<Box<[u32]>>>,
     vocab: std::collections::HashMap<String, u32>,
     words: Vec<String>,
     /// word sets in `texts`
@@ -213,7 +215,7 @@ pub struct CategoryRows {
     labels: std::collections::HashMap<u32, Box<str>>,
     source_docs: std::collections::HashMap<u32, u32>,
     /// documents per (role, source)
-    role_docs: std::collections::HashMap<(u32, u32), u32>,
+    role_docs: rustc_hash::FxHashMap<(u32, u32), u32>,
 }
 
 /// role, level, source and category (`NO_CATEGORY` for a cell without responsibilities) by
@@ -721,7 +723,7 @@ fn source_label<'a>(r: &'a DocResult, file: &'a str) -> &'a str {
 /// would share (two pages titled "Product Manager", a page titled as a company is named)
 /// gets its source's id after it; a company is always its name.
 fn unique_labels(
-    sources: &std::collections::HashMap<u32, SourceStat>,
+    sources: &rustc_hash::FxHashMap<u32, SourceStat>,
     names: &Names,
 ) -> std::collections::HashMap<u32, Box<str>> {
     let shown = |n: &u32, st: &SourceStat| st.label.as_deref().map_or(names.name(*n), |l| l).to_string();

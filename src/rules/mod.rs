@@ -952,14 +952,10 @@ impl Rules {
             (out, c.errors)
         }
         let (taxonomy, codes, cats, boiler, company, languages, structures, posting) = std::thread::scope(|scope| {
-            // the taxonomies' tables, which the codes and the documents' first title need,
-            // are read on a thread nothing waits for: whichever needs them first waits for
-            // them if need be (on one core the first that needs them reads them)
-            if parallel {
-                let _ = std::thread::Builder::new().name("coder".into()).spawn(|| {
-                    let _ = crate::codes::Coder::shared();
-                });
-            }
+            // the taxonomies' tables, which the codes need, are read meanwhile
+            let coder = Part::start(scope, parallel, || {
+                let _ = crate::codes::Coder::shared();
+            });
             let tax_codes = Part::start(scope, parallel, || {
                 let tax = run(deferred, |c| match (&roles_f, &sen_f) {
                     (Some(r), Some(s)) => c.taxonomy(roles_t, r, sen_t, s, packs),
@@ -980,6 +976,7 @@ impl Rules {
             });
             let posting = Part::start(scope, parallel, || run(deferred, |c| c.posting(po_t, po_f.as_ref()?, packs)));
             let (taxonomy, codes) = tax_codes.join();
+            coder.join();
             let (languages, structures) = structure.join();
             (taxonomy, codes, cats.join(), boiler.join(), company.join(), languages, structures, posting.join())
         });
@@ -1351,12 +1348,12 @@ pub fn never_matches(pattern: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// A regex error on one line: the parser's reason and where in the pattern, instead of the
-/// multi-line picture `regex::Error` draws.
 /// The names of a pattern's capture groups, read from its syntax: checking them must not
 /// compile a regex the shipped rules compile on first use (another language's skills
 /// pattern took 17 ms to compile at every start). Empty for a pattern that does not parse
-/// (compiling it reports why).
+/// (compiling it reports why). Read from the syntax tree, a group repeated `{0}` times is
+/// still named (the compiled regex drops it); only the shipped rules are checked this way
+/// without being compiled, and their test compiles them all (`embedded_checked`).
 fn group_names(pattern: &str) -> Vec<String> {
     use regex_syntax::ast::{self, Ast, GroupKind};
     struct Names(Vec<String>);
@@ -1382,6 +1379,8 @@ fn group_names(pattern: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// A regex error on one line: the parser's reason and where in the pattern, instead of the
+/// multi-line picture `regex::Error` draws.
 fn regex_error(pattern: &str, err: &regex::Error) -> String {
     let parsed = regex_syntax::ParserBuilder::new().build().parse(pattern);
     match parsed {
