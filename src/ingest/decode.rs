@@ -14,7 +14,7 @@ pub struct Decoded {
 /// which maps every byte; what was done is reported in `encoding` and `repairs`.
 pub fn decode(bytes: &[u8]) -> Decoded {
     let mut repairs = Vec::new();
-    let (mut text, encoding) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+    let (text, encoding) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         (String::from_utf8_lossy(rest).into_owned(), "utf-8-bom")
     } else if let Some((text, name)) = utf32_with_bom(bytes) {
         (text, name)
@@ -63,6 +63,27 @@ pub fn decode(bytes: &[u8]) -> Decoded {
             },
         }
     };
+    finish(text, encoding, repairs)
+}
+
+/// `decode`, taking the bytes: UTF-8 without a byte order mark (most files) becomes the
+/// text as it is, without a copy; anything else is decoded as `decode` decodes it.
+pub fn decode_owned(bytes: Vec<u8>) -> Decoded {
+    // what `decode` reads first: a byte order mark (UTF-8, UTF-32, UTF-16), UTF-16 without
+    let marked =
+        [&b"\xEF\xBB\xBF"[..], b"\xFF\xFE", b"\xFE\xFF", b"\x00\x00\xFE\xFF"].iter().any(|m| bytes.starts_with(m));
+    if marked || utf16_without_bom(&bytes).is_some() {
+        return decode(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => finish(text, "utf-8", Vec::new()),
+        Err(e) => decode(e.as_bytes()),
+    }
+}
+
+/// The repairs every decoded text gets: NULs removed, line breaks made `\n`, mojibake
+/// repaired.
+fn finish(mut text: String, encoding: &'static str, mut repairs: Vec<String>) -> Decoded {
     // (one scan for both, as most texts hold neither)
     if memchr::memchr2(0, b'\r', text.as_bytes()).is_some() {
         if text.contains('\0') {
@@ -571,6 +592,28 @@ mod tests {
                 .any(|w| w[0] == 0xC3 && matches!(w[1], 0x82 | 0x83 | 0xA2 | 0x90 | 0x91 | 0x98 | 0x99 | 0xB0));
             proptest::prop_assert_eq!(may_hold_mojibake(&text), pairs);
         }
+
+        /// Taking the bytes decodes them as reading them does, whatever they are: byte
+        /// order marks, UTF-16 without one, invalid UTF-8, NULs, CRs, mojibake.
+        #[test]
+        fn decoding_owned_bytes_is_decoding_them(
+            head in proptest::sample::select(vec![
+                &b""[..], b"\xEF\xBB\xBF", b"\xFF\xFE", b"\xFE\xFF", b"\xFF\xFE\x00\x00", b"\x00\x00\xFE\xFF",
+            ]),
+            body in proptest::collection::vec(proptest::sample::select(vec![
+                b'a', b' ', 0, b'\r', b'\n', 0xC3, 0xA9, 0x83, 0xE2, 0x80, 0x99, 0xFF, b'<',
+            ]), 0..64),
+        ) {
+            let bytes = [head, &body[..]].concat();
+            proptest::prop_assert_eq!(decode_owned(bytes.clone()), decode(&bytes));
+        }
+    }
+
+    #[test]
+    fn owned_utf16_without_a_bom_is_decoded_as_such() {
+        let le: Vec<u8> = "Senior Product Manager".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        assert_eq!(decode_owned(le.clone()), decode(&le));
+        assert_eq!(decode_owned(le).encoding, "utf-16le (no BOM)");
     }
 
     #[test]

@@ -487,7 +487,7 @@ impl<R: std::io::Read> std::io::Read for CsvRecordCap<R> {
 pub fn read(id: &str, path: &Path, sources: &BTreeMap<String, SourceInfo>, max_bytes: u64) -> Result<RawDoc, Rejected> {
     let bytes = read_bytes(path, max_bytes)?;
     check_bytes(&bytes)?;
-    Ok(decode_doc(id, &bytes, sources))
+    Ok(decode_doc_owned(id, bytes, sources))
 }
 
 /// Open a regular file for reading; a pipe, device or socket is refused before it is
@@ -567,7 +567,13 @@ pub fn check_bytes(bytes: &[u8]) -> Result<(), Rejected> {
 
 /// Decode bytes into a document (no file system access).
 pub fn decode_doc(id: &str, bytes: &[u8], sources: &BTreeMap<String, SourceInfo>) -> RawDoc {
-    let d = decode::decode(bytes);
+    decode_doc_owned(id, bytes.to_vec(), sources)
+}
+
+/// `decode_doc`, taking the bytes: a UTF-8 file becomes its text without a copy.
+pub fn decode_doc_owned(id: &str, bytes: Vec<u8>, sources: &BTreeMap<String, SourceInfo>) -> RawDoc {
+    let size = bytes.len() as u64;
+    let d = decode::decode_owned(bytes);
     let mut text = d.text;
     let mut truncated = Vec::new();
     let front_matter = frontmatter::take_noting(&mut text, &mut truncated);
@@ -583,7 +589,7 @@ pub fn decode_doc(id: &str, bytes: &[u8], sources: &BTreeMap<String, SourceInfo>
     RawDoc {
         meta: DocMeta {
             id: id.to_string(),
-            bytes: bytes.len() as u64,
+            bytes: size,
             format: Some(format),
             encoding: d.encoding.to_string(),
             repairs: d.repairs,
