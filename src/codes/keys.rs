@@ -76,26 +76,13 @@ impl Reduce<'_> {
         }
         words.clear();
         spans.clear();
-        let mut add = |w: &str| {
+        for w in lower.split(|c: char| !c.is_alphanumeric()) {
             if w.is_empty() || self.is_stop_word(w) {
-                return;
+                continue;
             }
             let start = words.len();
             self.word_into(w, words);
             spans.push((start, words.len()));
-        };
-        if lower.is_ascii() {
-            // (an ASCII character is alphanumeric as a `char` exactly when as a byte)
-            let mut from = 0;
-            for (i, b) in lower.bytes().enumerate() {
-                if !b.is_ascii_alphanumeric() {
-                    add(&lower[from..i]);
-                    from = i + 1;
-                }
-            }
-            add(&lower[from..]);
-        } else {
-            lower.split(|c: char| !c.is_alphanumeric()).for_each(add);
         }
         let text = |&(a, b): &(usize, usize)| &words[a..b];
         spans.sort_unstable_by(|a, b| text(a).cmp(text(b)));

@@ -230,7 +230,7 @@ impl Coding {
         let lower = title.to_lowercase();
         let mut v: Vec<String> = lower
             .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty() && !self.stop_words.iter().any(|s| s == w))
+            .filter(|w| !w.is_empty() && !self.reduce().is_stop_word(w))
             .map(|w| self.word(w))
             .collect();
         v.sort();
@@ -244,7 +244,7 @@ impl Coding {
         let lower = core.to_lowercase();
         let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
         let end = words.iter().position(|w| self.head_before.iter().any(|h| h == w)).unwrap_or(words.len());
-        words[..end].iter().rev().find(|w| !self.stop_words.iter().any(|s| s == *w)).map(|w| self.word(w))
+        words[..end].iter().rev().find(|w| !self.reduce().is_stop_word(w)).map(|w| self.word(w))
     }
 }
 
