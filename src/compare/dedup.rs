@@ -8,7 +8,7 @@
 //! Memory per document remembered (one with duties, not itself a near-duplicate): its
 //! signature (64 × 4 bytes, in blocks that never move), its id end to end with the others,
 //! and a slot of 4 bytes in each band's table, whose keys are not stored (they are the
-//! signature's own values): 480 bytes for an id of 46 (`a_remembered_document_takes_a_few_
+//! signature's own values): 480 bytes for an id of 45 (`a_remembered_document_takes_a_few_
 //! hundred_bytes`). A vector of (boxed id, signature) and a map of 64-bit band keys held
 //! 3 MB more on 40,000 text-heavy pages (live bytes at the end of the run).
 
