@@ -60,15 +60,15 @@ pub struct Deduper {
     more: FxHashMap<u64, Vec<u32>>,
 }
 
-/// FNV-1a, then a 64-bit mix with a seed per hash function: fast and stable across runs and
-/// platforms (std's hasher is randomly seeded).
-fn fnv(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
+/// FNV-1a (shingles, band keys), then a 64-bit mix with a seed per hash function: fast
+/// and stable across runs and platforms (std's hasher is randomly seeded).
+fn fnv(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(0xcbf29ce484222325, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3))
+}
+
+/// FNV-1a of words with a space between them, as if joined.
+fn fnv_words(words: &[String]) -> u64 {
+    fnv(words.iter().enumerate().flat_map(|(i, w)| (i > 0).then_some(b' ').into_iter().chain(w.bytes())))
 }
 
 fn mix(mut x: u64, seed: u64) -> u32 {
@@ -89,12 +89,12 @@ pub fn shingles(r: &DocResult) -> Vec<u64> {
             resp.text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
         if words.len() < 3 {
             if !words.is_empty() {
-                out.push(fnv(words.join(" ").as_bytes()));
+                out.push(fnv_words(&words));
             }
             continue;
         }
         for w in words.windows(3) {
-            out.push(fnv(w.join(" ").as_bytes()));
+            out.push(fnv_words(w));
         }
     }
     out.sort_unstable();
@@ -117,12 +117,7 @@ fn signature(sh: &[u64]) -> [u32; HASHES] {
 
 /// A band's key: the band's number and values, hashed.
 fn band_key(b: usize, band: &[u32]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for byte in std::iter::once(b as u8).chain(band.iter().flat_map(|v| v.to_le_bytes())) {
-        h ^= byte as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
+    fnv(std::iter::once(b as u8).chain(band.iter().flat_map(|v| v.to_le_bytes())))
 }
 
 /// The slot hash of a band's key in its table (FNV's low bits are its weakest).
@@ -295,7 +290,7 @@ mod tests {
         // many shared buckets), never duplicates; then an exact copy of document 7
         let doc = |i: u64| -> Vec<u64> {
             let mut v: Vec<u64> =
-                (0..12).chain((0..4).map(|k| 1_000 + i * 4 + k)).map(|x| fnv(&x.to_le_bytes())).collect();
+                (0..12).chain((0..4).map(|k| 1_000 + i * 4 + k)).map(|x| fnv(x.to_le_bytes())).collect();
             v.sort_unstable();
             v
         };
@@ -320,15 +315,22 @@ mod tests {
         // (256 bytes), the id and a slot per band, with the tables' and vectors' spare room
         let mut d = Deduper::default();
         for i in 0..20_000u64 {
-            let sh: Vec<u64> = (0..12).map(|k| fnv(&(i * 12 + k).to_le_bytes())).collect();
+            let sh: Vec<u64> = (0..12).map(|k| fnv((i * 12 + k).to_le_bytes())).collect();
             assert_eq!(d.add_shingles(&format!("careers/acme-corporation/postings/{i:06}.html"), sh), None);
         }
         let per_doc = d.heap_bytes() / 20_000;
         assert!(per_doc <= 560, "{per_doc} bytes per document");
         // and each is found again by its id
-        let sh: Vec<u64> = (0..12).map(|k| fnv(&(12_345u64 * 12 + k).to_le_bytes())).collect();
+        let sh: Vec<u64> = (0..12).map(|k| fnv((12_345u64 * 12 + k).to_le_bytes())).collect();
         let dup = d.add_shingles("copy.html", sh).expect("a duplicate");
         assert_eq!(dup.duplicate_of, "careers/acme-corporation/postings/012345.html");
+    }
+
+    #[test]
+    fn words_hash_as_joined_by_spaces() {
+        let words: Vec<String> = ["own", "the", "roadmap"].map(String::from).into();
+        assert_eq!(fnv_words(&words), fnv("own the roadmap".bytes()));
+        assert_eq!(fnv_words(&words[..1]), fnv("own".bytes()));
     }
 
     #[test]
