@@ -789,6 +789,9 @@ pub fn run(opts: &Options, rules: &Rules, obs: &dyn Observer) -> Result<Summary,
         fields: fields_json(&opts.fields),
         listing: listing_digest(&corpus),
     };
+    // the listing's memory is free for the tables' Parquet files, written at the end
+    drop(listed);
+    drop(corpus);
     let sum = c.finish(rules, opts, &run, timings, start)?;
     obs.end();
     Ok(sum)
@@ -940,7 +943,10 @@ impl Collector {
         start: Instant,
     ) -> Result<Summary, RunError> {
         let out_err = |error| RunError::Output { path: opts.out.clone(), error };
-        let Collector { mut output, partials, cmp, mut sum, inputs, notes, .. } = self;
+        let Collector { mut output, partials, cmp, mut sum, inputs, notes, dedup } = self;
+        // no document comes after the last: the near-duplicates' index is free for the
+        // tables' Parquet files, written at the end
+        drop(dedup);
         output.add_written(partials.finish().map_err(out_err)?);
         let t_cmp = Instant::now();
         let comparison = cmp.finish(rules);

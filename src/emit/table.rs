@@ -18,7 +18,7 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -534,7 +534,6 @@ struct Parquet {
     /// text in the builders
     bytes: usize,
     /// the most memory the writer held, before it ended a row group
-    #[cfg(test)]
     peak: usize,
 }
 
@@ -551,14 +550,7 @@ impl Parquet {
         let file = BufWriter::with_capacity(1 << 16, File::create(path)?);
         let writer = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(io::Error::other)?;
         let builders = table.columns.iter().map(|c| Builder::new(c.ty)).collect();
-        Ok(Parquet {
-            writer,
-            schema,
-            builders,
-            bytes: 0,
-            #[cfg(test)]
-            peak: 0,
-        })
+        Ok(Parquet { writer, schema, builders, bytes: 0, peak: 0 })
     }
 
     fn flush_batch(&mut self) -> io::Result<()> {
@@ -569,10 +561,7 @@ impl Parquet {
         let arrays: Vec<ArrayRef> = self.builders.iter_mut().map(Builder::finish).collect();
         let batch = RecordBatch::try_new(self.schema.clone(), arrays).map_err(io::Error::other)?;
         self.writer.write(&batch).map_err(io::Error::other)?;
-        #[cfg(test)]
-        {
-            self.peak = self.peak.max(self.writer.memory_size());
-        }
+        self.peak = self.peak.max(self.writer.memory_size());
         // a row group ends once its columns hold this much memory (encoded pages and
         // dictionaries), whatever the rows hold: the writer's memory is the same for a
         // thousand rows as for a million
@@ -580,6 +569,203 @@ impl Parquet {
             self.writer.flush().map_err(io::Error::other)?;
         }
         Ok(())
+    }
+}
+
+/// A table's rows for Parquet, waiting in a temporary file until the table is finished.
+///
+/// A Parquet file is written a row group at a time, every column's pages held in memory
+/// until the group ends. Written while the run went on, the five tables' writers held up
+/// to 2 MiB each, and the allocator more as their buffers came and went between the
+/// documents' own: the peak grew by 13 MB from 1,000 to 10,000 full pages, 7 MB of it
+/// the writers'. Spooled, a row costs its bytes on disk; the tables are encoded when the
+/// run ends, two at a time (one per core), once the documents' memory is free: the same
+/// batches, row groups and bytes as before.
+///
+/// The file has no name (`O_TMPFILE` where the system has it, else unlinked at once), so
+/// a killed run leaves nothing behind. A row is its length (8 bytes) then its cells, each
+/// a tag byte and its value (`spool_cell`).
+struct Spool {
+    file: BufWriter<File>,
+    /// the Parquet file it becomes
+    path: PathBuf,
+    rows: usize,
+    /// reused between rows
+    row: Vec<u8>,
+}
+
+fn put_len(out: &mut Vec<u8>, mut n: usize) {
+    // LEB128: most lengths take a byte
+    loop {
+        let b = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_len(out, s.len());
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn spool_cell(out: &mut Vec<u8>, c: &Cell) {
+    match c {
+        Cell::Null => out.push(0),
+        Cell::Str(s) => {
+            out.push(1);
+            put_str(out, s);
+        }
+        Cell::Int(v) => {
+            out.push(2);
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        Cell::Float(v) => {
+            out.push(3);
+            out.extend_from_slice(&v.to_bits().to_le_bytes());
+        }
+        Cell::Bool(v) => out.extend_from_slice(&[4, *v as u8]),
+        Cell::Date(s) => {
+            out.push(5);
+            put_str(out, s);
+        }
+        Cell::List(v) => {
+            out.push(6);
+            put_len(out, v.len());
+            for s in v.iter() {
+                put_str(out, s);
+            }
+        }
+        Cell::Map(m) => {
+            out.push(7);
+            put_len(out, m.len());
+            for (k, v) in m.iter() {
+                put_str(out, k);
+                put_str(out, v);
+            }
+        }
+    }
+}
+
+/// A spooled row being read back.
+struct Spooled<'a>(&'a [u8]);
+
+impl<'a> Spooled<'a> {
+    fn damaged() -> io::Error {
+        io::Error::new(io::ErrorKind::InvalidData, "a table's Parquet spool is damaged")
+    }
+
+    fn take(&mut self, n: usize) -> io::Result<&'a [u8]> {
+        if n > self.0.len() {
+            return Err(Self::damaged());
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Ok(head)
+    }
+
+    fn byte(&mut self) -> io::Result<u8> {
+        self.take(1).map(|b| b[0])
+    }
+
+    fn eight(&mut self) -> io::Result<[u8; 8]> {
+        self.take(8).map(|b| b.try_into().expect("8 bytes"))
+    }
+
+    fn len(&mut self) -> io::Result<usize> {
+        let mut n = 0usize;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            n |= ((b & 0x7f) as usize) << shift;
+            if b & 0x80 == 0 {
+                return Ok(n);
+            }
+        }
+        Err(Self::damaged())
+    }
+
+    fn str(&mut self) -> io::Result<&'a str> {
+        let n = self.len()?;
+        std::str::from_utf8(self.take(n)?).map_err(|_| Self::damaged())
+    }
+
+    /// The next cell, given to `f` as the cell that was spooled.
+    fn cell<T>(&mut self, f: impl FnOnce(&Cell<'_>) -> T) -> io::Result<T> {
+        let tag = self.byte()?;
+        Ok(match tag {
+            0 => f(&Cell::Null),
+            1 => f(&Cell::str(self.str()?)),
+            2 => f(&Cell::Int(i64::from_le_bytes(self.eight()?))),
+            3 => f(&Cell::Float(f64::from_bits(u64::from_le_bytes(self.eight()?)))),
+            4 => f(&Cell::Bool(self.byte()? != 0)),
+            5 => f(&Cell::Date(self.str()?)),
+            6 => {
+                let n = self.len()?;
+                let v = (0..n).map(|_| self.str().map(String::from)).collect::<io::Result<Vec<_>>>()?;
+                f(&Cell::List(Cow::Owned(v)))
+            }
+            7 => {
+                let n = self.len()?;
+                let m = (0..n)
+                    .map(|_| Ok((self.str()?.to_string(), self.str()?.to_string())))
+                    .collect::<io::Result<BTreeMap<_, _>>>()?;
+                f(&Cell::Map(&m))
+            }
+            _ => return Err(Self::damaged()),
+        })
+    }
+}
+
+impl Spool {
+    fn create(dir: &Path, path: PathBuf) -> io::Result<Spool> {
+        let file = tempfile::tempfile_in(dir)?;
+        Ok(Spool { file: BufWriter::with_capacity(1 << 16, file), path, rows: 0, row: Vec::new() })
+    }
+
+    fn add(&mut self, cells: &[Cell]) -> io::Result<()> {
+        self.row.clear();
+        for c in cells {
+            spool_cell(&mut self.row, c);
+        }
+        self.file.write_all(&(self.row.len() as u64).to_le_bytes())?;
+        self.file.write_all(&self.row)?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Write the Parquet file from the rows spooled, in batches and row groups as they
+    /// would have been made row by row; the most memory its writer held is returned.
+    fn encode(self, table: &Table) -> io::Result<usize> {
+        let mut file = self.file.into_inner().map_err(io::IntoInnerError::into_error)?;
+        file.seek(SeekFrom::Start(0))?;
+        let mut input = BufReader::with_capacity(1 << 16, file);
+        let mut p = Parquet::create(&self.path, table)?;
+        let mut row = self.row;
+        for _ in 0..self.rows {
+            let mut len = [0; 8];
+            input.read_exact(&mut len)?;
+            let len = usize::try_from(u64::from_le_bytes(len)).map_err(|_| Spooled::damaged())?;
+            row.resize(len, 0);
+            input.read_exact(&mut row)?;
+            let mut cells = Spooled(&row);
+            for b in p.builders.iter_mut() {
+                p.bytes += cells.cell(|c| {
+                    b.push(c);
+                    c.text_len()
+                })?;
+            }
+            if p.builders[0].len() >= BATCH_ROWS || p.bytes >= BATCH_BYTES {
+                p.flush_batch()?;
+            }
+        }
+        p.flush_batch()?;
+        let peak = p.peak;
+        let mut out = p.writer.into_inner().map_err(io::Error::other)?;
+        out.flush()?;
+        Ok(peak)
     }
 }
 
@@ -591,7 +777,7 @@ pub struct TableWriter {
     keep: Vec<String>,
     csv: Option<csv::Writer<BufWriter<File>>>,
     jsonl: Option<BufWriter<File>>,
-    parquet: Option<Parquet>,
+    parquet: Option<Spool>,
     paths: Vec<PathBuf>,
     /// Reused between rows.
     line: Vec<u8>,
@@ -633,7 +819,7 @@ impl TableWriter {
                     w.csv = Some(c);
                 }
                 Format::Jsonl => w.jsonl = Some(BufWriter::with_capacity(1 << 16, File::create(&path)?)),
-                Format::Parquet => w.parquet = Some(Parquet::create(&path, table)?),
+                Format::Parquet => w.parquet = Some(Spool::create(dir, path.clone())?),
             }
             w.paths.push(path);
         }
@@ -730,34 +916,32 @@ impl TableWriter {
             w.write_all(&self.line)?;
         }
         if let Some(p) = &mut self.parquet {
-            for (b, cell) in p.builders.iter_mut().zip(cells) {
-                b.push(cell);
-                p.bytes += cell.text_len();
-            }
-            if p.builders[0].len() >= BATCH_ROWS || p.bytes >= BATCH_BYTES {
-                p.flush_batch()?;
-            }
+            p.add(cells)?;
         }
         Ok(())
     }
 
     /// Flush and close every file; the files written are returned, synced to disk.
-    pub fn finish(mut self) -> io::Result<Vec<PathBuf>> {
+    pub fn finish(self) -> io::Result<Vec<PathBuf>> {
+        self.finish_measured().map(|(paths, _)| paths)
+    }
+
+    /// `finish`, and the most memory the Parquet writer held.
+    fn finish_measured(mut self) -> io::Result<(Vec<PathBuf>, usize)> {
         if let Some(mut w) = self.csv.take() {
             w.flush()?;
         }
         if let Some(mut w) = self.jsonl.take() {
             w.flush()?;
         }
-        if let Some(mut p) = self.parquet.take() {
-            p.flush_batch()?;
-            let mut file = p.writer.into_inner().map_err(io::Error::other)?;
-            file.flush()?;
-        }
+        let peak = match self.parquet.take() {
+            Some(p) => p.encode(self.table)?,
+            None => 0,
+        };
         for p in &self.paths {
             File::open(p)?.sync_all()?;
         }
-        Ok(self.paths)
+        Ok((self.paths, peak))
     }
 }
 
@@ -820,6 +1004,98 @@ mod tests {
         let s = schema_json(&["site".into()]);
         assert_eq!(s["tables"]["documents"].as_array().unwrap().last().unwrap()["name"], "site");
         assert_eq!(s["tables"]["roles"][7]["type"], "BIGINT");
+    }
+
+    /// Any row read back from the spool is the row that was written, cell for cell.
+    mod spool {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn cell() -> impl Strategy<Value = (u8, String, i64, f64, Vec<String>, BTreeMap<String, String>)> {
+            (
+                0u8..8,
+                ".{0,40}",
+                any::<i64>(),
+                any::<f64>(),
+                proptest::collection::vec(".{0,12}", 0..5),
+                proptest::collection::btree_map(".{0,8}", ".{0,8}", 0..4),
+            )
+        }
+
+        fn as_cell<'a>(c: &'a (u8, String, i64, f64, Vec<String>, BTreeMap<String, String>)) -> Cell<'a> {
+            match c.0 {
+                0 => Cell::Null,
+                1 => Cell::str(&c.1),
+                2 => Cell::Int(c.2),
+                3 => Cell::Float(c.3),
+                4 => Cell::Bool(c.2 % 2 == 0),
+                5 => Cell::Date(&c.1),
+                6 => Cell::list(&c.4),
+                _ => Cell::Map(&c.5),
+            }
+        }
+
+        fn same(a: &Cell, b: &Cell) -> bool {
+            match (a, b) {
+                // NaN too: the bits are kept
+                (Cell::Float(x), Cell::Float(y)) => x.to_bits() == y.to_bits(),
+                _ => a == b,
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn rows_read_back_as_written(row in proptest::collection::vec(cell(), 0..12)) {
+                let cells: Vec<Cell> = row.iter().map(as_cell).collect();
+                let mut bytes = Vec::new();
+                for c in &cells {
+                    spool_cell(&mut bytes, c);
+                }
+                let mut back = Spooled(&bytes);
+                for c in &cells {
+                    prop_assert!(back.cell(|b| same(b, c)).unwrap(), "{c:?}");
+                }
+                prop_assert!(back.0.is_empty());
+                // cut anywhere, the row is refused, never misread past its end
+                for cut in 0..bytes.len() {
+                    let mut part = Spooled(&bytes[..cut]);
+                    let read: io::Result<Vec<()>> = cells.iter().map(|_| part.cell(|_| ())).collect();
+                    prop_assert!(read.is_err());
+                }
+            }
+        }
+
+        #[test]
+        fn long_lengths_take_more_bytes() {
+            for n in [0, 127, 128, 16_383, 16_384, usize::MAX >> 1] {
+                let mut b = Vec::new();
+                put_len(&mut b, n);
+                assert_eq!(Spooled(&b).len().unwrap(), n);
+            }
+            // a length that never ends is damage
+            assert!(Spooled(&[0x80; 11]).len().is_err());
+        }
+
+        /// The rows wait in a file with no name: while they are written the folder holds
+        /// the CSV and JSON Lines files alone, and after them the Parquet file too.
+        #[test]
+        fn nothing_is_left_but_the_tables() {
+            let dir = tempfile::tempdir().unwrap();
+            let mut w = TableWriter::create(dir.path(), &DUPLICATES, &Formats::default(), false, &[]).unwrap();
+            for i in 0..5_000 {
+                let doc = format!("d{i}");
+                w.row(&[Cell::str(&doc), Cell::str("d0"), Cell::ratio(0.9), Cell::int(i)]).unwrap();
+            }
+            let names = |d: &Path| {
+                let mut v: Vec<String> =
+                    std::fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+                v.sort();
+                v
+            };
+            assert_eq!(names(dir.path()), ["duplicates.csv", "duplicates.jsonl"]);
+            w.finish().unwrap();
+            assert_eq!(names(dir.path()), ["duplicates.csv", "duplicates.jsonl", "duplicates.parquet"]);
+        }
     }
 
     /// The same row in the three formats: CSV text, JSON values, Parquet types.
@@ -953,10 +1229,12 @@ mod tests {
                 .collect();
             w.row(&cells).unwrap();
         }
+        // while the rows come, the writer holds a row and its file's buffer
+        let spool = w.parquet.as_ref().unwrap();
+        assert!(spool.row.capacity() < 4096 && spool.file.capacity() == 1 << 16);
         // measured after each batch, before the row group it fills is ended
-        let most = w.parquet.as_ref().unwrap().peak;
+        let (_, most) = w.finish_measured().unwrap();
         assert!(most < ROW_GROUP_MEMORY + (1 << 20), "{most} bytes held");
-        w.finish().unwrap();
         use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
         let f = File::open(dir.path().join("documents.parquet")).unwrap();
         let b = ParquetRecordBatchReaderBuilder::try_new(f).unwrap();
