@@ -525,7 +525,12 @@ const BATCH_BYTES: usize = 256 << 10;
 const ROW_GROUP_ROWS: usize = 8 * 1024;
 const ROW_GROUP_BYTES: usize = 4 << 20;
 /// … and the memory its columns take while it is written, at most (`Parquet::flush_batch`).
-const ROW_GROUP_MEMORY: usize = 2 << 20;
+/// The tables are encoded when the run ends (`Spool`), the largest writer's row group on
+/// top of what the run held: with 2 MiB the peak of 10,000 full pages was 5 MB above that
+/// of 1,000 (62.9 → 68.0 MB), with 1 MiB 4 MB (63.3 → 67.2; compact pages 64.4 → 67.0,
+/// dump records 66.2 → 69.1), with 512 KiB 3 MB, for files 4–20 % larger (each row group
+/// has its dictionaries) and 35–50 % at 512 KiB.
+const ROW_GROUP_MEMORY: usize = 1 << 20;
 
 struct Parquet {
     writer: ArrowWriter<BufWriter<File>>,
@@ -577,10 +582,10 @@ impl Parquet {
 /// A Parquet file is written a row group at a time, every column's pages held in memory
 /// until the group ends. Written while the run went on, the five tables' writers held up
 /// to 2 MiB each, and the allocator more as their buffers came and went between the
-/// documents' own: the peak grew by 13 MB from 1,000 to 10,000 full pages, 7 MB of it
-/// the writers'. Spooled, a row costs its bytes on disk; the tables are encoded when the
-/// run ends, two at a time (one per core), once the documents' memory is free: the same
-/// batches, row groups and bytes as before.
+/// documents' own: the peak grew by 15 MB from 1,000 to 10,000 full pages (66.5 → 81.6
+/// MB), 7 MB of it the writers'. Spooled, a row costs its bytes on disk; the tables are
+/// encoded when the run ends, one after the other, once the documents' memory is free,
+/// in the same batches and row groups as row by row.
 ///
 /// The file has no name (`O_TMPFILE` where the system has it, else unlinked at once), so
 /// a killed run leaves nothing behind. A row is its length (8 bytes) then its cells, each
