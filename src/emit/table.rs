@@ -528,8 +528,8 @@ const ROW_GROUP_BYTES: usize = 4 << 20;
 /// The tables are encoded when the run ends (`Spool`), the largest writer's row group on
 /// top of what the run held: with 2 MiB the peak of 10,000 full pages was 5 MB above that
 /// of 1,000 (62.9 → 68.0 MB), with 1 MiB 4 MB (63.3 → 67.2; compact pages 64.4 → 67.0,
-/// dump records 66.2 → 69.1), with 512 KiB 3 MB, for files 4–20 % larger (each row group
-/// has its dictionaries) and 35–50 % at 512 KiB.
+/// dump records 66.2 → 69.1), with 512 KiB 3 MB, for files 0–20 % larger (each row group
+/// has its dictionaries) and 12–47 % at 512 KiB.
 const ROW_GROUP_MEMORY: usize = 1 << 20;
 
 struct Parquet {
