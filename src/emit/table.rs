@@ -595,6 +595,8 @@ struct Spool {
     /// the Parquet file it becomes
     path: PathBuf,
     rows: usize,
+    /// bytes written, lengths included: no row read back is longer than what is left
+    bytes: u64,
     /// reused between rows
     row: Vec<u8>,
 }
@@ -727,7 +729,7 @@ impl<'a> Spooled<'a> {
 impl Spool {
     fn create(dir: &Path, path: PathBuf) -> io::Result<Spool> {
         let file = tempfile::tempfile_in(dir)?;
-        Ok(Spool { file: BufWriter::with_capacity(1 << 16, file), path, rows: 0, row: Vec::new() })
+        Ok(Spool { file: BufWriter::with_capacity(1 << 16, file), path, rows: 0, bytes: 0, row: Vec::new() })
     }
 
     fn add(&mut self, cells: &[Cell]) -> io::Result<()> {
@@ -738,6 +740,7 @@ impl Spool {
         self.file.write_all(&(self.row.len() as u64).to_le_bytes())?;
         self.file.write_all(&self.row)?;
         self.rows += 1;
+        self.bytes += 8 + self.row.len() as u64;
         Ok(())
     }
 
@@ -749,18 +752,34 @@ impl Spool {
         let mut input = BufReader::with_capacity(1 << 16, file);
         let mut p = Parquet::create(&self.path, table)?;
         let mut row = self.row;
+        let mut left = self.bytes;
+        // a spool cut short or damaged is an error naming the table, never a misread row
+        // nor a length taken on trust
+        let damaged = |e: io::Error| match e.kind() {
+            io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData => io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{}: the rows waiting for it are damaged ({e})", self.path.display()),
+            ),
+            _ => e,
+        };
         for _ in 0..self.rows {
             let mut len = [0; 8];
-            input.read_exact(&mut len)?;
-            let len = usize::try_from(u64::from_le_bytes(len)).map_err(|_| Spooled::damaged())?;
-            row.resize(len, 0);
-            input.read_exact(&mut row)?;
+            input.read_exact(&mut len).map_err(damaged)?;
+            let len = u64::from_le_bytes(len);
+            left = len.checked_add(8).and_then(|n| left.checked_sub(n)).ok_or_else(|| damaged(Spooled::damaged()))?;
+            row.resize(len as usize, 0);
+            input.read_exact(&mut row).map_err(damaged)?;
             let mut cells = Spooled(&row);
             for b in p.builders.iter_mut() {
-                p.bytes += cells.cell(|c| {
-                    b.push(c);
-                    c.text_len()
-                })?;
+                p.bytes += cells
+                    .cell(|c| {
+                        b.push(c);
+                        c.text_len()
+                    })
+                    .map_err(damaged)?;
+            }
+            if !cells.0.is_empty() {
+                return Err(damaged(Spooled::damaged()));
             }
             if p.builders[0].len() >= BATCH_ROWS || p.bytes >= BATCH_BYTES {
                 p.flush_batch()?;
@@ -1079,6 +1098,35 @@ mod tests {
             }
             // a length that never ends is damage
             assert!(Spooled(&[0x80; 11]).len().is_err());
+        }
+
+        /// A spool cut short, or with a row length past its end, is an error naming the
+        /// table's file: never a panic, an allocation taken on trust or a misread row.
+        #[test]
+        fn a_damaged_spool_is_an_error_naming_the_table() {
+            for damage in ["cut", "length"] {
+                let dir = tempfile::tempdir().unwrap();
+                let mut w =
+                    TableWriter::create(dir.path(), &DUPLICATES, &Formats::parse("parquet").unwrap(), false, &[])
+                        .unwrap();
+                for i in 0..10 {
+                    w.row(&[Cell::str("d"), Cell::str("d0"), Cell::ratio(0.9), Cell::int(i)]).unwrap();
+                }
+                let spool = w.parquet.as_mut().unwrap();
+                spool.file.flush().unwrap();
+                let f = spool.file.get_mut();
+                match damage {
+                    "cut" => f.set_len(spool.bytes - 3).unwrap(),
+                    _ => {
+                        f.seek(SeekFrom::Start(0)).unwrap();
+                        f.write_all(&u64::MAX.to_le_bytes()).unwrap();
+                        f.seek(SeekFrom::End(0)).unwrap();
+                    }
+                }
+                let e = w.finish().unwrap_err();
+                assert_eq!(e.kind(), io::ErrorKind::InvalidData, "{damage}: {e}");
+                assert!(e.to_string().contains("duplicates.parquet"), "{damage}: {e}");
+            }
         }
 
         /// The rows wait in a file with no name: while they are written the folder holds
