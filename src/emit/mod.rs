@@ -125,14 +125,15 @@ impl Output {
     }
 
     /// Write the comparisons, the report, the schema and the manifest, then put the new
-    /// output in place of the old one in one step. `stop` is asked just before: when it
-    /// says so, nothing is put in place and `Ok(false)` is returned.
+    /// output in place of the old one in one step. `stop` is asked before each table is
+    /// encoded and just before the output is put in place: when it says so, nothing is put
+    /// in place and `Ok(false)` is returned.
     pub fn finish(
         self,
         cmp: &Comparison,
         manifest: &serde_json::Value,
         report: &str,
-        stop: &dyn Fn() -> bool,
+        stop: &(dyn Fn() -> bool + Sync),
     ) -> io::Result<bool> {
         let Output { mut folder, formats, guard, keep, docs, roles, resp, req, dups, written } = self;
         let mut written = written;
@@ -142,11 +143,24 @@ impl Output {
         // tables one after the other: one of their writers' row groups in memory at a time,
         // beside the comparison table being written on the other core (all five at once
         // raised the peak of 10,000 full pages by 3 MB, and took no less time)
-        let (tables, compared) = rayon::join(
-            || [docs, roles, resp, req, dups].into_iter().map(TableWriter::finish).collect::<io::Result<Vec<_>>>(),
-            || write_comparisons(&st, cmp, manifest, report, &formats, guard, &keep),
-        );
-        written.extend(tables?.into_iter().flatten());
+        // a stop asked for while they are encoded is heeded before the next table: the
+        // tables not yet encoded are left with the staging folder
+        let tables = || -> io::Result<Option<Vec<PathBuf>>> {
+            let mut paths = Vec::new();
+            for t in [docs, roles, resp, req, dups] {
+                if stop() {
+                    return Ok(None);
+                }
+                paths.extend(t.finish()?);
+            }
+            Ok(Some(paths))
+        };
+        let (tables, compared) =
+            rayon::join(tables, || write_comparisons(&st, cmp, manifest, report, &formats, guard, &keep));
+        let Some(tables) = tables? else {
+            return Ok(false);
+        };
+        written.extend(tables);
         written.extend(compared?);
 
         // the data is on disk before the folder that holds it is put in place
@@ -432,5 +446,32 @@ impl JsonArray {
         }
         self.elements = 0;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A stop asked for while the tables are encoded (a Ctrl-C at the end of a long run) is
+    /// heeded before the next table, not after all of them: nothing is put in place, the
+    /// old output stays whole and the staging folder goes.
+    #[test]
+    fn a_stop_between_the_tables_leaves_the_old_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("documents.csv"), "old\n").unwrap();
+        let o = Output::create(&out, &Formats::default(), false, &[]).unwrap();
+        let cmp = crate::compare::Comparer::default().finish(crate::rules::Rules::shipped());
+        let asked = AtomicUsize::new(0);
+        // yes from the third question on: two tables encoded, three not
+        let stop = || asked.fetch_add(1, Ordering::SeqCst) >= 2;
+        assert!(!o.finish(&cmp, &serde_json::json!({}), "", &stop).unwrap());
+        assert_eq!(asked.load(Ordering::SeqCst), 3, "asked before each table until told to stop");
+        assert_eq!(std::fs::read_to_string(out.join("documents.csv")).unwrap(), "old\n");
+        let left: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left, ["documents.csv"], "the staging folder is removed");
     }
 }

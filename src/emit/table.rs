@@ -682,13 +682,19 @@ impl<'a> Spooled<'a> {
         self.take(8).map(|b| b.try_into().expect("8 bytes"))
     }
 
+    /// A LEB128 length: read as 64 bits whatever the target, refused when it does not fit
+    /// them or a `usize`.
     fn len(&mut self) -> io::Result<usize> {
-        let mut n = 0usize;
+        let mut n = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
-            n |= ((b & 0x7f) as usize) << shift;
+            let bits = (b & 0x7f) as u64;
+            if bits << shift >> shift != bits {
+                return Err(Self::damaged());
+            }
+            n |= bits << shift;
             if b & 0x80 == 0 {
-                return Ok(n);
+                return usize::try_from(n).map_err(|_| Self::damaged());
             }
         }
         Err(Self::damaged())
@@ -852,7 +858,14 @@ impl TableWriter {
 
     /// Write one row: a cell per column, in the table's order.
     pub fn row(&mut self, cells: &[Cell]) -> io::Result<()> {
-        debug_assert_eq!(cells.len(), self.table.columns.len(), "{}", self.table.name);
+        if cells.len() != self.table.columns.len() {
+            // a cell too few or too many would shift every later column (and the spool's
+            // rows would not read back): a bug in the caller, refused in every build
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{}: a row of {} cells for {} columns", self.table.name, cells.len(), self.table.columns.len()),
+            ));
+        }
         if let Some(w) = &mut self.csv {
             // each field written as it is made, through one reused buffer (a row is the
             // same bytes as `write_record` of the fields would give)
@@ -1098,6 +1111,28 @@ mod tests {
             }
             // a length that never ends is damage
             assert!(Spooled(&[0x80; 11]).len().is_err());
+            // 64 bits at most, whatever the target's usize
+            let mut most = vec![0xff; 9];
+            most.push(0x01);
+            assert_eq!(Spooled(&most).len().map(|n| n as u64).ok(), usize::try_from(u64::MAX).ok().map(|n| n as u64));
+            *most.last_mut().unwrap() = 0x02;
+            assert!(Spooled(&most).len().is_err());
+        }
+
+        /// A row of too few or too many cells is refused in every build, naming the
+        /// table: it would shift the later columns and spool a row that does not read back.
+        #[test]
+        fn a_row_of_the_wrong_width_is_refused() {
+            let dir = tempfile::tempdir().unwrap();
+            let mut w = TableWriter::create(dir.path(), &DUPLICATES, &Formats::default(), false, &[]).unwrap();
+            for n in [3, 5] {
+                let cells = vec![Cell::int(1); n];
+                let e = w.row(&cells).unwrap_err();
+                assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+                assert!(e.to_string().contains("duplicates"), "{e}");
+            }
+            w.row(&[Cell::str("d"), Cell::str("d0"), Cell::ratio(0.9), Cell::int(1)]).unwrap();
+            w.finish().unwrap();
         }
 
         /// A spool cut short, or with a row length past its end, is an error naming the
