@@ -58,6 +58,27 @@ pub struct Deduper {
     first: [HashTable<u32>; BANDS],
     /// the others of buckets holding more, keyed by the band's key
     more: FxHashMap<u64, Vec<u32>>,
+    /// the candidates of the document being looked at (kept between documents: a
+    /// templated posting has hundreds)
+    tried: FxHashSet<u32>,
+}
+
+/// The fewest values two signatures must share to be near-duplicates.
+fn agreeing_needed() -> usize {
+    (0..=HASHES).find(|&s| s as f64 / HASHES as f64 >= THRESHOLD).unwrap_or(HASHES + 1)
+}
+
+/// The values two signatures share, or `None` once fewer than `need` can: templated
+/// postings are candidates of each other by the hundred and most differ early.
+fn agreeing(a: &[u32; HASHES], b: &[u32; HASHES], need: usize) -> Option<usize> {
+    let mut differ = 0;
+    for (x, y) in a.chunks_exact(16).zip(b.chunks_exact(16)) {
+        differ += x.iter().zip(y).filter(|(p, q)| p != q).count();
+        if differ + need > HASHES {
+            return None;
+        }
+    }
+    Some(HASHES - differ)
 }
 
 /// FNV-1a (shingles, band keys), then a 64-bit mix with a seed per hash function: fast
@@ -67,8 +88,8 @@ fn fnv(bytes: impl IntoIterator<Item = u8>) -> u64 {
 }
 
 /// FNV-1a of words with a space between them, as if joined.
-fn fnv_words(words: &[String]) -> u64 {
-    fnv(words.iter().enumerate().flat_map(|(i, w)| (i > 0).then_some(b' ').into_iter().chain(w.bytes())))
+fn fnv_words<'a>(words: impl IntoIterator<Item = &'a str>) -> u64 {
+    fnv(words.into_iter().enumerate().flat_map(|(i, w)| (i > 0).then_some(b' ').into_iter().chain(w.bytes())))
 }
 
 fn mix(mut x: u64, seed: u64) -> u32 {
@@ -84,17 +105,30 @@ fn mix(mut x: u64, seed: u64) -> u32 {
 /// Word 3-shingles of a document's duties, hashed (lower-case words, punctuation ignored).
 pub fn shingles(r: &DocResult) -> Vec<u64> {
     let mut out = Vec::new();
+    // a duty's words in lower case end to end, and where each ends: one buffer for all
+    let mut lower = String::new();
+    let mut ends: Vec<usize> = Vec::new();
     for resp in &r.responsibilities {
-        let words: Vec<String> =
-            resp.text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
-        if words.len() < 3 {
-            if !words.is_empty() {
-                out.push(fnv_words(&words));
+        lower.clear();
+        ends.clear();
+        for w in resp.text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+            if w.is_ascii() {
+                lower.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+            } else {
+                // a word on its own, as `str::to_lowercase` reads it (a final sigma)
+                lower.push_str(&w.to_lowercase());
+            }
+            ends.push(lower.len());
+        }
+        let word = |i: usize| &lower[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
+        if ends.len() < 3 {
+            if !ends.is_empty() {
+                out.push(fnv_words((0..ends.len()).map(word)));
             }
             continue;
         }
-        for w in words.windows(3) {
-            out.push(fnv_words(w));
+        for i in 0..ends.len() - 2 {
+            out.push(fnv_words((i..i + 3).map(word)));
         }
     }
     out.sort_unstable();
@@ -155,7 +189,9 @@ impl Deduper {
         let sig = signature(&sh);
         let keys: [u64; BANDS] = std::array::from_fn(|b| band_key(b, band_of(&sig, b)));
         let mut best: Option<(u32, f64)> = None;
-        let mut tried = FxHashSet::default();
+        let mut tried = std::mem::take(&mut self.tried);
+        tried.clear();
+        let need = agreeing_needed();
         for (b, k) in keys.iter().enumerate() {
             let band = band_of(&sig, b);
             let head = self.first[b].find(slot_hash(*k), |&d| band_of(self.sig(d), b) == band);
@@ -163,8 +199,9 @@ impl Deduper {
                 if !tried.insert(cand) {
                     continue;
                 }
-                let other = self.sig(cand);
-                let same = sig.iter().zip(other.iter()).filter(|(a, b)| a == b).count();
+                let Some(same) = agreeing(&sig, self.sig(cand), need) else {
+                    continue;
+                };
                 let sim = same as f64 / HASHES as f64;
                 // the earliest of the most similar
                 if sim >= THRESHOLD && best.is_none_or(|(c, s)| sim > s || (sim == s && cand < c)) {
@@ -172,6 +209,7 @@ impl Deduper {
                 }
             }
         }
+        self.tried = tried;
         if let Some((cand, sim)) = best {
             return Some(Duplicate {
                 doc: id.to_string(),
@@ -224,6 +262,7 @@ impl Deduper {
             + self.ends.capacity() * 8
             + self.first.iter().map(HashTable::allocation_size).sum::<usize>()
             + more
+            + self.tried.capacity() * 5
     }
 }
 
@@ -326,11 +365,60 @@ mod tests {
         assert_eq!(dup.duplicate_of, "careers/acme-corporation/postings/012345.html");
     }
 
+    /// Stopping early gives the count in full or nothing: the same as counting every value
+    /// and comparing with what is needed.
+    #[test]
+    fn agreeing_stops_early_without_changing_the_answer() {
+        let need = agreeing_needed();
+        assert_eq!(need, 52, "0.8 of 64 values, rounded up");
+        let mut x = 0x1234_5678_9abc_def0u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..20_000 {
+            let a: [u32; HASHES] = std::array::from_fn(|_| next() as u32);
+            // a share of the values the same, in runs or scattered
+            let keep = next() % 65;
+            let b: [u32; HASHES] = std::array::from_fn(|i| if next() % 64 < keep { a[i] } else { a[i] ^ 1 });
+            let same = a.iter().zip(&b).filter(|(p, q)| p == q).count();
+            for need in [need, 1, HASHES] {
+                assert_eq!(agreeing(&a, &b, need), (same >= need).then_some(same));
+            }
+        }
+    }
+
     #[test]
     fn words_hash_as_joined_by_spaces() {
-        let words: Vec<String> = ["own", "the", "roadmap"].map(String::from).into();
-        assert_eq!(fnv_words(&words), fnv("own the roadmap".bytes()));
-        assert_eq!(fnv_words(&words[..1]), fnv("own".bytes()));
+        let words = ["own", "the", "roadmap"];
+        assert_eq!(fnv_words(words), fnv("own the roadmap".bytes()));
+        assert_eq!(fnv_words(words[..1].iter().copied()), fnv("own".bytes()));
+    }
+
+    /// The shingles of a duty are its lower-case words three by three, whatever the case,
+    /// the punctuation between them and the script: each word lower-cased on its own, as
+    /// `str::to_lowercase` does it (a Greek word's final sigma is its own).
+    #[test]
+    fn shingles_are_lower_case_words_three_by_three() {
+        let r = doc("a.md", "# Product Manager\n\n## Responsibilities\n\n- Own the ROADMAP, end-to-end\n- Ship it\n- ΟΔΟΣ'Α Über ΣΟΦΟΣ\n");
+        let texts: Vec<&str> = r.responsibilities.iter().map(|x| x.text.as_str()).collect();
+        assert_eq!(texts, ["Own the ROADMAP, end-to-end", "Ship it", "ΟΔΟΣ'Α Über ΣΟΦΟΣ"]);
+        let mut want: Vec<u64> = [
+            "own the roadmap",
+            "the roadmap end",
+            "roadmap end to",
+            "end to end",
+            "ship it",
+            "οδος α über",
+            "α über σοφος",
+        ]
+        .iter()
+        .map(|s| fnv(s.bytes()))
+        .collect();
+        want.sort_unstable();
+        assert_eq!(shingles(&r), want);
     }
 
     #[test]
