@@ -136,32 +136,56 @@ impl Output {
         stop: &(dyn Fn() -> bool + Sync),
     ) -> io::Result<bool> {
         let Output { mut folder, formats, guard, keep, docs, roles, resp, req, dups, written } = self;
-        let mut written = written;
         let st = folder.staging.clone();
-        // the tables are finished (their Parquet files encoded from their spools, each file
-        // synced) while the comparisons are written, each on a core of its own. The five
-        // tables one after the other: one of their writers' row groups in memory at a time,
-        // beside the comparison table being written on the other core (all five at once
-        // raised the peak of 10,000 full pages by 3 MB, and took no less time)
-        // a stop asked for while they are encoded is heeded before the next table: the
-        // tables not yet encoded are left with the staging folder
-        let tables = || -> io::Result<Option<Vec<PathBuf>>> {
-            let mut paths = Vec::new();
-            for t in [docs, roles, resp, req, dups] {
-                if stop() {
-                    return Ok(None);
+        let mut tables = [docs, roles, resp, req, dups];
+        // Files are synced to disk on a thread of their own as they are done, while the
+        // cores encode and write the rest (one fsync after another, in line, took a third
+        // of the time of the end of a run of 2,000 full pages).
+        let synced = std::thread::scope(|s| -> io::Result<Option<Vec<PathBuf>>> {
+            let (done, to_sync) = std::sync::mpsc::channel::<PathBuf>();
+            let syncer = s.spawn(move || -> io::Result<Vec<PathBuf>> {
+                let mut synced = Vec::new();
+                for path in to_sync {
+                    File::open(&path)?.sync_all()?;
+                    synced.push(path);
                 }
-                paths.extend(t.finish()?);
+                Ok(synced)
+            });
+            // (a send fails only once the syncer stopped at an error, which its result says)
+            let send = |paths: Vec<PathBuf>| paths.into_iter().for_each(|p| drop(done.send(p)));
+            // the tables' CSV and JSON Lines files are complete
+            for t in &mut tables {
+                send(t.flush_text()?);
             }
-            Ok(Some(paths))
-        };
-        let (tables, compared) =
-            rayon::join(tables, || write_comparisons(&st, cmp, manifest, report, &formats, guard, &keep));
-        let Some(tables) = tables? else {
+            // the Parquet files are encoded from their spools while the comparisons are
+            // written, each on a core of its own. The five tables one after the other: one
+            // of their writers' row groups in memory at a time, beside the comparison table
+            // being written on the other core (all five at once raised the peak of 10,000
+            // full pages by 3 MB, and took no less time). A stop asked for while they are
+            // encoded is heeded before the next table: the tables not yet encoded are left
+            // with the staging folder.
+            let encode = || -> io::Result<bool> {
+                for t in tables {
+                    if stop() {
+                        return Ok(false);
+                    }
+                    send(t.encode()?.into_iter().collect());
+                }
+                Ok(true)
+            };
+            let (encoded, compared) =
+                rayon::join(encode, || write_comparisons(&st, cmp, manifest, report, &formats, guard, &keep, &send));
+            let encoded = encoded?;
+            compared?;
+            drop(done);
+            let synced = syncer.join().map_err(|_| io::Error::other("syncing the output's files failed"))??;
+            Ok(encoded.then_some(synced))
+        })?;
+        let Some(synced) = synced else {
             return Ok(false);
         };
-        written.extend(tables);
-        written.extend(compared?);
+        let mut written = written;
+        written.extend(synced);
 
         // the data is on disk before the folder that holds it is put in place
         let names = files(&formats);
@@ -175,7 +199,9 @@ impl Output {
 }
 
 /// comparison.json, the comparison tables, the matrix, the report, the schema and the
-/// manifest, written into the staging folder `st`; the files already synced.
+/// manifest, written into the staging folder `st`; each file given to `done` once written
+/// (to be synced).
+#[allow(clippy::too_many_arguments)]
 fn write_comparisons(
     st: &Path,
     cmp: &Comparison,
@@ -184,8 +210,8 @@ fn write_comparisons(
     formats: &Formats,
     guard: bool,
     keep: &[String],
-) -> io::Result<Vec<PathBuf>> {
-    let mut written = Vec::new();
+    done: &(dyn Fn(Vec<PathBuf>) + Sync),
+) -> io::Result<()> {
     let cell = |s: &str| if guard { guard_cell(s).into_owned() } else { s.to_string() };
 
     // comparison.json is written with the tables, a row at a time (they are made one
@@ -213,7 +239,7 @@ fn write_comparisons(
             Cell::str(&r.source_label),
         ])?;
     }
-    written.extend(w.finish()?);
+    done(w.close()?);
     let mut w = TableWriter::create(st, &table::ROLE_SIMILARITY, formats, guard, &[])?;
     rows.close(&mut json, "role_similarity")?;
     for r in cmp.role_similarity.iter() {
@@ -233,7 +259,7 @@ fn write_comparisons(
             Cell::str(&r.source_b_label),
         ])?;
     }
-    written.extend(w.finish()?);
+    done(w.close()?);
     let mut w = TableWriter::create(st, &table::LADDER, formats, guard, &[])?;
     rows.close(&mut json, "ladder")?;
     for r in &cmp.ladder {
@@ -249,12 +275,14 @@ fn write_comparisons(
             Cell::str(&r.source_label),
         ])?;
     }
-    written.extend(w.finish()?);
+    done(w.close()?);
     rows.close(&mut json, "")?;
     json.write_all(b"}\n")?;
     json.flush()?;
+    done(vec![st.join(COMPARISON_JSON)]);
     if formats.has(Format::Csv) {
         write_matrix(&st.join(ROLE_MATRIX), cmp, &cell)?;
+        done(vec![st.join(ROLE_MATRIX)]);
     }
     std::fs::write(st.join(REPORT_HTML), report)?;
     let schema = serde_json::to_string_pretty(&table::schema_json(keep)).map_err(io::Error::other)?;
@@ -263,8 +291,8 @@ fn write_comparisons(
     serde_json::to_writer_pretty(&mut f, manifest).map_err(io::Error::other)?;
     f.write_all(b"\n")?;
     f.flush()?;
-
-    Ok(written)
+    done([REPORT_HTML, SCHEMA_JSON, MANIFEST_JSON].map(|n| st.join(n)).into());
+    Ok(())
 }
 
 /// A document's row of `documents`.

@@ -963,22 +963,59 @@ impl TableWriter {
         self.finish_measured().map(|(paths, _)| paths)
     }
 
-    /// `finish`, and the most memory the Parquet writer held.
-    fn finish_measured(mut self) -> io::Result<(Vec<PathBuf>, usize)> {
+    /// Flush and close every file, the Parquet file encoded; the files written are
+    /// returned, not yet synced.
+    pub fn close(mut self) -> io::Result<Vec<PathBuf>> {
+        let mut paths = self.flush_text()?;
+        paths.extend(self.encode()?);
+        Ok(paths)
+    }
+
+    /// Flush and close the CSV and JSON Lines files, complete once the last row is given:
+    /// their paths, not yet synced.
+    pub fn flush_text(&mut self) -> io::Result<Vec<PathBuf>> {
+        let mut paths = Vec::new();
         if let Some(mut w) = self.csv.take() {
             w.flush()?;
+            paths.push(self.path(Format::Csv));
         }
         if let Some(mut w) = self.jsonl.take() {
             w.flush()?;
+            paths.push(self.path(Format::Jsonl));
         }
-        let peak = match self.parquet.take() {
-            Some(p) => p.encode(self.table)?,
-            None => 0,
-        };
-        for p in &self.paths {
+        Ok(paths)
+    }
+
+    /// Encode the Parquet file from the rows spooled (the other files are closed first):
+    /// its path, not yet synced.
+    pub fn encode(self) -> io::Result<Option<PathBuf>> {
+        self.encode_measured().map(|(path, _)| path)
+    }
+
+    fn encode_measured(mut self) -> io::Result<(Option<PathBuf>, usize)> {
+        self.flush_text()?;
+        match self.parquet.take() {
+            Some(p) => {
+                let peak = p.encode(self.table)?;
+                Ok((Some(self.path(Format::Parquet)), peak))
+            }
+            None => Ok((None, 0)),
+        }
+    }
+
+    fn path(&self, f: Format) -> PathBuf {
+        let name = self.table.file(f);
+        self.paths.iter().find(|p| p.ends_with(&name)).cloned().unwrap_or_else(|| PathBuf::from(name))
+    }
+
+    /// `finish`, and the most memory the Parquet writer held.
+    fn finish_measured(self) -> io::Result<(Vec<PathBuf>, usize)> {
+        let paths = self.paths.clone();
+        let (_, peak) = self.encode_measured()?;
+        for p in &paths {
             File::open(p)?.sync_all()?;
         }
-        Ok((self.paths, peak))
+        Ok((paths, peak))
     }
 }
 
