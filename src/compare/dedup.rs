@@ -63,6 +63,9 @@ pub struct Deduper {
     tried: FxHashSet<u32>,
 }
 
+// `agreeing` compares sixteen values at a time
+const _: () = assert!(HASHES.is_multiple_of(16));
+
 /// The fewest values two signatures must share to be near-duplicates.
 fn agreeing_needed() -> usize {
     (0..=HASHES).find(|&s| s as f64 / HASHES as f64 >= THRESHOLD).unwrap_or(HASHES + 1)

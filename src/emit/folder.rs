@@ -15,7 +15,7 @@ pub const LOCK_SUFFIX: &str = ".rolemap-lock";
 /// `.staging-PID` inside it for runs of earlier versions).
 pub const STAGING_MARK: &str = ".staging-";
 /// The folders of an output folder.
-const SUBFOLDERS: [&str; 2] = ["comparison", "partials"];
+pub const SUBFOLDERS: [&str; 2] = ["comparison", "partials"];
 /// Part of the name of an old output being removed after a swap without exchange.
 const OLD_MARK: &str = ".rolemap-old-";
 
@@ -349,6 +349,10 @@ impl Folder {
                 self.committed = true;
                 STATE.store(SWAPPED, Ordering::SeqCst);
                 *STAGING.lock().unwrap_or_else(|e| e.into_inner()) = None;
+                // the swap itself on disk: the entries of the folder that holds both (the
+                // output is in place whatever this says, so it cannot fail the run)
+                let parent = self.out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+                let _ = File::open(parent).and_then(|d| d.sync_all());
                 // the staging path now holds the old output
                 remove_tree(&self.staging);
             }
@@ -389,26 +393,37 @@ fn move_each(staging: &Path, out: &Path, files: &[String]) -> io::Result<()> {
     Ok(())
 }
 
-/// Remove a folder and what it holds, its files on every core: freeing a large file's
-/// blocks takes the file system a while (the old output of 2,000 full pages took 20 ms
-/// one file after another). Symbolic links are removed, never followed; what could not
-/// be removed is left.
+/// Remove a folder and what it holds, the files at its top (the tables) on every core:
+/// freeing a large file's blocks takes the file system a while (the old output of 2,000
+/// full pages took 20 ms one file after another). They are unlinked relative to the folder
+/// opened once, not followed if it is a link, so that a folder put in its place meanwhile
+/// is not touched; the rest goes with `remove_dir_all`, which guards against the same.
+/// Symbolic links are removed, never followed; what could not be removed is left.
+#[cfg(unix)]
 fn remove_tree(dir: &Path) {
     use rayon::prelude::*;
-    let mut files = Vec::new();
-    let mut dirs = vec![dir.to_path_buf()];
-    let mut i = 0;
-    while let Some(d) = dirs.get(i).cloned() {
-        i += 1;
-        let Ok(entries) = fs::read_dir(&d) else { continue };
-        for e in entries.flatten() {
-            match e.file_type() {
-                Ok(t) if t.is_dir() => dirs.push(e.path()),
-                _ => files.push(e.path()),
-            }
-        }
+    use std::os::fd::AsRawFd;
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::OpenOptionsExt;
+    let opened = fs::OpenOptions::new().read(true).custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW).open(dir);
+    if let (Ok(d), Ok(entries)) = (opened, fs::read_dir(dir)) {
+        let files: Vec<std::ffi::CString> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
+            .filter_map(|e| std::ffi::CString::new(e.file_name().as_bytes()).ok())
+            .collect();
+        let fd = d.as_raw_fd();
+        files.par_iter().for_each(|name| {
+            // SAFETY: `fd` is the folder opened above, open for as long as `d` lives; `name`
+            // is a NUL-terminated name of one of its entries
+            unsafe { libc::unlinkat(fd, name.as_ptr(), 0) };
+        });
     }
-    files.par_iter().for_each(|f| drop(fs::remove_file(f)));
+    let _ = fs::remove_dir_all(dir);
+}
+
+#[cfg(not(unix))]
+fn remove_tree(dir: &Path) {
     let _ = fs::remove_dir_all(dir);
 }
 

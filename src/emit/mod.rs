@@ -143,11 +143,18 @@ impl Output {
         // of the time of the end of a run of 2,000 full pages).
         let synced = std::thread::scope(|s| -> io::Result<Option<Vec<PathBuf>>> {
             let (done, to_sync) = std::sync::mpsc::channel::<PathBuf>();
-            let syncer = s.spawn(move || -> io::Result<Vec<PathBuf>> {
-                let mut synced = Vec::new();
+            // once a stop is asked for, the output will not be put in place: the files
+            // still to sync are left unsynced (`None`), with the staging folder
+            let syncer = s.spawn(move || -> io::Result<Option<Vec<PathBuf>>> {
+                let mut synced = Some(Vec::new());
                 for path in to_sync {
-                    File::open(&path)?.sync_all()?;
-                    synced.push(path);
+                    if synced.is_some() && stop() {
+                        synced = None;
+                    }
+                    if let Some(synced) = &mut synced {
+                        File::open(&path)?.sync_all()?;
+                        synced.push(path);
+                    }
                 }
                 Ok(synced)
             });
@@ -179,7 +186,7 @@ impl Output {
             compared?;
             drop(done);
             let synced = syncer.join().map_err(|_| io::Error::other("syncing the output's files failed"))??;
-            Ok(encoded.then_some(synced))
+            Ok(synced.filter(|_| encoded))
         })?;
         let Some(synced) = synced else {
             return Ok(false);
@@ -187,11 +194,17 @@ impl Output {
         let mut written = written;
         written.extend(synced);
 
-        // the data is on disk before the folder that holds it is put in place
+        // the data is on disk before the folder that holds it is put in place, and so are
+        // the folders' entries
         let names = files(&formats);
         for name in &names {
             if !written.contains(&st.join(name)) {
                 File::open(st.join(name))?.sync_all()?;
+            }
+        }
+        for sub in folder::SUBFOLDERS.iter().map(|s| st.join(s)).chain([st.clone()]) {
+            if sub.is_dir() {
+                File::open(&sub)?.sync_all()?;
             }
         }
         folder.commit(&names, stop)
@@ -484,22 +497,37 @@ mod tests {
 
     /// A stop asked for while the tables are encoded (a Ctrl-C at the end of a long run) is
     /// heeded before the next table, not after all of them: nothing is put in place, the
-    /// old output stays whole and the staging folder goes.
+    /// old output stays whole and the staging folder goes. Asked for from the start, no
+    /// table is encoded at all.
     #[test]
     fn a_stop_between_the_tables_leaves_the_old_output() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("out");
-        std::fs::create_dir(&out).unwrap();
-        std::fs::write(out.join("documents.csv"), "old\n").unwrap();
-        let o = Output::create(&out, &Formats::default(), false, &[]).unwrap();
-        let cmp = crate::compare::Comparer::default().finish(crate::rules::Rules::shipped());
-        let asked = AtomicUsize::new(0);
-        // yes from the third question on: two tables encoded, three not
-        let stop = || asked.fetch_add(1, Ordering::SeqCst) >= 2;
-        assert!(!o.finish(&cmp, &serde_json::json!({}), "", &stop).unwrap());
-        assert_eq!(asked.load(Ordering::SeqCst), 3, "asked before each table until told to stop");
-        assert_eq!(std::fs::read_to_string(out.join("documents.csv")).unwrap(), "old\n");
-        let left: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(left, ["documents.csv"], "the staging folder is removed");
+        for after in [None, Some("roles")] {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("out");
+            std::fs::create_dir(&out).unwrap();
+            std::fs::write(out.join("documents.csv"), "old\n").unwrap();
+            let o = Output::create(&out, &Formats::default(), false, &[]).unwrap();
+            let cmp = crate::compare::Comparer::default().finish(crate::rules::Rules::shipped());
+            let staging = o.staging().to_path_buf();
+            let encoded = |t: &str| staging.join(format!("{t}.parquet")).exists();
+            // every question is asked while no table after the stop is encoded
+            let (asked, late) = (AtomicUsize::new(0), AtomicUsize::new(0));
+            let next = if after.is_some() { "responsibilities" } else { "documents" };
+            let stop = || {
+                asked.fetch_add(1, Ordering::SeqCst);
+                if encoded(next) {
+                    late.fetch_add(1, Ordering::SeqCst);
+                }
+                after.is_none_or(encoded)
+            };
+            assert!(!o.finish(&cmp, &serde_json::json!({}), "", &stop).unwrap());
+            assert!(asked.load(Ordering::SeqCst) > 0);
+            assert_eq!(late.load(Ordering::SeqCst), 0, "{next}.parquet was encoded after the stop ({after:?})");
+            assert_eq!(std::fs::read_to_string(out.join("documents.csv")).unwrap(), "old\n");
+            let left: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+            assert_eq!(left, ["documents.csv"]);
+            let beside: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+            assert_eq!(beside, ["out"], "the staging folder and the lock are removed");
+        }
     }
 }

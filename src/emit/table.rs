@@ -977,11 +977,11 @@ impl TableWriter {
         let mut paths = Vec::new();
         if let Some(mut w) = self.csv.take() {
             w.flush()?;
-            paths.push(self.path(Format::Csv));
+            paths.extend(self.path(Format::Csv));
         }
         if let Some(mut w) = self.jsonl.take() {
             w.flush()?;
-            paths.push(self.path(Format::Jsonl));
+            paths.extend(self.path(Format::Jsonl));
         }
         Ok(paths)
     }
@@ -997,15 +997,16 @@ impl TableWriter {
         match self.parquet.take() {
             Some(p) => {
                 let peak = p.encode(self.table)?;
-                Ok((Some(self.path(Format::Parquet)), peak))
+                Ok((self.path(Format::Parquet), peak))
             }
             None => Ok((None, 0)),
         }
     }
 
-    fn path(&self, f: Format) -> PathBuf {
+    /// The file of format `f` (every format written has one).
+    fn path(&self, f: Format) -> Option<PathBuf> {
         let name = self.table.file(f);
-        self.paths.iter().find(|p| p.ends_with(&name)).cloned().unwrap_or_else(|| PathBuf::from(name))
+        self.paths.iter().find(|p| p.ends_with(&name)).cloned()
     }
 
     /// `finish`, and the most memory the Parquet writer held.
