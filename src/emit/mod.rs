@@ -135,6 +135,18 @@ impl Output {
         report: &str,
         stop: &(dyn Fn() -> bool + Sync),
     ) -> io::Result<bool> {
+        self.finish_syncing(cmp, manifest, report, stop, &|p: &Path| File::open(p)?.sync_all())
+    }
+
+    /// `finish`, each file and folder put on disk by `sync` before the swap.
+    fn finish_syncing(
+        self,
+        cmp: &Comparison,
+        manifest: &serde_json::Value,
+        report: &str,
+        stop: &(dyn Fn() -> bool + Sync),
+        sync: &(dyn Fn(&Path) -> io::Result<()> + Sync),
+    ) -> io::Result<bool> {
         let Output { mut folder, formats, guard, keep, docs, roles, resp, req, dups, written } = self;
         let st = folder.staging.clone();
         let mut tables = [docs, roles, resp, req, dups];
@@ -152,7 +164,7 @@ impl Output {
                         synced = None;
                     }
                     if let Some(synced) = &mut synced {
-                        File::open(&path)?.sync_all()?;
+                        sync(&path)?;
                         synced.push(path);
                     }
                 }
@@ -199,12 +211,12 @@ impl Output {
         let names = files(&formats);
         for name in &names {
             if !written.contains(&st.join(name)) {
-                File::open(st.join(name))?.sync_all()?;
+                sync(&st.join(name))?;
             }
         }
         for sub in folder::SUBFOLDERS.iter().map(|s| st.join(s)).chain([st.clone()]) {
             if sub.is_dir() {
-                File::open(&sub)?.sync_all()?;
+                sync(&sub)?;
             }
         }
         folder.commit(&names, stop)
@@ -494,6 +506,75 @@ impl JsonArray {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// An output with a document's rows in every table, its partials written as a run
+    /// writes them; the old output beside it holds one file.
+    fn an_output(dir: &Path) -> (PathBuf, Output, Comparison) {
+        let out = dir.join("out");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("documents.csv"), "old\n").unwrap();
+        let mut o = Output::create(&out, &Formats::default(), false, &[]).unwrap();
+        let rules = crate::rules::Rules::shipped();
+        let text = "# Senior Product Manager\n\n## Responsibilities\n\n- Own the roadmap for the platform\n- Talk to customers every week\n\n## Requirements\n\n- 5+ years of product management\n";
+        let r = crate::pipeline::process_text("a.md", text, rules);
+        assert!(!r.responsibilities.is_empty() && !r.requirements.is_empty());
+        let mut partials = partials::Writer::create(o.staging()).unwrap();
+        partials.add(0, "a.md", true, &r).unwrap();
+        o.add_written(partials.finish().unwrap());
+        o.write(&r).unwrap();
+        let mut cmp = crate::compare::Comparer::default();
+        cmp.add(&r, "a.md");
+        (out, o, cmp.finish(rules))
+    }
+
+    /// Every file of the new output, and its folders, are synced before it is put in place
+    /// (the partials by their own writer), none of them after.
+    #[test]
+    fn every_file_is_synced_before_the_swap() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, o, cmp) = an_output(dir.path());
+        let staging = o.staging().to_path_buf();
+        let synced = std::sync::Mutex::new(Vec::new());
+        let sync = |p: &Path| {
+            // the old output is still in place
+            assert!(!out.join(MANIFEST_JSON).exists(), "{} synced after the swap", p.display());
+            synced.lock().unwrap().push(p.to_path_buf());
+            File::open(p)?.sync_all()
+        };
+        assert!(o.finish_syncing(&cmp, &serde_json::json!({}), "", &|| false, &sync).unwrap());
+        let synced = synced.into_inner().unwrap();
+        for name in files(&Formats::default()).iter().filter(|n| n.as_str() != partials::FILE) {
+            assert!(synced.contains(&staging.join(name)), "{name} not synced");
+            assert!(out.join(name).is_file(), "{name} not in the output");
+        }
+        for d in ["comparison", "partials", ""] {
+            assert!(synced.contains(&staging.join(d)) || d.is_empty() && synced.contains(&staging), "folder {d:?}");
+        }
+        assert!(!staging.exists());
+    }
+
+    /// A file that cannot be synced fails the end of the run: nothing is put in place, the
+    /// old output stays whole and the staging folder goes.
+    #[test]
+    fn a_failing_sync_leaves_the_old_output() {
+        for failing in ["responsibilities.parquet", "documents.csv", "comparison.json", "comparison"] {
+            let dir = tempfile::tempdir().unwrap();
+            let (out, o, cmp) = an_output(dir.path());
+            let sync = |p: &Path| {
+                if p.ends_with(failing) {
+                    return Err(io::Error::other(format!("no space left for {failing}")));
+                }
+                File::open(p)?.sync_all()
+            };
+            let e = o.finish_syncing(&cmp, &serde_json::json!({}), "", &|| false, &sync).unwrap_err();
+            assert!(e.to_string().contains(failing), "{e}");
+            assert_eq!(std::fs::read_to_string(out.join("documents.csv")).unwrap(), "old\n");
+            let left: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+            assert_eq!(left, ["documents.csv"], "{failing}");
+            let beside: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+            assert_eq!(beside, ["out"], "{failing}: the staging folder and the lock are removed");
+        }
+    }
 
     /// A stop asked for while the tables are encoded (a Ctrl-C at the end of a long run) is
     /// heeded before the next table, not after all of them: nothing is put in place, the
