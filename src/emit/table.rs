@@ -958,11 +958,6 @@ impl TableWriter {
         Ok(())
     }
 
-    /// Flush and close every file; the files written are returned, synced to disk.
-    pub fn finish(self) -> io::Result<Vec<PathBuf>> {
-        self.finish_measured().map(|(paths, _)| paths)
-    }
-
     /// Flush and close every file, the Parquet file encoded; the files written are
     /// returned, not yet synced.
     pub fn close(mut self) -> io::Result<Vec<PathBuf>> {
@@ -992,6 +987,7 @@ impl TableWriter {
         self.encode_measured().map(|(path, _)| path)
     }
 
+    /// `encode`, and the most memory the Parquet writer held.
     fn encode_measured(mut self) -> io::Result<(Option<PathBuf>, usize)> {
         self.flush_text()?;
         match self.parquet.take() {
@@ -1007,16 +1003,6 @@ impl TableWriter {
     fn path(&self, f: Format) -> Option<PathBuf> {
         let name = self.table.file(f);
         self.paths.iter().find(|p| p.ends_with(&name)).cloned()
-    }
-
-    /// `finish`, and the most memory the Parquet writer held.
-    fn finish_measured(self) -> io::Result<(Vec<PathBuf>, usize)> {
-        let paths = self.paths.clone();
-        let (_, peak) = self.encode_measured()?;
-        for p in &paths {
-            File::open(p)?.sync_all()?;
-        }
-        Ok((paths, peak))
     }
 }
 
@@ -1170,7 +1156,7 @@ mod tests {
                 assert!(e.to_string().contains("duplicates"), "{e}");
             }
             w.row(&[Cell::str("d"), Cell::str("d0"), Cell::ratio(0.9), Cell::int(1)]).unwrap();
-            w.finish().unwrap();
+            w.close().unwrap();
         }
 
         /// A spool cut short, or with a row length past its end, is an error naming the
@@ -1196,7 +1182,7 @@ mod tests {
                         f.seek(SeekFrom::End(0)).unwrap();
                     }
                 }
-                let e = w.finish().unwrap_err();
+                let e = w.close().unwrap_err();
                 assert_eq!(e.kind(), io::ErrorKind::InvalidData, "{damage}: {e}");
                 assert!(e.to_string().contains("duplicates.parquet"), "{damage}: {e}");
             }
@@ -1219,7 +1205,7 @@ mod tests {
                 v
             };
             assert_eq!(names(dir.path()), ["duplicates.csv", "duplicates.jsonl"]);
-            w.finish().unwrap();
+            w.close().unwrap();
             assert_eq!(names(dir.path()), ["duplicates.csv", "duplicates.jsonl", "duplicates.parquet"]);
         }
     }
@@ -1251,7 +1237,7 @@ mod tests {
             }
         });
         w.row(&cells).unwrap();
-        let files = w.finish().unwrap();
+        let files = w.close().unwrap();
         assert_eq!(files.len(), 3);
         let csv = std::fs::read_to_string(dir.path().join("documents.csv")).unwrap();
         let lines: Vec<&str> = csv.lines().collect();
@@ -1290,7 +1276,7 @@ mod tests {
     fn an_empty_table_is_typed() {
         let dir = tempfile::tempdir().unwrap();
         let w = TableWriter::create(dir.path(), &LADDER, &Formats::default(), true, &[]).unwrap();
-        w.finish().unwrap();
+        w.close().unwrap();
         use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
         let f = File::open(dir.path().join("comparison/ladder.parquet")).unwrap();
         let r = ParquetRecordBatchReaderBuilder::try_new(f).unwrap();
@@ -1309,7 +1295,7 @@ mod tests {
             let doc = format!("d{i}");
             w.row(&[Cell::str(&doc), Cell::Null, Cell::ratio(0.91234), Cell::int(i)]).unwrap();
         }
-        assert_eq!(w.finish().unwrap().len(), 1);
+        assert_eq!(w.close().unwrap().len(), 1);
         use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
         let f = File::open(dir.path().join("duplicates.parquet")).unwrap();
         let r = ParquetRecordBatchReaderBuilder::try_new(f).unwrap().build().unwrap();
@@ -1359,7 +1345,7 @@ mod tests {
         let spool = w.parquet.as_ref().unwrap();
         assert!(spool.row.capacity() < 4096 && spool.file.capacity() == 1 << 16);
         // measured after each batch, before the row group it fills is ended
-        let (_, most) = w.finish_measured().unwrap();
+        let (_, most) = w.encode_measured().unwrap();
         assert!(most < ROW_GROUP_MEMORY + (1 << 20), "{most} bytes held");
         use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
         let f = File::open(dir.path().join("documents.parquet")).unwrap();
