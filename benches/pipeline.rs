@@ -16,7 +16,11 @@
 //! (default 1), ROLEMAP_BENCH_DIR (default target; the corpus goes to DIR/bench-corpus-PAGE
 //! and is reused when it already holds that many documents of this generator), ROLEMAP_BENCH_PYTHON (a Python with trafilatura and
 //! find-job-titles: the HTML shapes are then also run through benches/chain.py, two
-//! processes on halves of the corpus, and the ratio of wall times is printed).
+//! processes on halves of the corpus, and the ratio of wall times is printed),
+//! ROLEMAP_BENCH_COLD=1 (the corpus is dropped from the page cache before each run, as a new
+//! download or a folder not read for a while is: root only, through /proc/sys/vm/drop_caches;
+//! the binary, the rules and the chain's Python are read back first, so only the corpus comes
+//! from the disk).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -397,12 +401,16 @@ fn bench_shape(n: usize, shape_name: &str, shape: Shape, runs: usize, chain: Opt
         dir.display(),
         t.elapsed().as_secs_f64()
     );
-    // the median of `runs` runs after a warm-up run (which fills the page cache)
+    // the median of `runs` runs after a warm-up run (which fills the page cache, unless cold)
+    let cold = std::env::var("ROLEMAP_BENCH_COLD").is_ok_and(|v| v == "1");
     let mut times = Vec::new();
     let mut peak_mb = 0.0f64;
     let mut roles = 0;
     for k in 0..=runs {
         let out = tempfile::tempdir().unwrap();
+        if cold {
+            drop_page_cache();
+        }
         let t = Instant::now();
         let mut child = Command::new(env!("CARGO_BIN_EXE_rolemap"))
             .args(["run", "--quiet", "--corpus"])
@@ -426,19 +434,43 @@ fn bench_shape(n: usize, shape_name: &str, shape: Shape, runs: usize, chain: Opt
     let secs = times[times.len() / 2];
     let mb = bytes as f64 / 1e6;
     println!(
-        "rolemap run ({shape_name}): {n} documents, {mb:.1} MB in {secs:.2} s (median of {}): {:.0} documents/s, {:.1} MB/s, peak memory {peak_mb:.0} MB, {roles} roles",
+        "rolemap run ({shape_name}{}): {n} documents, {mb:.1} MB in {secs:.2} s (median of {}): {:.0} documents/s, {:.1} MB/s, peak memory {peak_mb:.0} MB, {roles} roles",
+        if cold { ", cold" } else { "" },
         times.len(),
         n as f64 / secs,
         mb / secs
     );
     if let (Some(python), true) = (chain, shape != Shape::Dump) {
-        let mut chain_times: Vec<f64> = (0..runs.min(3)).map(|_| python_chain(python, &dir)).collect();
+        let mut chain_times: Vec<f64> = (0..runs.min(3))
+            .map(|_| {
+                if cold {
+                    drop_page_cache();
+                    // the chain's Python and libraries are read back too: only the corpus is cold
+                    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/chain.py");
+                    let _ = Command::new(python).arg(&script).arg("/dev/null").status();
+                }
+                python_chain(python, &dir)
+            })
+            .collect();
         chain_times.sort_by(f64::total_cmp);
         let c = chain_times[chain_times.len() / 2];
         println!(
             "python chain ({shape_name}, trafilatura + find-job-titles, 2 processes): {c:.2} s: rolemap takes 1/{:.1} of its wall time",
             c / secs
         );
+    }
+}
+
+/// Empty the page cache (`ROLEMAP_BENCH_COLD`), then read back the binary and the rules, so
+/// that only the corpus is read from the disk.
+fn drop_page_cache() {
+    let _ = Command::new("sync").status();
+    std::fs::write("/proc/sys/vm/drop_caches", "3")
+        .expect("ROLEMAP_BENCH_COLD=1 needs root: it writes /proc/sys/vm/drop_caches");
+    let _ = std::fs::read(env!("CARGO_BIN_EXE_rolemap"));
+    let rules = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules");
+    for e in walkdir::WalkDir::new(rules).into_iter().flatten().filter(|e| e.file_type().is_file()) {
+        let _ = std::fs::read(e.path());
     }
 }
 

@@ -693,6 +693,26 @@ pub fn for_each(
     };
     let mut works = Works::new(corpus, fields, limits, &rules.posting.dump);
     works.shard = shard;
+    let ahead = ReadAhead::default();
+    std::thread::scope(|s| {
+        let reader = std::thread::Builder::new()
+            .name("read-ahead".into())
+            .spawn_scoped(s, || ahead.run(corpus, shard, ingest::read_ahead))?;
+        let _ = ahead.reader.set(reader.thread().clone());
+        // stops the reader however the loop ends
+        let _stop = StopReader(&ahead);
+        chunks(&mut works, &ahead, work, &mut sink)
+    })
+}
+
+/// The chunk loop of `for_each`: build a chunk, process it in pieces while the last piece's
+/// results are written.
+fn chunks<'a>(
+    works: &mut Works<'a>,
+    ahead: &ReadAhead,
+    work: impl Fn(Vec<(u64, Work<'a>)>) -> Vec<(u64, DocResult)> + Sync,
+    sink: &mut (impl FnMut(u64, DocResult) -> std::io::Result<()> + Send),
+) -> std::io::Result<()> {
     // the results of one chunk are written while the next chunk is processed
     let mut pending: Vec<(u64, DocResult)> = Vec::new();
     // the document that did not fit the last chunk
@@ -736,6 +756,7 @@ pub fn for_each(
         if carried.is_none() {
             carried = works.next_keyed();
         }
+        ahead.reached(works.next);
         let piece = if carried.is_none() { LAST_PIECE.max(2 * rayon::current_num_threads()) } else { chunk.len() };
         let mut chunk = chunk.into_iter().peekable();
         while chunk.peek().is_some() {
@@ -746,6 +767,83 @@ pub fn for_each(
         }
     }
     pending.into_iter().try_for_each(|(k, r)| sink(k, r))
+}
+
+/// Files asked for ahead of the chunk being processed: at most a chunk's count beyond it,
+/// and at most this many bytes (page cache, not the run's memory).
+const AHEAD_BYTES: u64 = 2 * CHUNK_BYTES as u64;
+
+/// Reading ahead of the workers. A corpus that is not in the page cache (a new download, a
+/// folder not read for a while) made each core wait on the disk for every file it read, one
+/// file at a time. A thread of its own asks the kernel for the listed files of the next chunk
+/// while this one is processed (`ingest::read_ahead`), so that the disk reads many at once
+/// and a worker finds its file in memory. It stays within a chunk of where the chunks have
+/// reached (`Works::next`), skips other shards' files and the dumps (read in order, which
+/// the kernel reads ahead of by itself), and stops with the run. Outputs are the same with
+/// it or without it: it reads nothing itself.
+#[derive(Default)]
+struct ReadAhead {
+    /// the index of the entry after the last chunk built
+    reached: std::sync::atomic::AtomicUsize,
+    stop: AtomicBool,
+    /// the reader's thread, woken when the chunks move on
+    reader: std::sync::OnceLock<std::thread::Thread>,
+}
+
+/// Stops the reader when dropped: on every way out of the chunk loop.
+struct StopReader<'a>(&'a ReadAhead);
+
+impl Drop for StopReader<'_> {
+    fn drop(&mut self) {
+        self.0.stop.store(true, Ordering::Release);
+        self.0.wake();
+    }
+}
+
+impl ReadAhead {
+    /// The chunks have reached entry `next`.
+    fn reached(&self, next: usize) {
+        self.reached.store(next, Ordering::Release);
+        self.wake();
+    }
+
+    fn wake(&self) {
+        if let Some(t) = self.reader.get() {
+            t.unpark();
+        }
+    }
+
+    /// The reader's loop: `ask` each file in turn (`ingest::read_ahead`: its size, or
+    /// `None`), and `park` until the chunks move on (or the stop). A chunk's files that the
+    /// workers read first are asked for all the same: they are then read in a batch rather
+    /// than one by one.
+    fn run(&self, corpus: &Corpus, shard: Shard, mut ask: impl FnMut(&Path) -> Option<u64>) {
+        let (entries, mut i) = (&corpus.entries, 0);
+        // the files asked for at or after `reached`, with their sizes
+        let mut asked: std::collections::VecDeque<(usize, u64)> = Default::default();
+        let mut bytes = 0u64;
+        while i < entries.len() {
+            if self.stop.load(Ordering::Acquire) || cancelled() {
+                return;
+            }
+            let reached = self.reached.load(Ordering::Acquire);
+            while asked.front().is_some_and(|&(j, _)| j < reached) {
+                bytes -= asked.pop_front().map_or(0, |(_, b)| b);
+            }
+            if i >= reached + CHUNK || bytes >= AHEAD_BYTES {
+                std::thread::park();
+                continue;
+            }
+            if let Listed::Doc { id, path } = &entries[i] {
+                if shard.has(id) {
+                    let b = ask(path).unwrap_or(0);
+                    bytes += b;
+                    asked.push_back((i, b));
+                }
+            }
+            i += 1;
+        }
+    }
 }
 
 /// The listed file a document id belongs to: itself, or the dump its record came from
@@ -1197,6 +1295,96 @@ pub fn collect(corpus: &[PathBuf], rules: &Rules) -> Result<Vec<DocResult>, RunE
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The reader asks for the files in order, no more than a chunk beyond where the chunks
+    /// have reached nor more than `AHEAD_BYTES`, skips dumps and other shards' files, and
+    /// returns once stopped.
+    #[test]
+    fn reading_ahead_keeps_within_a_chunk_and_stops() {
+        use std::sync::{Arc, Mutex};
+        let doc = |i: usize| Listed::Doc { id: format!("d{i:04}.html"), path: PathBuf::from(format!("d{i:04}.html")) };
+        let mut entries: Vec<Listed> = (0..1000).map(doc).collect();
+        entries[3] = Listed::Dump { id: "feed.csv".into(), path: "feed.csv".into(), kind: DumpKind::Csv };
+        let corpus = Corpus { entries, sources: Default::default() };
+        let asked: Arc<Mutex<Vec<String>>> = Default::default();
+        // a file of more than a megabyte from the 600th on
+        let size = |p: &Path| -> u64 {
+            let n: u64 = p.to_string_lossy()[1..5].parse().unwrap();
+            if n >= 600 {
+                1 << 20
+            } else {
+                1000
+            }
+        };
+        let count = |n: usize| {
+            let t = Instant::now();
+            while asked.lock().unwrap().len() < n && t.elapsed() < Duration::from_secs(10) {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+            asked.lock().unwrap().len()
+        };
+        let ahead = ReadAhead::default();
+        std::thread::scope(|s| {
+            let a = asked.clone();
+            let h = s.spawn(|| {
+                ahead.run(&corpus, Shard::WHOLE, move |p| {
+                    a.lock().unwrap().push(p.to_string_lossy().into_owned());
+                    Some(size(p))
+                })
+            });
+            let _ = ahead.reader.set(h.thread().clone());
+            // the reader stops however this ends, a failed assertion too
+            let _stop = StopReader(&ahead);
+            // before the first chunk: the first CHUNK entries, less the dump
+            assert_eq!(count(CHUNK - 1), CHUNK - 1);
+            ahead.reached(300);
+            assert_eq!(count(300 + CHUNK - 1), 300 + CHUNK - 1);
+            // the large files: no more than AHEAD_BYTES beyond entry 600
+            ahead.reached(600);
+            let n = count(555 + 16);
+            assert_eq!(n, 599 + (AHEAD_BYTES >> 20) as usize, "{n}");
+        });
+        let asked = asked.lock().unwrap();
+        assert!(!asked.iter().any(|p| p == "feed.csv"));
+        assert!(asked.windows(2).all(|w| w[0] < w[1]), "in order, each once");
+
+        // other shards' files are not asked for; a stopped reader returns at once
+        let asked: Arc<Mutex<Vec<String>>> = Default::default();
+        let ahead = ReadAhead::default();
+        ahead.reached(1000);
+        let a = asked.clone();
+        let shard = Shard { k: 1, n: 3 };
+        ahead.run(&corpus, shard, move |p| {
+            a.lock().unwrap().push(p.to_string_lossy().into_owned());
+            Some(1)
+        });
+        let asked = asked.lock().unwrap();
+        assert!(asked.iter().all(|p| shard.has(p)) && asked.len() > 250 && asked.len() < 420, "{}", asked.len());
+        let stopped = ReadAhead::default();
+        stopped.stop.store(true, Ordering::Release);
+        stopped.run(&corpus, Shard::WHOLE, |_| panic!("asked after the stop"));
+    }
+
+    /// `read_ahead` gives a regular file's size, and nothing, without blocking, for a
+    /// folder, a missing file or a named pipe with no writer.
+    #[test]
+    fn read_ahead_opens_only_regular_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a.html");
+        std::fs::write(&f, "<p>hello</p>").unwrap();
+        assert_eq!(ingest::read_ahead(&f), Some(12));
+        assert_eq!(ingest::read_ahead(dir.path()), None);
+        assert_eq!(ingest::read_ahead(&dir.path().join("missing.html")), None);
+        #[cfg(unix)]
+        {
+            let fifo = dir.path().join("pipe.html");
+            let c = std::ffi::CString::new(fifo.to_string_lossy().as_bytes()).unwrap();
+            // SAFETY: a plain system call on a valid path
+            assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+            assert_eq!(ingest::read_ahead(&fifo), None);
+        }
+    }
 
     /// A panic in one document's work is its row's reason, with where it happened.
     #[test]
