@@ -694,11 +694,17 @@ pub fn for_each(
     let mut works = Works::new(corpus, fields, limits, &rules.posting.dump);
     works.shard = shard;
     let ahead = ReadAhead::default();
+    let max_bytes = limits.max_bytes;
     std::thread::scope(|s| {
+        // (a thread that cannot be started, at a limit of threads, leaves the workers to
+        // read without help)
         let reader = std::thread::Builder::new()
             .name("read-ahead".into())
-            .spawn_scoped(s, || ahead.run(corpus, shard, ingest::read_ahead))?;
-        let _ = ahead.reader.set(reader.thread().clone());
+            .spawn_scoped(s, || ahead.run(corpus, shard, |p| ingest::read_ahead(p, max_bytes)))
+            .ok();
+        if let Some(r) = &reader {
+            let _ = ahead.reader.set(r.thread().clone());
+        }
         // stops the reader however the loop ends
         let _stop = StopReader(&ahead);
         chunks(&mut works, &ahead, work, &mut sink)
@@ -769,8 +775,8 @@ fn chunks<'a>(
     pending.into_iter().try_for_each(|(k, r)| sink(k, r))
 }
 
-/// Files asked for ahead of the chunk being processed: at most a chunk's count beyond it,
-/// and at most this many bytes (page cache, not the run's memory).
+/// Files asked for ahead of the chunk being processed: at most a chunk's count of this
+/// shard's files beyond it, and at most this many bytes (page cache, not the run's memory).
 const AHEAD_BYTES: u64 = 2 * CHUNK_BYTES as u64;
 
 /// Reading ahead of the workers. A corpus that is not in the page cache (a new download, a
@@ -830,7 +836,7 @@ impl ReadAhead {
             while asked.front().is_some_and(|&(j, _)| j < reached) {
                 bytes -= asked.pop_front().map_or(0, |(_, b)| b);
             }
-            if i >= reached + CHUNK || bytes >= AHEAD_BYTES {
+            if asked.len() >= CHUNK || bytes >= AHEAD_BYTES {
                 std::thread::park();
                 continue;
             }
@@ -1296,17 +1302,16 @@ pub fn collect(corpus: &[PathBuf], rules: &Rules) -> Result<Vec<DocResult>, RunE
 mod tests {
     use super::*;
 
-    /// The reader asks for the files in order, no more than a chunk beyond where the chunks
-    /// have reached nor more than `AHEAD_BYTES`, skips dumps and other shards' files, and
-    /// returns once stopped.
+    /// The reader asks for the files in order, no more than a chunk of this shard's files
+    /// beyond where the chunks have reached nor more than `AHEAD_BYTES`, skips dumps and
+    /// other shards' files, and returns once stopped.
     #[test]
     fn reading_ahead_keeps_within_a_chunk_and_stops() {
         use std::sync::{Arc, Mutex};
         let doc = |i: usize| Listed::Doc { id: format!("d{i:04}.html"), path: PathBuf::from(format!("d{i:04}.html")) };
         let mut entries: Vec<Listed> = (0..1000).map(doc).collect();
         entries[3] = Listed::Dump { id: "feed.csv".into(), path: "feed.csv".into(), kind: DumpKind::Csv };
-        let corpus = Corpus { entries, sources: Default::default() };
-        let asked: Arc<Mutex<Vec<String>>> = Default::default();
+        let corpus = Arc::new(Corpus { entries, sources: Default::default() });
         // a file of more than a megabyte from the 600th on
         let size = |p: &Path| -> u64 {
             let n: u64 = p.to_string_lossy()[1..5].parse().unwrap();
@@ -1316,7 +1321,23 @@ mod tests {
                 1000
             }
         };
-        let count = |n: usize| {
+        // the reader on a thread of its own (not scoped: a reader that does not stop fails
+        // the test instead of hanging it), asking into `asked`
+        let start = |shard: Shard| {
+            let asked: Arc<Mutex<Vec<String>>> = Default::default();
+            let ahead = Arc::new(ReadAhead::default());
+            let (a, r, c) = (asked.clone(), ahead.clone(), corpus.clone());
+            let h = std::thread::spawn(move || {
+                r.run(&c, shard, move |p| {
+                    a.lock().unwrap().push(p.to_string_lossy().into_owned());
+                    Some(size(p))
+                })
+            });
+            let _ = ahead.reader.set(h.thread().clone());
+            (asked, ahead, h)
+        };
+        // waits for `n` asks (10 s at most), then a little more: none should follow
+        let count = |asked: &Mutex<Vec<String>>, n: usize| {
             let t = Instant::now();
             while asked.lock().unwrap().len() < n && t.elapsed() < Duration::from_secs(10) {
                 std::thread::sleep(Duration::from_millis(2));
@@ -1324,65 +1345,73 @@ mod tests {
             std::thread::sleep(Duration::from_millis(50));
             asked.lock().unwrap().len()
         };
-        let ahead = ReadAhead::default();
-        std::thread::scope(|s| {
-            let a = asked.clone();
-            let h = s.spawn(|| {
-                ahead.run(&corpus, Shard::WHOLE, move |p| {
-                    a.lock().unwrap().push(p.to_string_lossy().into_owned());
-                    Some(size(p))
-                })
-            });
-            let _ = ahead.reader.set(h.thread().clone());
-            // the reader stops however this ends, a failed assertion too
-            let _stop = StopReader(&ahead);
-            // before the first chunk: the first CHUNK entries, less the dump
-            assert_eq!(count(CHUNK - 1), CHUNK - 1);
-            ahead.reached(300);
-            assert_eq!(count(300 + CHUNK - 1), 300 + CHUNK - 1);
-            // the large files: no more than AHEAD_BYTES beyond entry 600
-            ahead.reached(600);
-            let n = count(555 + 16);
-            assert_eq!(n, 599 + (AHEAD_BYTES >> 20) as usize, "{n}");
-        });
+        let stops = |ahead: &ReadAhead, h: std::thread::JoinHandle<()>| {
+            drop(StopReader(ahead));
+            let t = Instant::now();
+            while !h.is_finished() && t.elapsed() < Duration::from_secs(10) {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            assert!(h.is_finished(), "the reader did not stop");
+        };
+
+        let (asked, ahead, h) = start(Shard::WHOLE);
+        // before the first chunk: the first CHUNK files (the dump is not one)
+        assert_eq!(count(&asked, CHUNK), CHUNK);
+        ahead.reached(300);
+        assert_eq!(count(&asked, 300 + CHUNK - 1), 300 + CHUNK - 1);
+        // the large files: no more than AHEAD_BYTES beyond entry 600
+        ahead.reached(600);
+        let want = 599 + (AHEAD_BYTES >> 20) as usize;
+        assert_eq!(count(&asked, want), want);
+        stops(&ahead, h);
         let asked = asked.lock().unwrap();
         assert!(!asked.iter().any(|p| p == "feed.csv"));
         assert!(asked.windows(2).all(|w| w[0] < w[1]), "in order, each once");
 
-        // other shards' files are not asked for; a stopped reader returns at once
-        let asked: Arc<Mutex<Vec<String>>> = Default::default();
-        let ahead = ReadAhead::default();
-        ahead.reached(1000);
-        let a = asked.clone();
+        // with a third of the files this shard's, its files are asked for up to the first
+        // 16 large ones (entries far beyond a chunk: the window counts this shard's files),
+        // and no other shard's
         let shard = Shard { k: 1, n: 3 };
-        ahead.run(&corpus, shard, move |p| {
-            a.lock().unwrap().push(p.to_string_lossy().into_owned());
-            Some(1)
-        });
-        let asked = asked.lock().unwrap();
-        assert!(asked.iter().all(|p| shard.has(p)) && asked.len() > 250 && asked.len() < 420, "{}", asked.len());
+        let ours = |below: usize| {
+            corpus.entries[..below].iter().filter(|e| matches!(e, Listed::Doc { id, .. } if shard.has(id))).count()
+        };
+        let (asked, ahead, h) = start(shard);
+        let want = ours(600) + (AHEAD_BYTES >> 20) as usize;
+        assert!(want < CHUNK && ours(600) > 150, "{want}");
+        assert_eq!(count(&asked, want), want);
+        ahead.reached(1000);
+        let all = ours(1000);
+        assert_eq!(count(&asked, all), all);
+        assert!(h.is_finished(), "the reader ends with the corpus");
+        assert!(asked.lock().unwrap().iter().all(|p| shard.has(p)));
+
+        // a stopped reader returns at once
         let stopped = ReadAhead::default();
         stopped.stop.store(true, Ordering::Release);
         stopped.run(&corpus, Shard::WHOLE, |_| panic!("asked after the stop"));
     }
 
-    /// `read_ahead` gives a regular file's size, and nothing, without blocking, for a
-    /// folder, a missing file or a named pipe with no writer.
+    /// `read_ahead` gives a regular file's size, and nothing, without blocking, for a file
+    /// over the limit, a folder, a missing file, a device or a named pipe with no writer.
     #[test]
     fn read_ahead_opens_only_regular_files() {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("a.html");
         std::fs::write(&f, "<p>hello</p>").unwrap();
-        assert_eq!(ingest::read_ahead(&f), Some(12));
-        assert_eq!(ingest::read_ahead(dir.path()), None);
-        assert_eq!(ingest::read_ahead(&dir.path().join("missing.html")), None);
+        assert_eq!(ingest::read_ahead(&f, 100), Some(12));
+        // over the limit: `read_bytes` refuses it, so it is not read ahead
+        assert_eq!(ingest::read_ahead(&f, 11), None);
+        assert_eq!(ingest::read_ahead(dir.path(), 100), None);
+        assert_eq!(ingest::read_ahead(&dir.path().join("missing.html"), 100), None);
+        // a device is not opened (`posix_fadvise` would accept it)
+        assert_eq!(ingest::read_ahead(Path::new("/dev/null"), 100), None);
         #[cfg(unix)]
         {
             let fifo = dir.path().join("pipe.html");
             let c = std::ffi::CString::new(fifo.to_string_lossy().as_bytes()).unwrap();
             // SAFETY: a plain system call on a valid path
             assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-            assert_eq!(ingest::read_ahead(&fifo), None);
+            assert_eq!(ingest::read_ahead(&fifo, 100), None);
         }
     }
 

@@ -517,11 +517,12 @@ pub fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), R
 /// Ask the kernel to start reading a file that is about to be read (`posix_fadvise`,
 /// `WILLNEED`), so that the worker that reads it finds it in memory instead of waiting on the
 /// disk; returns its size. What is not a regular file is not opened (opening a pipe or a
-/// device may block or act) and gives `None`, as does any error: the file is then read
-/// without help, and its errors reported, by `read_bytes`.
-pub fn read_ahead(path: &Path) -> Option<u64> {
+/// device may block or act) and gives `None`, as does a file over `max_bytes` (which
+/// `read_bytes` refuses) and any error: the file is then read without help, and its errors
+/// reported, by `read_bytes`.
+pub fn read_ahead(path: &Path, max_bytes: u64) -> Option<u64> {
     let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() {
+    if !meta.is_file() || meta.len() > max_bytes {
         return None;
     }
     #[cfg(target_os = "linux")]
