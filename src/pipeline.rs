@@ -783,9 +783,10 @@ const AHEAD_BYTES: u64 = 2 * CHUNK_BYTES as u64;
 /// folder not read for a while) made each core wait on the disk for every file it read, one
 /// file at a time. A thread of its own asks the kernel for the listed files of the next chunk
 /// while this one is processed (`ingest::read_ahead`), so that the disk reads many at once
-/// and a worker finds its file in memory. It stays within a chunk of where the chunks have
-/// reached (`Works::next`), skips other shards' files and the dumps (read in order, which
-/// the kernel reads ahead of by itself), and stops with the run. Outputs are the same with
+/// and a worker finds its file in memory. It stays within a chunk's count of this shard's
+/// files (and `AHEAD_BYTES`) of where the chunks have reached (`Works::next`), skips other
+/// shards' files and the dumps (read in order, which the kernel reads ahead of by itself),
+/// and stops with the run. Outputs are the same with
 /// it or without it: it reads nothing itself.
 #[derive(Default)]
 struct ReadAhead {

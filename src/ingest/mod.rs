@@ -516,28 +516,26 @@ pub fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), R
 
 /// Ask the kernel to start reading a file that is about to be read (`posix_fadvise`,
 /// `WILLNEED`), so that the worker that reads it finds it in memory instead of waiting on the
-/// disk; returns its size. What is not a regular file is not opened (opening a pipe or a
-/// device may block or act) and gives `None`, as does a file over `max_bytes` (which
-/// `read_bytes` refuses) and any error: the file is then read without help, and its errors
+/// disk; returns its size. The file is opened as `read_bytes` opens it (`open_regular`: what
+/// is not a regular file is not opened, and nothing blocks); what that refuses, a file over
+/// `max_bytes` and any error give `None`: the file is then read without help, and its errors
 /// reported, by `read_bytes`.
 pub fn read_ahead(path: &Path, max_bytes: u64) -> Option<u64> {
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > max_bytes {
+    let (f, meta) = open_regular(path).ok()?;
+    if meta.len() > max_bytes {
         return None;
     }
     #[cfg(target_os = "linux")]
     {
-        use std::os::unix::fs::OpenOptionsExt;
         use std::os::unix::io::AsRawFd;
-        // non-blocking: the file may have been replaced by a pipe since `metadata`
-        let f =
-            std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY).open(path).ok()?;
         // SAFETY: a plain system call on a descriptor that `f` owns and keeps open
         let rc = unsafe { libc::posix_fadvise(f.as_raw_fd(), 0, 0, libc::POSIX_FADV_WILLNEED) };
         if rc != 0 {
             return None;
         }
     }
+    #[cfg(not(target_os = "linux"))]
+    drop(f);
     Some(meta.len())
 }
 
